@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// Chronoguard: TOTP as a real second factor for blockchain transactions.
+//
+// Layers (dependencies point one way, down):
+//   OTP, QRCode                      — primitives, no server code (build for Apple platforms too)
+//   chronoguard                      — the CLI on top
+import PackageDescription
+
+let package = Package(
+    name: "chronoguard",
+    platforms: [.macOS(.v14), .iOS(.v17)],
+    products: [
+        .library(name: "OTP", targets: ["OTP"]),
+        .executable(name: "chronoguard", targets: ["chronoguard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - Libraries
+        .target(
+            name: "OTP",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // MARK: - CLI
+        .executableTarget(
+            name: "chronoguard",
+            dependencies: [
+                "OTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "OTPTests",
+            dependencies: ["OTP", "TestSupport"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["OTP", "TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,101 @@
+import Foundation
+
+// MARK: - External peers for interop tests
+
+/// Runs independent implementations (Python packages from PyPI, Debian command-line tools) for interop tests.
+///
+/// Peers are never optional: when one is missing the test fails and says how to install it, because a skipped
+/// interop test is a test that cannot fail.
+public enum ExternalPeer {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The hint every missing-peer failure carries.
+    public static let installHint = "install the test peers with scripts/install-test-deps.sh (the README's test command runs it)"
+
+    /// Runs `executable` (looked up on PATH) with `arguments`, feeding `stdin`, and returns stdout.
+    /// - Throws: ``Failure`` naming the command, its exit status and stderr when it does not exit 0.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], stdin: Data = Data()) throws -> Data {
+        guard let path = which(executable) else {
+            throw Failure(description: "'\(executable)' was not found on PATH: \(installHint)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        // Write and drain stderr concurrently so a large request or response cannot deadlock on full pipe buffers.
+        let group = DispatchGroup()
+        let errorBox = DataBox()
+        DispatchQueue.global().async(group: group) {
+            input.fileHandleForWriting.write(stdin)
+            try? input.fileHandleForWriting.close()
+        }
+        DispatchQueue.global().async(group: group) {
+            errorBox.data = error.fileHandleForReading.readDataToEndOfFile()
+        }
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let stderr = String(decoding: errorBox.data, as: UTF8.self)
+            throw Failure(description: "\(executable) \(arguments.prefix(2).joined(separator: " ")) exited with \(process.terminationStatus): \(stderr.suffix(2000))" + (process.terminationStatus == 3 ? " — \(installHint)" : ""))
+        }
+        return stdout
+    }
+
+    /// Sends one JSON request to a Python peer script and decodes its JSON response.
+    public static func python<Request: Encodable, Response: Decodable>(
+        script: URL, request: Request, as: Response.Type = Response.self
+    ) throws -> Response {
+        let body = try JSONEncoder().encode(request)
+        let data = try run("python3", [script.path], stdin: body)
+        return try JSONDecoder().decode(Response.self, from: data)
+    }
+
+    /// The full path of an executable on PATH, or nil.
+    public static func which(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
+
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+// MARK: - Test vectors as data files
+
+/// Loads a JSON test-vector file from a test bundle, in the manner of swift-crypto's Wycheproof loader.
+public enum TestVectors {
+    public static func load<T: Decodable>(_ type: T.Type, resource: String, in bundle: Bundle) throws -> T {
+        let candidates = [
+            bundle.url(forResource: resource, withExtension: "json", subdirectory: "Resources"),
+            bundle.url(forResource: resource, withExtension: "json"),
+        ]
+        guard let url = candidates.compactMap({ $0 }).first else {
+            throw ExternalPeer.Failure(description: "test vector file \(resource).json is missing from the test bundle")
+        }
+        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
+    }
+
+    /// The URL of a non-JSON resource (a peer script) in a test bundle's Resources folder.
+    public static func url(_ file: String, in bundle: Bundle) throws -> URL {
+        let name = (file as NSString).deletingPathExtension, ext = (file as NSString).pathExtension
+        if let url = bundle.url(forResource: name, withExtension: ext, subdirectory: "Resources")
+            ?? bundle.url(forResource: name, withExtension: ext) {
+            return url
+        }
+        throw ExternalPeer.Failure(description: "resource \(file) is missing from the test bundle")
+    }
+}

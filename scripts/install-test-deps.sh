@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Chronoguard's tests need beyond the Swift toolchain: independent peers for interop tests.
+# Idempotent: installs only what is missing, so running it again is quick and changes nothing.
+set -euo pipefail
+
+# Debian packages: command → package.
+declare -A APT=( [zbarimg]=zbar-tools [oathtool]=oathtool )
+missing=()
+for cmd in "${!APT[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${APT[$cmd]}")
+done
+if ((${#missing[@]})); then
+  echo "install-test-deps: apt-get install ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# PyPI packages: import name → requirement.
+declare -A PIP=( [pyotp]="pyotp>=2.9" [nacl]="pynacl" [solders]="solders" [py_ecc]="py-ecc" )
+need=()
+for module in "${!PIP[@]}"; do
+  python3 -c "import $module" >/dev/null 2>&1 || need+=("${PIP[$module]}")
+done
+if ((${#need[@]})); then
+  echo "install-test-deps: pip install ${need[*]}"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${need[@]}"
+fi
+echo "install-test-deps: all test peers present"
