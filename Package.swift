@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14), .iOS(.v17)],
     products: [
         .library(name: "OTP", targets: ["OTP"]),
+        .library(name: "QRCode", targets: ["QRCode"]),
         .executable(name: "chronoguard", targets: ["chronoguard"]),
     ],
     dependencies: [
@@ -24,11 +25,14 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
 
+        .target(name: "QRCode"),
+
         // MARK: - CLI
         .executableTarget(
             name: "chronoguard",
             dependencies: [
                 "OTP",
+                "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["OTP", "TestSupport"]
+            dependencies: ["OTP", "QRCode", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+// Chronoguard benchmarks (release builds only; never timed unit tests).
+//   swift package benchmark                        — all ordo-one benchmark suites
+//   ../scripts/bench-verify-vs-pyotp.sh            — our TOTP verify vs pyotp's in one run, with the ratio
+import PackageDescription
+
+let package = Package(
+    name: "ChronoguardBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "OTPBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OTP", package: "main"),
+            ],
+            path: "Benchmarks/OTPBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "VerifyThroughput",
+            dependencies: [.product(name: "OTP", package: "main")],
+            path: "Sources/VerifyThroughput"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import QRCode
+
+// MARK: - chronoguard qr
+
+struct QRCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qr",
+        abstract: "Encode text as a QR code (ISO/IEC 18004): terminal, PNG or SVG.",
+        discussion: "Without --png or --svg the code is drawn in the terminal with Unicode half blocks, dark on light, ready for a phone camera."
+    )
+
+    @Argument(help: "The text to encode (UTF-8).")
+    var text: String
+
+    @Option(help: "Write a PNG image to this file.")
+    var png: String?
+
+    @Option(help: "Write an SVG image to this file.")
+    var svg: String?
+
+    @Option(help: "Error-correction level: L (7 %), M (15 %), Q (25 %) or H (30 %).")
+    var ec: QRErrorCorrection = .medium
+
+    @Option(help: "Pixels per module in the PNG.")
+    var scale: Int = 8
+
+    @Flag(help: "Swap dark and light in the terminal rendering (for terminals that draw light text on dark).")
+    var invert = false
+
+    func validate() throws {
+        guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64 pixels per module.") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let output = try QROutput(text: text, ecLevel: ec, scale: scale)
+            if let png { try output.writePNG(to: png) }
+            if let svg { try output.writeSVG(to: svg) }
+            if png == nil, svg == nil { print(output.terminalText(invert: invert)) }
+        }
+    }
+}
+
+extension QRErrorCorrection: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let level = Self.allCases.first(where: { String($0.letter) == argument.uppercased() }) else { return nil }
+        self = level
+    }
+    public static var allValueStrings: [String] { allCases.map { String($0.letter) } }
+    public var defaultValueDescription: String { String(letter) }
+}
+
+// MARK: - Rendering to files and the terminal
+
+/// A QR code for the CLI: encodes once, renders to each requested output, reports file errors as sentences.
+struct QROutput {
+    let matrix: QRMatrix
+    let scale: Int
+
+    init(text: String, ecLevel: QRErrorCorrection, scale: Int = 8) throws {
+        do {
+            matrix = try QRCode.encode(text, ecLevel: ecLevel)
+        } catch {
+            throw CLIFailure("The text cannot be encoded as a QR code: \(error.message)")
+        }
+        self.scale = scale
+    }
+
+    var terminalText: String { terminalText(invert: false) }
+
+    func terminalText(invert: Bool) -> String {
+        var text = matrix.terminalString(invert: invert)
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    func writePNG(to path: String) throws {
+        try write(Data(matrix.png(scale: scale)), to: path, kind: "PNG")
+    }
+
+    func writeSVG(to path: String) throws {
+        try write(Data(matrix.svg().utf8), to: path, kind: "SVG")
+    }
+
+    private func write(_ data: Data, to path: String, kind: String) throws {
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CLIFailure("Could not write the \(kind) file '\(path)': check that the folder exists and is writable.")
+        }
+    }
+}
