@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "OTP", targets: ["OTP"]),
         .library(name: "QRCode", targets: ["QRCode"]),
+        .library(name: "ChainKit", targets: ["ChainKit"]),
         .executable(name: "chronoguard", targets: ["chronoguard"]),
     ],
     dependencies: [
@@ -26,6 +27,10 @@ let package = Package(
         ),
 
         .target(name: "QRCode"),
+        .target(
+            name: "ChainKit",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
 
         // MARK: - CLI
         .executableTarget(
@@ -44,7 +49,12 @@ let package = Package(
         ),
         .testTarget(
             name: "OTPTests",
-            dependencies: ["OTP", "TestSupport"],
+            dependencies: ["OTP", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "ChainKitTests",
+            dependencies: ["ChainKit", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 @testable import OTP
@@ -101,5 +102,38 @@ import Testing
             for i in 0..<20 { orAll[i] |= secret[i]; andAll[i] &= secret[i] }
         }
         #expect(orAll.allSatisfy { $0 == 0xFF } && andAll.allSatisfy { $0 == 0 })
+    }
+}
+
+// MARK: - Optimised HMAC against swift-crypto
+
+@Suite struct PrecomputedHMACTests {
+    /// The reference: swift-crypto's HMAC over the 8-byte big-endian counter, truncated per RFC 4226 §5.3.
+    static func reference(_ algorithm: OTPAlgorithm, key: [UInt8], counter: UInt64) -> UInt32 {
+        let message = withUnsafeBytes(of: counter.bigEndian) { Array($0) }
+        let symmetricKey = SymmetricKey(data: key)
+        let mac: [UInt8] = switch algorithm {
+        case .sha1: Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: symmetricKey))
+        case .sha256: Array(HMAC<SHA256>.authenticationCode(for: message, using: symmetricKey))
+        case .sha512: Array(HMAC<SHA512>.authenticationCode(for: message, using: symmetricKey))
+        }
+        let offset = Int(mac[mac.count - 1] & 0x0F)
+        return UInt32(mac[offset] & 0x7F) << 24 | UInt32(mac[offset + 1]) << 16 | UInt32(mac[offset + 2]) << 8 | UInt32(mac[offset + 3])
+    }
+
+    @Test(arguments: OTPAlgorithm.allCases)
+    func matchesSwiftCryptoOnRandomKeysAndCounters(algorithm: OTPAlgorithm) {
+        var rng = SystemRandomNumberGenerator()
+        // Key lengths cross both block sizes (64 and 128 bytes), where RFC 2104 hashes the key first.
+        for keyLength in [0, 1, 16, 20, 32, 63, 64, 65, 127, 128, 129, 200] {
+            for _ in 0..<40 {
+                let key = (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                let hmac = PrecomputedHMAC(algorithm: algorithm, key: key)
+                for counter in [UInt64.random(in: 0...UInt64.max, using: &rng), 0, .max, UInt64.random(in: 0...1_000_000_000, using: &rng)] {
+                    #expect(hmac.truncatedValue(counter: counter) == Self.reference(algorithm, key: key, counter: counter),
+                            "\(algorithm) key length \(keyLength) counter \(counter)")
+                }
+            }
+        }
     }
 }

@@ -1,16 +1,14 @@
-import Crypto
-import Foundation
 
 // MARK: - HOTP (RFC 4226)
 
 /// An HMAC-based one-time password generator (RFC 4226 §5).
 ///
 /// The HMAC key schedule (the ipad/opad blocks of RFC 2104) is computed once at initialisation and reused for every
-/// counter, which is what makes window verification cheap.
+/// counter, which is what makes window verification cheap (see `PrecomputedHMAC`).
 public struct HOTP: Sendable {
     public let algorithm: OTPAlgorithm
     public let digits: Int
-    @usableFromInline let mac: KeyedMAC
+    @usableFromInline let mac: PrecomputedHMAC
 
     /// - Parameters:
     ///   - secret: the shared secret K.
@@ -20,7 +18,7 @@ public struct HOTP: Sendable {
         guard (6...10).contains(digits) else { throw .invalidDigits(digits) }
         self.algorithm = algorithm
         self.digits = digits
-        self.mac = KeyedMAC(algorithm: algorithm, key: secret.bytes)
+        self.mac = PrecomputedHMAC(algorithm: algorithm, key: secret.bytes)
     }
 
     /// The code for a counter value, zero-padded to ``digits`` characters.
@@ -32,50 +30,6 @@ public struct HOTP: Sendable {
     @inlinable
     public func value(counter: UInt64) -> UInt32 {
         mac.truncatedValue(counter: counter) % OTPCode.powersOfTen[digits]
-    }
-}
-
-// MARK: - Keyed MAC
-
-/// HMAC with the key already absorbed, specialised per hash so the hot path has no dynamic dispatch.
-@usableFromInline
-enum KeyedMAC: Sendable {
-    case sha1(HMAC<Insecure.SHA1>)
-    case sha256(HMAC<SHA256>)
-    case sha512(HMAC<SHA512>)
-
-    init(algorithm: OTPAlgorithm, key: [UInt8]) {
-        let symmetricKey = SymmetricKey(data: key)
-        switch algorithm {
-        case .sha1: self = .sha1(HMAC(key: symmetricKey))
-        case .sha256: self = .sha256(HMAC(key: symmetricKey))
-        case .sha512: self = .sha512(HMAC(key: symmetricKey))
-        }
-    }
-
-    /// RFC 4226 §5.3 dynamic truncation of HMAC(K, C) with C as an 8-byte big-endian counter: a 31-bit value.
-    @usableFromInline
-    func truncatedValue(counter: UInt64) -> UInt32 {
-        switch self {
-        case .sha1(let keyed): Self.truncate(keyed, counter)
-        case .sha256(let keyed): Self.truncate(keyed, counter)
-        case .sha512(let keyed): Self.truncate(keyed, counter)
-        }
-    }
-
-    @inline(__always)
-    static func truncate<H: HashFunction>(_ keyed: HMAC<H>, _ counter: UInt64) -> UInt32 {
-        var hmac = keyed
-        withUnsafeBytes(of: counter.bigEndian) { hmac.update(data: $0) }
-        let tag = hmac.finalize()
-        return tag.withUnsafeBytes { mac -> UInt32 in
-            // The low 4 bits of the last byte choose where the 4-byte window starts (RFC 4226 §5.3).
-            let offset = Int(mac[mac.count - 1] & 0x0F)
-            return (UInt32(mac[offset] & 0x7F) << 24)
-                | (UInt32(mac[offset + 1]) << 16)
-                | (UInt32(mac[offset + 2]) << 8)
-                | UInt32(mac[offset + 3])
-        }
     }
 }
 
