@@ -53,6 +53,11 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(
+            name: "QRCodeTests",
+            dependencies: ["QRCode"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
             name: "ChainKitTests",
             dependencies: ["ChainKit", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]

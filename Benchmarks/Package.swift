@@ -22,6 +22,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "QRCodeBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "QRCode", package: "main"),
+            ],
+            path: "Benchmarks/QRCodeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "VerifyThroughput",
             dependencies: [.product(name: "OTP", package: "main")],
             path: "Sources/VerifyThroughput"

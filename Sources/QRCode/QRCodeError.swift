@@ -55,5 +55,6 @@ public enum QRCodeError: Error, Sendable, Hashable {
 }
 
 extension QRCodeError: CustomStringConvertible {
+    /// The code and the message, e.g. `data_too_long: The payload needs …`.
     public var description: String { "\(code): \(message)" }
 }

@@ -35,9 +35,11 @@ public enum QRErrorCorrection: Int, CaseIterable, Sendable, Hashable, Comparable
         }
     }
 
+    /// Orders levels by strength: L < M < Q < H.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 extension QRErrorCorrection: CustomStringConvertible {
+    /// The level's letter, `L`, `M`, `Q` or `H`.
     public var description: String { String(letter) }
 }

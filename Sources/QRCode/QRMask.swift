@@ -41,5 +41,6 @@ public enum QRMask: Int, CaseIterable, Sendable, Hashable {
 }
 
 extension QRMask: CustomStringConvertible {
+    /// `mask` followed by the pattern reference, e.g. `mask 5`.
     public var description: String { "mask \(rawValue)" }
 }

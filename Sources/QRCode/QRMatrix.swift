@@ -36,6 +36,7 @@ public struct QRMatrix: Sendable, Hashable {
 }
 
 extension QRMatrix: CustomStringConvertible {
+    /// A one-line summary of the symbol's parameters (not its modules).
     public var description: String {
         "QRMatrix(version: \(version), ecLevel: \(ecLevel), mask: \(mask.rawValue), size: \(size))"
     }

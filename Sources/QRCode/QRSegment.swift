@@ -159,6 +159,7 @@ public struct QRSegment: Sendable, Hashable {
 }
 
 extension QRSegment.Mode: CustomStringConvertible {
+    /// The mode's name as the standard spells it: numeric, alphanumeric or byte.
     public var description: String {
         switch self {
         case .numeric: "numeric"

@@ -87,16 +87,24 @@ struct SymbolBuilder {
 
     /// Both copies of the 15-bit format information (§7.9.1, Figure 25); bit 0 is the least significant.
     mutating func drawFormatBits(_ bits: UInt32) {
-        func bit(_ index: Int) -> Bool { bits >> index & 1 == 1 }
-        // Copy 1, around the top-left finder: down column 8 (skipping the timing row), then left along row 8.
-        for i in 0...5 { setFunction(x: 8, y: i, dark: bit(i)) }
-        setFunction(x: 8, y: 7, dark: bit(6))
-        setFunction(x: 8, y: 8, dark: bit(7))
-        setFunction(x: 7, y: 8, dark: bit(8))
-        for i in 9..<15 { setFunction(x: 14 - i, y: 8, dark: bit(i)) }
-        // Copy 2: bits 0–7 along row 8 under the top-right finder, bits 8–14 up column 8 beside the bottom-left one.
-        for i in 0..<8 { setFunction(x: size - 1 - i, y: 8, dark: bit(i)) }
-        for i in 8..<15 { setFunction(x: 8, y: size - 15 + i, dark: bit(i)) }
+        for (bit, (first, second)) in formatModuleIndices().enumerated() {
+            let dark = bits >> bit & 1 == 1
+            for index in [first, second] {
+                modules[index] = dark ? 1 : 0
+                isFunction[index] = true
+            }
+        }
+    }
+
+    /// For format bit i (0 = least significant), the module indices of its two copies (§7.9.1, Figure 25).
+    func formatModuleIndices() -> [(Int, Int)] {
+        // Copy 1, around the top-left finder: up column 8 from row 0 (skipping the timing row 6),
+        // then along row 8 from column 7 leftwards (skipping the timing column 6).
+        let copy1: [(x: Int, y: Int)] = (0...5).map { (8, $0) } + [(8, 7), (8, 8), (7, 8)] + (9..<15).map { (14 - $0, 8) }
+        // Copy 2: bits 0–7 along row 8 under the top-right finder, bits 8–14 up column 8 beside the
+        // bottom-left one.
+        let copy2: [(x: Int, y: Int)] = (0..<8).map { (size - 1 - $0, 8) } + (8..<15).map { (8, size - 15 + $0) }
+        return zip(copy1, copy2).map { ($0.y * size + $0.x, $1.y * size + $1.x) }
     }
 
     /// Both 6 × 3 copies of the version information (§7.10, Figure 27): bit i goes to
