@@ -13,11 +13,17 @@ let package = Package(
         .library(name: "OTP", targets: ["OTP"]),
         .library(name: "QRCode", targets: ["QRCode"]),
         .library(name: "ChainKit", targets: ["ChainKit"]),
+        .library(name: "BN254", targets: ["BN254"]),
+        .library(name: "Poseidon", targets: ["Poseidon"]),
+        .library(name: "Circuit", targets: ["Circuit"]),
         .executable(name: "chronoguard", targets: ["chronoguard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Tests only: a slow big-integer reference and property-based testing for the ZK layers.
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // MARK: - Libraries
@@ -31,6 +37,11 @@ let package = Package(
             name: "ChainKit",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+
+        // ZK layers, arkworks-style: field → curve → pairing → hash → constraint system.
+        .target(name: "BN254"),
+        .target(name: "Poseidon", dependencies: ["BN254"]),
+        .target(name: "Circuit", dependencies: ["BN254", "Poseidon"]),
 
         // MARK: - CLI
         .executableTarget(
@@ -61,6 +72,24 @@ let package = Package(
             name: "ChainKitTests",
             dependencies: ["ChainKit", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "BN254Tests",
+            dependencies: [
+                "BN254",
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "PoseidonTests",
+            dependencies: ["Poseidon", "BN254"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "CircuitTests",
+            dependencies: ["Circuit", "Poseidon", "BN254"]
         ),
         .testTarget(
             name: "CLITests",
