@@ -65,18 +65,19 @@ let package = Package(
         ),
         .testTarget(
             name: "QRCodeTests",
-            dependencies: ["QRCode"],
+            dependencies: ["QRCode", "TestSupport"],
             resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "ChainKitTests",
-            dependencies: ["ChainKit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ChainKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "BN254Tests",
             dependencies: [
                 "BN254",
+                "TestSupport",
                 .product(name: "BigInt", package: "BigInt"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -84,12 +85,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PoseidonTests",
-            dependencies: ["Poseidon", "BN254"],
+            dependencies: ["Poseidon", "BN254", "TestSupport"],
             resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "CircuitTests",
-            dependencies: ["Circuit", "Poseidon", "BN254"]
+            dependencies: ["Circuit", "Poseidon", "BN254", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 
 // MARK: - Python peer runner
 
-/// Runs a Python peer script from this target's resources, exchanging one JSON document over
-/// stdin/stdout. A missing interpreter or package fails the test with an install hint — never a
+/// Runs a Python peer script from this target's resources through `TestSupport.ExternalPeer`, exchanging one JSON
+/// document over stdin/stdout. A missing interpreter or package fails the test with an install hint — never a
 /// silent skip.
 enum PythonPeer {
     struct Failure: Error, CustomStringConvertible {
@@ -23,42 +24,6 @@ enum PythonPeer {
     static func run<Request: Encodable, Response: Decodable>(
         _ scriptName: String, _ request: Request, as: Response.Type = Response.self
     ) throws -> Response {
-        let script = try script(scriptName)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        do {
-            try process.run()
-        } catch {
-            throw Failure(description: "could not start python3 (\(error)): \(installHint)")
-        }
-        let body = try JSONEncoder().encode(request)
-        // Write stdin and drain stderr concurrently so large payloads cannot deadlock the pipes.
-        let group = DispatchGroup()
-        let stderrBox = DataBox()
-        DispatchQueue.global().async(group: group) {
-            input.fileHandleForWriting.write(body)
-            try? input.fileHandleForWriting.close()
-        }
-        DispatchQueue.global().async(group: group) {
-            stderrBox.data = error.fileHandleForReading.readDataToEndOfFile()
-        }
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let stderr = String(decoding: stderrBox.data, as: UTF8.self)
-            throw Failure(description: "python3 \(scriptName).py exited with \(process.terminationStatus): \(stderr.suffix(2000))"
-                          + (process.terminationStatus == 3 || stderr.contains("ModuleNotFoundError") ? " — \(installHint)" : ""))
-        }
-        return try JSONDecoder().decode(Response.self, from: stdout)
+        try ExternalPeer.python(script: script(scriptName), request: request, as: Response.self)
     }
-}
-
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
 }

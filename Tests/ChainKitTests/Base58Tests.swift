@@ -1,5 +1,6 @@
 import ChainKit
 import Testing
+import TestSupport
 
 @Suite("Base58")
 struct Base58Tests {

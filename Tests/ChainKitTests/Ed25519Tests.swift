@@ -1,5 +1,6 @@
 import ChainKit
 import Testing
+import TestSupport
 
 @Suite("Ed25519")
 struct Ed25519Tests {

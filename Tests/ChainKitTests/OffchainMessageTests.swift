@@ -1,6 +1,7 @@
 import ChainKit
 import Crypto
 import Testing
+import TestSupport
 
 @Suite("Solana off-chain messages")
 struct OffchainMessageTests {

@@ -1,6 +1,7 @@
 import ChainKit
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Sign In With Solana")
 struct SIWSMessageTests {

@@ -1,5 +1,6 @@
 import ChainKit
 import Testing
+import TestSupport
 
 @Suite("compact-u16 (shortvec)")
 struct ShortVecTests {

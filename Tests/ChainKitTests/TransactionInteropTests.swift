@@ -1,5 +1,6 @@
 import ChainKit
 import Testing
+import TestSupport
 
 /// Round trips against solders (Python bindings of the Rust solana-sdk): solders builds random
 /// legacy and v0 transactions, ChainKit parses, checks, re-serialises and co-signs them, and

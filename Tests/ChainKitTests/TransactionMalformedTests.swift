@@ -1,5 +1,6 @@
 import ChainKit
 import Testing
+import TestSupport
 
 /// Malformed and adversarial input: truncation at every offset, mutations judged against solders,
 /// random bytes, and hand-built violations of each rule.

@@ -1,6 +1,7 @@
 import BN254
 import Testing
 @testable import Circuit
+import TestSupport
 
 // MARK: - Bit decomposition
 

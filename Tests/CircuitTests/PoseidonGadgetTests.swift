@@ -2,6 +2,7 @@ import BN254
 import Poseidon
 import Testing
 @testable import Circuit
+import TestSupport
 
 // MARK: - Poseidon gadget
 

@@ -1,6 +1,7 @@
 import BN254
 import Poseidon
 import Testing
+import TestSupport
 
 // MARK: - Random cross-checks against independent implementations
 

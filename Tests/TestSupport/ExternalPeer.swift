@@ -14,12 +14,21 @@ public enum ExternalPeer {
     /// The hint every missing-peer failure carries.
     public static let installHint = "install the test peers with scripts/install-test-deps.sh (the README's test command runs it)"
 
-    /// Runs `executable` (looked up on PATH) with `arguments`, feeding `stdin`, and returns stdout.
-    /// - Throws: ``Failure`` naming the command, its exit status and stderr when it does not exit 0.
-    @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], stdin: Data = Data()) throws -> Data {
+    /// What a finished process produced.
+    public struct Output: Sendable {
+        public let status: Int32
+        public let stdout: Data
+        public let stderr: String
+    }
+
+    /// Exit status reported when the command is not on PATH (as POSIX `env` reports it).
+    public static let commandNotFound: Int32 = 127
+
+    /// Runs `executable` (looked up on PATH) with `arguments`, feeding `stdin`, and returns whatever it produced,
+    /// whatever its exit status.
+    public static func execute(_ executable: String, _ arguments: [String], stdin: Data = Data()) throws -> Output {
         guard let path = which(executable) else {
-            throw Failure(description: "'\(executable)' was not found on PATH: \(installHint)")
+            return Output(status: commandNotFound, stdout: Data(), stderr: "\(executable): command not found")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -29,7 +38,7 @@ public enum ExternalPeer {
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        // Write and drain stderr concurrently so a large request or response cannot deadlock on full pipe buffers.
+        // Write stdin and drain stderr concurrently so a large request or response cannot deadlock on full pipes.
         let group = DispatchGroup()
         let errorBox = DataBox()
         DispatchQueue.global().async(group: group) {
@@ -42,11 +51,20 @@ public enum ExternalPeer {
         let stdout = output.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let stderr = String(decoding: errorBox.data, as: UTF8.self)
-            throw Failure(description: "\(executable) \(arguments.prefix(2).joined(separator: " ")) exited with \(process.terminationStatus): \(stderr.suffix(2000))" + (process.terminationStatus == 3 ? " — \(installHint)" : ""))
+        return Output(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: errorBox.data, as: UTF8.self))
+    }
+
+    /// Runs a command and returns its stdout.
+    /// - Throws: ``Failure`` naming the command, its exit status and stderr when it does not exit 0; a missing command
+    ///   or Python module (exit 3 from our peer scripts, or `ModuleNotFoundError`) adds the install hint.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], stdin: Data = Data()) throws -> Data {
+        let output = try execute(executable, arguments, stdin: stdin)
+        guard output.status == 0 else {
+            let missing = output.status == commandNotFound || output.status == 3 || output.stderr.contains("ModuleNotFoundError")
+            throw Failure(description: "\(executable) \(arguments.prefix(2).joined(separator: " ")) exited with \(output.status): \(output.stderr.suffix(2000))" + (missing ? " — \(installHint)" : ""))
         }
-        return stdout
+        return output.stdout
     }
 
     /// Sends one JSON request to a Python peer script and decodes its JSON response.
@@ -55,7 +73,11 @@ public enum ExternalPeer {
     ) throws -> Response {
         let body = try JSONEncoder().encode(request)
         let data = try run("python3", [script.path], stdin: body)
-        return try JSONDecoder().decode(Response.self, from: data)
+        do {
+            return try JSONDecoder().decode(Response.self, from: data)
+        } catch {
+            throw Failure(description: "\(script.lastPathComponent) answered with JSON that does not decode as \(Response.self): \(error); output starts \(String(decoding: data.prefix(300), as: UTF8.self))")
+        }
     }
 
     /// The full path of an executable on PATH, or nil.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 // MARK: - Running external peers
 
@@ -7,50 +8,15 @@ struct PeerFailure: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Runs command-line peers (python3, zbarimg) found on `PATH`.
+/// Runs command-line peers (python3, zbarimg) found on `PATH`, through `TestSupport.ExternalPeer`.
 enum ExternalTool {
-    /// What a finished process produced.
-    struct Output {
-        let status: Int32
-        let stdout: Data
-        let stderr: String
-    }
+    typealias Output = ExternalPeer.Output
 
-    /// Exit status of `env` when the command is not on `PATH` (POSIX `env`).
-    static let commandNotFound: Int32 = 127
+    static let commandNotFound = ExternalPeer.commandNotFound
 
-    /// Runs `arguments` through `/usr/bin/env` with `input` on standard input.
-    ///
-    /// Standard input and error go through temporary files so that neither pipe can fill up and
-    /// stall the child while this process waits on standard output.
+    /// Runs `arguments[0]` with the remaining arguments and `input` on standard input.
     static func run(_ arguments: [String], input: Data = Data()) throws -> Output {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("qrcode-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let inputURL = directory.appendingPathComponent("stdin")
-        let errorURL = directory.appendingPathComponent("stderr")
-        try input.write(to: inputURL)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let stdinHandle = try FileHandle(forReadingFrom: inputURL)
-        let stderrHandle = try FileHandle(forWritingTo: errorURL)
-        defer {
-            try? stdinHandle.close()
-            try? stderrHandle.close()
-        }
-        let stdout = Pipe()
-        process.standardInput = stdinHandle
-        process.standardOutput = stdout
-        process.standardError = stderrHandle
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errors = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-        return Output(status: process.terminationStatus, stdout: output, stderr: errors)
+        try ExternalPeer.execute(arguments[0], Array(arguments.dropFirst()), stdin: input)
     }
 }
 
