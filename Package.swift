@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "BN254", targets: ["BN254"]),
         .library(name: "Poseidon", targets: ["Poseidon"]),
         .library(name: "Circuit", targets: ["Circuit"]),
+        .library(name: "Groth16", targets: ["Groth16"]),
+        .library(name: "ZKTOTP", targets: ["ZKTOTP"]),
         .executable(name: "chronoguard", targets: ["chronoguard"]),
     ],
     dependencies: [
@@ -42,6 +44,11 @@ let package = Package(
         .target(name: "BN254"),
         .target(name: "Poseidon", dependencies: ["BN254"]),
         .target(name: "Circuit", dependencies: ["BN254", "Poseidon"]),
+        .target(
+            name: "Groth16",
+            dependencies: ["BN254", "Circuit", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "ZKTOTP", dependencies: ["Groth16", "BN254", "Poseidon", "Circuit"]),
 
         // MARK: - CLI
         .executableTarget(
@@ -49,6 +56,9 @@ let package = Package(
             dependencies: [
                 "OTP",
                 "QRCode",
+                "BN254",
+                "Groth16",
+                "ZKTOTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,8 +103,21 @@ let package = Package(
             dependencies: ["Circuit", "Poseidon", "BN254", "TestSupport"]
         ),
         .testTarget(
+            name: "Groth16Tests",
+            dependencies: ["Groth16", "BN254", "Circuit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "ZKTOTPTests",
+            dependencies: [
+                "ZKTOTP", "Groth16", "BN254", "Poseidon", "Circuit", "TestSupport",
+                .product(name: "BigInt", package: "BigInt"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["OTP", "QRCode", "TestSupport"]
+            dependencies: ["OTP", "QRCode", "BN254", "Groth16", "ZKTOTP", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -40,6 +40,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "ZKBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BN254", package: "main"),
+                .product(name: "Groth16", package: "main"),
+                .product(name: "ZKTOTP", package: "main"),
+            ],
+            path: "Benchmarks/ZKBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "VerifyThroughput",
             dependencies: [.product(name: "OTP", package: "main")],
             path: "Sources/VerifyThroughput"

@@ -48,6 +48,10 @@ enum CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    static func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("chronoguard-cli-\(UUID().uuidString)").path
+    }
+
     static func temporaryFile(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("chronoguard-cli-\(UUID().uuidString)-\(name)").path
     }

@@ -80,6 +80,12 @@ public enum ExternalPeer {
         }
     }
 
+    /// Sends a JSON tree (`JSONSerialization` types) to a Python peer script and returns its parsed JSON reply.
+    public static func pythonJSON(script: URL, request: Any) throws -> Any {
+        let body = try JSONSerialization.data(withJSONObject: request)
+        return try JSONSerialization.jsonObject(with: run("python3", [script.path], stdin: body))
+    }
+
     /// The full path of an executable on PATH, or nil.
     public static func which(_ name: String) -> String? {
         if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }

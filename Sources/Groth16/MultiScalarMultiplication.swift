@@ -1,0 +1,184 @@
+import BN254
+
+// MARK: - Multi-scalar multiplication
+
+/// Σ sᵢ·Pᵢ for many points at once by Pippenger's bucket method with signed digits (Pippenger, "On the evaluation
+/// of powers and monomials", SIAM J. Comput. 1980; Bernstein, Doumen, Lange, Oosterwijk, "Faster batch forgery
+/// identification", INDOCRYPT 2012, §4; arkworks `VariableBaseMSM`).
+///
+/// Each scalar is recoded into signed c-bit digits in (−2^(c−1), 2^(c−1)]; window by window every point is added
+/// to (or, for a negative digit, subtracted from) the bucket of its digit's magnitude, and the buckets are summed
+/// with the running-sum trick (Σ k·Bₖ in 2·2^(c−1) additions). Scalars equal to 0 cost nothing and scalars equal to
+/// 1 cost one addition — Groth16 witnesses are full of bits. Bucket additions are affine-into-Jacobian
+/// (EFD `madd-2007-bl`).
+///
+/// Variable time: the scalars of a Groth16 prover are secret, but the prover runs on the user's own device; see
+/// docs/groth16.md.
+public enum MultiScalarMultiplication {
+    /// Σ scalars[i]·bases[i]. The arrays must have the same length.
+    public static func msm<Curve: ShortWeierstrassCurve>(_ bases: [Affine<Curve>], _ scalars: [Fr]) -> Projective<Curve> {
+        precondition(bases.count == scalars.count, "MSM needs one scalar per base")
+        return msm(bases, scalars.map(\.canonical))
+    }
+
+    /// Σ scalars[i]·bases[i] for scalars given as canonical 256-bit integers below r.
+    public static func msm<Curve: ShortWeierstrassCurve>(_ bases: [Affine<Curve>],
+                                                         _ scalars: [FieldLimbs]) -> Projective<Curve> {
+        precondition(bases.count == scalars.count, "MSM needs one scalar per base")
+        // Split off the trivial scalars.
+        var unitSum = Projective<Curve>.infinity
+        var general = [Int]()
+        general.reserveCapacity(bases.count)
+        for i in scalars.indices where !bases[i].isInfinity {
+            let s = scalars[i]
+            if s.isZero { continue }
+            if s.l0 == 1 && (s.l1 | s.l2 | s.l3) == 0 {
+                unitSum = unitSum.adding(mixed: bases[i])
+            } else {
+                general.append(i)
+            }
+        }
+        if general.isEmpty { return unitSum }
+        if general.count < 4 {
+            var sum = unitSum
+            for i in general { sum = sum.adding(bases[i].multiplied(byLimbs: scalars[i].array)) }
+            return sum
+        }
+        return unitSum.adding(pippenger(bases, scalars, indices: general))
+    }
+
+    /// The window width for n points: about log₂(n)·ln 2 + 2, which balances n·(255/c) bucket additions against
+    /// (255/c)·2^c bucket-summing additions (arkworks' `ln_without_floats(n) + 2`).
+    static func windowWidth(for n: Int) -> Int {
+        if n < 32 { return 3 }
+        let log2 = Int.bitWidth - n.leadingZeroBitCount - 1
+        return min(16, log2 * 69 / 100 + 2)
+    }
+
+    /// Pippenger over the points `indices`.
+    static func pippenger<Curve: ShortWeierstrassCurve>(_ bases: [Affine<Curve>], _ scalars: [FieldLimbs],
+                                                        indices: [Int]) -> Projective<Curve> {
+        let c = windowWidth(for: indices.count)
+        // 255 bits cover r < 2²⁵⁴ plus the carry out of the signed recoding, so the top digit never carries.
+        let windowCount = (255 + c - 1) / c
+        let digits = signedDigits(indices.map { scalars[$0] }, width: c, windowCount: windowCount)
+        let bucketCount = 1 << (c - 1)
+        var buckets = [Projective<Curve>](repeating: .infinity, count: bucketCount)
+        var result = Projective<Curve>.infinity
+        for window in stride(from: windowCount - 1, through: 0, by: -1) {
+            if window != windowCount - 1 {
+                for _ in 0..<c { result = result.doubled() }
+            }
+            for k in 0..<bucketCount { buckets[k] = .infinity }
+            for (position, index) in indices.enumerated() {
+                let digit = Int(digits[position * windowCount + window])
+                if digit > 0 {
+                    buckets[digit - 1] = buckets[digit - 1].adding(mixed: bases[index])
+                } else if digit < 0 {
+                    buckets[-digit - 1] = buckets[-digit - 1].adding(mixed: -bases[index])
+                }
+            }
+            // Σ (k+1)·buckets[k] = Σ_k (buckets[k] + … + buckets[top]).
+            var running = Projective<Curve>.infinity
+            var windowSum = Projective<Curve>.infinity
+            for k in stride(from: bucketCount - 1, through: 0, by: -1) {
+                running = running.adding(buckets[k])
+                windowSum = windowSum.adding(running)
+            }
+            result = result.adding(windowSum)
+        }
+        return result
+    }
+
+    /// Signed base-2^c digits of each scalar, least significant window first, `windowCount` per scalar:
+    /// dⱼ ∈ (−2^(c−1), 2^(c−1)] and Σ dⱼ·2^(cj) = s.
+    static func signedDigits(_ scalars: [FieldLimbs], width c: Int, windowCount: Int) -> [Int32] {
+        var digits = [Int32](repeating: 0, count: scalars.count * windowCount)
+        let full = Int64(1) << Int64(c)
+        let half = full >> 1
+        for (position, s) in scalars.enumerated() {
+            let limbs = [s.l0, s.l1, s.l2, s.l3, 0]
+            var carry: Int64 = 0
+            for window in 0..<windowCount {
+                let bit = window * c
+                let limb = bit >> 6, shift = bit & 63
+                var raw = limbs[limb] >> UInt64(shift)
+                if shift + c > 64 && limb + 1 < limbs.count { raw |= limbs[limb + 1] << UInt64(64 - shift) }
+                var d = Int64(raw & UInt64(full - 1)) + carry
+                if d > half {
+                    d -= full
+                    carry = 1
+                } else {
+                    carry = 0
+                }
+                digits[position * windowCount + window] = Int32(d)
+            }
+            assert(carry == 0, "the top window must absorb the recoding carry")
+        }
+        return digits
+    }
+}
+
+// MARK: - Fixed-base multiplication
+
+/// Precomputed multiples of one fixed point for many scalar multiplications by it (the setup's [x]G₁ and [x]G₂):
+/// table[w][j] = (j+1)·2^(c·w)·G for every c-bit window w, so [s]G is one mixed addition per nonzero window
+/// (Brickell, Gordon, McCurley, Wilson, "Fast exponentiation with precomputation", EUROCRYPT 1992, the simple
+/// fixed-window form; arkworks `FixedBase::msm`).
+public struct FixedBaseTable<Curve: ShortWeierstrassCurve>: Sendable {
+    /// The window width c in bits.
+    public let windowWidth: Int
+    private let windows: [[Affine<Curve>]]
+
+    /// The width that minimizes table building plus `count` multiplications, (255/c)·(2^c + count) additions:
+    /// about log₂(count) − 2, between 2 and 10.
+    public static func windowWidth(forScalarCount count: Int) -> Int {
+        let log2 = Int.bitWidth - max(count, 1).leadingZeroBitCount - 1
+        return max(2, min(10, log2 - 2))
+    }
+
+    /// Builds the table for `base`, (⌈255/c⌉)·(2^c − 1) points normalized with one batched inversion.
+    public init(base: Affine<Curve>, windowWidth c: Int = 8) {
+        precondition((1...16).contains(c), "window width must be 1…16 bits")
+        self.windowWidth = c
+        let windowCount = (255 + c - 1) / c
+        let perWindow = (1 << c) - 1
+        var all = [Projective<Curve>]()
+        all.reserveCapacity(windowCount * perWindow)
+        var windowBase = Projective(base)
+        for _ in 0..<windowCount {
+            var multiple = windowBase
+            for _ in 0..<perWindow {
+                all.append(multiple)
+                multiple = multiple.adding(windowBase)
+            }
+            windowBase = multiple  // 2^c · windowBase
+        }
+        let normalized = Projective.batchNormalize(all)
+        windows = (0..<windowCount).map { Array(normalized[($0 * perWindow)..<(($0 + 1) * perWindow)]) }
+    }
+
+    /// [s]·base.
+    public func multiply(_ scalar: Fr) -> Projective<Curve> {
+        let s = scalar.canonical
+        let limbs = [s.l0, s.l1, s.l2, s.l3, 0]
+        let c = windowWidth
+        let mask = (UInt64(1) << UInt64(c)) - 1
+        var result = Projective<Curve>.infinity
+        for (w, table) in windows.enumerated() {
+            let bit = w * c
+            let limb = bit >> 6, shift = bit & 63
+            guard limb < 4 else { break }
+            var raw = limbs[limb] >> UInt64(shift)
+            if shift + c > 64 { raw |= limbs[limb + 1] << UInt64(64 - shift) }
+            let digit = Int(raw & mask)
+            if digit != 0 { result = result.adding(mixed: table[digit - 1]) }
+        }
+        return result
+    }
+
+    /// [sᵢ]·base for every scalar, normalized to affine with one batched inversion.
+    public func multiplyAll(_ scalars: [Fr]) -> [Affine<Curve>] {
+        Projective.batchNormalize(scalars.map(multiply))
+    }
+}
