@@ -18,11 +18,16 @@ let package = Package(
         .library(name: "Circuit", targets: ["Circuit"]),
         .library(name: "Groth16", targets: ["Groth16"]),
         .library(name: "ZKTOTP", targets: ["ZKTOTP"]),
+        .library(name: "Guardian", targets: ["Guardian"]),
+        .library(name: "GuardianSQLite", targets: ["GuardianSQLite"]),
         .executable(name: "chronoguard", targets: ["chronoguard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // GuardianSQLite uses the SQLite that sqlite-nio vendors (module VaporCSQLite): keep this pin in step.
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         // Tests only: a slow big-integer reference and property-based testing for the ZK layers.
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -49,6 +54,20 @@ let package = Package(
             dependencies: ["BN254", "Circuit", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "ZKTOTP", dependencies: ["Groth16", "BN254", "Poseidon", "Circuit"]),
+
+        // Guardian co-signer: the domain (no HTTP, no NIO) and its embedded SQLite store.
+        .target(
+            name: "Guardian",
+            dependencies: [
+                "OTP", "ChainKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "GuardianSQLite",
+            dependencies: ["Guardian", .product(name: "SQLiteNIO", package: "sqlite-nio")]
+        ),
 
         // MARK: - CLI
         .executableTarget(
@@ -114,6 +133,27 @@ let package = Package(
                 .product(name: "BigInt", package: "BigInt"),
             ],
             resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "GuardianTestSupport",
+            dependencies: ["Guardian", "OTP", "ChainKit"],
+            path: "Tests/GuardianTestSupport"
+        ),
+        .testTarget(
+            name: "GuardianTests",
+            dependencies: [
+                "Guardian", "GuardianTestSupport", "TestSupport", "OTP", "ChainKit", "QRCode",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "GuardianSQLiteTests",
+            dependencies: [
+                "Guardian", "GuardianSQLite", "GuardianTestSupport", "OTP", "ChainKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "CLITests",

@@ -2,6 +2,7 @@
 // Chronoguard benchmarks (release builds only; never timed unit tests).
 //   swift package benchmark                        — all ordo-one benchmark suites
 //   ../scripts/bench-verify-vs-pyotp.sh            — our TOTP verify vs pyotp's in one run, with the ratio
+//   swift run -c release CapsuleThroughput [wallets] [rounds] [concurrency] — the guardian capsule on SQLite, no HTTP
 import PackageDescription
 
 let package = Package(
@@ -49,6 +50,16 @@ let package = Package(
             ],
             path: "Benchmarks/ZKBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "CapsuleThroughput",
+            dependencies: [
+                .product(name: "Guardian", package: "main"),
+                .product(name: "GuardianSQLite", package: "main"),
+                .product(name: "OTP", package: "main"),
+                .product(name: "ChainKit", package: "main"),
+            ],
+            path: "Sources/CapsuleThroughput"
         ),
         .executableTarget(
             name: "VerifyThroughput",

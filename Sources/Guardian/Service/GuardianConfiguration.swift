@@ -1,0 +1,64 @@
+import ChainKit
+import Foundation
+
+// MARK: - Configuration
+
+/// The guardian's settings. Defaults follow the issue and the seeds; every number says where it comes from.
+public struct GuardianConfiguration: Sendable {
+    /// What the sign-in message says (Sign In With Solana, EIP-4361-style fields).
+    public struct SignIn: Sendable, Hashable {
+        /// The RFC 3986 authority the wallet signs in to (e.g. `guardian.example.com`); wallets show and check it.
+        public var domain: String
+        /// The RFC 3986 URI of the service.
+        public var uri: String
+        /// One line shown to the user.
+        public var statement: String?
+        /// The Solana cluster.
+        public var chainID: SIWSMessage.ChainID
+        /// How long a challenge is valid: at most 300 s (the issue: expiration ≤ 5 min); larger values are clamped.
+        public var challengeLifetime: TimeInterval {
+            get { clampedChallengeLifetime }
+            set { clampedChallengeLifetime = min(newValue, Self.maximumChallengeLifetime) }
+        }
+        private var clampedChallengeLifetime: TimeInterval
+
+        /// Upper bound on ``challengeLifetime``: 5 minutes.
+        public static let maximumChallengeLifetime: TimeInterval = 300
+
+        /// - Parameters: see the properties; `challengeLifetime` is clamped to 300 s.
+        public init(domain: String, uri: String, statement: String? = "Sign in to the Chronoguard guardian to manage two-factor co-signing.", chainID: SIWSMessage.ChainID = .mainnet, challengeLifetime: TimeInterval = 300) {
+            self.domain = domain
+            self.uri = uri
+            self.statement = statement
+            self.chainID = chainID
+            self.clampedChallengeLifetime = min(challengeLifetime, Self.maximumChallengeLifetime)
+        }
+    }
+
+    /// The sign-in message's fields.
+    public var signIn: SignIn
+    /// Session lifetime: 15 minutes (the issue).
+    public var sessionLifetime: TimeInterval = 900
+    /// Random characters in a sign-in nonce: 32 alphanumerics ≈ 190 bits (the issue asks for ≥ 16; SIWS for ≥ 8).
+    public var nonceLength: Int = 32
+    /// The issuer shown by authenticator apps (`otpauth://totp/Issuer:account?issuer=Issuer`).
+    public var issuer: String = "Chronoguard"
+    /// TOTP parameters for new enrollments: 6 digits, 30 s, SHA-1 (SEEDS-NOTES "parameters worth keeping").
+    public var totp: TOTPParameters = .standard
+    /// Steps accepted either side of the current one: ±1 (RFC 6238 §5.2's recommended network-delay allowance).
+    public var verificationWindow: Int = 1
+    /// Per-wallet cosign requests: a bucket of 10 per 5 minutes (seed 001 §7.1).
+    public var walletRateLimit = TokenBucketPolicy(capacity: 10, per: 300)
+    /// Per client IP: 300 per minute (a NAT's worth of users; a deployment should tune it), nil for none.
+    public var clientIPRateLimit: TokenBucketPolicy? = TokenBucketPolicy(capacity: 300, per: 60)
+    /// Per API key: 30,000 per minute (500/s sustained), nil for none.
+    public var apiKeyRateLimit: TokenBucketPolicy? = TokenBucketPolicy(capacity: 30_000, per: 60)
+    /// Progressive lockout after wrong codes.
+    public var lockout = LockoutPolicy()
+    /// Largest serialized transaction accepted, in Base64 characters: ⌈1232 / 3⌉ · 4 = 1644 (Solana's 1232-byte
+    /// packet limit, IPv6 MTU 1280 − 48 header bytes).
+    public static let maximumTransactionBase64Length = 1_644
+
+    /// Defaults everywhere except the sign-in fields, which name this deployment.
+    public init(signIn: SignIn) { self.signIn = signIn }
+}

@@ -1,0 +1,206 @@
+import ChainKit
+import Crypto
+import Foundation
+import OTP
+
+// MARK: - Service
+
+/// The guardian co-signer's domain: wallet sign-in, TOTP enrollment, and the capsule that co-signs a Solana
+/// transaction only after a fresh code, consumed exactly once.
+///
+/// The HTTP server wraps these async methods one-to-one; every failure is a ``GuardianError`` with a stable code and
+/// an HTTP status hint. The service holds no per-request state of its own: it is a `Sendable` class whose methods
+/// can run concurrently; per-wallet work is serialised by an internal gate (see ``cosign(session:wallet:transactionBase64:code:clientIP:apiKey:)``).
+///
+/// Start it with ``start(store:keyProvider:configuration:clock:metrics:qrRenderer:rateLimiter:)``.
+public final class GuardianService: Sendable {
+    /// The settings the service was started with.
+    public let configuration: GuardianConfiguration
+    let store: any GuardianStore
+    let keyProvider: any MasterKeyProvider
+    let clock: any GuardianClock
+    let metrics: any GuardianMetrics
+    let qrRenderer: (any QRRenderer)?
+    let rateLimiter: any RateLimiter
+    let keyRing: Locked<KeyRing>
+    let walletGate = KeyedAsyncLock<SolanaPublicKey>()
+    let rotationGate = KeyedAsyncLock<Int>()
+
+    private init(store: any GuardianStore, keyProvider: any MasterKeyProvider, configuration: GuardianConfiguration, clock: any GuardianClock, metrics: any GuardianMetrics, qrRenderer: (any QRRenderer)?, rateLimiter: any RateLimiter, keyRing: KeyRing) {
+        self.store = store
+        self.keyProvider = keyProvider
+        self.configuration = configuration
+        self.clock = clock
+        self.metrics = metrics
+        self.qrRenderer = qrRenderer
+        self.rateLimiter = rateLimiter
+        self.keyRing = Locked(keyRing)
+    }
+
+    /// Opens the service on a store: loads the master key from `keyProvider` (creating it for a brand-new database),
+    /// checks that it is the key the database was written with, and finishes a rotation a crash interrupted.
+    ///
+    /// - Throws: ``GuardianError`` `invalid_configuration`, `key_provider_failed`, `master_key_mismatch`, or a storage
+    ///   error.
+    public static func start(
+        store: any GuardianStore,
+        keyProvider: any MasterKeyProvider,
+        configuration: GuardianConfiguration,
+        clock: any GuardianClock = SystemClock(),
+        metrics: any GuardianMetrics = NoGuardianMetrics(),
+        qrRenderer: (any QRRenderer)? = nil,
+        rateLimiter: any RateLimiter = InMemoryRateLimiter()
+    ) async throws(GuardianError) -> GuardianService {
+        try validate(configuration, now: clock.now())
+        let keyRing = try await loadKeyRing(store: store, keyProvider: keyProvider, now: clock.now())
+        return GuardianService(store: store, keyProvider: keyProvider, configuration: configuration, clock: clock, metrics: metrics, qrRenderer: qrRenderer, rateLimiter: rateLimiter, keyRing: keyRing)
+    }
+
+    // MARK: Start-up
+
+    private static func validate(_ configuration: GuardianConfiguration, now: Date) throws(GuardianError) {
+        let signIn = configuration.signIn
+        do {
+            _ = try SIWSMessage(domain: signIn.domain, address: .zero, statement: signIn.statement, uri: signIn.uri, chainID: signIn.chainID, nonce: SecureRandom.alphanumeric(configuration.nonceLength), issuedAt: SIWSTimestamp(now), expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime)))
+        } catch {
+            throw GuardianError(.invalidConfiguration, "The sign-in settings do not form a valid Sign In With Solana message: \(error.reason)")
+        }
+        guard configuration.nonceLength >= 16 else {
+            throw GuardianError(.invalidConfiguration, "The sign-in nonce must have at least 16 random characters.")
+        }
+        guard signIn.challengeLifetime > 0, configuration.sessionLifetime > 0 else {
+            throw GuardianError(.invalidConfiguration, "Challenge and session lifetimes must be positive.")
+        }
+        do {
+            _ = try TOTP(secret: OTPSecret.generate(for: configuration.totp.algorithm), algorithm: configuration.totp.algorithm, digits: configuration.totp.digits, period: configuration.totp.period)
+        } catch {
+            throw GuardianError(.invalidConfiguration, "The TOTP parameters are invalid: \(error.message)")
+        }
+        guard (0...10).contains(configuration.verificationWindow) else {
+            throw GuardianError(.invalidConfiguration, "The verification window must be 0 to 10 steps (1 is the RFC 6238 recommendation).")
+        }
+    }
+
+    private static func loadKeyRing(store: any GuardianStore, keyProvider: any MasterKeyProvider, now: Date) async throws(GuardianError) -> KeyRing {
+        var stored = try await storage { try await store.loadKeyring() }
+        if stored == nil {
+            let master = try keyProvider.candidateKeys(creatingIfMissing: true)[0]
+            let auditKey = SymmetricKey(size: .bits256)
+            let wrapped: [UInt8]
+            do { wrapped = try KeyEnvelope.wrapAuditKey(auditKey, under: master) } catch {
+                throw .internal("wrapping the audit key failed: \(error)")
+            }
+            let keyring = StoredKeyring(masterKeyID: master.id, wrappedAuditKey: wrapped)
+            let event = AuditEvent(.keyringCreated, at: now, detail: ["master_key_id": master.id])
+            let created = try await storage { try await store.initializeKeyring(keyring, audit: AuditAppend(sealer: AuditSealer(key: auditKey), events: [event])) }
+            if created { return KeyRing(current: master, auditSealer: AuditSealer(key: auditKey)) }
+            stored = try await storage { try await store.loadKeyring() }   // another process initialised it first
+        }
+        guard let stored else { throw .internal("the keyring vanished after initialisation") }
+        let candidates = try keyProvider.candidateKeys(creatingIfMissing: false)
+        guard let index = candidates.firstIndex(where: { $0.id == stored.masterKeyID }) else {
+            throw GuardianError(.masterKeyMismatch, "None of the configured master keys (\(candidates.map(\.id).joined(separator: ", "))) is the key this database was written with (\(stored.masterKeyID)); restore the right key file or environment variable.")
+        }
+        let master = candidates[index]
+        let auditKey: SymmetricKey
+        do { auditKey = try KeyEnvelope.unwrapAuditKey(stored.wrappedAuditKey, master: master) } catch {
+            throw GuardianError(.masterKeyMismatch, "The master key \(master.id) does not open this database's audit key: the key or the database has been altered.")
+        }
+        // A rotation committed to the database but not yet promoted by the provider (crash in between): finish it.
+        if index != 0 { try keyProvider.promote(master) }
+        return KeyRing(current: master, others: candidates, auditSealer: AuditSealer(key: auditKey))
+    }
+
+    // MARK: Helpers
+
+    /// Runs a store call, turning its failures into ``GuardianError``s without internal details.
+    static func storage<T>(_ body: () async throws -> T) async throws(GuardianError) -> T {
+        do { return try await body() } catch let error as GuardianError { throw error } catch { throw GuardianError.storage(error) }
+    }
+
+    func storage<T>(_ body: () async throws -> T) async throws(GuardianError) -> T {
+        try await Self.storage(body)
+    }
+
+    var sealer: AuditSealer { keyRing.withLock { $0.auditSealer } }
+
+    func audit(_ events: AuditEvent...) -> AuditAppend { AuditAppend(sealer: sealer, events: events) }
+
+    static func parseWallet(_ text: String) throws(GuardianError) -> SolanaPublicKey {
+        guard text.utf8.count <= 44, let key = try? SolanaPublicKey(base58: text) else { throw GuardianError.invalidWallet }
+        return key
+    }
+
+    /// The session must be unexpired and belong to `wallet`.
+    func check(_ session: Session, for wallet: SolanaPublicKey, at now: Date) throws(GuardianError) {
+        guard now < session.expiresAt else { throw GuardianError.sessionInvalid }
+        guard session.wallet == wallet else { throw GuardianError.sessionWalletMismatch }
+    }
+
+    /// Applies the per-IP, per-API-key and per-wallet buckets, in that order (the cheapest refusals first).
+    func applyRateLimits(wallet: SolanaPublicKey, clientIP: String?, apiKey: String?, at now: Date) throws(GuardianError) {
+        if let clientIP, let policy = configuration.clientIPRateLimit {
+            try take(.clientIP, key: clientIP, policy: policy, at: now)
+        }
+        if let apiKey, let policy = configuration.apiKeyRateLimit {
+            try take(.apiKey, key: apiKey, policy: policy, at: now)
+        }
+        try take(.wallet, key: Hex.encode(wallet.bytes), policy: configuration.walletRateLimit, at: now)   // hex: cheaper than Base58
+    }
+
+    private func take(_ scope: RateLimitScope, key: String, policy: TokenBucketPolicy, at now: Date) throws(GuardianError) {
+        if case .limited(let retryAfter) = rateLimiter.acquire(scope, key: key, policy: policy, at: now) {
+            metrics.rateLimited(scope)
+            throw GuardianError.rateLimited(scope: scope, retryAfter: retryAfter)
+        }
+    }
+
+    /// Refuses codes while the wallet is locked or disabled.
+    func checkLockout(_ record: WalletRecord, at now: Date) throws(GuardianError) {
+        if configuration.lockout.isDisabled(record.lockout) { throw GuardianError.walletDisabled }
+        if let retryAfter = configuration.lockout.retryAfter(record.lockout, at: now) { throw GuardianError.walletLocked(retryAfter: retryAfter) }
+    }
+
+    /// Unwraps the wallet's data key with whichever known master key wrapped it.
+    func dataKey(for record: WalletRecord) throws(GuardianError) -> SymmetricKey {
+        guard let master = keyRing.withLock({ $0.key(id: record.keys.masterKeyID) }) else {
+            throw .internal("wallet data key wrapped under unknown master key \(record.keys.masterKeyID)")
+        }
+        do { return try KeyEnvelope.unwrapDataKey(record.keys.wrappedDataKey, wallet: record.wallet, master: master) } catch {
+            throw .internal("wallet data key failed authentication")
+        }
+    }
+
+    /// Decrypts the wallet's TOTP secret into a verifier; the plaintext bytes are wiped before returning.
+    func totp(for record: WalletRecord, dataKey: SymmetricKey) throws(GuardianError) -> TOTP {
+        do {
+            var secret = try KeyEnvelope.openSecret(record.keys.sealedTOTPSecret, purpose: .totpSecret, wallet: record.wallet, dataKey: dataKey)
+            defer { wipe(&secret) }
+            return try TOTP(secret: OTPSecret(bytes: secret), algorithm: record.totp.algorithm, digits: record.totp.digits, period: record.totp.period)
+        } catch {
+            throw .internal("TOTP secret failed authentication or is invalid")
+        }
+    }
+
+    /// Counts a wrong code and reports the lock it causes.
+    func recordWrongCode(_ record: WalletRecord, at now: Date, operationID: String?) async throws(GuardianError) -> GuardianError {
+        let policy = configuration.lockout
+        let wallet = record.wallet
+        let state = try await storage {
+            try await store.recordFailedAttempt(wallet: wallet, at: now, policy: policy, sealer: sealer) { state in
+                var events = [AuditEvent(.codeRejected, at: now, wallet: wallet, operationID: operationID, detail: ["consecutive_failures": String(state.consecutiveFailures)])]
+                if policy.isDisabled(state) {
+                    events.append(AuditEvent(.walletDisabled, at: now, wallet: wallet, detail: ["consecutive_failures": String(state.consecutiveFailures)]))
+                } else if let until = state.lockedUntil {
+                    events.append(AuditEvent(.walletLocked, at: now, wallet: wallet, detail: ["consecutive_failures": String(state.consecutiveFailures), "locked_until_ms": String(AuditEvent.milliseconds(until))]))
+                }
+                return events
+            }
+        }
+        guard let state else { return GuardianError.notEnrolled }
+        if policy.isDisabled(state) || state.lockedUntil != nil {
+            metrics.walletLocked(consecutiveFailures: state.consecutiveFailures, disabled: policy.isDisabled(state))
+        }
+        return GuardianError.invalidCode(remainingBeforeLock: policy.remainingBeforeLock(state))
+    }
+}

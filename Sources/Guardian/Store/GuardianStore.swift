@@ -1,0 +1,172 @@
+import ChainKit
+import Foundation
+
+// MARK: - Store protocol
+
+/// Persistence for the guardian. Implementations: ``InMemoryGuardianStore`` (tests), `SQLiteGuardianStore`
+/// (GuardianSQLite, the default), and later PostgreSQL — the domain never sees which.
+///
+/// Rules every implementation keeps:
+/// - Each mutating call is **one transaction**: its state change and its audit events commit together or not at all,
+///   and a call that returns has committed durably (a crash afterwards loses nothing).
+/// - Audit events are appended in call order to a single chain: the implementation reads the chain head inside the
+///   transaction, seals each event with the given ``AuditSealer``, and stores record and new head.
+/// - The compare-and-set conditions below are evaluated inside the transaction, so concurrent callers — in this
+///   process or another one on the same database — cannot both win.
+public protocol GuardianStore: Sendable {
+    // MARK: Keys
+
+    /// The key metadata, nil for a brand-new database.
+    func loadKeyring() async throws -> StoredKeyring?
+
+    /// Stores the first keyring; returns false (and changes nothing) when one already exists.
+    func initializeKeyring(_ keyring: StoredKeyring, audit: AuditAppend) async throws -> Bool
+
+    /// Rewraps every data key and the audit key under a new master key, atomically.
+    /// - Returns: the number of wallets rewrapped.
+    /// - Throws: ``GuardianStoreError`` `.conflict` when the stored master key id is not `rotation.fromKeyID`.
+    func rotateKeys(_ rotation: KeyRotation, audit: AuditAppend) async throws -> Int
+
+    // MARK: Login
+
+    func insertChallenge(_ challenge: StoredChallenge) async throws
+    func challenge(id: String) async throws -> StoredChallenge?
+
+    /// Marks the challenge consumed if it is not yet, and stores the session — atomically.
+    /// - Returns: false when the challenge was already consumed (or is gone); nothing is written then.
+    func completeLogin(challengeID: String, consumedAt: Date, session: StoredSession, audit: AuditAppend) async throws -> Bool
+
+    func session(tokenHash: [UInt8]) async throws -> StoredSession?
+    /// Deletes a session; returns whether it existed.
+    func deleteSession(tokenHash: [UInt8], audit: AuditAppend) async throws -> Bool
+
+    // MARK: Wallets
+
+    func wallet(_ wallet: SolanaPublicKey) async throws -> WalletRecord?
+
+    /// Stores a pending enrollment, replacing a previous pending one, unless the wallet is active.
+    func savePendingEnrollment(_ record: WalletRecord, audit: AuditAppend) async throws -> EnrollmentWriteOutcome
+
+    /// Activates a pending enrollment with its first accepted step, if still pending with the same guardian key.
+    func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, audit: AuditAppend) async throws -> Bool
+
+    /// Counts one wrong code: increments the consecutive failures, applies `policy` to lock the wallet, and appends the
+    /// events `audit` builds from the new state. Returns nil when the wallet does not exist.
+    func recordFailedAttempt(wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer, audit: @escaping @Sendable (LockoutState) -> [AuditEvent]) async throws -> LockoutState?
+
+    /// Burns a step: sets the wallet's last accepted step to `commit.step` only if the wallet is active and its stored
+    /// step is absent or smaller, resets the lockout, stores the cosign record and the audit events.
+    func commitCosign(_ commit: CosignCommit, audit: AuditAppend) async throws -> CosignCommitOutcome
+
+    /// Clears a wallet's lockout (an operator action); returns whether the wallet exists.
+    func unlockWallet(_ wallet: SolanaPublicKey, audit: AuditAppend) async throws -> Bool
+
+    func cosignRecord(operationID: String) async throws -> CosignRecord?
+
+    /// Appends events that accompany no state change (a replayed code, a revoked session).
+    func appendAudit(_ audit: AuditAppend) async throws
+
+    // MARK: Audit
+
+    /// Records with sequence numbers greater than `sequence`, ascending, at most `limit`.
+    func auditRecords(after sequence: Int64, limit: Int) async throws -> [AuditRecord]
+    /// The stored head of the chain (nil when empty).
+    func auditHead() async throws -> AuditAnchor?
+
+    // MARK: Maintenance
+
+    /// Deletes challenges and sessions that expired before `date`; returns how many rows went.
+    func purgeExpired(before date: Date) async throws -> Int
+}
+
+// MARK: - Inputs and outcomes
+
+/// A master-key rotation for ``GuardianStore/rotateKeys(_:audit:)``.
+public struct KeyRotation: Sendable {
+    /// The master key id the data keys are wrapped under now.
+    public let fromKeyID: String
+    /// The new master key's id.
+    public let toKeyID: String
+    /// The audit key wrapped under the new master key.
+    public let wrappedAuditKey: [UInt8]
+    /// Rewraps one wallet's data key (given wrapped under `fromKeyID`) under the new key. Runs inside the transaction.
+    public let rewrap: @Sendable (_ wallet: SolanaPublicKey, _ wrappedDataKey: [UInt8], _ wrappedUnder: String) throws -> [UInt8]
+
+    /// A rotation; `rewrap` runs inside the store's transaction.
+    public init(fromKeyID: String, toKeyID: String, wrappedAuditKey: [UInt8], rewrap: @escaping @Sendable (SolanaPublicKey, [UInt8], String) throws -> [UInt8]) {
+        self.fromKeyID = fromKeyID
+        self.toKeyID = toKeyID
+        self.wrappedAuditKey = wrappedAuditKey
+        self.rewrap = rewrap
+    }
+}
+
+/// Result of ``GuardianStore/savePendingEnrollment(_:audit:)``.
+public enum EnrollmentWriteOutcome: Sendable, Hashable {
+    case saved
+    /// The wallet is already active; nothing was written.
+    case alreadyActive
+    /// The record's data key is wrapped under a master key that is no longer current (a rotation ran meanwhile).
+    case staleMasterKey(current: String)
+}
+
+/// One capsule's burn for ``GuardianStore/commitCosign(_:audit:)``.
+public struct CosignCommit: Sendable {
+    /// The wallet whose step is burned.
+    public let wallet: SolanaPublicKey
+    /// The step to burn (must exceed the stored one).
+    public let step: UInt64
+    /// The record to store with it.
+    public let record: CosignRecord
+
+    /// A burn of `step` for `wallet`, recorded as `record`.
+    public init(wallet: SolanaPublicKey, step: UInt64, record: CosignRecord) {
+        self.wallet = wallet
+        self.step = step
+        self.record = record
+    }
+}
+
+/// Result of ``GuardianStore/commitCosign(_:audit:)``.
+public enum CosignCommitOutcome: Sendable, Hashable {
+    /// The step is burned and the record stored.
+    case committed
+    /// A step at or beyond this one was burned first (a concurrent request, or a replay); nothing was written.
+    case stepAlreadyUsed(lastAccepted: UInt64?)
+    /// The wallet is missing or not active; nothing was written.
+    case walletNotActive
+}
+
+// MARK: - Store errors
+
+/// A storage failure. The service turns it into `storage_unavailable` or `internal_error` without details.
+public struct GuardianStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Failure categories.
+    public enum Kind: String, Sendable, Hashable {
+        /// The database is locked by another writer beyond the busy timeout; retrying may succeed.
+        case busy
+        /// A condition the caller asserted no longer holds (e.g. the master key id changed).
+        case conflict
+        /// Disk or database I/O failed, or the database is corrupt.
+        case io
+        /// The store has been closed.
+        case closed
+        /// Data read back does not decode (corruption or a bug).
+        case corrupt
+        /// A schema newer than this code knows.
+        case unsupportedSchema
+    }
+
+    /// The category.
+    public let kind: Kind
+    /// Internal detail for the operator's log.
+    public let detail: String
+
+    /// An error of `kind` with a note for the operator.
+    public init(_ kind: Kind, _ detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public var description: String { "store \(kind.rawValue): \(detail)" }
+}

@@ -1,0 +1,159 @@
+import ChainKit
+import Foundation
+
+// MARK: - In-memory store
+
+/// A ``GuardianStore`` in process memory, with the same semantics as the SQLite store (each call atomic, compare-and-
+/// set conditions, one audit chain) and no durability. For tests and for trying the service out.
+public actor InMemoryGuardianStore: GuardianStore {
+    private var keyring: StoredKeyring?
+    private var challenges: [String: StoredChallenge] = [:]
+    private var sessions: [[UInt8]: StoredSession] = [:]
+    private var wallets: [SolanaPublicKey: WalletRecord] = [:]
+    private var cosigns: [String: CosignRecord] = [:]
+    private var audit: [AuditRecord] = []
+    private var head: AuditAnchor?
+
+    /// An empty store.
+    public init() {}
+
+    // MARK: Audit chain
+
+    private func append(_ events: [AuditEvent], _ sealer: AuditSealer) {
+        for event in events {
+            let record = sealer.seal(event, after: head)
+            audit.append(record)
+            head = AuditAnchor(sequence: record.sequence, mac: record.mac)
+        }
+    }
+
+    // MARK: Keys
+
+    public func loadKeyring() -> StoredKeyring? { keyring }
+
+    public func initializeKeyring(_ keyring: StoredKeyring, audit: AuditAppend) -> Bool {
+        guard self.keyring == nil else { return false }
+        self.keyring = keyring
+        append(audit.events, audit.sealer)
+        return true
+    }
+
+    public func rotateKeys(_ rotation: KeyRotation, audit: AuditAppend) throws -> Int {
+        guard keyring?.masterKeyID == rotation.fromKeyID else {
+            throw GuardianStoreError(.conflict, "stored master key id is not \(rotation.fromKeyID)")
+        }
+        // Compute everything first so that a failing rewrap leaves the store untouched (atomicity).
+        var updated = wallets
+        for (wallet, record) in wallets {
+            updated[wallet]!.keys.wrappedDataKey = try rotation.rewrap(wallet, record.keys.wrappedDataKey, record.keys.masterKeyID)
+            updated[wallet]!.keys.masterKeyID = rotation.toKeyID
+        }
+        wallets = updated
+        keyring = StoredKeyring(masterKeyID: rotation.toKeyID, wrappedAuditKey: rotation.wrappedAuditKey)
+        append(audit.events, audit.sealer)
+        return updated.count
+    }
+
+    // MARK: Login
+
+    public func insertChallenge(_ challenge: StoredChallenge) { challenges[challenge.id] = challenge }
+
+    public func challenge(id: String) -> StoredChallenge? { challenges[id] }
+
+    public func completeLogin(challengeID: String, consumedAt: Date, session: StoredSession, audit: AuditAppend) -> Bool {
+        guard var challenge = challenges[challengeID], challenge.consumedAt == nil else { return false }
+        challenge.consumedAt = consumedAt
+        challenges[challengeID] = challenge
+        sessions[session.tokenHash] = session
+        append(audit.events, audit.sealer)
+        return true
+    }
+
+    public func session(tokenHash: [UInt8]) -> StoredSession? { sessions[tokenHash] }
+
+    public func deleteSession(tokenHash: [UInt8], audit: AuditAppend) -> Bool {
+        guard sessions.removeValue(forKey: tokenHash) != nil else { return false }
+        append(audit.events, audit.sealer)
+        return true
+    }
+
+    // MARK: Wallets
+
+    public func wallet(_ wallet: SolanaPublicKey) -> WalletRecord? { wallets[wallet] }
+
+    public func savePendingEnrollment(_ record: WalletRecord, audit: AuditAppend) -> EnrollmentWriteOutcome {
+        if wallets[record.wallet]?.state == .active { return .alreadyActive }
+        if let current = keyring?.masterKeyID, current != record.keys.masterKeyID { return .staleMasterKey(current: current) }
+        wallets[record.wallet] = record
+        append(audit.events, audit.sealer)
+        return .saved
+    }
+
+    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, audit: AuditAppend) -> Bool {
+        guard var record = wallets[wallet], record.state == .pending, record.guardianPublicKey == guardianPublicKey,
+              record.lastAcceptedStep.map({ $0 < step }) ?? true else { return false }
+        record.state = .active
+        record.activatedAt = at
+        record.lastAcceptedStep = step
+        record.lockout = .clear
+        wallets[wallet] = record
+        append(audit.events, audit.sealer)
+        return true
+    }
+
+    public func recordFailedAttempt(wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer, audit: @escaping @Sendable (LockoutState) -> [AuditEvent]) -> LockoutState? {
+        guard var record = wallets[wallet] else { return nil }
+        record.lockout = policy.afterFailure(record.lockout, at: at)
+        wallets[wallet] = record
+        append(audit(record.lockout), sealer)
+        return record.lockout
+    }
+
+    public func commitCosign(_ commit: CosignCommit, audit: AuditAppend) -> CosignCommitOutcome {
+        guard var record = wallets[commit.wallet], record.state == .active else { return .walletNotActive }
+        if let last = record.lastAcceptedStep, last >= commit.step { return .stepAlreadyUsed(lastAccepted: last) }
+        record.lastAcceptedStep = commit.step
+        record.lockout = .clear
+        wallets[commit.wallet] = record
+        cosigns[commit.record.operationID] = commit.record
+        append(audit.events, audit.sealer)
+        return .committed
+    }
+
+    public func unlockWallet(_ wallet: SolanaPublicKey, audit: AuditAppend) -> Bool {
+        guard wallets[wallet] != nil else { return false }
+        wallets[wallet]!.lockout = .clear
+        append(audit.events, audit.sealer)
+        return true
+    }
+
+    public func cosignRecord(operationID: String) -> CosignRecord? { cosigns[operationID] }
+
+    public func appendAudit(_ audit: AuditAppend) { append(audit.events, audit.sealer) }
+
+    // MARK: Audit
+
+    public func auditRecords(after sequence: Int64, limit: Int) -> [AuditRecord] {
+        Array(audit.lazy.filter { $0.sequence > sequence }.prefix(limit))
+    }
+
+    public func auditHead() -> AuditAnchor? { head }
+
+    // MARK: Maintenance
+
+    public func purgeExpired(before date: Date) -> Int {
+        let challengeCount = challenges.count, sessionCount = sessions.count
+        challenges = challenges.filter { $0.value.expiresAt >= date }
+        sessions = sessions.filter { $0.value.expiresAt >= date }
+        return challengeCount - challenges.count + sessionCount - sessions.count
+    }
+
+    // MARK: Test access
+
+    /// Rewrites the stored audit records, as an attacker with write access to the storage could (tests of
+    /// ``GuardianService/verifyAuditLog(anchor:)``); `rewindHead` also points the stored head at the new last record.
+    public func tamperWithAudit(rewindHead: Bool = false, _ transform: @Sendable ([AuditRecord]) -> [AuditRecord]) {
+        audit = transform(audit)
+        if rewindHead { head = audit.last.map { AuditAnchor(sequence: $0.sequence, mac: $0.mac) } }
+    }
+}

@@ -1,0 +1,133 @@
+// MARK: - Errors
+
+/// Every failure the guardian reports to a client: a stable machine-readable ``code``, a sentence for people, and an
+/// HTTP status hint. The server maps it to `status` + `{"error": {"code": …, "message": …}}`.
+///
+/// Messages never carry internal details (paths, SQL, key ids, stack traces) nor secrets; when an internal failure
+/// needs diagnosing, ``internalDetail`` holds a note for the server's own log — never send it to the client.
+public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Stable failure codes (snake_case, part of the API: never renamed).
+    public enum Code: String, Sendable, Hashable, CaseIterable, Codable {
+        // Input
+        case invalidRequest = "invalid_request"
+        case invalidWalletAddress = "invalid_wallet_address"
+        // Login
+        case challengeNotFound = "challenge_not_found"
+        case challengeExpired = "challenge_expired"
+        case nonceReused = "nonce_reused"
+        case invalidSignature = "invalid_signature"
+        case sessionInvalid = "session_invalid"
+        case sessionWalletMismatch = "session_wallet_mismatch"
+        // Enrollment
+        case notEnrolled = "not_enrolled"
+        case enrollmentPending = "enrollment_pending"
+        case alreadyEnrolled = "already_enrolled"
+        // Codes and throttling
+        case invalidCode = "invalid_code"
+        case codeAlreadyUsed = "code_already_used"
+        case walletLocked = "wallet_locked"
+        case walletDisabled = "wallet_disabled"
+        case rateLimited = "rate_limited"
+        // Transactions
+        case malformedTransaction = "malformed_transaction"
+        case missingRecentBlockhash = "missing_recent_blockhash"
+        case walletNotSigner = "wallet_not_signer"
+        case guardianNotSigner = "guardian_not_signer"
+        // Keys and storage
+        case invalidConfiguration = "invalid_configuration"
+        case masterKeyMismatch = "master_key_mismatch"
+        case keyProviderFailed = "key_provider_failed"
+        case storageUnavailable = "storage_unavailable"
+        case internalError = "internal_error"
+
+        /// The HTTP status a server should answer with (RFC 9110 §15; 423 from RFC 4918 §11.3; 429 from RFC 6585 §4).
+        public var httpStatus: Int {
+            switch self {
+            case .invalidRequest, .invalidWalletAddress, .malformedTransaction: 400
+            case .challengeExpired, .invalidSignature, .sessionInvalid, .invalidCode: 401
+            case .sessionWalletMismatch: 403
+            case .challengeNotFound, .notEnrolled: 404
+            case .nonceReused, .alreadyEnrolled, .enrollmentPending, .codeAlreadyUsed: 409
+            case .missingRecentBlockhash, .walletNotSigner, .guardianNotSigner: 422
+            case .walletLocked, .walletDisabled: 423
+            case .rateLimited: 429
+            case .invalidConfiguration, .masterKeyMismatch, .keyProviderFailed, .internalError: 500
+            case .storageUnavailable: 503
+            }
+        }
+    }
+
+    /// The stable failure code.
+    public let code: Code
+    /// A sentence saying what was wrong and what to do; safe to show to the client.
+    public let message: String
+    /// Seconds after which a retry can succeed (`Retry-After`, RFC 9110 §10.2.3), for `rate_limited` and `wallet_locked`.
+    public let retryAfterSeconds: Int?
+    /// The capsule's operation id when the failure happened inside a cosign, to correlate with logs and metrics.
+    public let operationID: String?
+    /// A diagnostic note for the server's log only (never sent to clients; never contains secrets).
+    public let internalDetail: String?
+
+    /// An error with a code, a client-safe sentence, and optional retry delay, operation id and log-only detail.
+    public init(_ code: Code, _ message: String, retryAfterSeconds: Int? = nil, operationID: String? = nil, internalDetail: String? = nil) {
+        self.code = code
+        self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
+        self.operationID = operationID
+        self.internalDetail = internalDetail
+    }
+
+    /// The HTTP status hint for ``code``.
+    public var httpStatus: Int { code.httpStatus }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    /// A copy tagged with a capsule's operation id.
+    func tagged(operationID: String) -> GuardianError {
+        GuardianError(code, message, retryAfterSeconds: retryAfterSeconds, operationID: operationID, internalDetail: internalDetail)
+    }
+}
+
+// MARK: - Constructors
+
+extension GuardianError {
+    static let invalidWallet = GuardianError(.invalidWalletAddress, "The wallet address is not a Base58 Solana public key of 32 bytes; send the wallet's address as its wallet shows it.")
+
+    static let sessionInvalid = GuardianError(.sessionInvalid, "The session is missing, unknown or expired; sign in again with the wallet.")
+
+    static let sessionWalletMismatch = GuardianError(.sessionWalletMismatch, "The session belongs to a different wallet; sign in with the wallet you are acting for.")
+
+    static let notEnrolled = GuardianError(.notEnrolled, "This wallet has no guardian yet; start enrollment first.")
+
+    static let enrollmentPending = GuardianError(.enrollmentPending, "Enrollment has started but is not confirmed; confirm it with a code from the authenticator app.")
+
+    static let alreadyEnrolled = GuardianError(.alreadyEnrolled, "This wallet already has an active guardian; a new secret cannot be issued without the guardian rotation procedure.")
+
+    static let codeAlreadyUsed = GuardianError(.codeAlreadyUsed, "This code has already been used; wait for the next code from the authenticator app and try again.")
+
+    static let walletDisabled = GuardianError(.walletDisabled, "Too many consecutive wrong codes: this wallet's guardian is disabled until an operator unlocks it.")
+
+    static func invalidCode(remainingBeforeLock: Int?) -> GuardianError {
+        let hint = remainingBeforeLock.map { $0 > 0 ? " \($0) more wrong code(s) will lock the wallet." : " The wallet is now locked for a while." } ?? ""
+        return GuardianError(.invalidCode, "The code is not valid for this wallet at this time; check the authenticator app and the device clock." + hint)
+    }
+
+    static func walletLocked(retryAfter: Int) -> GuardianError {
+        GuardianError(.walletLocked, "Too many wrong codes: the wallet is locked; try again in \(retryAfter) s.", retryAfterSeconds: retryAfter)
+    }
+
+    static func rateLimited(scope: RateLimitScope, retryAfter: Int) -> GuardianError {
+        GuardianError(.rateLimited, "Too many requests for this \(scope.noun); try again in \(retryAfter) s.", retryAfterSeconds: retryAfter)
+    }
+
+    static func storage(_ error: any Error) -> GuardianError {
+        if let storeError = error as? GuardianStoreError, storeError.kind == .busy {
+            return GuardianError(.storageUnavailable, "The service is busy; retry shortly.", retryAfterSeconds: 1, internalDetail: storeError.description)
+        }
+        return GuardianError(.internalError, "The service could not complete the request; nothing was changed. Retry later.", internalDetail: String(describing: error))
+    }
+
+    static func `internal`(_ detail: String) -> GuardianError {
+        GuardianError(.internalError, "The service could not complete the request; nothing was changed. Retry later.", internalDetail: detail)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Guardian
+
+// MARK: - Migrations
+
+/// Versioned schema migrations, applied in order at open inside one transaction. `PRAGMA user_version` holds the
+/// version reached; `schema_migrations` records when each ran. Append new migrations; never edit a released one.
+enum SQLiteSchema {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "initial schema", sql: """
+            CREATE TABLE schema_migrations (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at_ms INTEGER NOT NULL
+            );
+
+            -- Key metadata: which master key wraps the data keys, and the wrapped audit MAC key.
+            CREATE TABLE keyring (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                master_key_id TEXT NOT NULL,
+                wrapped_audit_key BLOB NOT NULL
+            );
+
+            CREATE TABLE challenges (
+                id TEXT PRIMARY KEY,
+                wallet BLOB NOT NULL,
+                message TEXT NOT NULL,
+                nonce TEXT NOT NULL,
+                issued_at_ms INTEGER NOT NULL,
+                expires_at_ms INTEGER NOT NULL,
+                consumed_at_ms INTEGER
+            ) WITHOUT ROWID;
+            CREATE INDEX challenges_by_expiry ON challenges (expires_at_ms);
+
+            -- Sessions are stored by the SHA-256 of their token: a database reader cannot use them.
+            CREATE TABLE sessions (
+                token_hash BLOB PRIMARY KEY,
+                wallet BLOB NOT NULL,
+                created_at_ms INTEGER NOT NULL,
+                expires_at_ms INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX sessions_by_expiry ON sessions (expires_at_ms);
+
+            -- Secrets are ciphertexts only (envelope encryption, see KeyEnvelope).
+            CREATE TABLE wallets (
+                wallet BLOB PRIMARY KEY CHECK (length(wallet) = 32),
+                state TEXT NOT NULL CHECK (state IN ('pending', 'active')),
+                guardian_public_key BLOB NOT NULL CHECK (length(guardian_public_key) = 32),
+                master_key_id TEXT NOT NULL,
+                wrapped_data_key BLOB NOT NULL,
+                sealed_totp_secret BLOB NOT NULL,
+                sealed_guardian_seed BLOB NOT NULL,
+                totp_algorithm TEXT NOT NULL,
+                totp_digits INTEGER NOT NULL,
+                totp_period INTEGER NOT NULL,
+                last_accepted_step INTEGER CHECK (last_accepted_step >= 0),
+                consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                locked_until_ms INTEGER,
+                created_at_ms INTEGER NOT NULL,
+                activated_at_ms INTEGER
+            ) WITHOUT ROWID;
+
+            -- One row per completed capsule. Operation ids start with a millisecond timestamp, so inserts append.
+            -- UNIQUE (wallet, step): a burned step can never be recorded twice, whatever the code above does.
+            CREATE TABLE cosigns (
+                operation_id TEXT PRIMARY KEY,
+                wallet BLOB NOT NULL,
+                guardian_public_key BLOB NOT NULL,
+                step INTEGER NOT NULL,
+                message_hash BLOB NOT NULL,
+                recent_blockhash BLOB NOT NULL,
+                signature BLOB NOT NULL,
+                created_at_ms INTEGER NOT NULL,
+                timeline TEXT NOT NULL,
+                UNIQUE (wallet, step)
+            ) WITHOUT ROWID;
+
+            -- Append-only, hash-chained and keyed (AuditSealer). The triggers stop accidents; the MACs catch the rest.
+            CREATE TABLE audit_log (
+                sequence INTEGER PRIMARY KEY,
+                at_ms INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                wallet BLOB,
+                operation_id TEXT,
+                detail TEXT NOT NULL,
+                previous_mac BLOB NOT NULL,
+                mac BLOB NOT NULL
+            );
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TABLE audit_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                sequence INTEGER NOT NULL,
+                mac BLOB NOT NULL
+            );
+            """),
+    ]
+
+    /// The version this code brings a database to.
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Applies the missing migrations on the writer connection.
+    /// - Throws: ``GuardianStoreError`` `.unsupportedSchema` when the database is newer than this code.
+    static func migrate(_ connection: SQLiteHandle, now: Date) throws {
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            let current = Int(try connection.queryOne("PRAGMA user_version") { $0.int64(0) } ?? 0)
+            guard current <= latestVersion else {
+                throw GuardianStoreError(.unsupportedSchema, "the database has schema version \(current), newer than this build's \(latestVersion); upgrade the service")
+            }
+            for migration in migrations where migration.version > current {
+                try connection.execute(migration.sql)
+                try connection.run("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)",
+                                   [.integer(Int64(migration.version)), .text(migration.name), .integer(Int64(now.timeIntervalSince1970 * 1000))])
+                try connection.execute("PRAGMA user_version = \(migration.version)")
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+            throw error
+        }
+    }
+}

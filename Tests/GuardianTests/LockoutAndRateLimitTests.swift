@@ -1,0 +1,148 @@
+import ChainKit
+import Foundation
+import Guardian
+import Testing
+import GuardianTestSupport
+
+/// Progressive lockout (NIST SP 800-63B §5.2.2) and token-bucket rate limits.
+@Suite struct LockoutAndRateLimitTests {
+    @Test func lockDurationsDoubleFromOneMinuteToOneHour() {
+        let policy = LockoutPolicy()
+        let durations = (1...12).map { policy.lockDuration(afterConsecutiveFailures: $0) }
+        #expect(durations == [nil, nil, 60, 120, 240, 480, 960, 1_920, 3_600, 3_600, 3_600, 3_600])
+        #expect(policy.lockDuration(afterConsecutiveFailures: 10_000) == 3_600)
+        #expect(policy.disableAfter == 100)
+        #expect(!policy.isDisabled(LockoutState(consecutiveFailures: 99)))
+        #expect(policy.isDisabled(LockoutState(consecutiveFailures: 100)))
+    }
+
+    @Test func wrongCodesLockProgressivelyAndASuccessResets() async throws {
+        let metrics = MetricsLog()
+        let harness = try await GuardianHarness.make(metrics: metrics) { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
+        let wallet = try await harness.enroll()
+        let tx = try TransactionFactory.standard(for: wallet)
+        func attempt(_ code: String) async -> GuardianError? {
+            await guardianError { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code) }
+        }
+        #expect(await attempt(try harness.wrongCode(wallet))?.message.contains("2 more") == true)
+        #expect(await attempt(try harness.wrongCode(wallet))?.message.contains("1 more") == true)
+        #expect(await attempt(try harness.wrongCode(wallet))?.message.contains("now locked") == true)   // 3rd: locked 60 s
+        var error = await attempt(try harness.nextCode(wallet))   // even a right code is refused while locked
+        #expect(error?.code == .walletLocked && error?.retryAfterSeconds == 30 && error?.httpStatus == 423)
+        harness.clock.advance(by: 30)
+        #expect(await attempt(try harness.wrongCode(wallet))?.code == .invalidCode)   // 4th: 120 s
+        error = await attempt(try harness.currentCode(wallet))
+        #expect(error?.code == .walletLocked && error?.retryAfterSeconds == 120)
+        #expect(try await harness.service.guardianStatus(wallet: wallet.address).lockedUntil != nil)
+        harness.clock.advance(by: 120)
+        // A right code after the lock: accepted, and the count resets.
+        _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
+        #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lockout == .clear)
+        #expect(try await harness.service.guardianStatus(wallet: wallet.address).lockedUntil == nil)
+        #expect(metrics.lockouts.map(\.0) == [3, 4])
+    }
+
+    @Test func concurrentWrongGuessesAreCountedOneByOne() async throws {
+        let harness = try await GuardianHarness.make { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
+        let wallet = try await harness.enroll()
+        let tx = try TransactionFactory.standard(for: wallet)
+        let wrong = try harness.wrongCode(wallet)
+        let service = harness.service
+        let outcomes = await withTaskGroup(of: GuardianError.Code?.self) { group in
+            for _ in 0..<40 {
+                group.addTask { await errorCode { try await service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: wrong) } }
+            }
+            return await group.reduce(into: [GuardianError.Code?]()) { $0.append($1) }
+        }
+        // Exactly the free failures plus the one that locks get evaluated; the rest meet the lock.
+        #expect(outcomes.filter { $0 == .invalidCode }.count == 3)
+        #expect(outcomes.filter { $0 == .walletLocked }.count == 37)
+        #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lockout.consecutiveFailures == 3)
+    }
+
+    @Test func aHundredConsecutiveFailuresDisableTheWalletUntilUnlocked() async throws {
+        let metrics = MetricsLog()
+        let harness = try await GuardianHarness.make(metrics: metrics) {
+            $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
+            $0.sessionLifetime = 86_400 * 10
+        }
+        let wallet = try await harness.enroll()
+        let tx = try TransactionFactory.standard(for: wallet)
+        for attempt in 1...100 {
+            let code = await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.wrongCode(wallet)) }
+            #expect(code == .invalidCode, "attempt \(attempt)")
+            harness.clock.advance(by: 3_600)   // wait out every lock
+        }
+        let error = await guardianError { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet)) }
+        #expect(error?.code == .walletDisabled && error?.retryAfterSeconds == nil)
+        harness.clock.advance(by: 86_400 * 30)
+        let session = try await harness.login(wallet.owner)
+        #expect(await errorCode { try await harness.service.cosign(session: session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet)) } == .walletDisabled)
+        #expect(try await harness.service.guardianStatus(wallet: wallet.address).disabled)
+        #expect(metrics.lockouts.last.map { $0 == (100, true) } == true)
+
+        try await harness.service.unlockWallet(wallet.address, reason: "owner verified by support ticket 4711")
+        _ = try await harness.service.cosign(session: session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
+    }
+
+    @Test func walletBucketAllowsTenPerFiveMinutes() async throws {
+        let metrics = MetricsLog()
+        let harness = try await GuardianHarness.make(metrics: metrics)
+        let wallet = try await harness.enroll()
+        let tx = try TransactionFactory.standard(for: wallet)
+        // The confirmation took one token; nine more requests fill the bucket of ten.
+        for _ in 0..<9 {
+            // Malformed-code requests still take a token: the limit counts requests, not outcomes.
+            #expect(await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x") } == .invalidRequest)
+        }
+        let error = await guardianError { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x") }
+        #expect(error?.code == .rateLimited && error?.retryAfterSeconds == 30 && error?.httpStatus == 429)   // 300 s / 10 tokens
+        _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.nextCode(wallet))   // 30 s later: one token
+        #expect(metrics.rateLimits == [.wallet])
+    }
+
+    @Test func clientIPAndAPIKeyBucketsAreSeparate() async throws {
+        let harness = try await GuardianHarness.make {
+            $0.clientIPRateLimit = TokenBucketPolicy(capacity: 2, per: 60)
+            $0.apiKeyRateLimit = TokenBucketPolicy(capacity: 3, per: 60)
+        }
+        let wallet = try await harness.enroll()
+        let tx = try TransactionFactory.standard(for: wallet)
+        func attempt(ip: String?, key: String?) async -> GuardianError.Code? {
+            await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x", clientIP: ip, apiKey: key) }
+        }
+        #expect(await attempt(ip: "192.0.2.1", key: nil) == .invalidRequest)
+        #expect(await attempt(ip: "192.0.2.1", key: nil) == .invalidRequest)
+        #expect(await attempt(ip: "192.0.2.1", key: nil) == .rateLimited)
+        #expect(await attempt(ip: "192.0.2.2", key: "k") == .invalidRequest)
+        #expect(await attempt(ip: "192.0.2.3", key: "k") == .invalidRequest)
+        #expect(await attempt(ip: "192.0.2.4", key: "k") == .invalidRequest)
+        #expect(await attempt(ip: "192.0.2.5", key: "k") == .rateLimited)
+    }
+
+    @Test func tokenBucketRefillsContinuouslyAndCapsBursts() {
+        let limiter = InMemoryRateLimiter()
+        let policy = TokenBucketPolicy(capacity: 3, per: 300)   // seed 002: 3 per 5 min, one per 100 s
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        var allowed = 0
+        // Over 1,000 s with a request every second: the burst of 3, then one per 100 s.
+        for second in 0..<1_000 {
+            if limiter.acquire(.wallet, key: "w", policy: policy, at: start + TimeInterval(second)) == .allowed { allowed += 1 }
+        }
+        #expect(allowed == 3 + 9)
+        // A clock moving backwards refills nothing.
+        #expect(limiter.acquire(.wallet, key: "w", policy: policy, at: start) != .allowed)
+    }
+
+    @Test func limiterForgetsOnlyFullBuckets() {
+        let limiter = InMemoryRateLimiter(pruneThreshold: 10)
+        let slow = TokenBucketPolicy(capacity: 1, per: 3_600)
+        let start = Date(timeIntervalSince1970: 0)
+        #expect(limiter.acquire(.clientIP, key: "attacker", policy: slow, at: start) == .allowed)
+        // Flood every shard with fast-refilling buckets so pruning runs many times.
+        let fast = TokenBucketPolicy(capacity: 1, per: 1)
+        for index in 0..<2_000 { _ = limiter.acquire(.apiKey, key: "k\(index)", policy: fast, at: start + 5) }
+        // The attacker's empty bucket survived pruning: still limited.
+        #expect(limiter.acquire(.clientIP, key: "attacker", policy: slow, at: start + 10) != .allowed)
+    }
+}
