@@ -41,6 +41,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "PoseidonBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BN254", package: "main"),
+                .product(name: "Poseidon", package: "main"),
+                .product(name: "Circuit", package: "main"),
+            ],
+            path: "Benchmarks/PoseidonBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "ZKBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

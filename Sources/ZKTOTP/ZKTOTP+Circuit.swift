@@ -5,7 +5,7 @@ import Groth16
 // MARK: - The circuit
 
 extension ZKTOTP {
-    /// The R1CS of the statement (≈ 970 constraints; docs/zktotp.md):
+    /// The R1CS of the statement (952 constraints; docs/zktotp.md):
     ///
     ///     public  totpCode, timeCounter, secretHash, txCommitment
     ///     private secret

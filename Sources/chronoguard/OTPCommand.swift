@@ -94,6 +94,15 @@ extension OTPCommand {
         @Flag(help: "Do not print the QR code in the terminal.")
         var noQR = false
 
+        func validate() throws {
+            guard !issuer.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--issuer is empty; give the service name the authenticator app should show.")
+            }
+            guard !account.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--account is empty; give the account name the authenticator app should show.")
+            }
+        }
+
         func run() throws {
             try reportingFailures {
                 let secret = try OTPSecret.generate(for: algorithm)
@@ -126,7 +135,7 @@ extension OTPCommand {
 
         @OptionGroup var credential: CredentialOptions
 
-        @Option(help: "Unix time in seconds (default: now).")
+        @Option(parsing: .unconditional, help: "Unix time in seconds (default: now).")
         var time: Int64?
 
         @Flag(help: "Also print the time step and the seconds left before the code changes.")
@@ -161,7 +170,7 @@ extension OTPCommand {
         @Option(help: "The code to check.")
         var code: String
 
-        @Option(help: "Unix time in seconds (default: now).")
+        @Option(parsing: .unconditional, help: "Unix time in seconds (default: now).")
         var time: Int64?
 
         @Option(help: "Steps accepted on each side of the current one (0 to 10).")
@@ -173,7 +182,11 @@ extension OTPCommand {
         func run() throws {
             try reportingFailures {
                 let totp = try credential.totp()
-                guard let match = try totp.verify(code, at: time ?? currentUnixTime(), window: window, after: after) else {
+                let now = time ?? currentUnixTime()
+                guard let match = try totp.verify(code, at: now, window: window, after: after) else {
+                    if let after, let spent = try totp.verify(code, at: now, window: window), spent.step <= after {
+                        throw CLIFailure("The code was already used: its step \(spent.step) is not after the last accepted step \(after) (RFC 6238 §5.2). Wait for the next code.", status: 1)
+                    }
                     throw CLIFailure("The code is not valid for this credential within ±\(window) step(s) of the given time.", status: 1)
                 }
                 print("step: \(match.step)")

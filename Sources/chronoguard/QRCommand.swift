@@ -20,8 +20,8 @@ struct QRCommand: ParsableCommand {
     @Option(help: "Write an SVG image to this file.")
     var svg: String?
 
-    @Option(help: "Error-correction level: L (7 %), M (15 %), Q (25 %) or H (30 %).")
-    var ec: QRErrorCorrection = .medium
+    @Option(help: ArgumentHelp("Error-correction level: L (7 %), M (15 %), Q (25 %) or H (30 %); default M.", valueName: "L|M|Q|H"))
+    var ec: QRErrorCorrection?
 
     @Option(help: "Pixels per module in the PNG.")
     var scale: Int = 8
@@ -35,7 +35,7 @@ struct QRCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let output = try QROutput(text: text, ecLevel: ec, scale: scale)
+            let output = try QROutput(text: text, ecLevel: ec ?? .medium, scale: scale)
             if let png { try output.writePNG(to: png) }
             if let svg { try output.writeSVG(to: svg) }
             if png == nil, svg == nil { print(output.terminalText(invert: invert)) }
@@ -50,6 +50,9 @@ extension QRErrorCorrection: ExpressibleByArgument {
     }
     public static var allValueStrings: [String] { allCases.map { String($0.letter) } }
     public var defaultValueDescription: String { String(letter) }
+    public static var allValueDescriptions: [String: String] {
+        ["L": "recovers ~7 % of codewords", "M": "~15 %", "Q": "~25 %", "H": "~30 %"]
+    }
 }
 
 // MARK: - Rendering to files and the terminal

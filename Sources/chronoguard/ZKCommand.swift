@@ -34,7 +34,7 @@ extension ZKCommand {
         guard text == "0" || !text.hasPrefix("0"), let value = Fr(decimalString: text) else {
             throw CLIFailure("\(option) must be an unsigned decimal integer below the BN254 scalar field modulus "
                 + "r = 21888242871839275222246405745257275088548364400416034343698204186575808495617, "
-                + "without leading zeros; got \"\(text.prefix(90))\"")
+                + "without leading zeros (the value given is not repeated here: it may be a secret)")
         }
         return value
     }
@@ -65,6 +65,9 @@ extension ZKCommand {
 
     /// A directory to write into, created if missing.
     static func outputDirectory(_ path: String) throws -> URL {
+        guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw CLIFailure("the output directory is empty; give a directory path, e.g. --out keys")
+        }
         let url = URL(fileURLWithPath: path, isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -185,7 +188,7 @@ extension ZKCommand {
         @Option(help: "The secret, a decimal field element (from `zk secret`).")
         var secret: String
 
-        @Option(help: "Unix time in seconds (default: now).")
+        @Option(parsing: .unconditional, help: "Unix time in seconds (default: now).")
         var time: Int64?
 
         func run() throws {
@@ -248,7 +251,7 @@ extension ZKCommand {
         @Option(help: "The transaction commitment, a decimal field element (from `zk commitment`).")
         var commitment: String
 
-        @Option(help: "Unix time in seconds (default: now).")
+        @Option(parsing: .unconditional, help: "Unix time in seconds (default: now).")
         var time: Int64?
 
         @Option(help: "Directory to write proof.json and public.json into (created if missing).")
@@ -267,7 +270,7 @@ extension ZKCommand {
                 try ZKCommand.write(proof.snarkJSON, to: directory.appendingPathComponent("proof.json"))
                 try ZKCommand.write(Groth16.publicSignalsJSON(inputs.signals),
                                     to: directory.appendingPathComponent("public.json"))
-                print("totpCode: \(inputs.totpCode.decimalString)")
+                print("totpCode: \(String(repeating: "0", count: max(0, 6 - inputs.totpCode.decimalString.count)) + inputs.totpCode.decimalString)")
                 print("timeCounter: \(counter)")
                 print("Wrote \(directory.appendingPathComponent("proof.json").path)")
                 print("Wrote \(directory.appendingPathComponent("public.json").path)")
@@ -351,6 +354,12 @@ extension ZKCommand {
                 if calldata, let proof, let publicSignals {
                     let parsed = try Groth16.Proof(snarkJSON: ZKCommand.read(proof, what: "proof"))
                     let signals = try Groth16.publicSignals(snarkJSON: ZKCommand.read(publicSignals, what: "public signals"))
+                    // The contract takes uint[N]: calldata with another count would only revert on chain.
+                    let expected = try keys.map { try ZKCommand.verifyingKey(in: $0).publicInputCount } ?? 4
+                    guard signals.count == expected else {
+                        throw CLIFailure("public.json holds \(signals.count) public signals but the verifier takes \(expected) "
+                            + "(totpCode, timeCounter, secretHash, txCommitment); pass the public.json written by zk prove.")
+                    }
                     print(Groth16.solidityCalldata(proof: parsed, publicInputs: signals))
                 } else if let keys {
                     print(try ZKCommand.verifyingKey(in: keys).solidityVerifier(), terminator: "")

@@ -61,9 +61,9 @@ public struct ReplayGuard<Store: ReplayStepStore>: Sendable {
     ) async throws -> OTPMatch? {
         let last = try await store.lastAcceptedStep(for: credential)
         guard let match = try totp.verify(code, at: unixTime, window: window, after: last) else {
-            if let last, try totp.verify(code, at: unixTime, window: window) != nil {
+            if let last, let spent = try totp.verify(code, at: unixTime, window: window) {
                 // Right code, but its step is spent: report a replay rather than a wrong code.
-                throw ReplayGuardError.replayed(step: try totp.step(at: unixTime), lastAccepted: last)
+                throw ReplayGuardError.replayed(step: spent.step, lastAccepted: last)
             }
             return nil
         }
