@@ -24,12 +24,21 @@ let package = Package(
         .library(name: "ZKTOTP", targets: ["ZKTOTP"]),
         .library(name: "Guardian", targets: ["Guardian"]),
         .library(name: "GuardianSQLite", targets: ["GuardianSQLite"]),
+        .library(name: "GuardianServer", targets: ["GuardianServer"]),
         .executable(name: "chronoguard", targets: ["chronoguard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // The guardian HTTP service.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // GuardianSQLite uses the SQLite that sqlite-nio vendors (module VaporCSQLite): keep this pin in step.
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         // Tests only: a slow big-integer reference and property-based testing for the ZK layers.
@@ -75,6 +84,24 @@ let package = Package(
             dependencies: ["Guardian", .product(name: "SQLiteNIO", package: "sqlite-nio")]
         ),
 
+        // The HTTP application (Hummingbird 2): routes, middleware, configuration, buildApplication.
+        .target(
+            name: "GuardianServer",
+            dependencies: [
+                "Guardian", "GuardianSQLite", "QRCode", "ChainKit", "OTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            exclude: ["OpenAPI/openapi.json"]
+        ),
+
         // MARK: - CLI
         .executableTarget(
             name: "chronoguard",
@@ -84,6 +111,10 @@ let package = Package(
                 "BN254",
                 "Groth16",
                 "ZKTOTP",
+                "Guardian",
+                "GuardianSQLite",
+                "GuardianServer",
+                "ChainKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -162,8 +193,21 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "GuardianServerTests",
+            dependencies: [
+                "GuardianServer", "Guardian", "GuardianSQLite", "ChainKit", "OTP", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["OTP", "QRCode", "BN254", "Groth16", "ZKTOTP", "TestSupport"]
+            dependencies: ["OTP", "QRCode", "ChainKit", "BN254", "Groth16", "ZKTOTP", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@
 // Chronoguard benchmarks (release builds only; never timed unit tests).
 //   swift package benchmark                        — all ordo-one benchmark suites
 //   ../scripts/bench-verify-vs-pyotp.sh            — our TOTP verify vs pyotp's in one run, with the ratio
+//   ./run-cosign-benchmark.sh                    — the guardian over HTTP: cosigns/s and p50/p99 at fixed rates (+ wrk)
 //   swift run -c release CapsuleThroughput [wallets] [rounds] [concurrency] — the guardian capsule on SQLite, no HTTP
 import PackageDescription
 
@@ -10,6 +11,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(path: ".."),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -71,6 +75,20 @@ let package = Package(
                 .product(name: "ChainKit", package: "main"),
             ],
             path: "Sources/CapsuleThroughput"
+        ),
+        .executableTarget(
+            name: "GuardianLoad",
+            dependencies: [
+                .product(name: "GuardianServer", package: "main"),
+                .product(name: "Guardian", package: "main"),
+                .product(name: "GuardianSQLite", package: "main"),
+                .product(name: "ChainKit", package: "main"),
+                .product(name: "OTP", package: "main"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/GuardianLoad"
         ),
         .executableTarget(
             name: "VerifyThroughput",

@@ -1,0 +1,123 @@
+import Foundation
+
+// MARK: - Strict JSON
+
+/// Strict decoding of request bodies (RFC 8259 JSON): the body must be one JSON object whose fields are exactly the
+/// declared ones with the declared types. Anything else is a 400 `invalid_request` that names the field and says what
+/// is wrong with it — so a client with a typo (`"cod"`) learns about it instead of being ignored.
+public enum StrictJSON {
+    /// A field that is not part of the schema.
+    struct UnknownField: Error {
+        let name: String
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// The keyed container for `Keys`, after checking that the object has no other keys.
+    static func container<Keys: CodingKey & CaseIterable>(_ decoder: any Decoder, keyedBy keys: Keys.Type) throws -> KeyedDecodingContainer<Keys> {
+        try rejectUnknownKeys(decoder, allowed: Set(Keys.allCases.map(\.stringValue)))
+        return try decoder.container(keyedBy: Keys.self)
+    }
+
+    /// Requires a JSON object whose keys are all in `allowed`.
+    static func rejectUnknownKeys(_ decoder: any Decoder, allowed: Set<String>) throws {
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        // Report the first unknown key in a stable order so the message does not vary between runs.
+        if let unknown = all.allKeys.map(\.stringValue).filter({ !allowed.contains($0) }).sorted().first {
+            throw UnknownField(name: unknown)
+        }
+    }
+
+    /// Decodes a request body, turning every decoding failure into an ``APIError`` naming the field.
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(APIError) -> T {
+        guard !data.isEmpty else {
+            throw APIError.invalidRequest("The request body is empty; send a JSON object.")
+        }
+        do {
+            return try JSONCoding.makeDecoder().decode(T.self, from: data)
+        } catch let error as UnknownField {
+            throw APIError.invalidRequest("Field `\(error.name)` is not allowed here; remove it (see the API schema).", field: error.name)
+        } catch let error as DecodingError {
+            throw describe(error)
+        } catch {
+            throw APIError.invalidRequest("The request body is not valid JSON.")
+        }
+    }
+
+    static func fieldName(_ path: [any CodingKey]) -> String? {
+        let names = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        return names.isEmpty ? nil : names.joined(separator: ".")
+    }
+
+    static func describe(_ error: DecodingError) -> APIError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            let name = fieldName(context.codingPath + [key]) ?? key.stringValue
+            return .invalidRequest("Field `\(name)` is missing; it is required.", field: name)
+        case .typeMismatch(let type, let context):
+            guard let name = fieldName(context.codingPath) else {
+                return .invalidRequest("The request body must be a JSON object.")
+            }
+            return .invalidRequest("Field `\(name)` must be \(jsonTypeName(type)).", field: name)
+        case .valueNotFound(let type, let context):
+            guard let name = fieldName(context.codingPath) else {
+                return .invalidRequest("The request body must be a JSON object.")
+            }
+            return .invalidRequest("Field `\(name)` must be \(jsonTypeName(type)), not null.", field: name)
+        case .dataCorrupted(let context):
+            if let name = fieldName(context.codingPath) {
+                return .invalidRequest("Field `\(name)` has an invalid value.", field: name)
+            }
+            return .invalidRequest("The request body is not valid JSON.")
+        @unknown default:
+            return .invalidRequest("The request body is not valid JSON.")
+        }
+    }
+
+    static func jsonTypeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is Int64.Type, is UInt64.Type, is Double.Type: "a number"
+        default: "of another type (see the API schema)"
+        }
+    }
+}
+
+// MARK: - Coders
+
+/// The JSON coders the API uses: dates as RFC 3339 UTC strings with milliseconds (`2025-01-01T12:00:00.123Z`), the
+/// precision of the SIWS timestamps they mirror; decoding accepts them with or without the fraction.
+enum JSONCoding {
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(withFraction))
+        }
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+
+    static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? withFraction.parse(text) { return date }
+            if let date = try? withoutFraction.parse(text) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 date-time: \(text)")
+        }
+        return decoder
+    }
+
+    static var encoder: JSONEncoder { makeEncoder() }
+
+    static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    static let withoutFraction = Date.ISO8601FormatStyle()
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Guardian
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+// MARK: - Building the application
+
+/// Builds the guardian's HTTP application on the configured data directory (SQLite, master key from the environment
+/// or the key file), in the style of Hummingbird's examples: `try await buildApplication(configuration:).runService()`.
+public func buildApplication(configuration: GuardianServerConfiguration) async throws -> some ApplicationProtocol {
+    let logger = makeLogger(configuration)
+    let dependencies = try await GuardianServerDependencies.open(configuration: configuration)
+    do {
+        return try buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
+    } catch {
+        await dependencies.shutdown()
+        throw error
+    }
+}
+
+/// Builds the application on already opened dependencies (tests pass an in-memory store here).
+public func buildApplication(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies, logger: Logger? = nil) throws -> some ApplicationProtocol {
+    let logger = logger ?? makeLogger(configuration)
+    let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    let signInDomain = dependencies.service.configuration.signIn.domain
+    let tls = configuration.tls != nil
+    return Application(
+        router: router,
+        server: try serverBuilder(configuration),
+        // No Server header: it would only tell an attacker what to look up.
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: [
+            StorageLifecycleService(shutdown: dependencies.shutdown),
+            MaintenanceService(service: dependencies.service, interval: configuration.purgeInterval, logger: logger),
+        ],
+        onServerRunning: { channel in
+            logger.notice("chronoguard guardian listening", metadata: [
+                "address": .string(channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"),
+                "tls": .stringConvertible(tls),
+                "sign_in_domain": .string(signInDomain),
+            ])
+        },
+        logger: logger)
+}
+
+/// The routes the server serves, in registration order.
+public func guardianRoutes(dependencies: GuardianServerDependencies) -> [GuardianRoute] {
+    let limiter = ClientRateLimit(
+        limiter: dependencies.rateLimiter, policy: dependencies.service.configuration.clientIPRateLimit,
+        clock: dependencies.clock, metrics: PrometheusGuardianMetrics(registry: dependencies.registry))
+    return OperationsController(registry: dependencies.registry, readiness: dependencies.readiness).routes
+        + AuthController(service: dependencies.service, limiter: limiter).routes
+        + WalletController(service: dependencies.service, limiter: limiter).routes
+}
+
+/// The router with its middleware stack, outermost first:
+///
+/// 1. ``HTTPMetricsMiddleware`` — counts and times what the client finally gets;
+/// 2. ``SecurityHeadersMiddleware`` — hardening headers on every response, errors included;
+/// 3. ``CORSAllowListMiddleware`` — preflights and CORS headers for allowed origins only;
+/// 4. ``ErrorMiddleware`` — every error below becomes the JSON error body;
+/// 5. ``RequestLimitsMiddleware`` — body size (413) and JSON media type (415);
+/// 6. ``APIKeyMiddleware`` — when API keys are configured.
+public func buildRouter(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies) -> Router<GuardianRequestContext> {
+    let routes = guardianRoutes(dependencies: dependencies)
+    let router = Router(context: GuardianRequestContext.self)
+    router.add(middleware: HTTPMetricsMiddleware(registry: dependencies.registry))
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: CORSAllowListMiddleware(allowedOrigins: configuration.allowedOrigins))
+    router.add(middleware: ErrorMiddleware(routes: RouteTable(routes: routes)))
+    router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    if !configuration.apiKeys.isEmpty {
+        router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
+    }
+    for route in routes {
+        router.on(RouterPath(route.path), method: route.method, use: route.handler)
+    }
+    return router
+}
+
+/// HTTP/1.1 with bounded headers and idle connections: header fields of at most 8 KiB, 16 KiB of headers, 100 fields
+/// (a legitimate request has ~10 small ones; the bounds keep a client from making the parser buffer 80 KiB per
+/// connection, Hummingbird's default), and connections idle for 30 s are closed (slow or abandoned clients do not pin
+/// sockets).
+func http1Configuration() -> HTTP1Channel.Configuration {
+    HTTP1Channel.Configuration(
+        idleTimeout: .seconds(30),
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100))
+}
+
+/// Plain HTTP/1.1, or HTTPS with the configured PEM certificate chain and key.
+func serverBuilder(_ configuration: GuardianServerConfiguration) throws -> HTTPServerBuilder {
+    guard let tls = configuration.tls else { return .http1(configuration: http1Configuration()) }
+    let certificates: [NIOSSLCertificate]
+    let key: NIOSSLPrivateKey
+    do {
+        certificates = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath)
+        key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
+    } catch {
+        throw ServerSetupError(code: "tls_files_unusable", message: "Cannot read the TLS certificate chain \(tls.certificateChainPath) or key \(tls.privateKeyPath) as PEM; check the paths and formats.")
+    }
+    guard !certificates.isEmpty else {
+        throw ServerSetupError(code: "tls_files_unusable", message: "The TLS certificate file \(tls.certificateChainPath) holds no certificate.")
+    }
+    var tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
+    // TLS 1.2 is the oldest version without known protocol weaknesses (RFC 8996 deprecates 1.0 and 1.1).
+    tlsConfiguration.minimumTLSVersion = .tlsv12
+    return try .tls(.http1(configuration: http1Configuration()), tlsConfiguration: tlsConfiguration)
+}
+
+func makeLogger(_ configuration: GuardianServerConfiguration) -> Logger {
+    var logger = Logger(label: "chronoguard.guardian")
+    logger.logLevel = configuration.logLevel
+    return logger
+}
+
+/// A setup failure with a stable code and a sentence (TLS files, data directory).
+public struct ServerSetupError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let code: String
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,23 @@
+import Hummingbird
+import NIOCore
+
+// MARK: - Request context
+
+/// Per-request state: the client's address (for the per-IP rate limit), the API key the request authenticated with
+/// (for the per-key bucket), and the body limit the server enforces.
+public struct GuardianRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address as text; nil when there is no socket (router-level tests).
+    public let clientAddress: String?
+    /// A non-secret id of the API key the request carried (set by ``APIKeyMiddleware``), nil without API keys.
+    public var apiKeyID: String?
+    /// Largest request body accepted, set by ``RequestLimitsMiddleware`` from the configuration.
+    public var bodyLimit: Int = GuardianServerConfiguration.defaultMaxBodyBytes
+
+    public var maxUploadSize: Int { bodyLimit }
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Guardian
+import Hummingbird
+
+// MARK: - Routes
+
+/// One endpoint: method, OpenAPI path template (`/v1/wallets/{wallet}/cosign`, the same syntax Hummingbird's router
+/// takes) and handler. Controllers expose their routes as values, so the router, the 405 logic and the test that
+/// compares the served routes with openapi.json all read the same list.
+public struct GuardianRoute: Sendable {
+    /// The HTTP method (RFC 9110 §9).
+    public let method: HTTPRequest.Method
+    /// The path template, as in openapi.json's `paths`.
+    public let path: String
+    let handler: @Sendable (Request, GuardianRequestContext) async throws -> Response
+
+    init(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Request, GuardianRequestContext) async throws -> Response) {
+        self.method = method
+        self.path = path
+        self.handler = handler
+    }
+}
+
+/// The served routes, for answering 405 instead of 404 when only the method is wrong.
+struct RouteTable: Sendable {
+    let routes: [GuardianRoute]
+
+    /// Methods served at a concrete path (`{name}` segments match any one segment).
+    func methods(forPath path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.filter { route in
+            let template = route.path.split(separator: "/", omittingEmptySubsequences: true)
+            guard template.count == segments.count else { return false }
+            return zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }.map(\.method)
+    }
+}
+
+// MARK: - Handler helpers
+
+enum HTTPBody {
+    /// Collects the body (bounded by the context's limit) and decodes it strictly as `T`.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: GuardianRequestContext) async throws -> T {
+        try await StrictJSON.decode(T.self, from: collect(request, context: context))
+    }
+
+    /// For endpoints without parameters: accepts no body or an empty JSON object `{}`, and nothing else.
+    static func requireEmpty(_ request: Request, context: GuardianRequestContext) async throws {
+        let body = try await collect(request, context: context)
+        guard !body.isEmpty else { return }
+        _ = try StrictJSON.decode(GuardianAPI.EmptyRequest.self, from: body)
+    }
+
+    /// The body, at most `context.bodyLimit` bytes (else 413); a non-empty one must be declared JSON (else 415).
+    static func collect(_ request: Request, context: GuardianRequestContext) async throws -> Data {
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.bodyLimit)
+        guard buffer.readableBytes > 0 else { return Data() }
+        guard isJSON(request.headers[.contentType]) else { throw APIError.unsupportedMediaType }
+        return Data(buffer.readableBytesView)
+    }
+
+    /// `application/json` or any `+json` type (RFC 6839 §3.1), parameters (charset) ignored (RFC 8259 §11).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+
+    /// A JSON response.
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONCoding.makeEncoder().encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension GuardianAPI {
+    /// An endpoint's empty parameter object: `{}`.
+    struct EmptyRequest: Decodable {
+        init(from decoder: any Decoder) throws {
+            try StrictJSON.rejectUnknownKeys(decoder, allowed: [])
+        }
+    }
+}
+
+// MARK: - Bearer sessions
+
+enum BearerToken {
+    /// The token of `Authorization: Bearer <token>` (RFC 6750 §2.1; the scheme is case-insensitive, RFC 9110 §11.1).
+    static func extract(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    /// The session the request's bearer token opens, or `session_invalid`.
+    static func session(_ request: Request, service: GuardianService) async throws -> Session {
+        guard let token = extract(request) else { throw GuardianError(.sessionInvalid, "This endpoint needs a session: send Authorization: Bearer <token> from POST /v1/auth/verify.") }
+        return try await service.authenticate(token: token)
+    }
+}

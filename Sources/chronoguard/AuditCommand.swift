@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Guardian
+import GuardianServer
+
+// MARK: - chronoguard audit
+
+/// `chronoguard audit …`: the tamper-evident audit log.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check the guardian's audit log.",
+        subcommands: [Verify.self]
+    )
+
+    /// `chronoguard audit verify --data-dir DIR [--anchor FILE] [--write-anchor FILE]`.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Verify every record's MAC and the chain that links them.",
+            discussion: """
+                Reports edited, missing, reordered and truncated records. An anchor exported earlier (--write-anchor) \
+                also catches removal of the newest records by someone who rewrote the stored head. Exit status: 0 when \
+                the log is intact, 1 when it is not, 2 when it cannot be checked. Safe while the server runs.
+                """
+        )
+
+        @Option(name: .customLong("data-dir"), help: "The server's data directory.")
+        var dataDir = "./chronoguard-data"
+
+        @Option(help: "An anchor file written by an earlier --write-anchor; the log must still contain that record.")
+        var anchor: String?
+
+        @Option(name: .customLong("write-anchor"), help: "Write the current head as an anchor file for the next check.")
+        var writeAnchor: String?
+
+        func run() async throws {
+            let intact = try await reportingFailures { () async throws -> Bool in
+                let expected = try anchor.map(Self.readAnchor)
+                var configuration = GuardianServerConfiguration()
+                configuration.dataDirectory = URL(fileURLWithPath: dataDir)
+                let dependencies = try await GuardianServerDependencies.open(configuration: configuration, lockingDirectory: false, requiringExistingDatabase: true)
+                let report: AuditVerificationReport
+                do {
+                    report = try await dependencies.service.verifyAuditLog(anchor: expected)
+                    await dependencies.close()
+                } catch {
+                    await dependencies.close()
+                    throw error
+                }
+                if let writeAnchor, let head = report.head, report.isIntact {
+                    try Self.write(head, to: writeAnchor)
+                }
+                let headText = report.head.map { "record \($0.sequence)" } ?? "empty log"
+                if report.isIntact {
+                    print("Audit log intact: \(report.recordCount) record(s), head at \(headText).")
+                } else {
+                    for problem in report.problems { Self.printError("audit: \(problem.kind.rawValue) at record \(problem.sequence)") }
+                    print("Audit log NOT intact: \(report.problems.count) problem(s) in \(report.recordCount) record(s).")
+                }
+                return report.isIntact
+            }
+            if !intact { throw ExitCode(1) }
+        }
+
+        static func readAnchor(_ path: String) throws -> AuditAnchor {
+            guard let data = FileManager.default.contents(atPath: path), let anchor = try? JSONDecoder().decode(AuditAnchor.self, from: data) else {
+                throw CLIFailure("Cannot read the anchor file \(path); it must be a file written by --write-anchor.")
+            }
+            return anchor
+        }
+
+        static func write(_ anchor: AuditAnchor, to path: String) throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            guard (try? encoder.encode(anchor).write(to: URL(fileURLWithPath: path), options: .atomic)) != nil else {
+                throw CLIFailure("Cannot write the anchor file \(path).")
+            }
+        }
+    }
+}
