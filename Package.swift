@@ -122,7 +122,8 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "TestSupport",
-            path: "Tests/TestSupport"
+            path: "Tests/TestSupport",
+            resources: [.copy("Peers")]
         ),
         .testTarget(
             name: "OTPTests",

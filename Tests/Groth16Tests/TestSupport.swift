@@ -6,25 +6,10 @@ import Groth16
 
 // MARK: - Python peers
 
-/// Runs a committed Python helper from `Resources/` (through `TestSupport.ExternalPeer`) with one JSON request on stdin and decodes its JSON reply, so a
-/// single process call checks a whole batch of cases. A missing interpreter or package fails the test with a
-/// message pointing at scripts/install-test-deps.sh; it never skips.
+/// The JSON-tree peers of `TestSupport` (a batch per process call; a missing package fails with the install hint).
 enum PythonPeer {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func run(_ script: String, _ request: Any) throws -> Any {
-        guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
-            throw Failure(description: "test resources are missing from the bundle (expected Resources/)")
-        }
-        return try ExternalPeer.pythonJSON(script: resources.appendingPathComponent(script), request: request)
-    }
-
-    /// Parses one of our JSON documents into a JSON tree for a request.
-    static func tree(_ text: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(text.utf8))
-    }
+    static func run(_ script: String, _ request: Any) throws -> Any { try JSONPeer.run(script, request, bundle: .module) }
+    static func tree(_ text: String) throws -> Any { try JSONPeer.tree(text) }
 }
 
 // MARK: - Random circuits
