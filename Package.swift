@@ -161,8 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "Groth16Tests",
-            dependencies: ["Groth16", "BN254", "Circuit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
-            resources: [.copy("Resources")]
+            dependencies: ["Groth16", "BN254", "Circuit", "TestSupport", .product(name: "BigInt", package: "BigInt")]
         ),
         .testTarget(
             name: "ZKTOTPTests",

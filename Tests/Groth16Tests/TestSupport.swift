@@ -8,7 +8,7 @@ import Groth16
 
 /// The JSON-tree peers of `TestSupport` (a batch per process call; a missing package fails with the install hint).
 enum PythonPeer {
-    static func run(_ script: String, _ request: Any) throws -> Any { try JSONPeer.run(script, request, bundle: .module) }
+    static func run(_ script: String, _ request: Any) throws -> Any { try JSONPeer.run(script, request) }
     static func tree(_ text: String) throws -> Any { try JSONPeer.tree(text) }
 }
 

@@ -7,7 +7,7 @@ import Foundation
 /// the peers shared by several targets (`Tests/TestSupport/Peers`, e.g. `groth16_peer.py`).
 public enum JSONPeer {
     /// Runs `script` with `request` and returns its parsed reply.
-    public static func run(_ script: String, _ request: Any, bundle: Bundle) throws -> Any {
+    public static func run(_ script: String, _ request: Any, bundle: Bundle? = nil) throws -> Any {
         try ExternalPeer.pythonJSON(script: url(of: script, in: bundle), request: request)
     }
 
@@ -16,9 +16,9 @@ public enum JSONPeer {
         try JSONSerialization.jsonObject(with: Data(text.utf8))
     }
 
-    static func url(of script: String, in bundle: Bundle) throws -> URL {
+    static func url(of script: String, in bundle: Bundle?) throws -> URL {
         let candidates = [
-            bundle.url(forResource: "Resources", withExtension: nil)?.appendingPathComponent(script),
+            bundle?.url(forResource: "Resources", withExtension: nil)?.appendingPathComponent(script),
             Bundle.module.url(forResource: "Peers", withExtension: nil)?.appendingPathComponent(script),
         ].compactMap { $0 }
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
