@@ -1,9 +1,12 @@
 // swift-tools-version: 6.1
 // Chronoguard: TOTP as a real second factor for blockchain transactions.
 //
-// Layers (dependencies point one way, down):
-//   OTP, QRCode                      — primitives, no server code (build for Apple platforms too)
-//   chronoguard                      — the CLI on top
+// Layers (dependencies point one way, down; nothing below GuardianServer imports NIO or Hummingbird):
+//   OTP, QRCode, ChainKit                          — primitives (build for Apple platforms too)
+//   BN254 → Poseidon → Circuit → Groth16 → ZKTOTP  — the ZK stack, arkworks-style
+//   Guardian → GuardianSQLite                      — the co-signer's domain and its embedded store
+//   GuardianServer                                 — HTTP (Hummingbird 2)
+//   chronoguard                                    — the CLI on top
 import PackageDescription
 
 /// The ZK layers are compiled with -O in debug builds too: their tests do real pairings and proofs, which are 20–50×
