@@ -1,7 +1,7 @@
 // MARK: - Errors
 
 /// A Base58 decoding failure.
-public struct Base58Error: Error, Hashable, Sendable, CustomStringConvertible {
+public struct Base58Error: ChainKitError {
     /// Stable, machine-readable failure codes.
     public enum Code: String, Sendable, Hashable {
         /// A character outside the Bitcoin Base58 alphabet.
@@ -36,6 +36,4 @@ public struct Base58Error: Error, Hashable, Sendable, CustomStringConvertible {
         }.joined()
         self.reason = "Character '\(shown)' at position \(position) is not in the Base58 alphabet (which excludes 0, O, I, l, whitespace and punctuation); remove or correct it."
     }
-
-    public var description: String { "\(code.rawValue): \(reason)" }
 }

@@ -1,7 +1,7 @@
 // MARK: - Errors
 
 /// A SIWS message that cannot be built, parsed or accepted.
-public struct SIWSError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct SIWSError: ChainKitError {
     /// Stable, machine-readable failure codes.
     public enum Code: String, Sendable, Hashable {
         /// The first line is not "<domain> wants you to sign in with your Solana account:".
@@ -53,6 +53,4 @@ public struct SIWSError: Error, Hashable, Sendable, CustomStringConvertible {
         self.code = code
         self.reason = reason
     }
-
-    public var description: String { "\(code.rawValue): \(reason)" }
 }

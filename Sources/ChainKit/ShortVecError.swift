@@ -1,7 +1,7 @@
 // MARK: - Errors
 
 /// A compact-u16 decoding failure.
-public struct ShortVecError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct ShortVecError: ChainKitError {
     /// Stable, machine-readable failure codes.
     public enum Code: String, Sendable, Hashable {
         /// The input ended inside the encoding.
@@ -32,6 +32,4 @@ public struct ShortVecError: Error, Hashable, Sendable, CustomStringConvertible 
             return "The compact-u16 length exceeds 65535 (0xFFFF), the largest value Solana allows."
         }
     }
-
-    public var description: String { "\(code.rawValue): \(reason)" }
 }

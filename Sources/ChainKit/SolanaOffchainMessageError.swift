@@ -1,7 +1,7 @@
 // MARK: - Errors
 
 /// A Solana off-chain message that cannot be built, parsed or signed.
-public struct SolanaOffchainMessageError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct SolanaOffchainMessageError: ChainKitError {
     /// Stable, machine-readable failure codes.
     public enum Code: String, Sendable, Hashable {
         /// The input ends before a preamble field is complete.
@@ -43,10 +43,5 @@ public struct SolanaOffchainMessageError: Error, Hashable, Sendable, CustomStrin
         self.code = code
         self.offset = offset
         self.reason = reason
-    }
-
-    public var description: String {
-        if let offset { return "\(code.rawValue) at byte \(offset): \(reason)" }
-        return "\(code.rawValue): \(reason)"
     }
 }

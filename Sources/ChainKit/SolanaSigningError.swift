@@ -1,7 +1,7 @@
 // MARK: - Errors
 
 /// A signing failure.
-public struct SolanaSigningError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct SolanaSigningError: ChainKitError {
     /// Stable, machine-readable failure codes.
     public enum Code: String, Sendable, Hashable {
         /// The seed or keypair bytes have the wrong length.
@@ -21,6 +21,4 @@ public struct SolanaSigningError: Error, Hashable, Sendable, CustomStringConvert
         self.code = code
         self.reason = reason
     }
-
-    public var description: String { "\(code.rawValue): \(reason)" }
 }

@@ -1,7 +1,7 @@
 // MARK: - Errors
 
 /// A failure to build a fixed-size Solana value (key, signature, blockhash) from bytes or text.
-public struct SolanaValueError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct SolanaValueError: ChainKitError {
     /// Stable, machine-readable failure codes.
     public enum Code: String, Sendable, Hashable {
         /// The text contains a character outside the Base58 alphabet.
@@ -31,6 +31,4 @@ public struct SolanaValueError: Error, Hashable, Sendable, CustomStringConvertib
         self.base58Error = error
         self.reason = "Invalid Solana \(kind) text: \(error.reason)"
     }
-
-    public var description: String { "\(code.rawValue): \(reason)" }
 }

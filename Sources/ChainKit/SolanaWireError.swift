@@ -4,7 +4,7 @@
 ///
 /// Every failure carries a stable ``code`` (snake_case), the byte ``offset`` in the parsed input
 /// where it was found (when parsing), and a sentence saying what was wrong.
-public struct SolanaWireError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct SolanaWireError: ChainKitError {
     /// Stable, machine-readable failure codes.
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// The input ended before a field was complete.
@@ -64,10 +64,5 @@ public struct SolanaWireError: Error, Hashable, Sendable, CustomStringConvertibl
         self.code = code
         self.offset = offset
         self.reason = reason
-    }
-
-    public var description: String {
-        if let offset { return "\(code.rawValue) at byte \(offset): \(reason)" }
-        return "\(code.rawValue): \(reason)"
     }
 }

@@ -35,16 +35,32 @@ extension ParsableCommand {
     func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let failure as CLIFailure {
-            Self.printError(failure.message)
-            throw ExitCode(failure.status)
-        } catch let error as ExitCode {
-            throw error
-        } catch let error as CleanExit {
-            throw error
         } catch {
-            Self.printError("\(error)")
-            throw ExitCode(2)
+            throw Self.exitError(for: error)
+        }
+    }
+
+    /// Runs an async `body` (the server and the HTTP client commands) with the same error reporting.
+    func reportingFailures<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw Self.exitError(for: error)
+        }
+    }
+
+    /// Prints the sentence for `error` and returns what ends the process: `CLIFailure`'s status, exit 2 for any other
+    /// library error; ArgumentParser's own exits pass through.
+    static func exitError(for error: any Error) -> any Error {
+        switch error {
+        case let failure as CLIFailure:
+            printError(failure.message)
+            return ExitCode(failure.status)
+        case is ExitCode, is CleanExit:
+            return error
+        default:
+            printError("\(error)")
+            return ExitCode(2)
         }
     }
 

@@ -182,11 +182,13 @@ extension OTPCommand {
         func run() throws {
             try reportingFailures {
                 let totp = try credential.totp()
-                let now = time ?? currentUnixTime()
-                guard let match = try totp.verify(code, at: now, window: window, after: after) else {
-                    if let after, let spent = try totp.verify(code, at: now, window: window), spent.step <= after {
-                        throw CLIFailure("The code was already used: its step \(spent.step) is not after the last accepted step \(after) (RFC 6238 §5.2). Wait for the next code.", status: 1)
-                    }
+                let match: OTPMatch
+                switch try totp.check(code, at: time ?? currentUnixTime(), window: window, after: after) {
+                case .accepted(let accepted):
+                    match = accepted
+                case .alreadyUsed(let spent):
+                    throw CLIFailure("The code was already used: its step \(spent.step) is not after the last accepted step \(after ?? spent.step) (RFC 6238 §5.2). Wait for the next code.", status: 1)
+                case .rejected:
                     throw CLIFailure("The code is not valid for this credential within ±\(window) step(s) of the given time.", status: 1)
                 }
                 print("step: \(match.step)")

@@ -49,6 +49,19 @@ import Testing
         #expect(try totp.verify(totp.code(step: step + 1), at: now, after: step)?.step == step + 1)
     }
 
+    @Test func checkTellsAReplayFromAWrongCode() throws {
+        let now: Int64 = 1_800_000_000
+        let step = try totp.step(at: now)
+        let previous = totp.code(step: step - 1)
+        #expect(try totp.check(previous, at: now) == .accepted(OTPMatch(step: step - 1, drift: -1)))
+        #expect(try totp.check(previous, at: now, after: step - 1) == .alreadyUsed(OTPMatch(step: step - 1, drift: -1)))
+        #expect(try totp.check(totp.code(step: step), at: now, after: step) == .alreadyUsed(OTPMatch(step: step, drift: 0)))
+        let window = Set((step - 1...step + 1).map { totp.code(step: $0) })
+        let wrong = (0..<10).map { OTPCode.format(UInt32($0) * 111_111, digits: 6) }.first { !window.contains($0) }!
+        #expect(try totp.check(wrong, at: now, after: step + 1) == .rejected)
+        #expect(try totp.check("12a456", at: now) == .rejected)
+    }
+
     @Test func hotpLookAhead() throws {
         let hotp = try HOTP(secret: .generate(), algorithm: .sha256, digits: 8)
         let code = hotp.code(counter: 1_005)

@@ -84,17 +84,20 @@ extension GuardianService {
             let totp = try totp(for: record, dataKey: dataKey)
             let unixTime = Int64(now.timeIntervalSince1970.rounded(.down))
             let window = configuration.verificationWindow
-            let match: OTPMatch?
-            do { match = try totp.verify(code, at: unixTime, window: window, after: record.lastAcceptedStep) } catch {
+            let check: OTPCheck
+            do { check = try totp.check(code, at: unixTime, window: window, after: record.lastAcceptedStep) } catch {
                 throw .internal("TOTP verification failed: \(error)")
             }
-            guard let match else {
+            let match: OTPMatch
+            switch check {
+            case .accepted(let accepted):
+                match = accepted
+            case .alreadyUsed:
                 // A right code whose step is spent is a replay, not a guess: report it and do not count it.
-                if record.lastAcceptedStep != nil, (try? totp.verify(code, at: unixTime, window: window)) != nil {
-                    let event = AuditEvent(.codeReplayed, at: now, wallet: wallet, operationID: recorder.timeline.operationID)
-                    try await storage { try await store.appendAudit(audit(event)) }
-                    throw GuardianError.codeAlreadyUsed
-                }
+                let event = AuditEvent(.codeReplayed, at: now, wallet: wallet, operationID: recorder.timeline.operationID)
+                try await storage { try await store.appendAudit(audit(event)) }
+                throw GuardianError.codeAlreadyUsed
+            case .rejected:
                 throw try await recordWrongCode(record, at: now, operationID: recorder.timeline.operationID)
             }
 

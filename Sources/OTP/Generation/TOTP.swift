@@ -72,7 +72,8 @@ public struct TOTP: Sendable {
     /// Every candidate in the window is computed and compared in constant time, so the timing does not tell which step
     /// matched or how close a wrong guess was. Steps at or below `notAfter` — the caller's last accepted step — are
     /// never matched, which is the one-time-use rule of RFC 6238 §5.2; persist the returned step with
-    /// ``ReplayGuard`` to make that rule hold across requests.
+    /// ``ReplayGuard`` to make that rule hold across requests. ``check(_:at:window:after:)`` also tells a replay
+    /// from a wrong code.
     ///
     /// - Returns: the matched step and its drift, or nil when no step in the window matches.
     public func verify(
@@ -81,10 +82,21 @@ public struct TOTP: Sendable {
         window: Int = 1,
         after lastAcceptedStep: UInt64? = nil
     ) throws(OTPError) -> OTPMatch? {
+        try check(code, at: unixTime, window: window, after: lastAcceptedStep).acceptedMatch
+    }
+
+    /// Checks `code` at `unixTime` like ``verify(_:at:window:after:)-(String,Int64,_,_)``, in one pass over the window,
+    /// and says whether a failure is a wrong code or a right code whose step is already spent (a replay).
+    public func check(
+        _ code: String,
+        at unixTime: Int64,
+        window: Int = 1,
+        after lastAcceptedStep: UInt64? = nil
+    ) throws(OTPError) -> OTPCheck {
         guard (0...10).contains(window) else { throw .invalidWindow(window) }
         let current = try step(at: unixTime)
-        guard let given = OTPCode.parse(code, digits: digits) else { return nil }
-        return OTPVerifier.match(
+        guard let given = OTPCode.parse(code, digits: digits) else { return .rejected }
+        return OTPVerifier.check(
             given: given, center: current, behind: window, ahead: window, notAtOrBelow: lastAcceptedStep,
             value: hotp.value(counter:)
         )
@@ -109,9 +121,9 @@ extension HOTP {
     ) throws(OTPError) -> OTPMatch? {
         guard (0...100).contains(lookAhead) else { throw .invalidWindow(lookAhead) }
         guard let given = OTPCode.parse(code, digits: digits) else { return nil }
-        return OTPVerifier.match(
+        return OTPVerifier.check(
             given: given, center: counter, behind: 0, ahead: lookAhead, notAtOrBelow: lastAcceptedCounter,
             value: value(counter:)
-        )
+        ).acceptedMatch
     }
 }

@@ -60,15 +60,16 @@ public struct ReplayGuard<Store: ReplayStepStore>: Sendable {
         _ code: String, totp: TOTP, at unixTime: Int64, window: Int = 1, credential: String
     ) async throws -> OTPMatch? {
         let last = try await store.lastAcceptedStep(for: credential)
-        guard let match = try totp.verify(code, at: unixTime, window: window, after: last) else {
-            if let last, let spent = try totp.verify(code, at: unixTime, window: window) {
-                // Right code, but its step is spent: report a replay rather than a wrong code.
-                throw ReplayGuardError.replayed(step: spent.step, lastAccepted: last)
-            }
+        switch try totp.check(code, at: unixTime, window: window, after: last) {
+        case .accepted(let match):
+            try await consume(match, for: credential)
+            return match
+        case .alreadyUsed(let match):
+            // Right code, but its step is spent: report a replay rather than a wrong code.
+            throw ReplayGuardError.replayed(step: match.step, lastAccepted: last ?? match.step)
+        case .rejected:
             return nil
         }
-        try await consume(match, for: credential)
-        return match
     }
 }
 
