@@ -167,18 +167,19 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     public func insertChallenge(_ challenge: StoredChallenge) async throws {
         _ = try await writer.write { context in
             try context.connection.run(
-                "INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms, consumed_at_ms) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                "INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms, consumed_at_ms, purpose) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
                 [.text(challenge.id), .blob(challenge.wallet.bytes), .text(challenge.message), .text(challenge.nonce),
-                 .integer(Self.milliseconds(challenge.issuedAt)), .integer(Self.milliseconds(challenge.expiresAt))])
+                 .integer(Self.milliseconds(challenge.issuedAt)), .integer(Self.milliseconds(challenge.expiresAt)), .text(challenge.purpose)])
         }
     }
 
     public func challenge(id: String) async throws -> StoredChallenge? {
         try readers.read { db in
-            try db.queryOne("SELECT id, wallet, message, nonce, issued_at_ms, expires_at_ms, consumed_at_ms FROM challenges WHERE id = ?", [.text(id)]) { row in
+            try db.queryOne("SELECT id, wallet, message, nonce, issued_at_ms, expires_at_ms, consumed_at_ms, purpose FROM challenges WHERE id = ?", [.text(id)]) { row in
                 StoredChallenge(
                     id: row.text(0), wallet: try Self.publicKey(row.blob(1)), message: row.text(2), nonce: row.text(3),
-                    issuedAt: Self.date(row.int64(4)), expiresAt: Self.date(row.int64(5)), consumedAt: row.optionalInt64(6).map(Self.date))
+                    issuedAt: Self.date(row.int64(4)), expiresAt: Self.date(row.int64(5)), consumedAt: row.optionalInt64(6).map(Self.date),
+                    purpose: row.text(7))
             }
         }
     }
@@ -239,7 +240,9 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     public func savePendingEnrollment(_ record: WalletRecord, audit: AuditAppend) async throws -> EnrollmentWriteOutcome {
         try await writer.write { context in
             let db = context.connection
-            if try db.queryOne("SELECT state FROM wallets WHERE wallet = ?", [.blob(record.wallet.bytes)], { $0.text(0) }) == EnrollmentState.active.rawValue {
+            // Active, or activated once (re-enrolling): the guardian key may then change only through a rotation.
+            if let existing = try db.queryOne("SELECT state, activated_at_ms FROM wallets WHERE wallet = ?", [.blob(record.wallet.bytes)], { ($0.text(0), $0.optionalInt64(1)) }),
+               existing.0 == EnrollmentState.active.rawValue || existing.1 != nil {
                 return .alreadyActive
             }
             let current = try db.queryOne("SELECT master_key_id FROM keyring WHERE id = 1") { $0.text(0) }
@@ -257,7 +260,7 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         }
     }
 
-    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, audit: AuditAppend) async throws -> Bool {
+    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, audit: AuditAppend) async throws -> Bool {
         let storedStep = try Self.storedStep(step)
         return try await writer.write { context in
             let changed = try context.connection.run("""
@@ -265,6 +268,7 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
                 WHERE wallet = ? AND state = 'pending' AND guardian_public_key = ? AND (last_accepted_step IS NULL OR last_accepted_step < ?)
                 """, [.integer(Self.milliseconds(at)), .integer(storedStep), .blob(wallet.bytes), .blob(guardianPublicKey.bytes), .integer(storedStep)])
             guard changed == 1 else { return false }
+            try Self.replaceRecoveryCodes(context.connection, wallet: wallet, with: recoveryCodes)
             try context.append(audit)
             return true
         }

@@ -208,6 +208,11 @@ struct GuardianCommand: AsyncParsableCommand {
                 let status = try await client.confirmEnrollment(wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), code: code, token: session.token)
                 if connection.json { return try connection.printJSON(status) }
                 print("Guardian \(status.guardianPublicKey) is \(status.status) for \(status.wallet).")
+                if let codes = status.recoveryCodes, !codes.isEmpty {
+                    print("\nRecovery codes — shown only now. Store them offline; each works once, for break-glass recovery")
+                    print("or to re-enroll a lost authenticator:")
+                    for code in codes { print("  \(code)") }
+                }
             }
         }
     }

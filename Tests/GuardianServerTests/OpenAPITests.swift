@@ -114,6 +114,34 @@ import Testing
             record("post", "/v1/wallets/{wallet}/cosign", try await client.cosign(wallet, transaction: transaction, code: wallet.code(harness.clock)))
             for _ in 0..<4 { _ = try await client.cosign(wallet, transaction: transaction, code: "000000") }
             record("post", "/v1/wallets/{wallet}/cosign", try await client.cosign(wallet, transaction: transaction, code: "000000"))
+            // Governance, break-glass and recovery (a fresh wallet: the first one is locked now).
+            let governed = try await client.activeWallet(clock: harness.clock)
+            let governedPath = "/v1/wallets/\(governed.address)"
+            record("get", "/v1/wallets/{wallet}/governance", try await client.send(.get, governedPath + "/governance"))
+            harness.clock.advance(by: 30)
+            record("post", "/v1/wallets/{wallet}/governance/migrate", try await client.send(.post, governedPath + "/governance/migrate", json: #"{"sequence":1,"code":"\#(try governed.code(harness.clock))"}"#, token: governed.token))
+            record("post", "/v1/wallets/{wallet}/governance/migrate", try await client.send(.post, governedPath + "/governance/migrate", json: #"{"sequence":1,"code":"\#(try governed.code(harness.clock))"}"#, token: governed.token))
+            harness.clock.advance(by: 30)
+            let scheduled = try await client.send(.post, governedPath + "/governance/schedule-rotation", json: #"{"kind":"emergency","sequence":2,"code":"\#(try governed.code(harness.clock))"}"#, token: governed.token)
+            record("post", "/v1/wallets/{wallet}/governance/schedule-rotation", scheduled)
+            record("get", "/v1/wallets/{wallet}/governance", try await client.send(.get, governedPath + "/governance"))
+            let rotationID = try scheduled.decoded(GuardianAPI.GovernanceActionResponse.self, expecting: .created).governance.pendingRotation?.rotationId ?? ""
+            record("post", "/v1/wallets/{wallet}/governance/execute-rotation", try await client.send(.post, governedPath + "/governance/execute-rotation", json: #"{"rotationId":"\#(rotationID)","sequence":3}"#, token: governed.token))
+            let governanceChallenge = try await client.send(.post, governedPath + "/governance/challenge", body: ["action": "cancel_rotation"], token: governed.token)
+            record("post", "/v1/wallets/{wallet}/governance/challenge", governanceChallenge)
+            let challengeBody = try governanceChallenge.decoded(GuardianAPI.GovernanceChallengeResponse.self, expecting: .ok)
+            let cancelJSON = #"{"rotationId":"\#(rotationID)","sequence":3,"recoveryCode":"\#(governed.recoveryCodes[0])","challengeId":"\#(challengeBody.challengeId)","signature":"\#(try governed.keypair.sign(Array(challengeBody.message.utf8)).base58)"}"#
+            record("post", "/v1/wallets/{wallet}/governance/cancel-rotation", try await client.send(.post, governedPath + "/governance/cancel-rotation", json: cancelJSON, token: governed.token))
+            harness.clock.advance(by: 30)
+            record("post", "/v1/wallets/{wallet}/break-glass/validate-totp", try await client.send(.post, governedPath + "/break-glass/validate-totp", body: ["code": try governed.code(harness.clock)], token: governed.token))
+            record("post", "/v1/wallets/{wallet}/break-glass/validate-totp", try await client.send(.post, governedPath + "/break-glass/validate-totp", body: ["recoveryCode": "x"], token: governed.token))
+            harness.clock.advance(by: 30)
+            record("post", "/v1/wallets/{wallet}/recovery-codes", try await client.send(.post, governedPath + "/recovery-codes", body: ["code": try governed.code(harness.clock)], token: governed.token))
+            let reenrollChallenge = try await client.send(.post, governedPath + "/governance/challenge", body: ["action": "reenroll"], token: governed.token)
+                .decoded(GuardianAPI.GovernanceChallengeResponse.self, expecting: .ok)
+            record("post", "/v1/wallets/{wallet}/recovery/reenroll", try await client.send(.post, governedPath + "/recovery/reenroll", body: [
+                "recoveryCode": governed.recoveryCodes[1], "challengeId": reenrollChallenge.challengeId, "signature": try governed.keypair.sign(Array(reenrollChallenge.message.utf8)).base58,
+            ], token: governed.token))
             record("post", "/v1/auth/logout", try await client.send(.post, "/v1/auth/logout", token: otherToken))
             record("post", "/v1/auth/logout", try await client.send(.post, "/v1/auth/logout", token: otherToken))
             return samples

@@ -17,8 +17,13 @@ public struct GuardianHarness {
 
     public static let signIn = GuardianConfiguration.SignIn(domain: "guardian.chronoguard.test", uri: "https://guardian.chronoguard.test/login", chainID: .devnet)
 
+    /// scrypt N = 2^8 for recovery codes in tests (the default is 2^15).
+    public static let testScrypt = ScryptParameters(logN: 8, r: 8, p: 1)
+
     public static func configuration(_ adjust: (inout GuardianConfiguration) -> Void = { _ in }) -> GuardianConfiguration {
         var configuration = GuardianConfiguration(signIn: signIn)
+        // Cheap recovery-code hashing keeps the many confirmations in tests fast; RecoveryCodeTests cover the real cost.
+        configuration.governance.recoveryCodeScrypt = testScrypt
         adjust(&configuration)
         return configuration
     }
@@ -49,8 +54,8 @@ public struct GuardianHarness {
         let session = try await login(owner)
         let start = try await service.beginEnrollment(session: session, wallet: owner.publicKey.base58)
         let totp = try OTPAuthURI(parsing: start.otpauthURI).totp()!
-        _ = try await service.confirmEnrollment(session: session, wallet: owner.publicKey.base58, code: totp.code(at: clock.unixSeconds()))
-        return EnrolledWallet(owner: owner, session: session, guardian: start.guardianPublicKey, totp: totp)
+        let confirmation = try await service.confirmEnrollment(session: session, wallet: owner.publicKey.base58, code: totp.code(at: clock.unixSeconds()))
+        return EnrolledWallet(owner: owner, session: session, guardian: start.guardianPublicKey, totp: totp, recoveryCodes: confirmation.recoveryCodes)
     }
 
     /// Moves to the next TOTP step and returns its code (what a user does after a code was used).
@@ -73,14 +78,16 @@ public struct GuardianHarness {
 }
 
 public struct EnrolledWallet: @unchecked Sendable {
-    public init(owner: SolanaKeypair, session: Session, guardian: SolanaPublicKey, totp: TOTP) {
-        (self.owner, self.session, self.guardian, self.totp) = (owner, session, guardian, totp)
+    public init(owner: SolanaKeypair, session: Session, guardian: SolanaPublicKey, totp: TOTP, recoveryCodes: [String] = []) {
+        (self.owner, self.session, self.guardian, self.totp, self.recoveryCodes) = (owner, session, guardian, totp, recoveryCodes)
     }
 
     public let owner: SolanaKeypair
     public let session: Session
     public let guardian: SolanaPublicKey
     public let totp: TOTP
+    /// The recovery codes the confirmation showed.
+    public let recoveryCodes: [String]
     public var address: String { owner.publicKey.base58 }
 }
 

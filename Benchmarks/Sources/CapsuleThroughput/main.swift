@@ -80,6 +80,7 @@ configuration.sessionLifetime = 86_400
 configuration.walletRateLimit = TokenBucketPolicy(capacity: 1_000_000, per: 1)
 configuration.clientIPRateLimit = nil
 configuration.apiKeyRateLimit = nil
+configuration.governance.recoveryCodeScrypt = ScryptParameters(logN: 4, r: 8, p: 1)   // setup only; cosigns never hash them
 let service = try await GuardianService.start(store: store, keyProvider: FileMasterKeyProvider(directory: directory), configuration: configuration, clock: clock)
 
 // MARK: Setup: sign in and enroll every wallet (concurrently; not timed as cosigns)

@@ -27,6 +27,9 @@ struct Seed: AsyncParsableCommand {
         defer { store.close() }
         var configuration = GuardianServerConfiguration()
         configuration.dataDirectory = directory
+        // Each confirmation issues 10 recovery codes; at the production scrypt cost seeding 70,000 wallets would take
+        // hours. The cosign path never touches them.
+        configuration.guardian.governance.recoveryCodeScrypt = ScryptParameters(logN: 4, r: 8, p: 1)
         // Seeding goes around the per-wallet and per-IP buckets only because it calls the domain directly.
         let service = try await GuardianService.start(
             store: store, keyProvider: GuardianServerDependencies.keyProvider(.automatic, directory: directory),

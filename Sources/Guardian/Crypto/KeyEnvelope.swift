@@ -31,6 +31,9 @@ public enum KeyEnvelope {
         case dataKey = "wallet-data-key"
         case totpSecret = "totp-secret"
         case guardianSeed = "guardian-ed25519-seed"
+        /// The next guardian key of a scheduled rotation: a distinct purpose, so it cannot be swapped in for the
+        /// current seed by editing the database — only an executed rotation reseals it as ``guardianSeed``.
+        case pendingGuardianSeed = "pending-guardian-ed25519-seed"
         case auditKey = "audit-mac-key"
     }
 

@@ -21,6 +21,14 @@ public struct AuditEvent: Sendable, Hashable {
         case walletLocked = "wallet_locked"
         case walletDisabled = "wallet_disabled"
         case walletUnlocked = "wallet_unlocked"
+        case recoveryCodesIssued = "recovery_codes_issued"
+        case recoveryCodeRejected = "recovery_code_rejected"
+        case governanceMigrated = "governance_migrated"
+        case rotationScheduled = "rotation_scheduled"
+        case rotationCancelled = "rotation_cancelled"
+        case rotationExecuted = "rotation_executed"
+        case breakGlassValidated = "break_glass_validated"
+        case reenrollmentStarted = "reenrollment_started"
     }
 
     /// What happened.

@@ -122,9 +122,16 @@ public struct StoredChallenge: Sendable, Hashable {
     public var expiresAt: Date
     /// When it was used; a used challenge is never accepted again.
     public var consumedAt: Date?
+    /// What signing it authorises: `login` for a sign-in, `governance:<action>` for a governance challenge — so a
+    /// signature collected for one can never be replayed as the other.
+    public var purpose: String
+
+    /// The purpose of sign-in challenges.
+    public static let loginPurpose = "login"
 
     /// A challenge with every field given.
-    public init(id: String, wallet: SolanaPublicKey, message: String, nonce: String, issuedAt: Date, expiresAt: Date, consumedAt: Date? = nil) {
+    public init(id: String, wallet: SolanaPublicKey, message: String, nonce: String, issuedAt: Date, expiresAt: Date, consumedAt: Date? = nil, purpose: String = StoredChallenge.loginPurpose) {
+        self.purpose = purpose
         self.id = id
         self.wallet = wallet
         self.message = message

@@ -7,12 +7,15 @@ public enum RateLimitScope: String, Sendable, Hashable, CaseIterable {
     case wallet
     case clientIP = "client_ip"
     case apiKey = "api_key"
+    /// Break-glass validations per wallet: their own, stricter bucket (seed 001 §10.2).
+    case breakGlass = "break_glass"
 
     var noun: String {
         switch self {
         case .wallet: "wallet"
         case .clientIP: "client address"
         case .apiKey: "API key"
+        case .breakGlass: "wallet's break-glass validations"
         }
     }
 }

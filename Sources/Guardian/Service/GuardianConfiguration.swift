@@ -1,4 +1,5 @@
 import ChainKit
+import Crypto
 import Foundation
 
 // MARK: - Configuration
@@ -55,9 +56,35 @@ public struct GuardianConfiguration: Sendable {
     public var apiKeyRateLimit: TokenBucketPolicy? = TokenBucketPolicy(capacity: 30_000, per: 60)
     /// Progressive lockout after wrong codes.
     public var lockout = LockoutPolicy()
+    /// Timelocks, recovery codes and break-glass limits.
+    public var governance = Governance()
     /// Largest serialized transaction accepted, in Base64 characters: ⌈1232 / 3⌉ · 4 = 1644 (Solana's 1232-byte
     /// packet limit, IPv6 MTU 1280 − 48 header bytes).
     public static let maximumTransactionBase64Length = 1_644
+
+    /// Governance and break-glass settings (seed 001 §5, §8, §10).
+    public struct Governance: Sendable, Hashable {
+        /// Planned rotation timelock: 48 hours (seed 001 §5).
+        public var plannedRotationDelay: TimeInterval = 48 * 3600
+        /// Emergency rotation timelock: 72 hours (seed 001 §5, §8.2).
+        public var emergencyRotationDelay: TimeInterval = 72 * 3600
+        /// Recovery codes issued at enrollment confirmation and on regeneration: 10.
+        public var recoveryCodeCount = 10
+        /// scrypt cost for recovery-code hashes: N = 2^15, r = 8, p = 1.
+        public var recoveryCodeScrypt = ScryptParameters.standard
+        /// Break-glass validations per wallet: 3 per hour (stricter than cosigns; seed 001 §10.2).
+        public var breakGlassRateLimit = TokenBucketPolicy(capacity: 3, per: 3600)
+        /// How long a break-glass attestation stays valid: 10 minutes.
+        public var breakGlassAttestationLifetime: TimeInterval = 600
+        /// Lifetime of a governance challenge: 5 minutes (as sign-in challenges).
+        public var challengeLifetime: TimeInterval = 300
+        /// The 32-byte application domain of attestations (Solana off-chain message preamble):
+        /// SHA-256("chronoguard:attestation:v1"), so attestations cannot be confused with another application's.
+        public var attestationDomain = try! SolanaPublicKey(bytes: Array(SHA256.hash(data: Array("chronoguard:attestation:v1".utf8))))   // 32 bytes by construction
+
+        /// The defaults above.
+        public init() {}
+    }
 
     /// Defaults everywhere except the sign-in fields, which name this deployment.
     public init(signIn: SignIn) { self.signIn = signIn }

@@ -54,6 +54,9 @@ extension GuardianService {
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> EnrollmentStart in
             let existing = try await storage { try await store.wallet(wallet) }
             if existing?.state == .active { throw GuardianError.alreadyEnrolled }
+            if existing?.activatedAt != nil {
+                throw GuardianError(.alreadyEnrolled, "This wallet is re-enrolling: scan the QR code from the re-enrollment and confirm it, or re-enroll again with a recovery code.")
+            }
             let parameters = configuration.totp
             let secret: OTPSecret
             let uri: String
@@ -103,18 +106,19 @@ extension GuardianService {
         }
     }
 
-    /// Activates a pending enrollment with a valid code from the authenticator app. The code's step is burned: it
-    /// cannot then be used for a cosign. Wrong codes count towards the lockout like any other.
+    /// Activates a pending enrollment with a valid code from the authenticator app and issues the wallet's ten
+    /// break-glass recovery codes (shown once; stored as scrypt hashes; any older set is void). The code's step is
+    /// burned: it cannot then be used for a cosign. Wrong codes count towards the lockout like any other.
     ///
     /// - Throws: `session_invalid`, `session_wallet_mismatch`, `not_enrolled`, `already_enrolled`, `rate_limited`,
     ///   `wallet_locked`, `wallet_disabled`, `invalid_request`, `invalid_code`, `enrollment_pending` (restarted
     ///   meanwhile), storage errors.
-    public func confirmEnrollment(session: Session, wallet walletText: String, code: String, clientIP: String? = nil) async throws(GuardianError) -> GuardianStatus {
+    public func confirmEnrollment(session: Session, wallet walletText: String, code: String, clientIP: String? = nil) async throws(GuardianError) -> EnrollmentConfirmation {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
         try applyRateLimits(wallet: wallet, clientIP: clientIP, apiKey: nil, at: now)
-        return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> GuardianStatus in
+        return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> EnrollmentConfirmation in
             guard let record = try await storage({ try await store.wallet(wallet) }) else { throw GuardianError.notEnrolled }
             guard record.state == .pending else { throw GuardianError.alreadyEnrolled }
             let now = clock.now()
@@ -126,12 +130,19 @@ extension GuardianService {
                 throw .internal("TOTP verification failed: \(error)")
             }
             guard let match else { throw try await recordWrongCode(record, at: now, operationID: nil) }
-            let event = AuditEvent(.enrollmentConfirmed, at: now, wallet: wallet, detail: ["guardian": record.guardianPublicKey.base58, "step": String(match.step)])
-            let activated = try await storage { try await store.activateEnrollment(wallet: wallet, guardianPublicKey: record.guardianPublicKey, step: match.step, at: now, audit: audit(event)) }
+            let issued = try issueRecoveryCodes(at: now)
+            let events = [
+                AuditEvent(.enrollmentConfirmed, at: now, wallet: wallet, detail: ["guardian": record.guardianPublicKey.base58, "step": String(match.step)]),
+                AuditEvent(.recoveryCodesIssued, at: now, wallet: wallet, detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "enrollment_confirmed"]),
+            ]
+            let activated = try await storage {
+                try await store.activateEnrollment(wallet: wallet, guardianPublicKey: record.guardianPublicKey, step: match.step, at: now, recoveryCodes: issued.set, audit: AuditAppend(sealer: sealer, events: events))
+            }
             guard activated else {
                 throw GuardianError(.enrollmentPending, "The enrollment was restarted meanwhile; scan the new QR code and confirm with its code.")
             }
-            return GuardianStatus(wallet: wallet, guardianPublicKey: record.guardianPublicKey, state: .active, createdAt: record.createdAt, activatedAt: now, lockedUntil: nil, disabled: false)
+            let status = GuardianStatus(wallet: wallet, guardianPublicKey: record.guardianPublicKey, state: .active, createdAt: record.createdAt, activatedAt: now, lockedUntil: nil, disabled: false)
+            return EnrollmentConfirmation(status: status, recoveryCodes: issued.codes)
         }
     }
 

@@ -107,7 +107,8 @@ extension GuardianService {
         return try await verifyChallenge(id: id, signature: signature)
     }
 
-    static func parseSignature(_ text: String) -> SolanaSignature? {
+    /// An Ed25519 signature from Base58 or padded standard Base64 text; nil when it is neither or not 64 bytes.
+    public static func parseSignature(_ text: String) -> SolanaSignature? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.utf8.count <= 100 else { return nil }
         if !trimmed.contains(where: { $0 == "+" || $0 == "/" || $0 == "=" }), let signature = try? SolanaSignature(base58: trimmed) {
@@ -118,7 +119,8 @@ extension GuardianService {
     }
 
     private func verifyChallengeBody(id: String, signature: SolanaSignature) async throws(GuardianError) -> SessionGrant {
-        guard id.utf8.count <= 64, let stored = try await storage({ try await store.challenge(id: id) }) else {
+        // A governance challenge's signature authorises one action, never a session.
+        guard id.utf8.count <= 64, let stored = try await storage({ try await store.challenge(id: id) }), stored.purpose == StoredChallenge.loginPurpose else {
             throw GuardianError(.challengeNotFound, "No such sign-in challenge; request a new one.")
         }
         guard stored.consumedAt == nil else {

@@ -138,17 +138,19 @@ public final class GuardianService: Sendable {
     }
 
     /// Applies the per-IP, per-API-key and per-wallet buckets, in that order (the cheapest refusals first).
-    func applyRateLimits(wallet: SolanaPublicKey, clientIP: String?, apiKey: String?, at now: Date) throws(GuardianError) {
+    func applyRateLimits(wallet: SolanaPublicKey?, clientIP: String?, apiKey: String?, at now: Date) throws(GuardianError) {
         if let clientIP, let policy = configuration.clientIPRateLimit {
             try take(.clientIP, key: clientIP, policy: policy, at: now)
         }
         if let apiKey, let policy = configuration.apiKeyRateLimit {
             try take(.apiKey, key: apiKey, policy: policy, at: now)
         }
-        try take(.wallet, key: Hex.encode(wallet.bytes), policy: configuration.walletRateLimit, at: now)   // hex: cheaper than Base58
+        if let wallet {
+            try take(.wallet, key: Hex.encode(wallet.bytes), policy: configuration.walletRateLimit, at: now)   // hex: cheaper than Base58
+        }
     }
 
-    private func take(_ scope: RateLimitScope, key: String, policy: TokenBucketPolicy, at now: Date) throws(GuardianError) {
+    func take(_ scope: RateLimitScope, key: String, policy: TokenBucketPolicy, at now: Date) throws(GuardianError) {
         if case .limited(let retryAfter) = rateLimiter.acquire(scope, key: key, policy: policy, at: now) {
             metrics.rateLimited(scope)
             throw GuardianError.rateLimited(scope: scope, retryAfter: retryAfter)
@@ -182,13 +184,13 @@ public final class GuardianService: Sendable {
         }
     }
 
-    /// Counts a wrong code and reports the lock it causes.
-    func recordWrongCode(_ record: WalletRecord, at now: Date, operationID: String?) async throws(GuardianError) -> GuardianError {
+    /// Counts a wrong code (TOTP or recovery) and reports the lock it causes.
+    func recordWrongCode(_ record: WalletRecord, at now: Date, operationID: String?, recoveryCode: Bool = false) async throws(GuardianError) -> GuardianError {
         let policy = configuration.lockout
         let wallet = record.wallet
         let state = try await storage {
             try await store.recordFailedAttempt(wallet: wallet, at: now, policy: policy, sealer: sealer) { state in
-                var events = [AuditEvent(.codeRejected, at: now, wallet: wallet, operationID: operationID, detail: ["consecutive_failures": String(state.consecutiveFailures)])]
+                var events = [AuditEvent(recoveryCode ? .recoveryCodeRejected : .codeRejected, at: now, wallet: wallet, operationID: operationID, detail: ["consecutive_failures": String(state.consecutiveFailures)])]
                 if policy.isDisabled(state) {
                     events.append(AuditEvent(.walletDisabled, at: now, wallet: wallet, detail: ["consecutive_failures": String(state.consecutiveFailures)]))
                 } else if let until = state.lockedUntil {
@@ -201,6 +203,7 @@ public final class GuardianService: Sendable {
         if policy.isDisabled(state) || state.lockedUntil != nil {
             metrics.walletLocked(consecutiveFailures: state.consecutiveFailures, disabled: policy.isDisabled(state))
         }
+        if recoveryCode { return GuardianError.invalidRecoveryCode(remainingBeforeLock: policy.remainingBeforeLock(state)) }
         return GuardianError.invalidCode(remainingBeforeLock: policy.remainingBeforeLock(state))
     }
 }

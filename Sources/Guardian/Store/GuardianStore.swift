@@ -44,11 +44,13 @@ public protocol GuardianStore: Sendable {
 
     func wallet(_ wallet: SolanaPublicKey) async throws -> WalletRecord?
 
-    /// Stores a pending enrollment, replacing a previous pending one, unless the wallet is active.
+    /// Stores a pending enrollment, replacing a previous pending one, unless the wallet is active or was ever
+    /// activated (a re-enrolling wallet keeps its guardian key: only a timelocked rotation may change it).
     func savePendingEnrollment(_ record: WalletRecord, audit: AuditAppend) async throws -> EnrollmentWriteOutcome
 
-    /// Activates a pending enrollment with its first accepted step, if still pending with the same guardian key.
-    func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, audit: AuditAppend) async throws -> Bool
+    /// Activates a pending enrollment with its first accepted step, if still pending with the same guardian key, and
+    /// replaces the wallet's recovery codes with `recoveryCodes` (voiding any older set) in the same transaction.
+    func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, audit: AuditAppend) async throws -> Bool
 
     /// Counts one wrong code: increments the consecutive failures, applies `policy` to lock the wallet, and appends the
     /// events `audit` builds from the new state. Returns nil when the wallet does not exist.
@@ -65,6 +67,19 @@ public protocol GuardianStore: Sendable {
 
     /// Appends events that accompany no state change (a replayed code, a revoked session).
     func appendAudit(_ audit: AuditAppend) async throws
+
+    // MARK: Governance and recovery
+
+    /// The wallet's governance record; nil for a v1 wallet.
+    func governance(_ wallet: SolanaPublicKey) async throws -> GovernanceRecord?
+
+    /// The wallet's current recovery-code set, nil when none was issued.
+    func recoveryCodes(_ wallet: SolanaPublicKey) async throws -> RecoveryCodeSet?
+
+    /// Consumes every proof of `commit` (a TOTP step, a recovery code, a governance challenge), checks and advances
+    /// the governance sequence, and applies the change — all in one transaction, or nothing at all. Each proof is a
+    /// compare-and-set, so of two concurrent commits using one proof exactly one succeeds, across processes too.
+    func commitAuthorized(_ commit: AuthorizedCommit, audit: AuditAppend) async throws -> AuthorizedCommitOutcome
 
     // MARK: Audit
 

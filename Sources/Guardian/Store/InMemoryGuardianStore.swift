@@ -11,6 +11,8 @@ public actor InMemoryGuardianStore: GuardianStore {
     private var sessions: [[UInt8]: StoredSession] = [:]
     private var wallets: [SolanaPublicKey: WalletRecord] = [:]
     private var cosigns: [String: CosignRecord] = [:]
+    private var governanceRecords: [SolanaPublicKey: GovernanceRecord] = [:]
+    private var recoverySets: [SolanaPublicKey: RecoveryCodeSet] = [:]
     private var audit: [AuditRecord] = []
     private var head: AuditAnchor?
 
@@ -82,14 +84,14 @@ public actor InMemoryGuardianStore: GuardianStore {
     public func wallet(_ wallet: SolanaPublicKey) -> WalletRecord? { wallets[wallet] }
 
     public func savePendingEnrollment(_ record: WalletRecord, audit: AuditAppend) -> EnrollmentWriteOutcome {
-        if wallets[record.wallet]?.state == .active { return .alreadyActive }
+        if let existing = wallets[record.wallet], existing.state == .active || existing.activatedAt != nil { return .alreadyActive }
         if let current = keyring?.masterKeyID, current != record.keys.masterKeyID { return .staleMasterKey(current: current) }
         wallets[record.wallet] = record
         append(audit.events, audit.sealer)
         return .saved
     }
 
-    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, audit: AuditAppend) -> Bool {
+    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, audit: AuditAppend) -> Bool {
         guard var record = wallets[wallet], record.state == .pending, record.guardianPublicKey == guardianPublicKey,
               record.lastAcceptedStep.map({ $0 < step }) ?? true else { return false }
         record.state = .active
@@ -97,6 +99,7 @@ public actor InMemoryGuardianStore: GuardianStore {
         record.lastAcceptedStep = step
         record.lockout = .clear
         wallets[wallet] = record
+        recoverySets[wallet] = recoveryCodes
         append(audit.events, audit.sealer)
         return true
     }
@@ -130,6 +133,77 @@ public actor InMemoryGuardianStore: GuardianStore {
     public func cosignRecord(operationID: String) -> CosignRecord? { cosigns[operationID] }
 
     public func appendAudit(_ audit: AuditAppend) { append(audit.events, audit.sealer) }
+
+    // MARK: Governance and recovery
+
+    public func governance(_ wallet: SolanaPublicKey) -> GovernanceRecord? { governanceRecords[wallet] }
+
+    public func recoveryCodes(_ wallet: SolanaPublicKey) -> RecoveryCodeSet? { recoverySets[wallet] }
+
+    public func commitAuthorized(_ commit: AuthorizedCommit, audit: AuditAppend) -> AuthorizedCommitOutcome {
+        // Work on copies and store them only at the end: any refusal leaves the store as it was.
+        let walletKey = commit.wallet
+        guard var record = wallets[walletKey] else { return .walletNotActive }
+        if case .reenroll = commit.change {
+            guard record.activatedAt != nil else { return .walletNotActive }   // re-enrolling again before confirming is fine
+        } else if record.state != .active {
+            return .walletNotActive
+        }
+        var governance = governanceRecords[walletKey]
+        var recovery = recoverySets[walletKey]
+        var consumedChallenges: [String] = []
+        for proof in commit.proofs {
+            switch proof {
+            case .totpStep(let step):
+                if let last = record.lastAcceptedStep, last >= step { return .stepAlreadyUsed }
+                record.lastAcceptedStep = step
+                record.lockout = .clear
+            case .recoveryCode(let setID, let index):
+                guard var set = recovery, set.id == setID, set.usedAt.indices.contains(index), set.usedAt[index] == nil else { return .recoveryCodeUsed }
+                set.usedAt[index] = commit.at
+                recovery = set
+            case .challenge(let id):
+                guard let challenge = challenges[id], challenge.consumedAt == nil, !consumedChallenges.contains(id) else { return .challengeUsed }
+                consumedChallenges.append(id)
+            }
+        }
+        if let sequence = commit.sequence {
+            guard let current = governance, current.sequence == sequence.expected else { return .sequenceConflict(current: governance?.sequence) }
+            governance?.sequence = sequence.new
+        }
+        switch commit.change {
+        case .none:
+            break
+        case .migrate(let created):
+            guard governance == nil else { return .alreadyMigrated }
+            governance = created
+        case .scheduleRotation(let rotation):
+            guard governance != nil, governance?.pendingRotation == nil else { return .rotationChanged }
+            governance?.pendingRotation = rotation
+        case .cancelRotation(let id):
+            guard governance?.pendingRotation?.id == id else { return .rotationChanged }
+            governance?.pendingRotation = nil
+        case .executeRotation(let id, let key, let sealedSeed):
+            guard governance?.pendingRotation?.id == id else { return .rotationChanged }
+            governance?.pendingRotation = nil
+            record.guardianPublicKey = key
+            record.keys.sealedGuardianSeed = sealedSeed
+        case .replaceRecoveryCodes(let set):
+            recovery = set
+        case .reenroll(let sealedSecret, let totp, let at):
+            record.state = .pending
+            record.keys.sealedTOTPSecret = sealedSecret
+            record.totp = totp
+            record.createdAt = at
+            record.lockout = .clear
+        }
+        wallets[walletKey] = record
+        governanceRecords[walletKey] = governance
+        recoverySets[walletKey] = recovery
+        for id in consumedChallenges { challenges[id]?.consumedAt = commit.at }
+        append(audit.events, audit.sealer)
+        return .committed
+    }
 
     // MARK: Audit
 

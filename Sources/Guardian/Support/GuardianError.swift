@@ -33,6 +33,15 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
         case missingRecentBlockhash = "missing_recent_blockhash"
         case walletNotSigner = "wallet_not_signer"
         case guardianNotSigner = "guardian_not_signer"
+        // Governance and recovery
+        case governanceNotEnabled = "governance_not_enabled"
+        case alreadyMigrated = "already_migrated"
+        case sequenceMismatch = "sequence_mismatch"
+        case rotationPending = "rotation_pending"
+        case noPendingRotation = "no_pending_rotation"
+        case timelockActive = "timelock_active"
+        case invalidRecoveryCode = "invalid_recovery_code"
+        case recoveryCodeUsed = "recovery_code_used"
         // Keys and storage
         case invalidConfiguration = "invalid_configuration"
         case masterKeyMismatch = "master_key_mismatch"
@@ -48,6 +57,8 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
             case .sessionWalletMismatch: 403
             case .challengeNotFound, .notEnrolled: 404
             case .nonceReused, .alreadyEnrolled, .enrollmentPending, .codeAlreadyUsed: 409
+            case .governanceNotEnabled, .alreadyMigrated, .sequenceMismatch, .rotationPending, .noPendingRotation, .timelockActive, .recoveryCodeUsed: 409
+            case .invalidRecoveryCode: 401
             case .missingRecentBlockhash, .walletNotSigner, .guardianNotSigner: 422
             case .walletLocked, .walletDisabled: 423
             case .rateLimited: 429
@@ -110,6 +121,11 @@ extension GuardianError {
     static func invalidCode(remainingBeforeLock: Int?) -> GuardianError {
         let hint = remainingBeforeLock.map { $0 > 0 ? " \($0) more wrong code(s) will lock the wallet." : " The wallet is now locked for a while." } ?? ""
         return GuardianError(.invalidCode, "The code is not valid for this wallet at this time; check the authenticator app and the device clock." + hint)
+    }
+
+    static func invalidRecoveryCode(remainingBeforeLock: Int?) -> GuardianError {
+        let hint = remainingBeforeLock.map { $0 > 0 ? " \($0) more wrong code(s) will lock the wallet." : " The wallet is now locked for a while." } ?? ""
+        return GuardianError(.invalidRecoveryCode, "The recovery code is not one of this wallet's current recovery codes; check it, or use a code from the authenticator app." + hint)
     }
 
     static func walletLocked(retryAfter: Int) -> GuardianError {

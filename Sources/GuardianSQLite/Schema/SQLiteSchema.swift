@@ -102,6 +102,44 @@ enum SQLiteSchema {
                 mac BLOB NOT NULL
             );
             """),
+        Migration(version: 2, name: "governance and recovery codes", sql: """
+            -- What a challenge's signature authorises: 'login', or 'governance:<action>'. Old rows are sign-ins.
+            ALTER TABLE challenges ADD COLUMN purpose TEXT NOT NULL DEFAULT 'login';
+
+            -- v2 wallets (seed 001 §8): the governance sequence and at most one pending guardian-key rotation.
+            -- The pending key's seed is sealed under the wallet's data key like the current one.
+            CREATE TABLE governance (
+                wallet BLOB PRIMARY KEY REFERENCES wallets (wallet),
+                sequence INTEGER NOT NULL CHECK (sequence >= 0),
+                migrated_at_ms INTEGER NOT NULL,
+                rotation_id TEXT,
+                rotation_kind TEXT CHECK (rotation_kind IN ('planned', 'emergency')),
+                rotation_new_key BLOB CHECK (length(rotation_new_key) = 32),
+                rotation_sealed_seed BLOB,
+                rotation_sequence INTEGER,
+                rotation_scheduled_at_ms INTEGER,
+                rotation_execute_after_ms INTEGER,
+                CHECK ((rotation_id IS NULL) = (rotation_new_key IS NULL)
+                   AND (rotation_id IS NULL) = (rotation_sealed_seed IS NULL)
+                   AND (rotation_id IS NULL) = (rotation_execute_after_ms IS NULL))
+            ) WITHOUT ROWID;
+
+            -- Break-glass recovery codes: scrypt hashes only (RFC 7914), one row per code, the set's salt and cost
+            -- on every row. A new set replaces the old rows, which voids the old codes.
+            CREATE TABLE recovery_codes (
+                wallet BLOB NOT NULL REFERENCES wallets (wallet),
+                code_index INTEGER NOT NULL CHECK (code_index >= 0),
+                set_id TEXT NOT NULL,
+                salt BLOB NOT NULL,
+                scrypt_log_n INTEGER NOT NULL,
+                scrypt_r INTEGER NOT NULL,
+                scrypt_p INTEGER NOT NULL,
+                hash BLOB NOT NULL CHECK (length(hash) = 32),
+                created_at_ms INTEGER NOT NULL,
+                used_at_ms INTEGER,
+                PRIMARY KEY (wallet, code_index)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// The version this code brings a database to.

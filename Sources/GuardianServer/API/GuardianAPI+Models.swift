@@ -132,6 +132,8 @@ public enum GuardianAPI {
         public var lockedUntil: Date?
         /// Disabled after too many wrong codes; only shown to the wallet's own session.
         public var disabled: Bool?
+        /// The ten break-glass recovery codes: only in the confirmation's response, exactly once.
+        public var recoveryCodes: [String]?
 
         public init(wallet: String, guardianPublicKey: String, status: String, createdAt: Date?, activatedAt: Date?, lockedUntil: Date? = nil, disabled: Bool? = nil) {
             self.wallet = wallet

@@ -44,8 +44,10 @@ public struct WalletController: Sendable {
     @Sendable func confirmEnrollment(_ request: Request, context: GuardianRequestContext) async throws -> Response {
         let session = try await BearerToken.session(request, service: service)
         let body = try await HTTPBody.decode(GuardianAPI.ConfirmRequest.self, from: request, context: context)
-        let status = try await service.confirmEnrollment(session: session, wallet: Self.wallet(context), code: body.code, clientIP: context.clientAddress)
-        return try HTTPBody.json(Self.statusBody(status, includeLockout: true))
+        let confirmation = try await service.confirmEnrollment(session: session, wallet: Self.wallet(context), code: body.code, clientIP: context.clientAddress)
+        var response = Self.statusBody(confirmation.status, includeLockout: true)
+        response.recoveryCodes = confirmation.recoveryCodes   // shown once
+        return try HTTPBody.json(response)
     }
 
     /// The guardian key and enrollment state: public (the key goes on-chain). With the wallet's own session the lock

@@ -33,6 +33,10 @@ extension OpenAPIDocument {
     {
       "name": "operations",
       "description": "Health, readiness, metrics and this document"
+    },
+    {
+      "name": "governance",
+      "description": "Timelocked guardian-key rotation, break-glass recovery and recovery codes (v2 wallets)"
     }
   ],
   "paths": {
@@ -632,6 +636,718 @@ extension OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/wallets/{wallet}/governance": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "get": {
+        "tags": [
+          "governance"
+        ],
+        "operationId": "governanceStatus",
+        "summary": "Governance version, sequence and pending rotation (public).",
+        "security": [
+          {},
+          {
+            "apiKey": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The governance status.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GovernanceStatusResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/wallets/{wallet}/governance/challenge": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "post": {
+        "tags": [
+          "governance"
+        ],
+        "operationId": "governanceChallenge",
+        "summary": "A challenge for the wallet to sign, authorising one action with a recovery code.",
+        "description": "Single-use; expires after 5 minutes. Its purpose is bound to the action: it cannot open a session nor authorise another action.",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/GovernanceChallengeRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "A challenge for the wallet to sign, authorising one action with a recovery code.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GovernanceChallengeResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "423": {
+            "$ref": "#/components/responses/Locked"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/wallets/{wallet}/governance/migrate": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "post": {
+        "tags": [
+          "governance"
+        ],
+        "operationId": "migrateGovernance",
+        "summary": "Move a v1 wallet to v2 (creates the governance record; sequence 1).",
+        "description": "Needs a TOTP code (burned). Returns the guardian's signed attestation.",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MigrateRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Move a v1 wallet to v2 (creates the governance record; sequence 1).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GovernanceActionResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "423": {
+            "$ref": "#/components/responses/Locked"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/wallets/{wallet}/governance/schedule-rotation": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "post": {
+        "tags": [
+          "governance"
+        ],
+        "operationId": "scheduleRotation",
+        "summary": "Schedule a guardian-key rotation behind its timelock.",
+        "description": "Planned: 48 h, TOTP code. Emergency: 72 h, TOTP code or a recovery code with a signed challenge. At most one rotation waits.",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ScheduleRotationRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Schedule a guardian-key rotation behind its timelock.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GovernanceActionResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "423": {
+            "$ref": "#/components/responses/Locked"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/wallets/{wallet}/governance/cancel-rotation": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "post": {
+        "tags": [
+          "governance"
+        ],
+        "operationId": "cancelRotation",
+        "summary": "Cancel the pending rotation.",
+        "description": "TOTP code, or a recovery code with a signed challenge.",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CancelRotationRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Cancel the pending rotation.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GovernanceActionResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "423": {
+            "$ref": "#/components/responses/Locked"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/wallets/{wallet}/governance/execute-rotation": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "post": {
+        "tags": [
+          "governance"
+        ],
+        "operationId": "executeRotation",
+        "summary": "Execute the pending rotation after its timelock.",
+        "description": "Session only; 409 timelock_active (with Retry-After) before its time. Afterwards only the new key co-signs; the outgoing key signs the attestation.",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ExecuteRotationRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Execute the pending rotation after its timelock.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GovernanceActionResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "423": {
+            "$ref": "#/components/responses/Locked"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/wallets/{wallet}/break-glass/validate-totp": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "post": {
+        "tags": [
+          "governance"
+        ],
+        "operationId": "validateBreakGlass",
+        "summary": "Validate a TOTP code or recovery code for a recovery operation.",
+        "description": "Own stricter bucket (3 per hour per wallet); the code is consumed and audited; returns a signed recovery attestation valid for 10 minutes.",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Authorization"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Validate a TOTP code or recovery code for a recovery operation.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/BreakGlassResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "423": {
+            "$ref": "#/components/responses/Locked"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/wallets/{wallet}/recovery-codes": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "post": {
+        "tags": [
+          "governance"
+        ],
+        "operationId": "regenerateRecoveryCodes",
+        "summary": "Issue a new set of ten recovery codes (shown once); voids the old set.",
+        "description": "Needs a TOTP code (burned).",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ConfirmRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Issue a new set of ten recovery codes (shown once); voids the old set.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RecoveryCodesResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "423": {
+            "$ref": "#/components/responses/Locked"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/wallets/{wallet}/recovery/reenroll": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "post": {
+        "tags": [
+          "governance"
+        ],
+        "operationId": "reenroll",
+        "summary": "Lost authenticator: a new TOTP secret with a recovery code and the wallet's signature.",
+        "description": "The old secret is revoked at once; the guardian key stays; confirm the new secret with /enrollment/confirm (which issues new recovery codes).",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReenrollRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Lost authenticator: a new TOTP secret with a recovery code and the wallet's signature.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EnrollmentResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "423": {
+            "$ref": "#/components/responses/Locked"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -1033,6 +1749,14 @@ extension OpenAPIDocument {
           "disabled": {
             "type": "boolean",
             "description": "Only for the wallet's own session: too many wrong codes, an operator must unlock."
+          },
+          "recoveryCodes": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "$ref": "#/components/schemas/RecoveryCode"
+            },
+            "description": "Only in the confirmation's response, exactly once: the ten break-glass recovery codes."
           }
         }
       },
@@ -1170,7 +1894,15 @@ extension OpenAPIDocument {
           "unsupported_media_type",
           "api_key_required",
           "api_key_invalid",
-          "origin_not_allowed"
+          "origin_not_allowed",
+          "governance_not_enabled",
+          "already_migrated",
+          "sequence_mismatch",
+          "rotation_pending",
+          "no_pending_rotation",
+          "timelock_active",
+          "invalid_recovery_code",
+          "recovery_code_used"
         ]
       },
       "ErrorResponse": {
@@ -1206,6 +1938,395 @@ extension OpenAPIDocument {
                 "description": "Same as the Retry-After header."
               }
             }
+          }
+        }
+      },
+      "RecoveryCode": {
+        "type": "string",
+        "pattern": "^[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$",
+        "description": "80 random bits as 16 RFC 4648 Base32 characters (lower case) in four groups. Input ignores case, hyphens and spaces."
+      },
+      "Sequence": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "Per-wallet governance sequence number; each action must carry the last one plus 1."
+      },
+      "Authorization": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "code": {
+            "type": "string",
+            "pattern": "^[0-9]{6,10}$",
+            "description": "A code from the authenticator app (burned)."
+          },
+          "recoveryCode": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A recovery code (consumed); needs challengeId and signature."
+          },
+          "challengeId": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A governance challenge for this action."
+          },
+          "signature": {
+            "type": "string",
+            "maxLength": 100,
+            "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
+          }
+        },
+        "description": "Either `code`, or `recoveryCode` with `challengeId` and `signature`."
+      },
+      "GovernanceChallengeRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "action"
+        ],
+        "properties": {
+          "action": {
+            "type": "string",
+            "enum": [
+              "schedule_rotation",
+              "cancel_rotation",
+              "break_glass",
+              "reenroll"
+            ]
+          }
+        }
+      },
+      "GovernanceChallengeResponse": {
+        "type": "object",
+        "required": [
+          "challengeId",
+          "action",
+          "message",
+          "expiresAt"
+        ],
+        "properties": {
+          "challengeId": {
+            "type": "string"
+          },
+          "action": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string",
+            "description": "Sign In With Solana text whose statement names the action; sign its UTF-8 bytes."
+          },
+          "expiresAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "MigrateRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "sequence",
+          "code"
+        ],
+        "properties": {
+          "sequence": {
+            "type": "integer",
+            "const": 1
+          },
+          "code": {
+            "type": "string",
+            "pattern": "^[0-9]{6,10}$",
+            "description": "A code from the authenticator app (burned)."
+          }
+        }
+      },
+      "ScheduleRotationRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "kind",
+          "sequence"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "planned",
+              "emergency"
+            ],
+            "description": "planned: 48 h timelock, TOTP code only; emergency: 72 h, TOTP or recovery code."
+          },
+          "sequence": {
+            "$ref": "#/components/schemas/Sequence"
+          },
+          "code": {
+            "type": "string",
+            "pattern": "^[0-9]{6,10}$",
+            "description": "A code from the authenticator app (burned)."
+          },
+          "recoveryCode": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A recovery code (consumed); needs challengeId and signature."
+          },
+          "challengeId": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A governance challenge for this action."
+          },
+          "signature": {
+            "type": "string",
+            "maxLength": 100,
+            "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
+          }
+        }
+      },
+      "CancelRotationRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "rotationId",
+          "sequence"
+        ],
+        "properties": {
+          "rotationId": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "sequence": {
+            "$ref": "#/components/schemas/Sequence"
+          },
+          "code": {
+            "type": "string",
+            "pattern": "^[0-9]{6,10}$",
+            "description": "A code from the authenticator app (burned)."
+          },
+          "recoveryCode": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A recovery code (consumed); needs challengeId and signature."
+          },
+          "challengeId": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A governance challenge for this action."
+          },
+          "signature": {
+            "type": "string",
+            "maxLength": 100,
+            "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
+          }
+        }
+      },
+      "ExecuteRotationRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "rotationId",
+          "sequence"
+        ],
+        "properties": {
+          "rotationId": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "sequence": {
+            "$ref": "#/components/schemas/Sequence"
+          }
+        }
+      },
+      "PendingRotation": {
+        "type": "object",
+        "required": [
+          "rotationId",
+          "kind",
+          "newGuardianPublicKey",
+          "sequence",
+          "scheduledAt",
+          "executeAfter",
+          "executeAfterUnix"
+        ],
+        "properties": {
+          "rotationId": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "planned",
+              "emergency"
+            ]
+          },
+          "newGuardianPublicKey": {
+            "$ref": "#/components/schemas/Base58PublicKey"
+          },
+          "sequence": {
+            "$ref": "#/components/schemas/Sequence"
+          },
+          "scheduledAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "executeAfter": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "executeAfterUnix": {
+            "type": "integer"
+          }
+        }
+      },
+      "GovernanceStatusResponse": {
+        "type": "object",
+        "required": [
+          "wallet",
+          "version",
+          "sequence",
+          "nextSequence",
+          "guardianPublicKey",
+          "plannedRotationDelaySeconds",
+          "emergencyRotationDelaySeconds"
+        ],
+        "properties": {
+          "wallet": {
+            "$ref": "#/components/schemas/Base58PublicKey"
+          },
+          "version": {
+            "type": "integer",
+            "enum": [
+              1,
+              2
+            ]
+          },
+          "sequence": {
+            "$ref": "#/components/schemas/Sequence"
+          },
+          "nextSequence": {
+            "$ref": "#/components/schemas/Sequence"
+          },
+          "guardianPublicKey": {
+            "$ref": "#/components/schemas/Base58PublicKey"
+          },
+          "pendingRotation": {
+            "$ref": "#/components/schemas/PendingRotation"
+          },
+          "plannedRotationDelaySeconds": {
+            "type": "integer"
+          },
+          "emergencyRotationDelaySeconds": {
+            "type": "integer"
+          }
+        }
+      },
+      "Attestation": {
+        "type": "object",
+        "required": [
+          "text",
+          "message",
+          "signature",
+          "signer"
+        ],
+        "description": "Signed by the guardian key as a Solana off-chain message (header version 0, one signer).",
+        "properties": {
+          "text": {
+            "type": "string",
+            "description": "The body: `Key: value` lines after `Chronoguard attestation v1`."
+          },
+          "message": {
+            "type": "string",
+            "contentEncoding": "base64",
+            "description": "The exact signed bytes: the serialized off-chain message."
+          },
+          "signature": {
+            "type": "string",
+            "description": "Base58 Ed25519 signature over the decoded message."
+          },
+          "signer": {
+            "$ref": "#/components/schemas/Base58PublicKey"
+          }
+        }
+      },
+      "GovernanceActionResponse": {
+        "type": "object",
+        "required": [
+          "governance",
+          "attestation"
+        ],
+        "properties": {
+          "governance": {
+            "$ref": "#/components/schemas/GovernanceStatusResponse"
+          },
+          "attestation": {
+            "$ref": "#/components/schemas/Attestation"
+          }
+        }
+      },
+      "BreakGlassResponse": {
+        "type": "object",
+        "required": [
+          "wallet",
+          "method",
+          "attestation",
+          "expiresAt",
+          "remainingRecoveryCodes"
+        ],
+        "properties": {
+          "wallet": {
+            "$ref": "#/components/schemas/Base58PublicKey"
+          },
+          "method": {
+            "type": "string",
+            "enum": [
+              "totp",
+              "recovery_code"
+            ]
+          },
+          "attestation": {
+            "$ref": "#/components/schemas/Attestation"
+          },
+          "expiresAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "remainingRecoveryCodes": {
+            "type": "integer",
+            "minimum": 0
+          }
+        }
+      },
+      "RecoveryCodesResponse": {
+        "type": "object",
+        "required": [
+          "recoveryCodes"
+        ],
+        "properties": {
+          "recoveryCodes": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/RecoveryCode"
+            }
+          }
+        }
+      },
+      "ReenrollRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "recoveryCode",
+          "challengeId",
+          "signature"
+        ],
+        "properties": {
+          "recoveryCode": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A recovery code (consumed); needs challengeId and signature."
+          },
+          "challengeId": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A governance challenge for this action."
+          },
+          "signature": {
+            "type": "string",
+            "maxLength": 100,
+            "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
           }
         }
       }

@@ -30,6 +30,7 @@ struct ServerHarness: Sendable {
         configuration.port = 0
         configuration.publicURL = URL(string: "https://guardian.test")!
         configuration.logLevel = .critical
+        configuration.guardian.governance.recoveryCodeScrypt = ScryptParameters(logN: 8, r: 8, p: 1)   // cheap hashing for tests
         configure(&configuration)
         return configuration
     }
@@ -81,10 +82,10 @@ extension TestClientProtocol {
         let enrollment = try await send(.post, "/v1/wallets/\(keypair.publicKey.base58)/enrollment", token: token, headers: headers)
             .decoded(GuardianAPI.EnrollmentResponse.self, expecting: .created)
         let totp = try #require(try OTPAuthURI(parsing: enrollment.otpauthUri).totp())
-        let wallet = ActiveWallet(keypair: keypair, token: token, totp: totp, guardian: try SolanaPublicKey(base58: enrollment.guardianPublicKey), otpauthURI: enrollment.otpauthUri)
-        try await send(.post, "/v1/wallets/\(wallet.address)/enrollment/confirm", body: ["code": wallet.code(clock)], token: token, headers: headers)
-            .expect(.ok)
-        return wallet
+        let confirmed = try await send(.post, "/v1/wallets/\(keypair.publicKey.base58)/enrollment/confirm", body: ["code": totp.code(at: clock.now())], token: token, headers: headers)
+            .decoded(GuardianAPI.GuardianStatusResponse.self, expecting: .ok)
+        return ActiveWallet(keypair: keypair, token: token, totp: totp, guardian: try SolanaPublicKey(base58: enrollment.guardianPublicKey), otpauthURI: enrollment.otpauthUri,
+                            recoveryCodes: confirmed.recoveryCodes ?? [])
     }
 
     /// `POST /v1/wallets/{wallet}/cosign`.
@@ -100,6 +101,8 @@ struct ActiveWallet: Sendable {
     let totp: TOTP
     let guardian: SolanaPublicKey
     let otpauthURI: String
+    /// The recovery codes the confirmation showed.
+    var recoveryCodes: [String] = []
 
     var address: String { keypair.publicKey.base58 }
 

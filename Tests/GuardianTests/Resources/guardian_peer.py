@@ -191,7 +191,54 @@ def key_ids(request):
     return {"ids": [hmac.new(bytes.fromhex(k), b"chronoguard/master-key-id/v1", hashlib.sha256).digest()[:8].hex() for k in request["keys"]]}
 
 
+def verify_attestations(request):
+    """Checks guardian attestations as an outside verifier would: libsodium verifies the Ed25519 signature over the
+    exact bytes, and the Solana off-chain message preamble (signing domain, version 0, application domain, one signer
+    that is the guardian, u16 LE length) is parsed by hand from the proposal's layout."""
+    from nacl.signing import VerifyKey
+    from nacl.exceptions import BadSignatureError
+    from solders.pubkey import Pubkey
+    from solders.signature import Signature
+    results = []
+    for item in request["items"]:
+        message = base64.b64decode(item["message"])
+        signer = bytes(Pubkey.from_string(item["signer"]))
+        signature = bytes(Signature.from_string(item["signature"]))
+        key = VerifyKey(signer)
+        try:
+            key.verify(message, signature)
+            valid = True
+        except BadSignatureError:
+            valid = False
+        tampered = bytearray(message)
+        tampered[-1] ^= 1
+        try:
+            key.verify(bytes(tampered), signature)
+            tampered_rejected = False
+        except BadSignatureError:
+            tampered_rejected = True
+        preamble = (message[:16] == b"\xffsolana offchain" and message[16] == 0 and message[17:49] == bytes.fromhex(item["domain"])
+                    and message[50] == 1 and message[51:83] == signer)
+        length = int.from_bytes(message[83:85], "little")
+        body = message[85:]
+        results.append({"signature_valid": valid, "tampered_rejected": tampered_rejected, "preamble_valid": preamble and length == len(body),
+                        "format": message[49], "text": body.decode("utf-8")})
+    return {"results": results}
+
+
+def scrypt_hashes(request):
+    """RFC 7914 scrypt from Python's hashlib (OpenSSL), to recompute the stored recovery-code hashes."""
+    out = []
+    for item in request["items"]:
+        n = 1 << item["log_n"]
+        out.append(hashlib.scrypt(item["code"].encode(), salt=bytes.fromhex(item["salt"]), n=n, r=item["r"], p=item["p"], dklen=32,
+                                  maxmem=256 * 1024 * 1024).hex())
+    return {"hashes": out}
+
+
 COMMANDS = {
+    "verify_attestations": verify_attestations,
+    "scrypt_hashes": scrypt_hashes,
     "audit_macs": audit_macs,
     "open_envelopes": open_envelopes,
     "key_ids": key_ids,
