@@ -91,6 +91,21 @@ public struct EnrolledWallet: @unchecked Sendable {
     public var address: String { owner.publicKey.base58 }
 }
 
+// MARK: - Governance
+
+/// A recovery-code authorisation for `action`: a governance challenge signed by the owner, plus the code.
+public func recoveryAuthorization(_ harness: GuardianHarness, _ wallet: EnrolledWallet, _ action: GovernanceAction, code: String? = nil, index: Int = 0) async throws -> GovernanceAuthorization {
+    let challenge = try await harness.service.governanceChallenge(session: wallet.session, wallet: wallet.address, action: action)
+    return .recoveryCode(code ?? wallet.recoveryCodes[index], challengeID: challenge.id, signature: try wallet.owner.sign(Array(challenge.message.utf8)))
+}
+
+/// Enrolls a wallet and migrates it to v2 (sequence 1).
+public func migratedWallet(_ harness: GuardianHarness) async throws -> EnrolledWallet {
+    let wallet = try await harness.enroll()
+    _ = try await harness.service.migrateGovernance(session: wallet.session, wallet: wallet.address, sequence: 1, code: harness.nextCode(wallet))
+    return wallet
+}
+
 // MARK: - Transactions
 
 /// Builds Solana transactions in Swift (the bulk interop tests build them with solders instead).
