@@ -21,6 +21,9 @@ public struct AuditEvent: Sendable, Hashable {
         case walletLocked = "wallet_locked"
         case walletDisabled = "wallet_disabled"
         case walletUnlocked = "wallet_unlocked"
+        // Transaction policies
+        case policyUpdated = "policy_updated"
+        case policyRefused = "policy_refused"
     }
 
     /// What happened.
