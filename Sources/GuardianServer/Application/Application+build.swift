@@ -55,6 +55,7 @@ public func guardianRoutes(dependencies: GuardianServerDependencies) -> [Guardia
     return OperationsController(registry: dependencies.registry, readiness: dependencies.readiness).routes
         + AuthController(service: dependencies.service, limiter: limiter).routes
         + WalletController(service: dependencies.service, limiter: limiter).routes
+        + PolicyController(service: dependencies.service).routes
 }
 
 /// The router with its middleware stack, outermost first:
