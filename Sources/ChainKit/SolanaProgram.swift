@@ -26,9 +26,9 @@ public enum SolanaProgram {
     /// SPL Memo v2 (current): `MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr` (solana-program-library `memo/program/src/lib.rs`).
     public static let memo = key("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")
 
-    /// SPL Memo v1 (legacy, still deployed): `Memo1UhkJRfHyvLMcVucJwxXeuD728EqVoxYgxsjDq6r` (solana-program-library
+    /// SPL Memo v1 (legacy, still deployed): `Memo1UhkJRfHyvLMcVucJwxXeuD728EqVoxYgxsjDq6` (solana-program-library
     /// `memo/program/src/lib.rs`, `pub mod v1`).
-    public static let memoV1 = key("Memo1UhkJRfHyvLMcVucJwxXeuD728EqVoxYgxsjDq6r")
+    public static let memoV1 = key("Memo1UhkJRfHyvLMcVucJwxXeuD728EqVoxYgxsjDq6")
 
     /// A short human name for a program ChainKit knows (`System Program`, `SPL Token`, …), nil for others.
     public static func name(of program: SolanaPublicKey) -> String? {

@@ -125,7 +125,7 @@ struct InstructionDecodingTests {
         #expect(SolanaProgram.associatedTokenAccount.base58 == "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL")
         #expect(SolanaProgram.computeBudget.base58 == "ComputeBudget111111111111111111111111111111")
         #expect(SolanaProgram.memo.base58 == "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")
-        #expect(SolanaProgram.memoV1.base58 == "Memo1UhkJRfHyvLMcVucJwxXeuD728EqVoxYgxsjDq6r")
+        #expect(SolanaProgram.memoV1.base58 == "Memo1UhkJRfHyvLMcVucJwxXeuD728EqVoxYgxsjDq6")
     }
 
     // MARK: Malformed data

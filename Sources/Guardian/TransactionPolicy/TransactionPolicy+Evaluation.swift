@@ -199,6 +199,12 @@ public struct SpendingLimitViolation: Hashable, Sendable {
     /// What this transaction would add.
     public let spend: UInt64
 
+    public init(limit: SpendingLimit, windowTotal: UInt64, spend: UInt64) {
+        self.limit = limit
+        self.windowTotal = windowTotal
+        self.spend = spend
+    }
+
     /// The window total with this spend, nil when it exceeds `UInt64.max`.
     public var newTotal: UInt64? {
         let (sum, overflow) = windowTotal.addingReportingOverflow(spend)
