@@ -293,6 +293,8 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         let record = commit.record
         return try await writer.write { context in
             let db = context.connection
+            // The policy's conditions first (reads only), so a refusal leaves nothing to undo.
+            if let refusal = try Self.policyRefusal(db, commit) { return refusal }
             // The burn: a compare-and-set on the last accepted step, evaluated under the write lock.
             let changed = try db.run("""
                 UPDATE wallets SET last_accepted_step = ?, consecutive_failures = 0, locked_until_ms = NULL
@@ -308,6 +310,7 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(record.operationID), .blob(record.wallet.bytes), .blob(record.guardianPublicKey.bytes), .integer(step), .blob(record.messageHash),
                       .blob(record.recentBlockhash.bytes), .blob(record.signature.bytes), .integer(Self.milliseconds(record.createdAt)), .text(record.timeline)])
+            try Self.insertSpends(db, commit)
             try context.append(audit)
             return .committed
         }

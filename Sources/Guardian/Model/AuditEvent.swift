@@ -29,6 +29,9 @@ public struct AuditEvent: Sendable, Hashable {
         case rotationExecuted = "rotation_executed"
         case breakGlassValidated = "break_glass_validated"
         case reenrollmentStarted = "reenrollment_started"
+        // Transaction policies
+        case policyUpdated = "policy_updated"
+        case policyRefused = "policy_refused"
     }
 
     /// What happened.

@@ -163,12 +163,13 @@ extension GuardianService {
         guard exists else { throw GuardianError.notEnrolled }
     }
 
-    /// Deletes expired challenges and sessions; returns how many. Run it periodically.
+    /// Deletes expired challenges and sessions, and spend records older than every policy window; returns how many.
+    /// Run it periodically.
     @discardableResult
     public func purgeExpired() async throws(GuardianError) -> Int {
         // Keep consumed challenges a little past expiry so a late replay still reads `nonce_reused`, not `not_found`.
         let cutoff = clock.now().addingTimeInterval(-configuration.signIn.challengeLifetime)
-        return try await storage { try await store.purgeExpired(before: cutoff) }
+        return try await storage { try await store.purgeExpired(before: cutoff) } + purgeSpendRecords()
     }
 
     /// A stored cosign record, for support and forensics.

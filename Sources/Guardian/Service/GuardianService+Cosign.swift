@@ -27,10 +27,12 @@ extension GuardianService {
     /// Co-signs a Solana transaction after a fresh TOTP code: the capsule.
     ///
     /// In order: session → rate limits (IP, API key, wallet) → enrollment and lockout → parse the transaction and
-    /// require the wallet and its guardian key as signers and a recent blockhash (**sealed**) → verify the code within
+    /// require the wallet and its guardian key as signers and a recent blockhash → the wallet's transaction policy, if
+    /// any (docs/policies.md) (**sealed**) → verify the code within
     /// ±window steps and after the last accepted step (**validating**) → decrypt the guardian key for this signature
     /// only (**decrypting**) → sign the exact message bytes (**signing**) → in one database transaction, compare-and-set
-    /// the last accepted step and write the cosign record and audit events (**burning**) → return (**completed**).
+    /// the last accepted step, re-check the policy's limits, and write the cosign record, spends and audit events
+    /// (**burning**) → return (**completed**).
     ///
     /// Any failure releases nothing and consumes nothing; a wrong code only counts a failed attempt. Of N concurrent
     /// requests carrying one valid code, exactly one gets a signature: each wallet's capsules run one at a time here,
@@ -45,7 +47,8 @@ extension GuardianService {
     /// - Throws: ``GuardianError`` — `session_invalid`, `session_wallet_mismatch`, `invalid_wallet_address`,
     ///   `rate_limited`, `not_enrolled`, `enrollment_pending`, `wallet_disabled`, `wallet_locked`,
     ///   `malformed_transaction`, `wallet_not_signer`, `guardian_not_signer`, `missing_recent_blockhash`,
-    ///   `invalid_request` (code shape), `invalid_code`, `code_already_used`, storage errors.
+    ///   `invalid_request` (code shape), the wallet policy's `policy_*` refusals and `policy_changed`, `invalid_code`,
+    ///   `code_already_used`, storage errors.
     public func cosign(session: Session, wallet walletText: String, transactionBase64: String, code: String, clientIP: String? = nil, apiKey: String? = nil) async throws(GuardianError) -> CosignResult {
         let startedAt = clock.now()
         let operationID = Self.operationID(at: startedAt)
@@ -76,6 +79,8 @@ extension GuardianService {
             // Sealed: everything the signature depends on is fixed and checked.
             let transaction = try Self.parseTransaction(transactionBase64, wallet: wallet, guardian: record.guardianPublicKey)
             guard OTPCode.parse(code, digits: record.totp.digits) != nil else { throw Self.malformedCode(digits: record.totp.digits) }
+            // The wallet's transaction policy, before the code: a refusal consumes nothing (GuardianService+Policy).
+            let policyCheck = try await evaluatePolicy(transaction, wallet: wallet, at: now, operationID: recorder.timeline.operationID)
             recorder.enter(.sealed)
 
             // Validating: the code against the secret, after the last accepted step.
@@ -132,11 +137,18 @@ extension GuardianService {
                 messageHash: Array(SHA256.hash(data: messageBytes)), recentBlockhash: transaction.recentBlockhash, signature: signature,
                 createdAt: now, timeline: recorder.timeline.encoded)
             let event = AuditEvent(.cosignCompleted, at: now, wallet: wallet, operationID: cosign.operationID, detail: ["step": String(match.step)])
-            let outcome = try await storage { try await store.commitCosign(CosignCommit(wallet: wallet, step: match.step, record: cosign), audit: audit(event)) }
+            let outcome = try await storage { try await store.commitCosign(CosignCommit(wallet: wallet, step: match.step, record: cosign, policy: policyCheck), audit: audit(event)) }
             switch outcome {
             case .committed: break
             case .stepAlreadyUsed: throw GuardianError.codeAlreadyUsed
             case .walletNotActive: throw GuardianError.notEnrolled
+            case .policyChanged:
+                throw GuardianError(.policyChanged, "The wallet's transaction policy changed while this transaction was being co-signed; nothing was signed or consumed — send it again with the same code.")
+            case .spendingLimitExceeded(let violation):
+                // Another capsule committed spends first: refused as at evaluation, the code is not consumed.
+                let error = GuardianError.spendingLimitExceeded(violation)
+                try await auditPolicyRefusal(error, wallet: wallet, at: now, operationID: cosign.operationID)
+                throw error
             }
             recorder.enter(.completed)
             return CosignResult(

@@ -81,6 +81,22 @@ public protocol GuardianStore: Sendable {
     /// compare-and-set, so of two concurrent commits using one proof exactly one succeeds, across processes too.
     func commitAuthorized(_ commit: AuthorizedCommit, audit: AuditAppend) async throws -> AuthorizedCommitOutcome
 
+    // MARK: Transaction policies
+
+    /// The wallet's stored policy state (``PolicyState/none`` when it never had one), pending policy not promoted.
+    func policyState(wallet: SolanaPublicKey) async throws -> PolicyState
+
+    /// The wallet's committed spends made after `date`, oldest first.
+    func spendRecords(wallet: SolanaPublicKey, after date: Date) async throws -> [SpendRecord]
+
+    /// Burns `update.step` with the same compare-and-set as ``commitCosign(_:audit:)`` (wallet active, step greater
+    /// than the stored one; resets the lockout), and in the same transaction replaces the policy state by
+    /// `stored.updated(with: update.policy, at: update.at)` and appends the events `audit` builds from the new state.
+    func updatePolicy(_ update: PolicyUpdate, sealer: AuditSealer, audit: @escaping @Sendable (PolicyState) -> [AuditEvent]) async throws -> PolicyUpdateOutcome
+
+    /// Deletes spend records made at or before `date` (older than every window); returns how many.
+    func purgeSpendRecords(through date: Date) async throws -> Int
+
     // MARK: Audit
 
     /// Records with sequence numbers greater than `sequence`, ascending, at most `limit`.
@@ -133,12 +149,16 @@ public struct CosignCommit: Sendable {
     public let step: UInt64
     /// The record to store with it.
     public let record: CosignRecord
+    /// The transaction policy conditions, checked in the same transaction (nil: none, as for callers that predate
+    /// policies).
+    public let policy: CosignPolicyCheck?
 
-    /// A burn of `step` for `wallet`, recorded as `record`.
-    public init(wallet: SolanaPublicKey, step: UInt64, record: CosignRecord) {
+    /// A burn of `step` for `wallet`, recorded as `record`, under the policy conditions `policy`.
+    public init(wallet: SolanaPublicKey, step: UInt64, record: CosignRecord, policy: CosignPolicyCheck? = nil) {
         self.wallet = wallet
         self.step = step
         self.record = record
+        self.policy = policy
     }
 }
 
@@ -150,6 +170,11 @@ public enum CosignCommitOutcome: Sendable, Hashable {
     case stepAlreadyUsed(lastAccepted: UInt64?)
     /// The wallet is missing or not active; nothing was written.
     case walletNotActive
+    /// The wallet's policy was updated after the capsule evaluated it (another process); nothing was written.
+    case policyChanged
+    /// The committed spends plus this transaction's would exceed a limit (a concurrent cosign committed first);
+    /// nothing was written.
+    case spendingLimitExceeded(SpendingLimitViolation)
 }
 
 // MARK: - Store errors

@@ -9,19 +9,22 @@ public actor InMemoryGuardianStore: GuardianStore {
     private var keyring: StoredKeyring?
     private var challenges: [String: StoredChallenge] = [:]
     private var sessions: [[UInt8]: StoredSession] = [:]
-    private var wallets: [SolanaPublicKey: WalletRecord] = [:]
+    var wallets: [SolanaPublicKey: WalletRecord] = [:]
     private var cosigns: [String: CosignRecord] = [:]
     private var governanceRecords: [SolanaPublicKey: GovernanceRecord] = [:]
     private var recoverySets: [SolanaPublicKey: RecoveryCodeSet] = [:]
     private var audit: [AuditRecord] = []
     private var head: AuditAnchor?
+    // Transaction policies (InMemoryGuardianStore+Policy.swift).
+    var policies: [SolanaPublicKey: PolicyState] = [:]
+    var spends: [SpendRecord] = []
 
     /// An empty store.
     public init() {}
 
     // MARK: Audit chain
 
-    private func append(_ events: [AuditEvent], _ sealer: AuditSealer) {
+    func append(_ events: [AuditEvent], _ sealer: AuditSealer) {
         for event in events {
             let record = sealer.seal(event, after: head)
             audit.append(record)
@@ -115,6 +118,8 @@ public actor InMemoryGuardianStore: GuardianStore {
     public func commitCosign(_ commit: CosignCommit, audit: AuditAppend) -> CosignCommitOutcome {
         guard var record = wallets[commit.wallet], record.state == .active else { return .walletNotActive }
         if let last = record.lastAcceptedStep, last >= commit.step { return .stepAlreadyUsed(lastAccepted: last) }
+        if let refusal = policyRefusal(commit) { return refusal }
+        recordSpends(commit)
         record.lastAcceptedStep = commit.step
         record.lockout = .clear
         wallets[commit.wallet] = record

@@ -42,6 +42,14 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
         case timelockActive = "timelock_active"
         case invalidRecoveryCode = "invalid_recovery_code"
         case recoveryCodeUsed = "recovery_code_used"
+        // Transaction policies
+        case invalidPolicy = "invalid_policy"
+        case policySpendingLimitExceeded = "policy_spending_limit_exceeded"
+        case policyDestinationNotAllowed = "policy_destination_not_allowed"
+        case policyProgramNotAllowed = "policy_program_not_allowed"
+        case policyInstructionNotSupported = "policy_instruction_not_supported"
+        case policyAccountUnresolved = "policy_account_unresolved"
+        case policyChanged = "policy_changed"
         // Keys and storage
         case invalidConfiguration = "invalid_configuration"
         case masterKeyMismatch = "master_key_mismatch"
@@ -62,6 +70,10 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
             case .missingRecentBlockhash, .walletNotSigner, .guardianNotSigner: 422
             case .walletLocked, .walletDisabled: 423
             case .rateLimited: 429
+            // Transaction policies: a refusal by the wallet's own rules is 403; what the guardian cannot evaluate is 422.
+            case .policySpendingLimitExceeded, .policyDestinationNotAllowed, .policyProgramNotAllowed: 403
+            case .invalidPolicy, .policyInstructionNotSupported, .policyAccountUnresolved: 422
+            case .policyChanged: 409
             case .invalidConfiguration, .masterKeyMismatch, .keyProviderFailed, .internalError: 500
             case .storageUnavailable: 503
             }
@@ -92,6 +104,14 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
     public var httpStatus: Int { code.httpStatus }
 
     public var description: String { "\(code.rawValue): \(message)" }
+
+    /// Whether the wallet's transaction policy refused the transaction (audited as `policy_refused`).
+    public var isPolicyRefusal: Bool {
+        switch code {
+        case .policySpendingLimitExceeded, .policyDestinationNotAllowed, .policyProgramNotAllowed, .policyInstructionNotSupported, .policyAccountUnresolved: true
+        default: false
+        }
+    }
 
     /// A copy tagged with a capsule's operation id.
     func tagged(operationID: String) -> GuardianError {

@@ -140,6 +140,33 @@ enum SQLiteSchema {
                 PRIMARY KEY (wallet, code_index)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 3, name: "transaction policies", sql: """
+            -- A wallet's policy state: the active policy and a pending (looser) one, as TransactionPolicy JSON.
+            -- active_policy NULL: no policy. pending_effective_at_ms NULL: nothing pending; with pending_policy NULL
+            -- the pending change removes the policy. revision goes up by one per update (cosign commits check it).
+            CREATE TABLE wallet_policies (
+                wallet BLOB PRIMARY KEY CHECK (length(wallet) = 32),
+                revision INTEGER NOT NULL CHECK (revision > 0),
+                active_policy TEXT,
+                pending_policy TEXT,
+                pending_effective_at_ms INTEGER,
+                updated_at_ms INTEGER NOT NULL,
+                CHECK (pending_effective_at_ms IS NOT NULL OR pending_policy IS NULL)
+            ) WITHOUT ROWID;
+
+            -- What committed cosigns moved out of each wallet, one row per asset ('SOL' or the mint in Base58), the
+            -- amount as decimal text (a u64 exceeds SQLite's signed 64-bit INTEGER). Rolling sums read by (wallet, at).
+            CREATE TABLE policy_spends (
+                operation_id TEXT NOT NULL,
+                wallet BLOB NOT NULL CHECK (length(wallet) = 32),
+                asset TEXT NOT NULL,
+                amount TEXT NOT NULL CHECK (amount <> '' AND amount NOT GLOB '*[^0-9]*'),
+                at_ms INTEGER NOT NULL,
+                PRIMARY KEY (operation_id, asset)
+            ) WITHOUT ROWID;
+            CREATE INDEX policy_spends_by_wallet ON policy_spends (wallet, at_ms);
+            CREATE INDEX policy_spends_by_time ON policy_spends (at_ms);
+            """),
     ]
 
     /// The version this code brings a database to.

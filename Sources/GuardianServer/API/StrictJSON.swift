@@ -50,8 +50,11 @@ public enum StrictJSON {
     }
 
     static func fieldName(_ path: [any CodingKey]) -> String? {
-        let names = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-        return names.isEmpty ? nil : names.joined(separator: ".")
+        // `policy.spendingLimits[0].amount`: array indexes attach to their array's name.
+        let name = path.reduce(into: "") { name, key in
+            if let index = key.intValue { name += "[\(index)]" } else { name += (name.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return name.isEmpty ? nil : name
     }
 
     static func describe(_ error: DecodingError) -> APIError {

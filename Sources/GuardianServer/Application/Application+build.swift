@@ -56,6 +56,7 @@ public func guardianRoutes(dependencies: GuardianServerDependencies) -> [Guardia
         + AuthController(service: dependencies.service, limiter: limiter).routes
         + WalletController(service: dependencies.service, limiter: limiter).routes
         + GovernanceController(service: dependencies.service, limiter: limiter).routes
+        + PolicyController(service: dependencies.service).routes
 }
 
 /// The router with its middleware stack, outermost first:

@@ -564,7 +564,7 @@ extension OpenAPIDocument {
         ],
         "operationId": "cosign",
         "summary": "Co-sign a transaction after a fresh code (the capsule).",
-        "description": "Order: session → rate limits (client IP, API key, wallet: 10 per 5 minutes) → lockout → parse the\ntransaction → the wallet and its guardian key must be required signers, with a recent blockhash → verify the\ncode (±1 step, after the last accepted step) → decrypt the guardian key → sign the message bytes → one database\ntransaction burns the step and records the operation → respond. Of concurrent requests with one code exactly\none succeeds; the others get `code_already_used`.\n",
+        "description": "Order: session → rate limits (client IP, API key, wallet: 10 per 5 minutes) → lockout → parse the\ntransaction → the wallet and its guardian key must be required signers, with a recent blockhash → the wallet's\ntransaction policy, if it has one (refusals consume no code) → verify the code (±1 step, after the last accepted step) → decrypt the guardian key → sign the message bytes → one database\ntransaction burns the step and records the operation → respond. Of concurrent requests with one code exactly\none succeeds; the others get `code_already_used`.\n",
         "security": [
           {
             "bearerAuth": []
@@ -591,6 +591,144 @@ extension OpenAPIDocument {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/CosignResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableTransaction"
+          },
+          "423": {
+            "$ref": "#/components/responses/Locked"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/wallets/{wallet}/policy": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Wallet"
+        }
+      ],
+      "get": {
+        "tags": [
+          "wallets"
+        ],
+        "operationId": "walletPolicy",
+        "summary": "The wallet's transaction policy and spending-limit usage.",
+        "description": "Needs the wallet's own session. A pending (looser) policy whose time has come is shown as active.\n",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The policy, any pending change, and each limit's usage.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      },
+      "put": {
+        "tags": [
+          "wallets"
+        ],
+        "operationId": "updateWalletPolicy",
+        "summary": "Set or remove the wallet's transaction policy after a fresh code.",
+        "description": "Needs the wallet's own session and a TOTP code, whose step is burned as by a cosign. Tightening applies at once:\nthe active policy becomes the per-rule tighter of the current one and the new one. If the new policy is looser\nanywhere it becomes pending, effective 24 hours later (replacing any pending one).\n",
+        "security": [
+          {
+            "bearerAuth": []
+          },
+          {
+            "bearerAuth": [],
+            "apiKey": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PolicyUpdateRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The policy, any pending change, and each limit's usage.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyResponse"
                 }
               }
             }
@@ -1420,7 +1558,7 @@ extension OpenAPIDocument {
         }
       },
       "Forbidden": {
-        "description": "`session_wallet_mismatch` (the session belongs to another wallet), `origin_not_allowed` (CORS preflight).",
+        "description": "`session_wallet_mismatch` (the session belongs to another wallet), `origin_not_allowed` (CORS preflight). The wallet's transaction policy refusing a cosign: `policy_spending_limit_exceeded`, `policy_destination_not_allowed`, `policy_program_not_allowed` (the message names the rule and by how much it is exceeded).",
         "content": {
           "application/json": {
             "schema": {
@@ -1458,7 +1596,7 @@ extension OpenAPIDocument {
         }
       },
       "Conflict": {
-        "description": "`nonce_reused`, `already_enrolled`, `enrollment_pending`, `code_already_used`.",
+        "description": "`nonce_reused`, `already_enrolled`, `enrollment_pending`, `code_already_used`, `policy_changed` (the policy changed during the cosign; send it again with the same code).",
         "content": {
           "application/json": {
             "schema": {
@@ -1488,7 +1626,7 @@ extension OpenAPIDocument {
         }
       },
       "UnprocessableTransaction": {
-        "description": "`wallet_not_signer`, `guardian_not_signer`, `missing_recent_blockhash`.",
+        "description": "`wallet_not_signer`, `guardian_not_signer`, `missing_recent_blockhash`, and for a wallet with a transaction policy `policy_instruction_not_supported`, `policy_account_unresolved`; `invalid_policy` for a policy that breaks a rule (two limits for one asset and period, a list too long).",
         "content": {
           "application/json": {
             "schema": {
@@ -1895,6 +2033,13 @@ extension OpenAPIDocument {
           "api_key_required",
           "api_key_invalid",
           "origin_not_allowed",
+          "invalid_policy",
+          "policy_spending_limit_exceeded",
+          "policy_destination_not_allowed",
+          "policy_program_not_allowed",
+          "policy_instruction_not_supported",
+          "policy_account_unresolved",
+          "policy_changed",
           "governance_not_enabled",
           "already_migrated",
           "sequence_mismatch",
@@ -1938,6 +2083,206 @@ extension OpenAPIDocument {
                 "description": "Same as the Retry-After header."
               }
             }
+          }
+        }
+      },
+      "Amount": {
+        "type": "string",
+        "pattern": "^(0|[1-9][0-9]{0,19})$",
+        "description": "An unsigned 64-bit integer as a decimal string (it can exceed JSON's safe integers): lamports for SOL, raw base units for a token.",
+        "examples": [
+          "5000000000"
+        ]
+      },
+      "SpendingLimit": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "asset",
+          "period",
+          "amount"
+        ],
+        "properties": {
+          "asset": {
+            "type": "string",
+            "description": "`SOL`, or a token mint's Base58 address (SPL Token or Token-2022).",
+            "pattern": "^(SOL|[1-9A-HJ-NP-Za-km-z]{32,44})$"
+          },
+          "period": {
+            "type": "string",
+            "enum": [
+              "day",
+              "week"
+            ],
+            "description": "Rolling window: `day` = 86,400 s, `week` = 604,800 s; a spend counts while its time is after now minus the period."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/Amount"
+          }
+        }
+      },
+      "Policy": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "A wallet's transaction policy. Under a policy every instruction must be one the guardian decodes and prices (System transfers and account creations, SPL Token / Token-2022 Transfer and TransferChecked; Associated Token Account creation, Compute Budget and Memo are always allowed) or belong to an allowed program.",
+        "properties": {
+          "spendingLimits": {
+            "type": "array",
+            "maxItems": 32,
+            "items": {
+              "$ref": "#/components/schemas/SpendingLimit"
+            },
+            "description": "At most one per asset and period; absent: none."
+          },
+          "allowedDestinations": {
+            "type": [
+              "array",
+              "null"
+            ],
+            "maxItems": 256,
+            "items": {
+              "$ref": "#/components/schemas/Base58PublicKey"
+            },
+            "description": "Where value may go (for tokens: the destination token account); absent or null: any destination."
+          },
+          "allowedPrograms": {
+            "type": "array",
+            "maxItems": 64,
+            "items": {
+              "$ref": "#/components/schemas/Base58PublicKey"
+            },
+            "description": "Programs allowed beyond the priced ones; their effects are not counted. Absent: none."
+          }
+        }
+      },
+      "PolicyUpdateRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "policy",
+          "code"
+        ],
+        "properties": {
+          "policy": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Policy"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "The policy wanted; null removes the policy (a loosening, applied after 24 hours)."
+          },
+          "code": {
+            "type": "string",
+            "pattern": "^[0-9]{6,10}$"
+          }
+        }
+      },
+      "PendingPolicy": {
+        "type": "object",
+        "required": [
+          "policy",
+          "effectiveAt"
+        ],
+        "properties": {
+          "policy": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Policy"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Null: the policy will be removed."
+          },
+          "effectiveAt": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "SpendingLimitUsage": {
+        "type": "object",
+        "required": [
+          "asset",
+          "period",
+          "limit",
+          "spent",
+          "remaining"
+        ],
+        "properties": {
+          "asset": {
+            "type": "string"
+          },
+          "period": {
+            "type": "string",
+            "enum": [
+              "day",
+              "week"
+            ]
+          },
+          "limit": {
+            "$ref": "#/components/schemas/Amount"
+          },
+          "spent": {
+            "$ref": "#/components/schemas/Amount"
+          },
+          "remaining": {
+            "$ref": "#/components/schemas/Amount"
+          }
+        }
+      },
+      "PolicyResponse": {
+        "type": "object",
+        "required": [
+          "wallet",
+          "active",
+          "pending",
+          "usage",
+          "revision",
+          "asOf"
+        ],
+        "properties": {
+          "wallet": {
+            "$ref": "#/components/schemas/Base58PublicKey"
+          },
+          "active": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Policy"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "The policy in force; null: none (the wallet behaves as if policies did not exist)."
+          },
+          "pending": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/PendingPolicy"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "A looser policy waiting for its time; null: nothing pending."
+          },
+          "usage": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SpendingLimitUsage"
+            },
+            "description": "Each active limit with what committed cosigns spent in its current window."
+          },
+          "revision": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "asOf": {
+            "$ref": "#/components/schemas/Timestamp"
           }
         }
       },

@@ -1,0 +1,40 @@
+import Foundation
+import Guardian
+import Hummingbird
+
+// MARK: - Wallet transaction policy
+
+/// `GET` and `PUT /v1/wallets/{wallet}/policy`: the wallet's transaction policy (docs/policies.md). Both need the
+/// wallet's own session; an update also needs a fresh TOTP code, whose step it burns.
+public struct PolicyController: Sendable {
+    let service: GuardianService
+
+    init(service: GuardianService) {
+        self.service = service
+    }
+
+    public var routes: [GuardianRoute] {
+        [
+            GuardianRoute(.get, "/v1/wallets/{wallet}/policy", policy),
+            GuardianRoute(.put, "/v1/wallets/{wallet}/policy", updatePolicy),
+        ]
+    }
+
+    /// The active policy, a pending one with its time, and each limit's usage in its current window.
+    @Sendable func policy(_ request: Request, context: GuardianRequestContext) async throws -> Response {
+        let session = try await BearerToken.session(request, service: service)
+        let status = try await service.policyStatus(session: session, wallet: WalletController.wallet(context))
+        return try HTTPBody.json(GuardianAPI.PolicyResponse(status))
+    }
+
+    /// Sets or removes the policy: tighter rules apply at once, looser ones 24 hours later.
+    @Sendable func updatePolicy(_ request: Request, context: GuardianRequestContext) async throws -> Response {
+        let session = try await BearerToken.session(request, service: service)
+        let body = try await HTTPBody.decode(GuardianAPI.PolicyUpdateRequest.self, from: request, context: context)
+        let policy = try body.policy?.domain()
+        let status = try await service.updatePolicy(
+            session: session, wallet: WalletController.wallet(context), policy: policy, code: body.code,
+            clientIP: context.clientAddress, apiKey: context.apiKeyID)
+        return try HTTPBody.json(GuardianAPI.PolicyResponse(status))
+    }
+}

@@ -1,0 +1,222 @@
+import ArgumentParser
+import ChainKit
+import Foundation
+import GuardianServer
+
+// MARK: - guardian governance, break-glass, recovery codes
+
+extension GuardianCommand {
+    /// How a governance command proves the owner: `--code`, or `--recovery-code` with `--keypair` (the CLI then fetches
+    /// a governance challenge for the action and signs it with the wallet's key).
+    struct SecondFactor: ParsableArguments {
+        @Option(help: "A code from the authenticator app.")
+        var code: String?
+
+        @Option(name: .customLong("recovery-code"), help: "A recovery code instead of --code (needs --keypair to sign the governance challenge).")
+        var recoveryCode: String?
+
+        @Option(help: "The wallet's keypair file (solana-keygen JSON), to sign the governance challenge that goes with a recovery code.")
+        var keypair: String?
+
+        func authorization(action: String, client: GuardianAPIClient, session: StoredSession) async throws -> GuardianAPI.Authorization {
+            switch (code, recoveryCode) {
+            case (let code?, nil):
+                return GuardianAPI.Authorization(code: code)
+            case (nil, let recovery?):
+                guard let keypair else { throw CLIFailure("--recovery-code needs --keypair FILE: the wallet signs a challenge naming the action.") }
+                let keys = try Login.readKeypair(keypair)
+                guard keys.publicKey.base58 == session.wallet else { throw CLIFailure("The keypair file is for \(keys.publicKey), but the session is for \(session.wallet).") }
+                return try await client.recoveryAuthorization(wallet: keys, action: action, recoveryCode: recovery, token: session.token)
+            case (nil, nil):
+                throw CLIFailure("Give --code (from the authenticator app) or --recovery-code with --keypair.")
+            case (.some, .some):
+                throw CLIFailure("Give either --code or --recovery-code, not both.")
+            }
+        }
+    }
+
+    static func describe(_ status: GuardianAPI.GovernanceStatusResponse) -> String {
+        var text = "Wallet \(status.wallet): governance v\(status.version), sequence \(status.sequence) (next \(status.nextSequence)), guardian \(status.guardianPublicKey)."
+        if let rotation = status.pendingRotation {
+            text += "\nPending \(rotation.kind) rotation \(rotation.rotationId) to \(rotation.newGuardianPublicKey), executable from \(ISO8601DateFormatter().string(from: rotation.executeAfter))."
+        }
+        return text
+    }
+
+    static func report(_ response: GuardianAPI.GovernanceActionResponse, connection: Connection) throws {
+        if connection.json { return try connection.printJSON(response) }
+        print(describe(response.governance))
+        print("\nAttestation (signed by \(response.attestation.signer); signature \(response.attestation.signature)):\n\(response.attestation.text)")
+    }
+
+    // MARK: governance status
+
+    struct Governance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a wallet's governance version, sequence number and pending rotation.")
+
+        @OptionGroup var connection: Connection
+
+        @Option(help: "The wallet (default: the signed-in wallet).")
+        var wallet: String?
+
+        func run() async throws {
+            try await reportingFailures {
+                let client = try connection.client()
+                let address = try GuardianCommand.wallet(try wallet ?? connection.session(for: client).wallet, option: "--wallet")
+                let status = try await client.governanceStatus(wallet: address)
+                if connection.json { return try connection.printJSON(status) }
+                print(GuardianCommand.describe(status))
+            }
+        }
+    }
+
+    // MARK: migrate
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move the signed-in wallet to governance v2 (needs a code).")
+
+        @OptionGroup var connection: Connection
+
+        @Option(help: "A code from the authenticator app.")
+        var code: String
+
+        func run() async throws {
+            try await reportingFailures {
+                let client = try connection.client()
+                let session = try connection.session(for: client)
+                let response = try await client.migrateGovernance(wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), code: code, token: session.token)
+                try GuardianCommand.report(response, connection: connection)
+            }
+        }
+    }
+
+    // MARK: rotation
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Schedule a rotation of the wallet's guardian key behind its timelock.",
+            discussion: "planned: 48 h, needs --code. emergency: 72 h, --code or --recovery-code with --keypair. The sequence number is read from the server.")
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var factor: SecondFactor
+
+        @Option(help: "planned or emergency.")
+        var kind: String = "planned"
+
+        func run() async throws {
+            try await reportingFailures {
+                let client = try connection.client()
+                let session = try connection.session(for: client)
+                let wallet = try GuardianCommand.wallet(session.wallet, option: "session wallet")
+                let status = try await client.governanceStatus(wallet: wallet)
+                let authorization = try await factor.authorization(action: "schedule_rotation", client: client, session: session)
+                try GuardianCommand.report(try await client.scheduleRotation(wallet: wallet, kind: kind, sequence: status.nextSequence, authorization: authorization, token: session.token), connection: connection)
+            }
+        }
+    }
+
+    struct CancelRotation: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "cancel-rotation", abstract: "Cancel the pending guardian-key rotation (--code, or --recovery-code with --keypair).")
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var factor: SecondFactor
+
+        func run() async throws {
+            try await reportingFailures {
+                let client = try connection.client()
+                let session = try connection.session(for: client)
+                let wallet = try GuardianCommand.wallet(session.wallet, option: "session wallet")
+                let status = try await client.governanceStatus(wallet: wallet)
+                guard let rotation = status.pendingRotation else { throw CLIFailure("No rotation is pending for \(wallet).") }
+                let authorization = try await factor.authorization(action: "cancel_rotation", client: client, session: session)
+                try GuardianCommand.report(try await client.cancelRotation(wallet: wallet, rotationId: rotation.rotationId, sequence: status.nextSequence, authorization: authorization, token: session.token), connection: connection)
+            }
+        }
+    }
+
+    struct ExecuteRotation: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "execute-rotation", abstract: "Execute the pending rotation once its timelock has passed.")
+
+        @OptionGroup var connection: Connection
+
+        func run() async throws {
+            try await reportingFailures {
+                let client = try connection.client()
+                let session = try connection.session(for: client)
+                let wallet = try GuardianCommand.wallet(session.wallet, option: "session wallet")
+                let status = try await client.governanceStatus(wallet: wallet)
+                guard let rotation = status.pendingRotation else { throw CLIFailure("No rotation is pending for \(wallet).") }
+                try GuardianCommand.report(try await client.executeRotation(wallet: wallet, rotationId: rotation.rotationId, sequence: status.nextSequence, token: session.token), connection: connection)
+            }
+        }
+    }
+
+    // MARK: break-glass and recovery codes
+
+    struct BreakGlass: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "break-glass", abstract: "Validate a code or recovery code for a recovery operation; prints the signed attestation.")
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var factor: SecondFactor
+
+        func run() async throws {
+            try await reportingFailures {
+                let client = try connection.client()
+                let session = try connection.session(for: client)
+                let wallet = try GuardianCommand.wallet(session.wallet, option: "session wallet")
+                let authorization = try await factor.authorization(action: "break_glass", client: client, session: session)
+                let response = try await client.validateBreakGlass(wallet: wallet, authorization: authorization, token: session.token)
+                if connection.json { return try connection.printJSON(response) }
+                print("Break-glass validated by \(response.method) until \(ISO8601DateFormatter().string(from: response.expiresAt)); \(response.remainingRecoveryCodes) recovery codes left.")
+                print("\nAttestation (signed by \(response.attestation.signer); signature \(response.attestation.signature)):\n\(response.attestation.text)")
+            }
+        }
+    }
+
+    struct RecoveryCodes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "recovery-codes", abstract: "Issue a new set of ten recovery codes (voids the old set; needs a code).")
+
+        @OptionGroup var connection: Connection
+
+        @Option(help: "A code from the authenticator app.")
+        var code: String
+
+        func run() async throws {
+            try await reportingFailures {
+                let client = try connection.client()
+                let session = try connection.session(for: client)
+                let response = try await client.regenerateRecoveryCodes(wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), code: code, token: session.token)
+                if connection.json { return try connection.printJSON(response) }
+                print("Recovery codes — shown only now; the previous ones no longer work. Store them offline:")
+                for code in response.recoveryCodes { print("  \(code)") }
+            }
+        }
+    }
+
+    struct Reenroll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lost authenticator: a new TOTP secret with a recovery code and the wallet's signature.",
+            discussion: "Prints the new otpauth URI (scan it, then run `guardian confirm --code`); the old secret stops working at once.")
+
+        @OptionGroup var connection: Connection
+
+        @Option(name: .customLong("recovery-code"), help: "One of the wallet's recovery codes.")
+        var recoveryCode: String
+
+        @Option(help: "The wallet's keypair file (solana-keygen JSON).")
+        var keypair: String
+
+        func run() async throws {
+            try await reportingFailures {
+                let client = try connection.client()
+                let session = try connection.session(for: client)
+                let keys = try Login.readKeypair(keypair)
+                guard keys.publicKey.base58 == session.wallet else { throw CLIFailure("The keypair file is for \(keys.publicKey), but the session is for \(session.wallet).") }
+                let response = try await client.reenroll(wallet: keys, recoveryCode: recoveryCode, token: session.token)
+                if connection.json { return try connection.printJSON(response) }
+                print("New secret for \(response.wallet) (guardian \(response.guardianPublicKey) unchanged). Add it to the authenticator, then confirm:")
+                print(response.otpauthUri)
+            }
+        }
+    }
+}
