@@ -9,6 +9,16 @@ extension SQLiteGuardianStore {
         try readers.read { db in try Self.readPolicyState(db, wallet) }
     }
 
+    public func capsuleState(_ wallet: SolanaPublicKey) async throws -> (record: WalletRecord, policy: PolicyState)? {
+        try readers.read { db in
+            // One read transaction: one snapshot, and one page-cache validation for both lookups.
+            try db.run("BEGIN")
+            defer { _ = try? db.run("COMMIT") }
+            guard let record = try Self.readWallet(db, wallet) else { return nil }
+            return (record, try Self.readPolicyState(db, wallet))
+        }
+    }
+
     public func spendRecords(wallet: SolanaPublicKey, after date: Date) async throws -> [SpendRecord] {
         try readers.read { db in try Self.readSpends(db, wallet, after: date) }
     }

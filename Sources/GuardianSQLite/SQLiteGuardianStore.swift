@@ -32,10 +32,11 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         public var checkpointInterval: TimeInterval = 0.2
         /// Page cache per connection, KiB: 16 MiB (`PRAGMA cache_size = -16384`).
         public var cacheKibibytes = 16_384
-        /// Memory-mapped I/O for the database file: 256 MiB (`PRAGMA mmap_size`). Readers lose their page cache
-        /// whenever the writer commits (SQLite invalidates other connections' caches on change), so they re-read
-        /// pages often; mapped pages are read without a system call and a copy each.
-        public var mmapBytes = 268_435_456
+        /// Memory-mapped I/O for the database file, bytes: 0, off (`PRAGMA mmap_size`). Measured under the cosign load
+        /// (Benchmarks/run-cosign-benchmark.sh): with 256 MiB mapped, every commit that grows the file makes each
+        /// reader remap it (munmap, TLB shootdowns, page faults), which cost more than the copies it saves; off, p99 at
+        /// 1,000 cosigns/s fell from 7.8 ms to 4.6–6.8 ms and throughput rose.
+        public var mmapBytes = 0
 
         /// The defaults above.
         public init() {}

@@ -17,7 +17,8 @@ struct GuardianCommand: AsyncParsableCommand {
             read it from there. The server URL defaults to CHRONOGUARD_URL or http://127.0.0.1:8080; an API key, \
             when the server requires one, comes from CHRONOGUARD_API_KEY.
             """,
-        subcommands: [Login.self, Enroll.self, Confirm.self, Status.self, Cosign.self, Logout.self]
+        subcommands: [Login.self, Enroll.self, Confirm.self, Status.self, Cosign.self, Logout.self,
+                      Governance.self, Migrate.self, Rotate.self, CancelRotation.self, ExecuteRotation.self, BreakGlass.self, RecoveryCodes.self, Reenroll.self]
     )
 
     // MARK: Shared options

@@ -171,6 +171,50 @@ struct CLIError: Error, CustomStringConvertible {
         #expect(auditAgain.status == 0, "\(auditAgain.stdout)\(auditAgain.stderr)")
     }
 
+    /// Governance through the CLI: recovery codes shown at confirmation, migration, an emergency rotation authorised
+    /// by a recovery code (the CLI signs the governance challenge with the keypair), status, cancel, break-glass.
+    @Test func governanceAndRecoveryEndToEnd() async throws {
+        let base = CLI.temporaryFile("governance")
+        let dataDirectory = base + "-data"
+        let session = base + "-session.json"
+        let keypairFile = base + "-wallet.json"
+        defer { for path in [dataDirectory, session, keypairFile, dataDirectory + ".log"] { try? FileManager.default.removeItem(atPath: path) } }
+        let wallet = SolanaKeypair()
+        try ("[" + (wallet.seed + wallet.publicKey.bytes).map(String.init).joined(separator: ",") + "]").write(toFile: keypairFile, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(dataDirectory: dataDirectory)
+        defer { _ = server.terminate() }
+        try await server.waitUntilReadyOrFail()
+        let common = ["--url", server.url, "--session-file", session]
+        #expect(try CLI.run(["guardian", "login", "--keypair", keypairFile] + common).status == 0)
+        let enroll = try CLI.run(["guardian", "enroll", "--json"] + common)
+        let enrollment = try #require(try JSONSerialization.jsonObject(with: Data(enroll.stdout.utf8)) as? [String: Any])
+        let uri = try #require(enrollment["otpauthUri"] as? String)
+        let totp = try #require(try OTPAuthURI(parsing: uri).totp())
+        // Three steps in the ±1 window: confirm, migrate, cancel — each burns one.
+        let now = Int64(Date().timeIntervalSince1970)
+        let confirm = try CLI.run(["guardian", "confirm", "--code", try totp.code(at: now - 30)] + common)
+        #expect(confirm.status == 0, "\(confirm.stderr)")
+        let codes = confirm.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.wholeMatch(of: /[a-z2-7]{4}(-[a-z2-7]{4}){3}/) != nil }
+        #expect(codes.count == 10, "\(confirm.stdout)")
+
+        let v1 = try CLI.run(["guardian", "governance"] + common)
+        #expect(v1.status == 0 && v1.stdout.contains("governance v1, sequence 0 (next 1)"), "\(v1.stdout)\(v1.stderr)")
+        let migrate = try CLI.run(["guardian", "migrate", "--code", try totp.code(at: now)] + common)
+        #expect(migrate.status == 0 && migrate.stdout.contains("Action: migrate"), "\(migrate.stdout)\(migrate.stderr)")
+        let missing = try CLI.run(["guardian", "rotate", "--kind", "emergency", "--recovery-code", codes[0]] + common)
+        #expect(missing.status != 0 && missing.stderr.contains("--keypair"), "\(missing.stderr)")
+        let rotate = try CLI.run(["guardian", "rotate", "--kind", "emergency", "--recovery-code", codes[0].uppercased(), "--keypair", keypairFile] + common)
+        #expect(rotate.status == 0 && rotate.stdout.contains("Pending emergency rotation") && rotate.stdout.contains("Authorized By: recovery_code"), "\(rotate.stdout)\(rotate.stderr)")
+        let early = try CLI.run(["guardian", "execute-rotation"] + common)
+        #expect(early.status == 2 && early.stderr.contains("timelock_active"), "\(early.stderr)")
+        let cancel = try CLI.run(["guardian", "cancel-rotation", "--code", try totp.code(at: now + 30)] + common)
+        #expect(cancel.status == 0 && cancel.stdout.contains("sequence 3 (next 4)") && !cancel.stdout.contains("Pending"), "\(cancel.stdout)\(cancel.stderr)")
+        let glass = try CLI.run(["guardian", "break-glass", "--recovery-code", codes[1], "--keypair", keypairFile] + common)
+        #expect(glass.status == 0 && glass.stdout.contains("8 recovery codes left") && glass.stdout.contains("Action: break_glass"), "\(glass.stdout)\(glass.stderr)")
+        let reused = try CLI.run(["guardian", "break-glass", "--recovery-code", codes[1], "--keypair", keypairFile] + common)
+        #expect(reused.status == 2 && reused.stderr.contains("recovery_code_used"), "\(reused.stderr)")
+    }
+
     @Test func unusableOptionsAndMissingDataFailWithASentence() throws {
         let missing = CLI.temporaryFile("nothing-here")
         for arguments in [["serve", "--port", "70000"], ["serve", "--ip-rate-limit", "fast"], ["serve", "--tls-key", "k.pem"],

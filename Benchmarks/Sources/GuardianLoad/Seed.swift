@@ -60,7 +60,13 @@ struct Seed: AsyncParsableCommand {
         let enrollment = try await service.beginEnrollment(session: session, wallet: keypair.publicKey.base58)
         let uri = try OTPAuthURI(parsing: enrollment.otpauthURI)
         guard let totp = try uri.totp() else { throw ValidationError("not a TOTP URI") }
-        _ = try await service.confirmEnrollment(session: session, wallet: keypair.publicKey.base58, code: totp.code(at: Date().addingTimeInterval(-30)))
+        // The previous step's code keeps the current step free for a cosign; if a step boundary passes between computing
+        // and verifying it, it falls out of the ±1 window, so compute it again once.
+        do {
+            _ = try await service.confirmEnrollment(session: session, wallet: keypair.publicKey.base58, code: totp.code(at: Date().addingTimeInterval(-30)))
+        } catch let error as GuardianError where error.code == .invalidCode {
+            _ = try await service.confirmEnrollment(session: session, wallet: keypair.publicKey.base58, code: totp.code(at: Date().addingTimeInterval(-30)))
+        }
         let message = try SolanaMessage(
             version: .legacy, header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: 1),
             staticAccountKeys: [keypair.publicKey, enrollment.guardianPublicKey, SolanaKeypair().publicKey, .zero],

@@ -71,7 +71,7 @@ extension GuardianService {
         try applyRateLimits(wallet: wallet, clientIP: clientIP, apiKey: apiKey, at: now)
 
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> CosignResult in
-            guard let record = try await storage({ try await store.wallet(wallet) }) else { throw GuardianError.notEnrolled }
+            guard let (record, policyState) = try await storage({ try await store.capsuleState(wallet) }) else { throw GuardianError.notEnrolled }
             guard record.state == .active else { throw GuardianError.enrollmentPending }
             let now = clock.now()   // re-read: the gate may have queued us
             try checkLockout(record, at: now)
@@ -80,7 +80,7 @@ extension GuardianService {
             let transaction = try Self.parseTransaction(transactionBase64, wallet: wallet, guardian: record.guardianPublicKey)
             guard OTPCode.parse(code, digits: record.totp.digits) != nil else { throw Self.malformedCode(digits: record.totp.digits) }
             // The wallet's transaction policy, before the code: a refusal consumes nothing (GuardianService+Policy).
-            let policyCheck = try await evaluatePolicy(transaction, wallet: wallet, at: now, operationID: recorder.timeline.operationID)
+            let policyCheck = try await evaluatePolicy(transaction, wallet: wallet, state: policyState, at: now, operationID: recorder.timeline.operationID)
             recorder.enter(.sealed)
 
             // Validating: the code against the secret, after the last accepted step.

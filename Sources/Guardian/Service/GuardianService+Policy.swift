@@ -113,8 +113,8 @@ extension GuardianService {
     /// The capsule's policy step (after parsing, before the code): evaluates the transaction against the wallet's
     /// effective policy and its committed spends, and returns the conditions the commit must re-check. A refusal is
     /// audited and thrown; it consumes no code and counts no failed attempt.
-    func evaluatePolicy(_ transaction: SolanaTransaction, wallet: SolanaPublicKey, at now: Date, operationID: String) async throws(GuardianError) -> CosignPolicyCheck {
-        let state = try await storage { try await store.policyState(wallet: wallet) }.effective(at: now)
+    func evaluatePolicy(_ transaction: SolanaTransaction, wallet: SolanaPublicKey, state stored: PolicyState, at now: Date, operationID: String) async throws(GuardianError) -> CosignPolicyCheck {
+        let state = stored.effective(at: now)
         guard let policy = state.active else { return CosignPolicyCheck(expectedRevision: state.revision, spends: [], limits: []) }
         do throws(GuardianError) {
             let instructions: [SolanaInstruction]

@@ -62,3 +62,13 @@ public enum PolicyUpdateOutcome: Sendable, Hashable {
     /// The wallet is missing or not active; nothing was written.
     case walletNotActive
 }
+
+// MARK: - Capsule reads
+
+extension GuardianStore {
+    /// Two reads; stores with transactions override it with one snapshot.
+    public func capsuleState(_ wallet: SolanaPublicKey) async throws -> (record: WalletRecord, policy: PolicyState)? {
+        guard let record = try await self.wallet(wallet) else { return nil }
+        return (record, try await policyState(wallet: wallet))
+    }
+}

@@ -86,6 +86,10 @@ public protocol GuardianStore: Sendable {
     /// The wallet's stored policy state (``PolicyState/none`` when it never had one), pending policy not promoted.
     func policyState(wallet: SolanaPublicKey) async throws -> PolicyState
 
+    /// The wallet record and its policy state, for the capsule: read as one snapshot where the store can (one read
+    /// transaction in SQLite, so the second lookup reuses the pages the first one loaded). Nil when there is no wallet.
+    func capsuleState(_ wallet: SolanaPublicKey) async throws -> (record: WalletRecord, policy: PolicyState)?
+
     /// The wallet's committed spends made after `date`, oldest first.
     func spendRecords(wallet: SolanaPublicKey, after date: Date) async throws -> [SpendRecord]
 
