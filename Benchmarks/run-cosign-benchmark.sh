@@ -10,6 +10,7 @@
 #    step, so WALLETS must cover Σ rate × SECONDS over the fixed-rate phases plus the wrk phase (~4,000/s × SECONDS).
 # 4. Fixed rates (open loop, our Swift generator on AsyncHTTPClient): latency measured from each request's due time.
 # 5. Maximum throughput (closed loop): wrk with cosign.lua, WRK_CONNECTIONS connections, two threads.
+# SERVER_ARGS adds options to `chronoguard serve` (e.g. SERVER_ARGS="--verify-present-signatures off").
 # Bounded: each phase stops after SECONDS; the server is stopped and the data deleted at the end.
 set -euo pipefail
 
@@ -35,7 +36,7 @@ server="$here/../.build/release/chronoguard"
 
 "$load" seed --data-dir "$work/data" --wallets "$WALLETS" --out "$work/wallets.json"
 
-"$server" serve --port "$PORT" --data-dir "$work/data" --ip-rate-limit off --api-key-rate-limit off --log-level warning &
+"$server" serve --port "$PORT" --data-dir "$work/data" --ip-rate-limit off --api-key-rate-limit off --log-level warning ${SERVER_ARGS:-} &
 server_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 

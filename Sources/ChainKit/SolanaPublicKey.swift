@@ -11,6 +11,12 @@ public struct SolanaPublicKey: Hashable, Sendable, Comparable, CustomStringConve
     /// The 32 raw key bytes.
     public let bytes: [UInt8]
 
+    /// Hashes the bytes as one block: keys are dictionary keys on the guardian's hot path (per-wallet gates, buckets),
+    /// and the synthesized conformance feeds the hasher one byte at a time.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     /// Creates a key from exactly 32 raw bytes.
     ///
     /// - Throws: ``SolanaValueError`` with code `wrong_length` for any other length.

@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key-rate-limit"), help: "Per-API-key bucket as COUNT/SECONDS, or 'off'.")
     var apiKeyRateLimit = "30000/60"
 
+    @Option(name: .customLong("verify-present-signatures"), help: "Verify the signatures already in a transaction before co-signing: 'on' (default) or 'off' (saves one Ed25519 verification per cosign; the network verifies them anyway).")
+    var verifyPresentSignatures = "on"
+
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.")
     var maxBodyBytes = GuardianServerConfiguration.defaultMaxBodyBytes
 
@@ -84,6 +87,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.allowedOrigins = allowedOrigins
         configuration.apiKeys = try Self.apiKeys(file: apiKeysFile, environment: environment)
         configuration.guardian.clientIPRateLimit = try Self.bucket(ipRateLimit, option: "--ip-rate-limit")
+        switch verifyPresentSignatures {
+        case "on": configuration.guardian.verifiesPresentSignatures = true
+        case "off": configuration.guardian.verifiesPresentSignatures = false
+        default: throw CLIFailure("--verify-present-signatures must be 'on' or 'off', not \(verifyPresentSignatures).")
+        }
         configuration.guardian.apiKeyRateLimit = try Self.bucket(apiKeyRateLimit, option: "--api-key-rate-limit")
         guard maxBodyBytes >= 1_024 else { throw CLIFailure("--max-body-bytes must be at least 1024 (a cosign request needs ~1.7 KB).") }
         configuration.maxBodyBytes = maxBodyBytes

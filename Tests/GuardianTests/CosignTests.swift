@@ -123,6 +123,24 @@ import GuardianTestSupport
         _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.base64(good), code: code)
     }
 
+    @Test func presentSignaturesAreVerifiedUnlessTurnedOff() async throws {
+        for verifies in [true, false] {
+            let harness = try await GuardianHarness.make { $0.verifiesPresentSignatures = verifies }
+            let wallet = try await harness.enroll()
+            let transaction = try TransactionFactory.transaction(signers: [wallet.owner.publicKey, wallet.guardian])
+            // The owner's slot holds a signature over another message.
+            let forged = try transaction.settingSignature(wallet.owner.sign([1, 2, 3]), for: wallet.owner.publicKey)
+            let code = try harness.nextCode(wallet)
+            let outcome = await guardianError { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.base64(forged), code: code) }
+            if verifies {
+                #expect(outcome?.code == .malformedTransaction && outcome?.message.contains("slot 0") == true)
+            } else {
+                // Off: the guardian signs its own slot and leaves the others as they came; the network would refuse.
+                #expect(outcome == nil)
+            }
+        }
+    }
+
     @Test func pendingEnrollmentCannotCosign() async throws {
         let harness = try await GuardianHarness.make()
         let owner = SolanaKeypair()

@@ -54,6 +54,11 @@ public struct GuardianConfiguration: Sendable {
     public var clientIPRateLimit: TokenBucketPolicy? = TokenBucketPolicy(capacity: 300, per: 60)
     /// Per API key: 30,000 per minute (500/s sustained), nil for none.
     public var apiKeyRateLimit: TokenBucketPolicy? = TokenBucketPolicy(capacity: 30_000, per: 60)
+    /// Whether the capsule verifies the signatures already in the transaction (typically the owner's) before it
+    /// co-signs: on by default, so a bad one is reported at once with its slot. The guardian's guarantee does not depend
+    /// on it — its own signature covers the exact message, and the network verifies every signature anyway — and it is
+    /// one Ed25519 verification per cosign (about 15 % of a cosign's CPU), so a deployment may turn it off.
+    public var verifiesPresentSignatures = true
     /// Progressive lockout after wrong codes.
     public var lockout = LockoutPolicy()
     /// Timelocks, recovery codes and break-glass limits.
