@@ -35,6 +35,26 @@ extension GuardianCommand {
         }
     }
 
+    /// The client, the stored session and its wallet: what every signed-in governance command starts from.
+    struct SignedIn {
+        let client: GuardianAPIClient
+        let session: StoredSession
+        let wallet: SolanaPublicKey
+
+        init(_ connection: Connection) throws {
+            client = try connection.client()
+            session = try connection.session(for: client)
+            wallet = try GuardianCommand.wallet(session.wallet, option: "session wallet")
+        }
+
+        /// The wallet's governance status and its pending rotation, which must exist.
+        func pendingRotation() async throws -> (GuardianAPI.GovernanceStatusResponse, GuardianAPI.PendingRotationBody) {
+            let status = try await client.governanceStatus(wallet: wallet)
+            guard let rotation = status.pendingRotation else { throw CLIFailure("No rotation is pending for \(wallet).") }
+            return (status, rotation)
+        }
+    }
+
     static func describe(_ status: GuardianAPI.GovernanceStatusResponse) -> String {
         var text = "Wallet \(status.wallet): governance v\(status.version), sequence \(status.sequence) (next \(status.nextSequence)), guardian \(status.guardianPublicKey)."
         if let rotation = status.pendingRotation {
@@ -82,9 +102,8 @@ extension GuardianCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let client = try connection.client()
-                let session = try connection.session(for: client)
-                let response = try await client.migrateGovernance(wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), code: code, token: session.token)
+                let signedIn = try SignedIn(connection)
+                let response = try await signedIn.client.migrateGovernance(wallet: signedIn.wallet, code: code, token: signedIn.session.token)
                 try GuardianCommand.report(response, connection: connection)
             }
         }
@@ -105,12 +124,10 @@ extension GuardianCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let client = try connection.client()
-                let session = try connection.session(for: client)
-                let wallet = try GuardianCommand.wallet(session.wallet, option: "session wallet")
-                let status = try await client.governanceStatus(wallet: wallet)
-                let authorization = try await factor.authorization(action: "schedule_rotation", client: client, session: session)
-                try GuardianCommand.report(try await client.scheduleRotation(wallet: wallet, kind: kind, sequence: status.nextSequence, authorization: authorization, token: session.token), connection: connection)
+                let signedIn = try SignedIn(connection)
+                let status = try await signedIn.client.governanceStatus(wallet: signedIn.wallet)
+                let authorization = try await factor.authorization(action: "schedule_rotation", client: signedIn.client, session: signedIn.session)
+                try GuardianCommand.report(try await signedIn.client.scheduleRotation(wallet: signedIn.wallet, kind: kind, sequence: status.nextSequence, authorization: authorization, token: signedIn.session.token), connection: connection)
             }
         }
     }
@@ -123,13 +140,10 @@ extension GuardianCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let client = try connection.client()
-                let session = try connection.session(for: client)
-                let wallet = try GuardianCommand.wallet(session.wallet, option: "session wallet")
-                let status = try await client.governanceStatus(wallet: wallet)
-                guard let rotation = status.pendingRotation else { throw CLIFailure("No rotation is pending for \(wallet).") }
-                let authorization = try await factor.authorization(action: "cancel_rotation", client: client, session: session)
-                try GuardianCommand.report(try await client.cancelRotation(wallet: wallet, rotationId: rotation.rotationId, sequence: status.nextSequence, authorization: authorization, token: session.token), connection: connection)
+                let signedIn = try SignedIn(connection)
+                let (status, rotation) = try await signedIn.pendingRotation()
+                let authorization = try await factor.authorization(action: "cancel_rotation", client: signedIn.client, session: signedIn.session)
+                try GuardianCommand.report(try await signedIn.client.cancelRotation(wallet: signedIn.wallet, rotationId: rotation.rotationId, sequence: status.nextSequence, authorization: authorization, token: signedIn.session.token), connection: connection)
             }
         }
     }
@@ -141,12 +155,9 @@ extension GuardianCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let client = try connection.client()
-                let session = try connection.session(for: client)
-                let wallet = try GuardianCommand.wallet(session.wallet, option: "session wallet")
-                let status = try await client.governanceStatus(wallet: wallet)
-                guard let rotation = status.pendingRotation else { throw CLIFailure("No rotation is pending for \(wallet).") }
-                try GuardianCommand.report(try await client.executeRotation(wallet: wallet, rotationId: rotation.rotationId, sequence: status.nextSequence, token: session.token), connection: connection)
+                let signedIn = try SignedIn(connection)
+                let (status, rotation) = try await signedIn.pendingRotation()
+                try GuardianCommand.report(try await signedIn.client.executeRotation(wallet: signedIn.wallet, rotationId: rotation.rotationId, sequence: status.nextSequence, token: signedIn.session.token), connection: connection)
             }
         }
     }
@@ -161,11 +172,9 @@ extension GuardianCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let client = try connection.client()
-                let session = try connection.session(for: client)
-                let wallet = try GuardianCommand.wallet(session.wallet, option: "session wallet")
-                let authorization = try await factor.authorization(action: "break_glass", client: client, session: session)
-                let response = try await client.validateBreakGlass(wallet: wallet, authorization: authorization, token: session.token)
+                let signedIn = try SignedIn(connection)
+                let authorization = try await factor.authorization(action: "break_glass", client: signedIn.client, session: signedIn.session)
+                let response = try await signedIn.client.validateBreakGlass(wallet: signedIn.wallet, authorization: authorization, token: signedIn.session.token)
                 if connection.json { return try connection.printJSON(response) }
                 print("Break-glass validated by \(response.method) until \(ISO8601DateFormatter().string(from: response.expiresAt)); \(response.remainingRecoveryCodes) recovery codes left.")
                 print("\nAttestation (signed by \(response.attestation.signer); signature \(response.attestation.signature)):\n\(response.attestation.text)")
@@ -183,9 +192,8 @@ extension GuardianCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let client = try connection.client()
-                let session = try connection.session(for: client)
-                let response = try await client.regenerateRecoveryCodes(wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), code: code, token: session.token)
+                let signedIn = try SignedIn(connection)
+                let response = try await signedIn.client.regenerateRecoveryCodes(wallet: signedIn.wallet, code: code, token: signedIn.session.token)
                 if connection.json { return try connection.printJSON(response) }
                 print("Recovery codes — shown only now; the previous ones no longer work. Store them offline:")
                 for code in response.recoveryCodes { print("  \(code)") }

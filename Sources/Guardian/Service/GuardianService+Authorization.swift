@@ -84,7 +84,10 @@ extension GuardianService {
             }
             switch check {
             case .accepted(let match): return ([.totpStep(match.step)], "totp")
-            case .alreadyUsed: throw GuardianError.codeAlreadyUsed
+            case .alreadyUsed:
+                // A replay, not a guess: audited like one in the capsule, not counted.
+                try await storage { try await store.appendAudit(audit(AuditEvent(.codeReplayed, at: now, wallet: record.wallet, detail: ["action": action.rawValue]))) }
+                throw GuardianError.codeAlreadyUsed
             case .rejected: throw try await recordWrongCode(record, at: now, operationID: nil)
             }
         case .recoveryCode(let code, let challengeID, let signature):

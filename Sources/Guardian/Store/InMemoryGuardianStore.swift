@@ -168,7 +168,7 @@ public actor InMemoryGuardianStore: GuardianStore {
                 set.usedAt[index] = commit.at
                 recovery = set
             case .challenge(let id):
-                guard let challenge = challenges[id], challenge.consumedAt == nil, !consumedChallenges.contains(id) else { return .challengeUsed }
+                guard let challenge = challenges[id], challenge.wallet == walletKey, challenge.consumedAt == nil, !consumedChallenges.contains(id) else { return .challengeUsed }
                 consumedChallenges.append(id)
             }
         }
