@@ -228,3 +228,82 @@ extension GuardianCommand {
         }
     }
 }
+
+// MARK: - guardian policy, guardian set-policy
+
+extension GuardianCommand {
+    static func describe(_ policy: GuardianAPI.PolicyResponse) -> String {
+        func rules(_ policy: GuardianAPI.Policy?) -> String {
+            guard let policy else { return "none (every transaction is co-signed after a code)" }
+            var parts = policy.spendingLimits.map { "\($0.amount) \($0.asset) per \($0.period)" }
+            parts.append("destinations: " + (policy.allowedDestinations.map { $0.isEmpty ? "none" : $0.joined(separator: ", ") } ?? "any"))
+            parts.append("extra programs: " + (policy.allowedPrograms.isEmpty ? "none" : policy.allowedPrograms.joined(separator: ", ")))
+            return parts.joined(separator: "; ")
+        }
+        var text = "Wallet \(policy.wallet), policy revision \(policy.revision): \(rules(policy.active))."
+        for usage in policy.usage {
+            text += "\n  \(usage.asset) per \(usage.period): spent \(usage.spent) of \(usage.limit), \(usage.remaining) left."
+        }
+        if let pending = policy.pending {
+            text += "\nFrom \(ISO8601DateFormatter().string(from: pending.effectiveAt)) (loosening waits 24 h): \(rules(pending.policy))."
+        }
+        return text
+    }
+
+    struct Policy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the signed-in wallet's transaction policy, its pending change and what the limits have left.")
+
+        @OptionGroup var connection: Connection
+
+        func run() async throws {
+            try await reportingFailures {
+                let signedIn = try SignedIn(connection)
+                let policy = try await signedIn.client.policy(wallet: signedIn.wallet, token: signedIn.session.token)
+                if connection.json { return try connection.printJSON(policy) }
+                print(GuardianCommand.describe(policy))
+            }
+        }
+    }
+
+    struct SetPolicy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-policy",
+            abstract: "Set the signed-in wallet's transaction policy (needs a code).",
+            discussion: "Tightening applies at once; whatever is looser applies 24 hours later. Without --allow-destination any destination is allowed; programs other than System, SPL Token, Token-2022, ATA, Compute Budget and Memo are refused unless given with --allow-program. See docs/policies.md.")
+
+        @OptionGroup var connection: Connection
+
+        @Option(help: "A code from the authenticator app.")
+        var code: String
+
+        @Option(name: .customLong("limit"), help: "A spending limit ASSET:PERIOD:AMOUNT — ASSET is SOL (lamports) or a mint (base units), PERIOD day or week (repeatable).")
+        var limits: [String] = []
+
+        @Option(name: .customLong("allow-destination"), help: "An address value may go to (repeatable; for tokens the destination token account).")
+        var destinations: [String] = []
+
+        @Option(name: .customLong("allow-program"), help: "A program whose instructions are allowed although not priced (repeatable).")
+        var programs: [String] = []
+
+        @Flag(help: "Remove the policy (a loosening: applies after 24 hours).")
+        var remove = false
+
+        func run() async throws {
+            try await reportingFailures {
+                if remove && !(limits.isEmpty && destinations.isEmpty && programs.isEmpty) {
+                    throw CLIFailure("--remove takes no --limit, --allow-destination or --allow-program.")
+                }
+                let parsed = try limits.map { text -> GuardianAPI.SpendingLimit in
+                    let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                    guard parts.count == 3 else { throw CLIFailure("--limit must be ASSET:PERIOD:AMOUNT such as SOL:day:5000000000, not \(text).") }
+                    return GuardianAPI.SpendingLimit(asset: parts[0], period: parts[1], amount: parts[2])
+                }
+                let policy = remove ? nil : GuardianAPI.Policy(spendingLimits: parsed, allowedDestinations: destinations.isEmpty ? nil : destinations, allowedPrograms: programs)
+                let signedIn = try SignedIn(connection)
+                let response = try await signedIn.client.updatePolicy(wallet: signedIn.wallet, policy: policy, code: code, token: signedIn.session.token)
+                if connection.json { return try connection.printJSON(response) }
+                print(GuardianCommand.describe(response))
+            }
+        }
+    }
+}

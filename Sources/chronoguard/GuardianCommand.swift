@@ -18,7 +18,7 @@ struct GuardianCommand: AsyncParsableCommand {
             when the server requires one, comes from CHRONOGUARD_API_KEY.
             """,
         subcommands: [Login.self, Enroll.self, Confirm.self, Status.self, Cosign.self, Logout.self,
-                      Governance.self, Migrate.self, Rotate.self, CancelRotation.self, ExecuteRotation.self, BreakGlass.self, RecoveryCodes.self, Reenroll.self]
+                      Governance.self, Migrate.self, Rotate.self, CancelRotation.self, ExecuteRotation.self, BreakGlass.self, RecoveryCodes.self, Reenroll.self, Policy.self, SetPolicy.self]
     )
 
     // MARK: Shared options

@@ -215,6 +215,51 @@ struct CLIError: Error, CustomStringConvertible {
         #expect(reused.status == 2 && reused.stderr.contains("recovery_code_used"), "\(reused.stderr)")
     }
 
+    /// Transaction policies through the CLI: a daily SOL limit refuses an over-limit transfer before the code is
+    /// looked at (the code still works afterwards), and removing the policy waits 24 hours.
+    @Test func policyEndToEnd() async throws {
+        let base = CLI.temporaryFile("policy")
+        let dataDirectory = base + "-data"
+        let session = base + "-session.json"
+        let keypairFile = base + "-wallet.json"
+        defer { for path in [dataDirectory, session, keypairFile, dataDirectory + ".log"] { try? FileManager.default.removeItem(atPath: path) } }
+        let wallet = SolanaKeypair()
+        try ("[" + (wallet.seed + wallet.publicKey.bytes).map(String.init).joined(separator: ",") + "]").write(toFile: keypairFile, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(dataDirectory: dataDirectory)
+        defer { _ = server.terminate() }
+        try await server.waitUntilReadyOrFail()
+        let common = ["--url", server.url, "--session-file", session]
+        #expect(try CLI.run(["guardian", "login", "--keypair", keypairFile] + common).status == 0)
+        let enroll = try CLI.run(["guardian", "enroll", "--json"] + common)
+        let enrollment = try #require(try JSONSerialization.jsonObject(with: Data(enroll.stdout.utf8)) as? [String: Any])
+        let uri = try #require(enrollment["otpauthUri"] as? String)
+        let totp = try #require(try OTPAuthURI(parsing: uri).totp())
+        let guardian = try SolanaPublicKey(base58: try #require(enrollment["guardianPublicKey"] as? String))
+        let now = Int64(Date().timeIntervalSince1970)
+        #expect(try CLI.run(["guardian", "confirm", "--code", try totp.code(at: now - 30)] + common).status == 0)
+
+        let none = try CLI.run(["guardian", "policy"] + common)
+        #expect(none.status == 0 && none.stdout.contains("revision 0: none"), "\(none.stdout)\(none.stderr)")
+        let badLimit = try CLI.run(["guardian", "set-policy", "--limit", "SOL-day-5", "--code", "123456"] + common)
+        #expect(badLimit.status != 0 && badLimit.stderr.contains("ASSET:PERIOD:AMOUNT"), "\(badLimit.stderr)")
+        let set = try CLI.run(["guardian", "set-policy", "--limit", "SOL:day:500000", "--code", try totp.code(at: now)] + common)
+        #expect(set.status == 0 && set.stdout.contains("500000 SOL per day") && set.stdout.contains("spent 0 of 500000"), "\(set.stdout)\(set.stderr)")
+
+        // A System transfer of 1,000,000 lamports from the wallet: over the limit, refused before the code is checked.
+        let message = try SolanaMessage(
+            version: .legacy, header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: 1),
+            staticAccountKeys: [wallet.publicKey, guardian, SolanaKeypair().publicKey, .zero],
+            recentBlockhash: try SolanaBlockhash(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) }),
+            instructions: [.init(programIDIndex: 3, accountIndexes: [0, 2], data: [2, 0, 0, 0, 64, 66, 15, 0, 0, 0, 0, 0])])
+        let transaction = Data(try SolanaTransaction(message: message).signing(with: wallet).serialized()).base64EncodedString()
+        let code = try totp.code(at: now + 30)
+        let refused = try CLI.run(["guardian", "cosign", "--transaction", transaction, "--code", code] + common)
+        #expect(refused.status == 2 && refused.stderr.contains("policy_spending_limit_exceeded") && refused.stderr.contains("500000"), "\(refused.stderr)")
+        // The refusal consumed nothing: the same code loosens the policy, which waits 24 hours.
+        let remove = try CLI.run(["guardian", "set-policy", "--remove", "--code", code] + common)
+        #expect(remove.status == 0 && remove.stdout.contains("500000 SOL per day") && remove.stdout.contains("loosening waits 24 h"), "\(remove.stdout)\(remove.stderr)")
+    }
+
     @Test func unusableOptionsAndMissingDataFailWithASentence() throws {
         let missing = CLI.temporaryFile("nothing-here")
         for arguments in [["serve", "--port", "70000"], ["serve", "--ip-rate-limit", "fast"], ["serve", "--tls-key", "k.pem"],
