@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // Chronoguard benchmarks (release builds only; never timed unit tests).
-//   swift package benchmark                        — all ordo-one benchmark suites
+//   swift package benchmark                        — all ordo-one benchmark suites (GuardianBenchmarks: recovery codes, policies)
 //   ../scripts/bench-verify-vs-pyotp.sh            — our TOTP verify vs pyotp's in one run, with the ratio
 //   ./run-cosign-benchmark.sh                    — the guardian over HTTP: cosigns/s and p50/p99 at fixed rates (+ wrk)
 //   swift run -c release CapsuleThroughput [wallets] [rounds] [concurrency] — the guardian capsule on SQLite, no HTTP
@@ -64,6 +64,16 @@ let package = Package(
                 .product(name: "ZKTOTP", package: "main"),
             ],
             path: "Benchmarks/ZKBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "GuardianBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Guardian", package: "main"),
+                .product(name: "ChainKit", package: "main"),
+            ],
+            path: "Benchmarks/GuardianBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
