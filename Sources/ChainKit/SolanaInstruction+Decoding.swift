@@ -185,7 +185,7 @@ private struct InstructionReader {
             throw failure(.trailingData, at: offset, "Instruction \(instruction) (\(programName) \(name)) carries \(data.count - offset) byte(s) after its tag; the program decodes the whole input and would reject it.")
         }
         let accounts = try accounts(6, of: name)
-        return .create(funding: accounts[0], associatedAccount: accounts[1], wallet: accounts[2], mint: accounts[3], idempotent: tag == 1)
+        return .create(funding: accounts[0], associatedAccount: accounts[1], wallet: accounts[2], mint: accounts[3], systemProgram: accounts[4], tokenProgram: accounts[5], idempotent: tag == 1)
     }
 
     mutating func computeBudget() throws(SolanaInstructionError) -> ComputeBudgetInstruction {

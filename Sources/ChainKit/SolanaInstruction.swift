@@ -106,7 +106,10 @@ public enum TokenInstruction: Hashable, Sendable {
 public enum AssociatedTokenAccountInstruction: Hashable, Sendable {
     /// `Create` (tag 0 or empty data) and `CreateIdempotent` (tag 1); accounts `[funding (signer), associated account,
     /// wallet, mint, System Program, token program]`. The funding account pays the new account's rent-exempt deposit.
-    case create(funding: SolanaInstruction.Account, associatedAccount: SolanaInstruction.Account, wallet: SolanaInstruction.Account, mint: SolanaInstruction.Account, idempotent: Bool)
+    /// The program does not check `tokenProgram` against the real token programs: it asks whatever program is named for
+    /// the account's size and creates the account owned by it — so a caller that prices this must check it.
+    case create(funding: SolanaInstruction.Account, associatedAccount: SolanaInstruction.Account, wallet: SolanaInstruction.Account, mint: SolanaInstruction.Account,
+                systemProgram: SolanaInstruction.Account, tokenProgram: SolanaInstruction.Account, idempotent: Bool)
     /// Any other instruction (`RecoverNested`, tag 2, moves tokens), by its tag.
     case other(tag: UInt8)
 }

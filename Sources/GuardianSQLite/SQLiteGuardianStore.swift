@@ -300,14 +300,16 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
             let db = context.connection
             // The policy's conditions first (reads only), so a refusal leaves nothing to undo.
             if let refusal = try Self.policyRefusal(db, commit) { return refusal }
-            // The burn: a compare-and-set on the last accepted step, evaluated under the write lock.
+            // The burn: a compare-and-set on the last accepted step, evaluated under the write lock — and only while the
+            // key that signed is still the wallet's guardian (another process may have executed a rotation meanwhile).
             let changed = try db.run("""
                 UPDATE wallets SET last_accepted_step = ?, consecutive_failures = 0, locked_until_ms = NULL
-                WHERE wallet = ? AND state = 'active' AND (last_accepted_step IS NULL OR last_accepted_step < ?)
-                """, [.integer(step), .blob(commit.wallet.bytes), .integer(step)])
+                WHERE wallet = ? AND state = 'active' AND guardian_public_key = ? AND (last_accepted_step IS NULL OR last_accepted_step < ?)
+                """, [.integer(step), .blob(commit.wallet.bytes), .blob(record.guardianPublicKey.bytes), .integer(step)])
             guard changed == 1 else {
-                let row = try db.queryOne("SELECT state, last_accepted_step FROM wallets WHERE wallet = ?", [.blob(commit.wallet.bytes)]) { ($0.text(0), $0.optionalInt64(1)) }
+                let row = try db.queryOne("SELECT state, last_accepted_step, guardian_public_key FROM wallets WHERE wallet = ?", [.blob(commit.wallet.bytes)]) { ($0.text(0), $0.optionalInt64(1), $0.blob(2)) }
                 guard let row, row.0 == EnrollmentState.active.rawValue else { return .walletNotActive }
+                guard row.2 == record.guardianPublicKey.bytes else { return .guardianRotated }
                 return .stepAlreadyUsed(lastAccepted: row.1.map { UInt64($0) })
             }
             try db.run("""

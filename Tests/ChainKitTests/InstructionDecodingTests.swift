@@ -92,8 +92,9 @@ struct InstructionDecodingTests {
                     #expect(Int(decimals) == expected["decimals"]?.number, context)
                 case ("token_other", .token(.other(let tag))):
                     #expect(Int(tag) == expected["tag"]?.number && instruction.programID.base58 == field("program"), context)
-                case ("ata_create", .associatedTokenAccount(.create(let funding, let account, let wallet, let mint, let idempotent))):
+                case ("ata_create", .associatedTokenAccount(.create(let funding, let account, let wallet, let mint, let systemProgram, let tokenProgram, let idempotent))):
                     #expect([key(funding), key(account), key(wallet), key(mint)] == [field("funding"), field("account"), field("wallet"), field("mint")], context)
+                    #expect(key(systemProgram) == SolanaProgram.system.base58 && key(tokenProgram) == field("token_program"), context)
                     #expect(idempotent == expected["idempotent"]?.bool, context)
                 case ("cb_limit", .computeBudget(.setComputeUnitLimit(let units))):
                     #expect(UInt64(units) == u64("value"), context)

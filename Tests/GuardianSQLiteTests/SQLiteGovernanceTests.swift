@@ -1,4 +1,5 @@
 import ChainKit
+import Crypto
 import Foundation
 import Guardian
 @testable import GuardianSQLite
@@ -63,6 +64,22 @@ import Testing
             #expect(status.sequence == 3 && status.pendingRotation == nil)
             #expect(status.guardianPublicKey == (outcomes[0] == nil ? rotation.newGuardianPublicKey : wallet.guardian))
         }
+    }
+
+    @Test func aCosignCommitByARotatedOutKeyIsRefused() async throws {
+        let directory = try DataDirectory()
+        let (harness, store) = try await GuardianHarness.sqlite(directory)
+        defer { store.close() }
+        let wallet = try await harness.enroll()
+        let stale = SolanaKeypair().publicKey   // not (or no longer) the wallet's guardian
+        let record = CosignRecord(operationID: "00" + String(repeating: "ab", count: 15), wallet: wallet.owner.publicKey, guardianPublicKey: stale, step: UInt64.max >> 4,
+                                  messageHash: [UInt8](repeating: 1, count: 32), recentBlockhash: try SolanaBlockhash(bytes: [UInt8](repeating: 2, count: 32)),
+                                  signature: try SolanaSignature(bytes: [UInt8](repeating: 3, count: 64)), createdAt: harness.clock.now(), timeline: "")
+        let outcome = try await harness.store.commitCosign(CosignCommit(wallet: wallet.owner.publicKey, step: UInt64.max >> 4, record: record),
+                                                           audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
+        #expect(outcome == .guardianRotated)
+        #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep != UInt64.max >> 4)
+        #expect(try await harness.store.cosignRecord(operationID: record.operationID) == nil)
     }
 
     @Test func governanceRotationAndRecoveryCodesSurviveARestart() async throws {

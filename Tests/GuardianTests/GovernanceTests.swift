@@ -1,4 +1,5 @@
 import ChainKit
+import Crypto
 import Foundation
 import Guardian
 import GuardianTestSupport
@@ -150,6 +151,22 @@ import Testing
         let session = try await harness.login(wallet.owner)
         #expect(await errorCode { try await harness.service.executeRotation(session: session, wallet: wallet.address, rotationID: first.id, sequence: 4) } == .noPendingRotation)
         #expect(try await harness.service.governanceStatus(wallet: wallet.address).guardianPublicKey == wallet.guardian)
+    }
+
+    /// A signature by a key that is no longer the guardian (a rotation executed meanwhile, perhaps in another process)
+    /// is never released: the burn's compare-and-set includes the key.
+    @Test func aCosignCommitByARotatedOutKeyIsRefused() async throws {
+        let harness = try await GuardianHarness.make()
+        let wallet = try await harness.enroll()
+        let stale = SolanaKeypair().publicKey   // not (or no longer) the wallet's guardian
+        let record = CosignRecord(operationID: "00" + String(repeating: "ab", count: 15), wallet: wallet.owner.publicKey, guardianPublicKey: stale, step: UInt64.max >> 4,
+                                  messageHash: [UInt8](repeating: 1, count: 32), recentBlockhash: try SolanaBlockhash(bytes: [UInt8](repeating: 2, count: 32)),
+                                  signature: try SolanaSignature(bytes: [UInt8](repeating: 3, count: 64)), createdAt: harness.clock.now(), timeline: "")
+        let outcome = try await harness.store.commitCosign(CosignCommit(wallet: wallet.owner.publicKey, step: UInt64.max >> 4, record: record),
+                                                           audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
+        #expect(outcome == .guardianRotated)
+        #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep != UInt64.max >> 4)
+        #expect(try await harness.store.cosignRecord(operationID: record.operationID) == nil)
     }
 
     // MARK: Races

@@ -157,6 +157,45 @@ import Testing
         #expect(try code(Self.policy(), PolicyTransactions.computeUnitPrice(0, limit: 1) + [PolicyTransactions.Step(program: SolanaProgram.memo, accounts: [(wallet, false)], data: Array("hi".utf8))]) == nil)
     }
 
+    /// Associated token accounts: the ATA program funds an account for whatever "token program" it is handed, so only
+    /// the real ones are priced; the rent deposit counts as SOL and, for another owner, as a payment to that account.
+    @Test func associatedTokenAccountCreationIsPricedAndChecked() throws {
+        let wallet = PolicyAddresses.owner.publicKey
+        func create(owner: SolanaPublicKey, tokenProgram: SolanaPublicKey = SolanaProgram.splToken, associated: SolanaPublicKey = PolicyAddresses.carol) -> PolicyTransactions.Step {
+            PolicyTransactions.Step(program: SolanaProgram.associatedTokenAccount,
+                                    accounts: [(wallet, true), (associated, true), (owner, false), (Self.mint, false), (SolanaProgram.system, false), (tokenProgram, false)],
+                                    data: [1])
+        }
+        let policy = try Self.policy(sol: 10_000_000, destinations: [PolicyAddresses.alice])
+        // The wallet's own account: rent counted (2,039,280 lamports for SPL Token), no destination check.
+        let own = try policy.assess(try Self.decode([create(owner: wallet)]), wallet: wallet, feePayer: PolicyAddresses.guardian)
+        #expect(own.spends == [PolicySpend(asset: .sol, amount: 2_039_280)])
+        let own2022 = try policy.assess(try Self.decode([create(owner: wallet, tokenProgram: SolanaProgram.token2022)]), wallet: wallet, feePayer: PolicyAddresses.guardian)
+        #expect(own2022.spends == [PolicySpend(asset: .sol, amount: 4_454_400)])
+        // Someone else's account: the deposit goes to it, so the destination allow-list applies.
+        #expect(throws: GuardianError.self) { try policy.assess(try Self.decode([create(owner: PolicyAddresses.bob)]), wallet: wallet, feePayer: wallet) }
+        let allowed = try policy.assess(try Self.decode([create(owner: PolicyAddresses.bob, associated: PolicyAddresses.alice)]), wallet: wallet, feePayer: PolicyAddresses.guardian)
+        #expect(allowed.spends == [PolicySpend(asset: .sol, amount: 2_039_280)])
+        // A fake token program would receive the wallet's lamports: refused, unless the ATA program is allow-listed.
+        let fake = create(owner: wallet, tokenProgram: PolicyAddresses.dex)
+        let refusal = #expect(throws: GuardianError.self) { try policy.assess(try Self.decode([fake]), wallet: wallet, feePayer: wallet) }
+        #expect(refusal?.code == .policyInstructionNotSupported)
+        #expect(try Self.policy(sol: 10_000_000, programs: [SolanaProgram.associatedTokenAccount]).assess(try Self.decode([fake]), wallet: wallet, feePayer: wallet).spends.isEmpty)
+    }
+
+    /// A durable-nonce transaction can land any time later, so under spending limits it is refused.
+    @Test func durableNonceTransactionsAreRefusedUnderSpendingLimits() throws {
+        let wallet = PolicyAddresses.owner.publicKey
+        let advance = PolicyTransactions.Step(program: SolanaProgram.system,
+                                              accounts: [(PolicyAddresses.alice, true), (try SolanaPublicKey(base58: "SysvarRecentB1ockHashes11111111111111111111"), false), (wallet, false)],
+                                              data: [4, 0, 0, 0])
+        let transfer = PolicyTransactions.solTransfer(from: wallet, to: PolicyAddresses.alice, lamports: 1)
+        let refusal = #expect(throws: GuardianError.self) { try Self.policy(sol: 10).assess(try Self.decode([advance, transfer]), wallet: wallet, feePayer: wallet) }
+        #expect(refusal?.code == .policyInstructionNotSupported && refusal?.message.contains("durable-nonce") == true)
+        // Without spending limits there is no window to escape: allowed.
+        #expect(try Self.policy(destinations: [PolicyAddresses.alice]).assess(try Self.decode([advance, transfer]), wallet: wallet, feePayer: wallet).spends == [PolicySpend(asset: .sol, amount: 1)])
+    }
+
     @Test func unresolvedLookupAccountsInPricedInstructionsAreRefused() throws {
         let wallet = PolicyAddresses.owner.publicKey
         let table = PolicyAddresses.fresh()

@@ -96,7 +96,7 @@ extension GuardianService {
                 throw GuardianError(.invalidRecoveryCode, "This wallet has no recovery codes; confirm the enrollment first, or use a code from the authenticator app.")
             }
             let index: Int?
-            do { index = try RecoveryCodes.match(code, in: set) } catch {
+            do { index = try await scryptGate.withLock(0) { () async throws -> Int? in try RecoveryCodes.match(code, in: set) } } catch {
                 throw .internal("hashing the recovery code failed: \(error)")
             }
             guard let index else { throw try await recordWrongCode(record, at: now, operationID: nil, recoveryCode: true) }

@@ -142,6 +142,8 @@ extension GuardianService {
             case .committed: break
             case .stepAlreadyUsed: throw GuardianError.codeAlreadyUsed
             case .walletNotActive: throw GuardianError.notEnrolled
+            case .guardianRotated:
+                throw GuardianError(.guardianNotSigner, "The wallet's guardian key was rotated while this transaction was being co-signed; nothing was signed or consumed — rebuild it for the new guardian key (see the governance status).")
             case .policyChanged:
                 throw GuardianError(.policyChanged, "The wallet's transaction policy changed while this transaction was being co-signed; nothing was signed or consumed — send it again with the same code.")
             case .spendingLimitExceeded(let violation):

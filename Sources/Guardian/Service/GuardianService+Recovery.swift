@@ -45,7 +45,7 @@ extension GuardianService {
             let record = try await activeWallet(wallet)
             let now = clock.now()
             let (proofs, _) = try await proofs(for: .totp(code: code), action: .regenerateRecoveryCodes, record: record, at: now)
-            let issued = try issueRecoveryCodes(at: now)
+            let issued = try await issueRecoveryCodes(at: now)
             let event = AuditEvent(.recoveryCodesIssued, at: now, wallet: wallet, detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "regenerated"])
             try check(try await storage { try await store.commitAuthorized(AuthorizedCommit(wallet: wallet, proofs: proofs, change: .replaceRecoveryCodes(issued.set), at: now), audit: audit(event)) })
             return issued.codes
@@ -121,14 +121,17 @@ extension GuardianService {
         }
     }
 
-    /// A fresh recovery-code set under the configured cost.
-    func issueRecoveryCodes(at now: Date) throws(GuardianError) -> RecoveryCodes.Issued {
-        do {
-            return try RecoveryCodes.issue(count: configuration.governance.recoveryCodeCount, parameters: configuration.governance.recoveryCodeScrypt, at: now)
-        } catch let error as GuardianError {
-            throw error
-        } catch {
-            throw .internal("hashing recovery codes failed: \(error)")
+    /// A fresh recovery-code set under the configured cost (through the scrypt gate).
+    func issueRecoveryCodes(at now: Date) async throws(GuardianError) -> RecoveryCodes.Issued {
+        let governance = configuration.governance
+        return try await scryptGate.withLock(0) { () async throws(GuardianError) -> RecoveryCodes.Issued in
+            do {
+                return try RecoveryCodes.issue(count: governance.recoveryCodeCount, parameters: governance.recoveryCodeScrypt, at: now)
+            } catch let error as GuardianError {
+                throw error
+            } catch {
+                throw .internal("hashing recovery codes failed: \(error)")
+            }
         }
     }
 }

@@ -25,6 +25,9 @@ public final class GuardianService: Sendable {
     let keyRing: Locked<KeyRing>
     let walletGate = KeyedAsyncLock<SolanaPublicKey>()
     let rotationGate = KeyedAsyncLock<Int>()
+    /// One scrypt computation at a time (recovery codes: 32 MiB and ~80 ms each at N = 2^15, ten per issued set): a
+    /// burst of confirmations or recovery attempts then occupies at most one core, never the whole machine.
+    let scryptGate = KeyedAsyncLock<Int>()
 
     private init(store: any GuardianStore, keyProvider: any MasterKeyProvider, configuration: GuardianConfiguration, clock: any GuardianClock, metrics: any GuardianMetrics, qrRenderer: (any QRRenderer)?, rateLimiter: any RateLimiter, keyRing: KeyRing) {
         self.store = store

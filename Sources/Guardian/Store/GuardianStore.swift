@@ -174,6 +174,9 @@ public enum CosignCommitOutcome: Sendable, Hashable {
     case stepAlreadyUsed(lastAccepted: UInt64?)
     /// The wallet is missing or not active; nothing was written.
     case walletNotActive
+    /// The key that signed is no longer the wallet's guardian (a rotation executed meanwhile, perhaps in another
+    /// process); nothing was written and the signature is not released.
+    case guardianRotated
     /// The wallet's policy was updated after the capsule evaluated it (another process); nothing was written.
     case policyChanged
     /// The committed spends plus this transaction's would exceed a limit (a concurrent cosign committed first);

@@ -117,6 +117,7 @@ public actor InMemoryGuardianStore: GuardianStore {
 
     public func commitCosign(_ commit: CosignCommit, audit: AuditAppend) -> CosignCommitOutcome {
         guard var record = wallets[commit.wallet], record.state == .active else { return .walletNotActive }
+        guard record.guardianPublicKey == commit.record.guardianPublicKey else { return .guardianRotated }
         if let last = record.lastAcceptedStep, last >= commit.step { return .stepAlreadyUsed(lastAccepted: last) }
         if let refusal = policyRefusal(commit) { return refusal }
         recordSpends(commit)

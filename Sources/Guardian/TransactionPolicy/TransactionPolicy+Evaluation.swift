@@ -41,6 +41,13 @@ extension TransactionPolicy {
     ///   - feePayer: the transaction's fee payer.
     /// - Throws: `policy_program_not_allowed`, `policy_instruction_not_supported`, `policy_account_unresolved`,
     ///   `policy_destination_not_allowed`.
+    /// Rent-exempt deposit of an SPL Token account: (165 data bytes + 128 account overhead) × 3,480 lamports per
+    /// byte-year × 2 years = 2,039,280 lamports (`Rent::default().minimum_balance(Account::LEN)`).
+    static let splTokenAccountRent: UInt64 = (165 + 128) * 3_480 * 2
+    /// Upper bound for a Token-2022 associated account, whose size grows with the mint's extensions: 512 data bytes,
+    /// (512 + 128) × 3,480 × 2 = 4,454,400 lamports.
+    static let token2022AccountRentBound: UInt64 = (512 + 128) * 3_480 * 2
+
     public func assess(_ instructions: [SolanaInstruction], wallet: SolanaPublicKey, feePayer: SolanaPublicKey) throws(GuardianError) -> PolicyAssessment {
         let walletAccount = SolanaInstruction.Account.staticKey(wallet)
         var totals: [PolicyAsset: UInt64] = [:]
@@ -92,7 +99,11 @@ extension TransactionPolicy {
                         add(.sol, lamports)
                     }
                 case .advanceNonceAccount:
-                    break
+                    // A durable-nonce transaction can be broadcast at any later time: cosigns collected on different
+                    // days could all land in one slot, so no rolling window bounds them.
+                    if !spendingLimits.isEmpty {
+                        throw GuardianError(.policyInstructionNotSupported, "Instruction \(instruction.index) (\(name)) makes this a durable-nonce transaction, which can be broadcast at any later time, so this wallet's rolling spending limits could not bound it; use a recent blockhash, or remove the spending limits (loosening applies after 24 hours).")
+                    }
                 case .other:
                     try unpriced()
                 }
@@ -116,7 +127,26 @@ extension TransactionPolicy {
                     try unpriced()
                 }
             case .associatedTokenAccount(let ata):
-                if case .other = ata { try unpriced() }
+                switch ata {
+                case .create(let funding, let associated, let owner, let mint, let systemProgram, let tokenProgram, _):
+                    try resolved([funding, associated, owner, mint, systemProgram, tokenProgram])
+                    // The ATA program asks the named token program for the size and makes it the owner, unchecked: only
+                    // the real token programs are priced (otherwise any program could be funded with the wallet's SOL).
+                    guard systemProgram == .staticKey(SolanaProgram.system), case .staticKey(let tokenKey) = tokenProgram,
+                          tokenKey == SolanaProgram.splToken || tokenKey == SolanaProgram.token2022 else {
+                        if allowedPrograms.contains(instruction.programID) { break }
+                        throw GuardianError(.policyInstructionNotSupported, "Instruction \(instruction.index) (\(name)) creates a token account for program \(tokenProgram), not SPL Token or Token-2022, so the guardian cannot price it; create associated token accounts of the token programs only.")
+                    }
+                    if funding == walletAccount {
+                        // The rent-exempt deposit leaves the wallet: counted as SOL; a deposit into the wallet's own
+                        // account stays the wallet's (closing it returns the lamports).
+                        let rent = tokenKey == SolanaProgram.splToken ? Self.splTokenAccountRent : Self.token2022AccountRentBound
+                        if owner != walletAccount { try destination(associated, Self.sol(rent) + " (the new token account's rent deposit)") }
+                        add(.sol, rent)
+                    }
+                case .other:
+                    try unpriced()
+                }
             case .computeBudget(let budget):
                 if case .other = budget { try unpriced() }
             case .memo:

@@ -98,7 +98,8 @@ def make(rng, payer, signer):
         builder = tk.create_idempotent_associated_token_account if idempotent else tk.create_associated_token_account
         ix = builder(payer=payer, owner=owner, mint=mint, token_program_id=program)
         ata = tk.get_associated_token_address(owner, mint, program)
-        return ix, {"kind": "ata_create", "funding": str(payer), "account": str(ata), "wallet": str(owner), "mint": str(mint), "idempotent": idempotent}
+        return ix, {"kind": "ata_create", "funding": str(payer), "account": str(ata), "wallet": str(owner), "mint": str(mint), "idempotent": idempotent,
+                    "token_program": str(program)}
     if choice == 10:
         which = rng.randrange(4)
         if which == 0:
