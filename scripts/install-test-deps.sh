@@ -17,7 +17,7 @@ if ((${#missing[@]})); then
 fi
 
 # PyPI packages: import name → requirement.
-declare -A PIP=( [pyotp]="pyotp>=2.9" [nacl]="pynacl" [solders]="solders" [py_ecc]="py-ecc" [qrcodegen]="qrcodegen==1.8.0" [light_poseidon_python]="light-poseidon==0.1.1" [cryptography]="cryptography" [openapi_spec_validator]="openapi-spec-validator" [spl]="solana" )
+declare -A PIP=( [pyotp]="pyotp>=2.9" [nacl]="pynacl" [solders]="solders" [py_ecc]="py-ecc" [qrcodegen]="qrcodegen==1.8.0" [light_poseidon_python]="light-poseidon==0.1.1" [cryptography]="cryptography" [openapi_spec_validator]="openapi-spec-validator" [spl]="solana==0.41.0" )
 need=()
 for module in "${!PIP[@]}"; do
   python3 -c "import $module" >/dev/null 2>&1 || need+=("${PIP[$module]}")
