@@ -46,11 +46,7 @@ extension SQLiteGuardianStore {
                     switch proof {
                     case .totpStep(let step):
                         let stored = try Self.storedStep(step)
-                        let changed = try db.run("""
-                            UPDATE wallets SET last_accepted_step = ?, consecutive_failures = 0, locked_until_ms = NULL
-                            WHERE wallet = ? AND (last_accepted_step IS NULL OR last_accepted_step < ?)
-                            """, [.integer(stored), wallet, .integer(stored)])
-                        guard changed == 1 else { throw Refusal(.stepAlreadyUsed) }
+                        guard try Self.burnStep(db, wallet: commit.wallet, step: stored) else { throw Refusal(.stepAlreadyUsed) }
                     case .recoveryCode(let setID, let index):
                         let changed = try db.run("UPDATE recovery_codes SET used_at_ms = ? WHERE wallet = ? AND code_index = ? AND set_id = ? AND used_at_ms IS NULL",
                                                  [.integer(at), wallet, .integer(Int64(index)), .text(setID)])

@@ -28,11 +28,7 @@ extension SQLiteGuardianStore {
         return try await writer.write { context in
             let db = context.connection
             // The same compare-and-set as a cosign's burn: a code is never usable twice, whatever it was used for.
-            let changed = try db.run("""
-                UPDATE wallets SET last_accepted_step = ?, consecutive_failures = 0, locked_until_ms = NULL
-                WHERE wallet = ? AND state = 'active' AND (last_accepted_step IS NULL OR last_accepted_step < ?)
-                """, [.integer(step), .blob(update.wallet.bytes), .integer(step)])
-            guard changed == 1 else {
+            guard try Self.burnStep(db, wallet: update.wallet, step: step, condition: " AND state = 'active'") else {
                 let row = try db.queryOne("SELECT state, last_accepted_step FROM wallets WHERE wallet = ?", [.blob(update.wallet.bytes)]) { ($0.text(0), $0.optionalInt64(1)) }
                 guard let row, row.0 == EnrollmentState.active.rawValue else { return .walletNotActive }
                 return .stepAlreadyUsed(lastAccepted: row.1.map { UInt64($0) })

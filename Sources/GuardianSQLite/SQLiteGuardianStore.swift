@@ -302,11 +302,7 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
             if let refusal = try Self.policyRefusal(db, commit) { return refusal }
             // The burn: a compare-and-set on the last accepted step, evaluated under the write lock — and only while the
             // key that signed is still the wallet's guardian (another process may have executed a rotation meanwhile).
-            let changed = try db.run("""
-                UPDATE wallets SET last_accepted_step = ?, consecutive_failures = 0, locked_until_ms = NULL
-                WHERE wallet = ? AND state = 'active' AND guardian_public_key = ? AND (last_accepted_step IS NULL OR last_accepted_step < ?)
-                """, [.integer(step), .blob(commit.wallet.bytes), .blob(record.guardianPublicKey.bytes), .integer(step)])
-            guard changed == 1 else {
+            guard try Self.burnStep(db, wallet: commit.wallet, step: step, condition: " AND state = 'active' AND guardian_public_key = ?", [.blob(record.guardianPublicKey.bytes)]) else {
                 let row = try db.queryOne("SELECT state, last_accepted_step, guardian_public_key FROM wallets WHERE wallet = ?", [.blob(commit.wallet.bytes)]) { ($0.text(0), $0.optionalInt64(1), $0.blob(2)) }
                 guard let row, row.0 == EnrollmentState.active.rawValue else { return .walletNotActive }
                 guard row.2 == record.guardianPublicKey.bytes else { return .guardianRotated }
@@ -374,6 +370,18 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     }
 
     // MARK: Conversions
+
+    // MARK: The burn
+
+    /// The compare-and-set that makes a TOTP step single-use, evaluated under the write lock: the wallet's last accepted
+    /// step becomes `step` only if it is absent or smaller (and `condition`, SQL over `wallets`, holds); a success
+    /// clears the lockout. Returns whether the row changed.
+    static func burnStep(_ db: SQLiteHandle, wallet: SolanaPublicKey, step: Int64, condition: String = "", _ values: [SQLiteValue] = []) throws -> Bool {
+        try db.run("""
+            UPDATE wallets SET last_accepted_step = ?, consecutive_failures = 0, locked_until_ms = NULL
+            WHERE wallet = ? AND (last_accepted_step IS NULL OR last_accepted_step < ?)\(condition)
+            """, [.integer(step), .blob(wallet.bytes), .integer(step)] + values) == 1
+    }
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 

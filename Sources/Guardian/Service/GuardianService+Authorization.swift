@@ -25,6 +25,7 @@ public enum GovernanceAction: String, Sendable, Hashable, CaseIterable, Codable 
     case breakGlass = "break_glass"
     case reenroll
     case regenerateRecoveryCodes = "regenerate_recovery_codes"
+    case updatePolicy = "update_policy"
 
     /// The challenge purpose stored with a governance challenge for this action.
     var challengePurpose: String { "governance:" + rawValue }

@@ -58,17 +58,7 @@ extension GuardianService {
                 throw GuardianError(.alreadyEnrolled, "This wallet is re-enrolling: scan the QR code from the re-enrollment and confirm it, or re-enroll again with a recovery code.")
             }
             let parameters = configuration.totp
-            let secret: OTPSecret
-            let uri: String
-            do {
-                secret = try OTPSecret.generate(for: parameters.algorithm)
-                uri = try OTPAuthURI(kind: .totp(period: parameters.period), account: wallet.base58, issuer: configuration.issuer, secret: secret, algorithm: parameters.algorithm, digits: parameters.digits).uriString
-            } catch {
-                throw .internal("generating the TOTP secret failed: \(error)")
-            }
-            // Render before anything is stored: a renderer failure then leaves no half-made enrollment.
-            let qr: String?
-            do { qr = try qrRenderer?.svg(for: uri) } catch { throw .internal("QR rendering failed") }
+            let (secret, uri, qr) = try newCredential(for: wallet)
             let guardian = SolanaKeypair()
 
             for _ in 0..<3 {   // retried only if a key rotation commits between wrapping and storing
@@ -87,6 +77,21 @@ extension GuardianService {
             }
             throw GuardianError(.storageUnavailable, "A key rotation is in progress; retry shortly.", retryAfterSeconds: 1)
         }
+    }
+
+    /// A fresh TOTP secret (CSPRNG), its provisioning URI and QR code — rendered before anything is stored, so a
+    /// renderer failure leaves no half-made enrollment.
+    func newCredential(for wallet: SolanaPublicKey) throws(GuardianError) -> (secret: OTPSecret, uri: String, qrSVG: String?) {
+        let parameters = configuration.totp
+        let secret: OTPSecret
+        let uri: String
+        do {
+            secret = try OTPSecret.generate(for: parameters.algorithm)
+            uri = try OTPAuthURI(kind: .totp(period: parameters.period), account: wallet.base58, issuer: configuration.issuer, secret: secret, algorithm: parameters.algorithm, digits: parameters.digits).uriString
+        } catch {
+            throw .internal("generating the TOTP secret failed: \(error)")
+        }
+        do { return (secret, uri, try qrRenderer?.svg(for: uri)) } catch { throw .internal("QR rendering failed") }
     }
 
     private func sealEnrollment(wallet: SolanaPublicKey, secret: OTPSecret, guardian: SolanaKeypair, master: MasterKey, parameters: TOTPParameters, lockout: LockoutState, now: Date) throws(GuardianError) -> WalletRecord {

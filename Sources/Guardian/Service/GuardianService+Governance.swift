@@ -108,7 +108,7 @@ extension GuardianService {
             let delay = kind == .planned ? self.configuration.governance.plannedRotationDelay : self.configuration.governance.emergencyRotationDelay
             let rotation = PendingRotation(id: SecureRandom.hexIdentifier(), kind: kind, newGuardianPublicKey: next.publicKey, sealedNewGuardianSeed: sealed,
                                            sequence: sequence, scheduledAt: now, executeAfter: now.addingTimeInterval(delay))
-            let attestation = try self.attest(.scheduleRotation, record: record, sequence: sequence, at: now, extra: [
+            let attestation = try self.attest(.scheduleRotation, record: record, sequence: sequence, at: now, dataKey: dataKey, extra: [
                 "Rotation": kind.rawValue, "Rotation Id": rotation.id, "New Guardian": next.publicKey.base58,
                 "Execute After": SignedAttestation.timestamp(rotation.executeAfter), "Authorized By": method,
             ])
@@ -171,7 +171,7 @@ extension GuardianService {
             } catch {
                 throw .internal("the pending guardian key failed authentication")
             }
-            let attestation = try self.attest(.executeRotation, record: record, sequence: sequence, at: now, extra: [
+            let attestation = try self.attest(.executeRotation, record: record, sequence: sequence, at: now, dataKey: dataKey, extra: [
                 "Rotation": rotation.kind.rawValue, "Rotation Id": rotation.id, "New Guardian": rotation.newGuardianPublicKey.base58,
             ])
             let event = AuditEvent(.rotationExecuted, at: now, wallet: record.wallet, detail: [
@@ -224,8 +224,11 @@ extension GuardianService {
     }
 
     /// Signs an attestation of `action` with the wallet's current guardian key.
-    func attest(_ action: GovernanceAction, record: WalletRecord, sequence: UInt64, at now: Date, extra: KeyValuePairs<String, String>) throws(GuardianError) -> SignedAttestation {
-        let guardian = try guardianKeypair(for: record, dataKey: dataKey(for: record))
+    /// `dataKey`: the wallet's data key when the caller has already unwrapped it.
+    func attest(_ action: GovernanceAction, record: WalletRecord, sequence: UInt64, at now: Date, dataKey known: SymmetricKey? = nil, extra: KeyValuePairs<String, String>) throws(GuardianError) -> SignedAttestation {
+        let key: SymmetricKey
+        if let known { key = known } else { key = try dataKey(for: record) }
+        let guardian = try guardianKeypair(for: record, dataKey: key)
         var fields: [(String, String)] = [("Action", action.rawValue), ("Wallet", record.wallet.base58), ("Guardian", guardian.publicKey.base58), ("Sequence", String(sequence))]
         fields += extra.map { ($0.key, $0.value) }
         fields.append(("Issued At", SignedAttestation.timestamp(now)))

@@ -57,24 +57,11 @@ extension GuardianService {
         try check(session, for: wallet, at: now)
         try applyRateLimits(wallet: wallet, clientIP: clientIP, apiKey: apiKey, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> WalletPolicyStatus in
-            guard let record = try await storage({ try await store.wallet(wallet) }) else { throw GuardianError.notEnrolled }
-            guard record.state == .active else { throw GuardianError.enrollmentPending }
+            let record = try await activeWallet(wallet)
             let now = clock.now()
-            try checkLockout(record, at: now)
-            guard OTPCode.parse(code, digits: record.totp.digits) != nil else { throw Self.malformedCode(digits: record.totp.digits) }
-            let totp = try totp(for: record, dataKey: dataKey(for: record))
-            let check: OTPCheck
-            do { check = try totp.check(code, at: Int64(now.timeIntervalSince1970.rounded(.down)), window: configuration.verificationWindow, after: record.lastAcceptedStep) } catch {
-                throw .internal("TOTP verification failed: \(error)")
-            }
-            let step: UInt64
-            switch check {
-            case .accepted(let match): step = match.step
-            case .alreadyUsed:
-                try await storage { try await store.appendAudit(audit(AuditEvent(.codeReplayed, at: now, wallet: wallet))) }
-                throw GuardianError.codeAlreadyUsed
-            case .rejected:
-                throw try await recordWrongCode(record, at: now, operationID: nil)
+            // The same code path as every governance action: lockout, shape, ±window after the last step, replay audit.
+            guard case .totpStep(let step) = try await proofs(for: .totp(code: code), action: .updatePolicy, record: record, at: now).proofs.first else {
+                throw .internal("a TOTP authorisation yielded no step")
             }
             let update = PolicyUpdate(wallet: wallet, step: step, policy: policy, at: now)
             let outcome = try await storage {

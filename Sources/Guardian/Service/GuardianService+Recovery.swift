@@ -98,16 +98,7 @@ extension GuardianService {
             let authorization = GovernanceAuthorization.recoveryCode(recoveryCode, challengeID: challengeID, signature: signature)
             let (proofs, _) = try await proofs(for: authorization, action: .reenroll, record: record, at: now)
             let parameters = configuration.totp
-            let secret: OTPSecret
-            let uri: String
-            do {
-                secret = try OTPSecret.generate(for: parameters.algorithm)
-                uri = try OTPAuthURI(kind: .totp(period: parameters.period), account: wallet.base58, issuer: configuration.issuer, secret: secret, algorithm: parameters.algorithm, digits: parameters.digits).uriString
-            } catch {
-                throw .internal("generating the TOTP secret failed: \(error)")
-            }
-            let qr: String?
-            do { qr = try qrRenderer?.svg(for: uri) } catch { throw .internal("QR rendering failed") }
+            let (secret, uri, qr) = try newCredential(for: wallet)
             var secretBytes = secret.bytes
             defer { wipe(&secretBytes) }
             let sealed: [UInt8]
