@@ -180,17 +180,7 @@ extension GuardianService {
 
     static func hashToken(_ token: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: token)) }
 
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static func base64URL(_ bytes: [UInt8]) -> String { Base64URL.encode(bytes) }
 
-    static func decodeBase64URL(_ text: String) -> [UInt8]? {
-        guard text.utf8.count <= 64, text.utf8.allSatisfy({ $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "/") }) else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.utf8.count % 4 != 0 { standard += "=" }
-        return Data(base64Encoded: standard).map { [UInt8]($0) }
-    }
+    static func decodeBase64URL(_ text: String) -> [UInt8]? { Base64URL.decode(text, maximumLength: 64) }
 }

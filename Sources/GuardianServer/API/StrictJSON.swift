@@ -103,7 +103,8 @@ enum JSONCoding {
             var container = encoder.singleValueContainer()
             try container.encode(date.formatted(withFraction))
         }
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted keys: the same value always has the same bytes (and the cosign fast path can match them exactly).
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }
 

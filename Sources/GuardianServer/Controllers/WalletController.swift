@@ -83,7 +83,7 @@ public struct WalletController: Sendable {
             session: session, wallet: Self.wallet(context), transactionBase64: body.transaction, code: body.code,
             clientIP: context.clientAddress, apiKey: context.apiKeyID)
         let timeline = result.timeline.entries.map { GuardianAPI.TimelineEntry(state: $0.state.rawValue, atMicroseconds: $0.offsetNanoseconds / 1_000) }
-        return try HTTPBody.json(GuardianAPI.CosignResponse(
+        return HTTPBody.json(GuardianAPI.CosignResponse(
             signature: result.signature.base58, guardianPublicKey: result.guardianPublicKey.base58, operationId: result.operationID,
             transaction: result.signedTransactionBase64, step: result.step, timeline: timeline))
     }
