@@ -203,10 +203,12 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     }
 
     public func session(tokenHash: [UInt8]) async throws -> StoredSession? {
-        try readers.read { db in
-            try db.queryOne("SELECT wallet, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = ?", [.blob(tokenHash)]) { row in
-                StoredSession(tokenHash: tokenHash, wallet: try Self.publicKey(row.blob(0)), createdAt: Self.date(row.int64(1)), expiresAt: Self.date(row.int64(2)))
-            }
+        try readers.read { db in try Self.readSession(db, tokenHash: tokenHash) }
+    }
+
+    static func readSession(_ db: SQLiteHandle, tokenHash: [UInt8]) throws -> StoredSession? {
+        try db.queryOne("SELECT wallet, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = ?", [.blob(tokenHash)]) { row in
+            StoredSession(tokenHash: tokenHash, wallet: try Self.publicKey(row.blob(0)), createdAt: Self.date(row.int64(1)), expiresAt: Self.date(row.int64(2)))
         }
     }
 

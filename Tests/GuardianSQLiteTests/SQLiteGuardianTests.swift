@@ -12,6 +12,14 @@ import GuardianTestSupport
 @Suite struct SQLiteGuardianTests {
     // MARK: One code, many requests
 
+    @Test func cosignSnapshotReadsSessionAndWalletTogetherAndIsRefreshed() async throws {
+        let directory = try DataDirectory()
+        let (harness, store) = try await GuardianHarness.sqlite(directory)
+        defer { store.close() }
+        try await expectPrefetchedStateRefreshed(harness)
+        try await expectCosignAuthorizationChecksTheSession(harness)
+    }
+
     @Test func hundredConcurrentCosignsWithOneCodeGiveOneSignature() async throws {
         let directory = try DataDirectory()
         let (harness, store) = try await GuardianHarness.sqlite(directory) { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }

@@ -49,6 +49,12 @@ public struct GuardianHarness {
         return try await service.authenticate(token: grant.token)
     }
 
+    /// Signs in and returns the bearer token itself (as an HTTP client holds it).
+    public func loginToken(_ owner: SolanaKeypair) async throws -> String {
+        let challenge = try await service.challenge(wallet: owner.publicKey.base58)
+        return try await service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8))).token
+    }
+
     /// Signs in, enrolls and confirms; the returned wallet's current step is burned by the confirmation.
     public func enroll(_ owner: SolanaKeypair = SolanaKeypair()) async throws -> EnrolledWallet {
         let session = try await login(owner)
@@ -154,5 +160,59 @@ public func guardianError<T>(_ body: () async throws -> T) async -> GuardianErro
         return nil
     } catch {
         return error as? GuardianError
+    }
+}
+
+// MARK: - Cosign authorization
+
+/// A scenario step that did not hold (the shared scenarios below run under both stores' test suites).
+public struct ScenarioCheckFailed: Error, CustomStringConvertible {
+    public let description: String
+}
+
+func check(_ condition: Bool, _ what: String) throws {
+    guard condition else { throw ScenarioCheckFailed(description: "scenario check failed at GuardianHarness.swift \(what)") }
+}
+
+/// The state read with a cosign's session must not outlive another capsule of the wallet: authorize, lock the wallet
+/// with wrong codes in between, then a right code with the old authorization must meet the lock.
+public func expectPrefetchedStateRefreshed(_ harness: GuardianHarness) async throws {
+    let wallet = try await harness.enroll()
+    let token = try await harness.loginToken(wallet.owner)
+    let tx = try TransactionFactory.standard(for: wallet)
+    let early = try await harness.service.authorizeCosign(token: token, wallet: wallet.address)
+    for _ in 0..<3 {
+        try check(await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.wrongCode(wallet)) } == .invalidCode, "line \(#line)")
+    }
+    try check(await errorCode { try await harness.service.cosign(early, wallet: wallet.address, transactionBase64: tx, code: harness.nextCode(wallet)) } == .walletLocked, "line \(#line)")
+    // Once the lock has passed, a fresh authorization cosigns (its state is reused: nothing ran in between).
+    harness.clock.advance(by: 61)
+    let fresh = try await harness.service.authorizeCosign(token: token, wallet: wallet.address)
+    let result = try await harness.service.cosign(fresh, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
+    try check(try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep == result.step, "line \(#line)")
+    // The same authorization again, same code: the burn is seen (re-read, or refused by the store's compare-and-set).
+    try check(await errorCode { try await harness.service.cosign(fresh, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet)) } == .codeAlreadyUsed, "line \(#line)")
+}
+
+/// ``GuardianService/authorizeCosign(token:wallet:)`` refuses exactly what ``GuardianService/authenticate(token:)``
+/// refuses, and leaves a bad wallet address for the capsule to report.
+public func expectCosignAuthorizationChecksTheSession(_ harness: GuardianHarness) async throws {
+    let wallet = try await harness.enroll()
+    let token = try await harness.loginToken(wallet.owner)
+    for bad in ["", "!!!", String(token.dropLast()), String(repeating: "A", count: 43)] {
+        try check(await errorCode { try await harness.service.authorizeCosign(token: bad, wallet: wallet.address) } == .sessionInvalid, "line \(#line)")
+    }
+    let other = try await harness.authorizeCosignForeign(token: token)
+    try check(await errorCode { try await harness.service.cosign(other, wallet: SolanaKeypair().publicKey.base58, transactionBase64: "", code: "123456") } == .sessionWalletMismatch, "line \(#line)")
+    let badWallet = try await harness.service.authorizeCosign(token: token, wallet: "not-base58")
+    try check(await errorCode { try await harness.service.cosign(badWallet, wallet: "not-base58", transactionBase64: "", code: "123456") } == .invalidWalletAddress, "line \(#line)")
+    harness.clock.advance(by: 16 * 60)   // sessions last 15 minutes
+    try check(await errorCode { try await harness.service.authorizeCosign(token: token, wallet: wallet.address) } == .sessionInvalid, "line \(#line)")
+}
+
+extension GuardianHarness {
+    /// An authorization whose session is for another wallet than the path's.
+    func authorizeCosignForeign(token: String) async throws -> CosignAuthorization {
+        try await service.authorizeCosign(token: token, wallet: SolanaKeypair().publicKey.base58)
     }
 }

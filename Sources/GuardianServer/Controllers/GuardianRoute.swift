@@ -105,16 +105,34 @@ extension GuardianAPI {
 enum BearerToken {
     /// The token of `Authorization: Bearer <token>` (RFC 6750 §2.1; the scheme is case-insensitive, RFC 9110 §11.1).
     static func extract(_ request: Request) -> String? {
-        guard let value = request.headers[.authorization] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        request.headers[.authorization].flatMap(token(inAuthorization:))
+    }
+
+    /// The token of an `Authorization` value: the scheme `Bearer` in any case, then spaces, then the token (spaces
+    /// and tabs around it ignored). Scanned by hand: this runs on every authenticated request.
+    static func token(inAuthorization value: String) -> String? {
+        let bytes = Array(value.utf8)
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        var start = 0, end = bytes.count
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        let scheme = Array("bearer".utf8)
+        guard end - start > scheme.count, zip(bytes[start..<(start + scheme.count)], scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        var tokenStart = start + scheme.count
+        guard bytes[tokenStart] == 0x20 else { return nil }   // the scheme ends at a space (RFC 9110 §11.4)
+        while tokenStart < end, isBlank(bytes[tokenStart]) { tokenStart += 1 }
+        guard tokenStart < end else { return nil }
+        return String(decoding: bytes[tokenStart..<end], as: UTF8.self)
     }
 
     /// The session the request's bearer token opens, or `session_invalid`.
     static func session(_ request: Request, service: GuardianService) async throws -> Session {
+        try await service.authenticate(token: require(request))
+    }
+
+    /// The request's bearer token, or `session_invalid`.
+    static func require(_ request: Request) throws -> String {
         guard let token = extract(request) else { throw GuardianError(.sessionInvalid, "This endpoint needs a session: send Authorization: Bearer <token> from POST /v1/auth/verify.") }
-        return try await service.authenticate(token: token)
+        return token
     }
 }

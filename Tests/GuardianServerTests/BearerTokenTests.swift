@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+@testable import GuardianServer
+
+// MARK: - Authorization header parsing
+
+@Suite("Bearer token extraction")
+struct BearerTokenTests {
+    /// The previous, Foundation-based parser: the reference the hand-written scanner must agree with.
+    static func reference(_ value: String) -> String? {
+        let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        let parts = trimmed.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        return token.isEmpty ? nil : token
+    }
+
+    @Test("agrees with the Foundation-based parser on 20,000 random header values")
+    func agreesWithReference() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["Bearer", "bearer", "BEARER", "BeArEr", "Basic", "Bearerx", "Bear", " ", "  ", "\t", "tok", "AbC-_09", "x y", "é", "="]
+        for _ in 0..<20_000 {
+            let value = (0..<Int.random(in: 0...5, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(BearerToken.token(inAuthorization: value) == Self.reference(value), "\(value.debugDescription)")
+        }
+    }
+
+    @Test func examples() {
+        #expect(BearerToken.token(inAuthorization: "Bearer abc") == "abc")
+        #expect(BearerToken.token(inAuthorization: "bearer   abc  ") == "abc")
+        #expect(BearerToken.token(inAuthorization: "  BEARER abc") == "abc")
+        #expect(BearerToken.token(inAuthorization: "Bearer") == nil)
+        #expect(BearerToken.token(inAuthorization: "Bearer ") == nil)
+        #expect(BearerToken.token(inAuthorization: "Bearer\tabc") == nil)
+        #expect(BearerToken.token(inAuthorization: "Basic abc") == nil)
+        #expect(BearerToken.token(inAuthorization: "Bearerabc") == nil)
+    }
+}
