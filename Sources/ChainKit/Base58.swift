@@ -87,11 +87,12 @@ public enum Base58 {
     public static func decode(_ text: String) throws(Base58Error) -> [UInt8] {
         var values: [UInt8] = []
         values.reserveCapacity(text.utf8.count)
-        for (position, character) in text.enumerated() {
-            guard let ascii = character.asciiValue, digitValues[Int(ascii)] != 0xFF else {
-                throw Base58Error(invalidCharacter: character, position: position)
-            }
-            values.append(digitValues[Int(ascii)])
+        // Bytes, not Characters: grapheme breaking costs more than the arithmetic. Only an invalid text walks its
+        // Characters, to name the offending one and its position.
+        for byte in text.utf8 {
+            let value = byte < 0x80 ? digitValues[Int(byte)] : 0xFF
+            guard value != 0xFF else { throw invalidCharacterError(text) }
+            values.append(value)
         }
         let leadingOnes = values.prefix(while: { $0 == 0 }).count
         // log(58) / log(256) ≈ 0.7322: upper bound of bytes per Base58 digit.
@@ -115,6 +116,16 @@ public enum Base58 {
             output.append(bytes[index])
         }
         return output
+    }
+
+    /// The error for the first Character of `text` that is not a Base58 digit.
+    private static func invalidCharacterError(_ text: String) -> Base58Error {
+        for (position, character) in text.enumerated() {
+            guard let ascii = character.asciiValue, digitValues[Int(ascii)] != 0xFF else {
+                return Base58Error(invalidCharacter: character, position: position)
+            }
+        }
+        preconditionFailure("a byte outside the alphabet is part of some Character outside it")
     }
 
     /// Decodes Base58 text that must hold exactly `count` bytes (a key, hash or signature).

@@ -32,10 +32,11 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         public var checkpointInterval: TimeInterval = 0.2
         /// The writer's page cache, KiB: 16 MiB (`PRAGMA cache_size = -16384`); it stays warm across commits.
         public var cacheKibibytes = 16_384
-        /// Each reader's page cache, KiB: 1 MiB. SQLite empties a reader's cache whenever another connection has
-        /// committed (WAL), and emptying walks every cached page — so under write load a large reader cache is pure
-        /// cost (`pcache1TruncateUnsafe` was ~2 % of the server's CPU with 16 MiB); 1 MiB holds a lookup's pages.
-        public var readerCacheKibibytes = 1_024
+        /// Each reader's page cache, KiB: 256 (64 pages). SQLite empties a reader's cache whenever another
+        /// connection has committed (WAL), and emptying walks the cache's hash table — so under write load a large
+        /// reader cache is pure cost (`pcache1TruncateUnsafe` was ~2 % of the server's CPU with 16 MiB and 1.4 %
+        /// with 1 MiB); a cosign's snapshot (session, wallet, policy) touches about 10 pages.
+        public var readerCacheKibibytes = 256
         /// Memory-mapped I/O for the database file, bytes: 0, off (`PRAGMA mmap_size`). Measured under the cosign load
         /// (Benchmarks/run-cosign-benchmark.sh): with 256 MiB mapped, every commit that grows the file makes each
         /// reader remap it (munmap, TLB shootdowns, page faults), which cost more than the copies it saves; off, p99 at

@@ -4,7 +4,7 @@ import Testing
 
 // MARK: - Authorization header parsing
 
-@Suite("Bearer token extraction")
+@Suite("Header parsing on the hot path")
 struct BearerTokenTests {
     /// The previous, Foundation-based parser: the reference the hand-written scanner must agree with.
     static func reference(_ value: String) -> String? {
@@ -34,5 +34,23 @@ struct BearerTokenTests {
         #expect(BearerToken.token(inAuthorization: "Bearer\tabc") == nil)
         #expect(BearerToken.token(inAuthorization: "Basic abc") == nil)
         #expect(BearerToken.token(inAuthorization: "Bearerabc") == nil)
+    }
+
+    /// The previous, Foundation-based JSON media-type check.
+    static func referenceIsJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t")).lowercased() } ?? ""
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+
+    @Test("Content-Type JSON check agrees with the Foundation-based one on 20,000 random values")
+    func isJSONAgreesWithReference() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["application/json", "Application/JSON", "application/", "text/plain", "+json", "json", "vnd.api", ";", "; charset=utf-8", " ", "\t", "x"]
+        for _ in 0..<20_000 {
+            let value = (0..<Int.random(in: 0...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(HTTPBody.isJSON(value) == Self.referenceIsJSON(value), "\(value.debugDescription)")
+        }
+        #expect(HTTPBody.isJSON("application/problem+json; charset=utf-8"))
+        #expect(!HTTPBody.isJSON(nil))
     }
 }

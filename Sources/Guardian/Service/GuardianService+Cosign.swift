@@ -38,6 +38,7 @@ public struct CosignAuthorization: Sendable {
 
 /// The wallet's state as read with the session, and the wallet gate's ticket taken before that read.
 struct PrefetchedCapsuleState: Sendable {
+    let walletText: String
     let wallet: SolanaPublicKey
     let state: (record: WalletRecord, policy: PolicyState)?
     let ticket: UInt64
@@ -64,7 +65,7 @@ extension GuardianService {
         guard let wallet, let ticket, case .read(let state) = snapshot.wallet else {
             return CosignAuthorization(session: session, prefetched: nil)
         }
-        return CosignAuthorization(session: session, prefetched: PrefetchedCapsuleState(wallet: wallet, state: state, ticket: ticket))
+        return CosignAuthorization(session: session, prefetched: PrefetchedCapsuleState(walletText: walletText, wallet: wallet, state: state, ticket: ticket))
     }
 
     /// ``cosign(session:wallet:transactionBase64:code:clientIP:apiKey:)`` for a session from
@@ -118,12 +119,12 @@ extension GuardianService {
     }
 
     private func runCapsule(_ recorder: inout CapsuleRecorder, session: Session, prefetched: PrefetchedCapsuleState?, walletText: String, transactionBase64: String, code: String, clientIP: String?, apiKey: String?) async throws(GuardianError) -> CosignResult {
-        let wallet = try Self.parseWallet(walletText)
+        let prefetched = prefetched?.walletText == walletText ? prefetched : nil
+        let wallet = if let prefetched { prefetched.wallet } else { try Self.parseWallet(walletText) }
         let now = clock.now()
         try check(session, for: wallet, at: now)
         try applyRateLimits(wallet: wallet, clientIP: clientIP, apiKey: apiKey, at: now)
 
-        let prefetched = prefetched?.wallet == wallet ? prefetched : nil
         return try await walletGate.withLock(wallet, ticket: prefetched?.ticket) { (unchanged: Bool) async throws(GuardianError) -> CosignResult in
             // The state read with the session is current unless another capsule of this wallet ended since.
             let state = if unchanged, let prefetched { prefetched.state } else { try await storage({ try await store.capsuleState(wallet) }) }

@@ -177,6 +177,17 @@ enum JSONFastPath {
 
         static func appendString(_ value: String, to bytes: inout [UInt8]) {
             bytes.append(UInt8(ascii: "\""))
+            // Base58, Base64 and hex need no escaping: copy them whole.
+            var value = value
+            let plain = value.withUTF8 { utf8 -> Bool in
+                guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+                bytes.append(contentsOf: utf8)
+                return true
+            }
+            if plain {
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
             for byte in value.utf8 {
                 switch byte {
                 case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

@@ -75,8 +75,15 @@ enum HTTPBody {
     /// `application/json` or any `+json` type (RFC 6839 §3.1), parameters (charset) ignored (RFC 8259 §11).
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+        // Scanned as bytes (every request with a body comes here): the media type before any `;`, blanks trimmed.
+        var bytes = Array(contentType.utf8)
+        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes.removeSubrange(semicolon...) }
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        while let last = bytes.last, isBlank(last) { bytes.removeLast() }
+        let start = bytes.firstIndex { !isBlank($0) } ?? bytes.endIndex
+        let mediaType = bytes[start...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }   // ASCII lowercase
+        let application = Array("application/".utf8), json = Array("application/json".utf8), suffix = Array("+json".utf8)
+        return mediaType == json || (mediaType.starts(with: application) && mediaType.count >= application.count + suffix.count && mediaType.suffix(suffix.count).elementsEqual(suffix))
     }
 
     /// A JSON response.
