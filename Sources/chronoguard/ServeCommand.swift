@@ -44,8 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key-rate-limit"), help: "Per-API-key bucket as COUNT/SECONDS, or 'off'.")
     var apiKeyRateLimit = "30000/60"
 
-    @Option(name: .customLong("verify-present-signatures"), help: "Verify the signatures already in a transaction before co-signing: 'on' (default) or 'off' (saves one Ed25519 verification per cosign; the network verifies them anyway).")
-    var verifyPresentSignatures = "on"
+    @Option(name: .customLong("verify-present-signatures"), help: "Verify the signatures already in a transaction before co-signing, refusing a bad one before the code is used: 'on', or 'off' (default: the network verifies them anyway, and it saves one Ed25519 verification per cosign).")
+    var verifyPresentSignatures = "off"
 
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.")
     var maxBodyBytes = GuardianServerConfiguration.defaultMaxBodyBytes

@@ -36,9 +36,10 @@ struct BearerTokenTests {
         #expect(BearerToken.token(inAuthorization: "Bearerabc") == nil)
     }
 
-    /// The previous, Foundation-based JSON media-type check.
+    /// The previous, Foundation-based JSON media-type check — with the media type taken before the first `;` (the
+    /// old one skipped a leading `;`, accepting the malformed `;application/json`).
     static func referenceIsJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t")).lowercased() } ?? ""
+        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t")).lowercased() } ?? ""
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 
@@ -51,6 +52,7 @@ struct BearerTokenTests {
             #expect(HTTPBody.isJSON(value) == Self.referenceIsJSON(value), "\(value.debugDescription)")
         }
         #expect(HTTPBody.isJSON("application/problem+json; charset=utf-8"))
+        #expect(!HTTPBody.isJSON(";application/json"))
         #expect(!HTTPBody.isJSON(nil))
     }
 }

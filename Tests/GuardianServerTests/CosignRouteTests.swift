@@ -94,7 +94,11 @@ import Testing
 
     @Test func malformedTransactionsAreRefusedBeforeTheCodeIsChecked() async throws {
         // Many requests for one wallet: widen its bucket (the bucket is tested on its own).
-        let harness = try await ServerHarness.inMemory { $0.guardian.walletRateLimit = TokenBucketPolicy(capacity: 100, per: 300) }
+        // And verify present signatures, so a forged owner signature is refused too.
+        let harness = try await ServerHarness.inMemory {
+            $0.guardian.walletRateLimit = TokenBucketPolicy(capacity: 100, per: 300)
+            $0.guardian.verifiesPresentSignatures = true
+        }
         try await harness.run { client in
             let wallet = try await client.activeWallet(clock: harness.clock)
             harness.clock.advance(by: 30)

@@ -90,7 +90,11 @@ import GuardianTestSupport
 
     /// Every refusal before the burn leaves the code usable: nothing released, nothing consumed.
     @Test func failuresBeforeTheBurnConsumeNothing() async throws {
-        let harness = try await GuardianHarness.make { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
+        // With present-signature verification on, a bad owner signature is one of the refusals.
+        let harness = try await GuardianHarness.make {
+            $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
+            $0.verifiesPresentSignatures = true
+        }
         let wallet = try await harness.enroll()
         let code = try harness.nextCode(wallet)
         let stranger = SolanaKeypair().publicKey

@@ -55,10 +55,13 @@ public struct GuardianConfiguration: Sendable {
     /// Per API key: 30,000 per minute (500/s sustained), nil for none.
     public var apiKeyRateLimit: TokenBucketPolicy? = TokenBucketPolicy(capacity: 30_000, per: 60)
     /// Whether the capsule verifies the signatures already in the transaction (typically the owner's) before it
-    /// co-signs: on by default, so a bad one is reported at once with its slot. The guardian's guarantee does not depend
-    /// on it — its own signature covers the exact message, and the network verifies every signature anyway — and it is
-    /// one Ed25519 verification per cosign (about 15 % of a cosign's CPU), so a deployment may turn it off.
-    public var verifiesPresentSignatures = true
+    /// co-signs, reporting a bad one with its slot before the code is consumed. Off by default: it protects nobody —
+    /// the guardian's signature covers the exact message whatever the other slots hold, a session holder with a code
+    /// could send the slots empty anyway, and the network verifies every signature before executing — while it costs
+    /// one Ed25519 verification per cosign, about a fifth of a cosign's CPU (Benchmarks/run-cosign-benchmark.sh).
+    /// Turn it on where clients benefit from the early, code-preserving refusal of a transaction the network would
+    /// reject (`chronoguard serve --verify-present-signatures on`).
+    public var verifiesPresentSignatures = false
     /// Progressive lockout after wrong codes.
     public var lockout = LockoutPolicy()
     /// Timelocks, recovery codes and break-glass limits.
