@@ -5,7 +5,6 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
 // MARK: - Building the application
@@ -45,7 +44,6 @@ public func buildApplication(configuration: GuardianServerConfiguration, depende
                 "sign_in_domain": .string(signInDomain),
             ])
         },
-        eventLoopGroupProvider: ProcessInfo.processInfo.environment["CG_EL_THREADS"].flatMap(Int.init).map { .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0)) } ?? .singleton,
         logger: logger)
 }
 
