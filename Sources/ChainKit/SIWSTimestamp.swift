@@ -20,11 +20,13 @@ public struct SIWSTimestamp: Hashable, Sendable, Comparable, CustomStringConvert
 
     /// Formats `date` in UTC with millisecond precision, like JavaScript's `Date.toISOString()`
     /// (`2024-05-01T12:34:56.789Z`), which is what SIWS issuers produce. The instant is rounded to
-    /// the nearest millisecond, and ``date`` holds the rounded instant.
+    /// a millisecond by `rule` — the nearest by default; an issuer stamping "now" rounds `.down`, so
+    /// its own check a fraction of a millisecond later never finds the message issued in the future —
+    /// and ``date`` holds the rounded instant.
     ///
     /// - Throws: ``SIWSError`` `invalid_timestamp` for years outside 0000–9999.
-    public init(_ date: Date) throws(SIWSError) {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+    public init(_ date: Date, rounding rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) throws(SIWSError) {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(rule))
         let millisPerDay = Self.secondsPerDay * 1000
         let days = milliseconds >= 0 ? milliseconds / millisPerDay : -((-milliseconds + millisPerDay - 1) / millisPerDay)
         let millisOfDay = milliseconds - days * millisPerDay

@@ -100,6 +100,18 @@ struct SIWSMessageTests {
         #expect(messages.contains { $0.resources == [] } && messages.contains { $0.statement == nil })
     }
 
+    @Test("Rounding down never stamps a message after the instant it was issued")
+    func roundingDownNeverStampsTheFuture() throws {
+        var rng = SplitMix64(seed: 8601)
+        for _ in 0..<5_000 {
+            let date = Date(timeIntervalSince1970: Double.random(in: 1_600_000_000...2_100_000_000, using: &rng))
+            let down = try SIWSTimestamp(date, rounding: .down)
+            #expect(down.date <= date && date.timeIntervalSince(down.date) < 0.001, "\(date.timeIntervalSince1970) → \(down.text)")
+            let nearest = try SIWSTimestamp(date)
+            #expect(abs(nearest.date.timeIntervalSince(date)) <= 0.0005 + 1e-6)
+        }
+    }
+
     @Test("Timestamps agree with Foundation's ISO 8601 parser")
     func timestamps() throws {
         let formatter = ISO8601DateFormatter()

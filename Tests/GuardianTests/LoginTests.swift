@@ -7,6 +7,16 @@ import GuardianTestSupport
 
 /// Sign-in: SIWS challenges, single-use nonces, signature checks, sessions.
 @Suite struct LoginTests {
+    /// Stamps round down: a challenge issued 0.7 ms into a millisecond and signed at once is not "issued in the future"
+    /// (rounded to the nearest, its issued-at would be 0.3 ms ahead of the clock).
+    @Test func aChallengeSignedInTheSameMillisecondVerifies() async throws {
+        let harness = try await GuardianHarness.make()
+        harness.clock.advance(by: 0.0007)
+        let owner = SolanaKeypair()
+        let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
+        _ = try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
+    }
+
     @Test func challengeIsACompleteSIWSMessage() async throws {
         let harness = try await GuardianHarness.make()
         let owner = SolanaKeypair()

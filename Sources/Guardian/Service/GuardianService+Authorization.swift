@@ -61,8 +61,8 @@ extension GuardianService {
             message = try SIWSMessage(
                 domain: signIn.domain, address: wallet,
                 statement: "Authorize the Chronoguard guardian action \(action.rawValue) for this wallet. Sign only if you started it.",
-                uri: signIn.uri, chainID: signIn.chainID, nonce: nonce, issuedAt: SIWSTimestamp(now),
-                expirationTime: SIWSTimestamp(now.addingTimeInterval(min(configuration.governance.challengeLifetime, SIWSLimits.maximumLifetime))), requestID: id)
+                uri: signIn.uri, chainID: signIn.chainID, nonce: nonce, issuedAt: SIWSTimestamp(now, rounding: .down),
+                expirationTime: SIWSTimestamp(now.addingTimeInterval(min(configuration.governance.challengeLifetime, SIWSLimits.maximumLifetime)), rounding: .down), requestID: id)
         } catch {
             throw .internal("building the governance challenge failed: \(error)")
         }

@@ -69,7 +69,7 @@ extension GuardianService {
         do {
             message = try SIWSMessage(
                 domain: signIn.domain, address: wallet, statement: signIn.statement, uri: signIn.uri, chainID: signIn.chainID,
-                nonce: nonce, issuedAt: SIWSTimestamp(now), expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime)),
+                nonce: nonce, issuedAt: SIWSTimestamp(now, rounding: .down), expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime), rounding: .down),
                 requestID: id)
         } catch {
             throw .internal("building the SIWS message failed: \(error)")

@@ -64,7 +64,7 @@ public final class GuardianService: Sendable {
     private static func validate(_ configuration: GuardianConfiguration, now: Date) throws(GuardianError) {
         let signIn = configuration.signIn
         do {
-            _ = try SIWSMessage(domain: signIn.domain, address: .zero, statement: signIn.statement, uri: signIn.uri, chainID: signIn.chainID, nonce: SecureRandom.alphanumeric(configuration.nonceLength), issuedAt: SIWSTimestamp(now), expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime)))
+            _ = try SIWSMessage(domain: signIn.domain, address: .zero, statement: signIn.statement, uri: signIn.uri, chainID: signIn.chainID, nonce: SecureRandom.alphanumeric(configuration.nonceLength), issuedAt: SIWSTimestamp(now, rounding: .down), expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime), rounding: .down))
         } catch {
             throw GuardianError(.invalidConfiguration, "The sign-in settings do not form a valid Sign In With Solana message: \(error.reason)")
         }
