@@ -7,14 +7,15 @@
 # 2. Seeds WALLETS enrolled, signed-in wallets into a fresh data directory through the domain (as the HTTP API would).
 # 3. Starts the server on a loopback port with the per-IP and per-API-key buckets off (one client address sends
 #    everything); the per-wallet bucket stays on. Every request uses a fresh wallet: a wallet may cosign once per 30 s
-#    step, so WALLETS must cover Σ rate × SECONDS over the fixed-rate phases plus the wrk phase (~4,000/s × SECONDS).
+#    step, so WALLETS must cover Σ rate × SECONDS over the fixed-rate phases plus the wrk phase (up to ~6,000/s ×
+#    SECONDS); wrk's repeats of a spent wallet show up as non-2xx responses.
 # 4. Fixed rates (open loop, our Swift generator on AsyncHTTPClient): latency measured from each request's due time.
 # 5. Maximum throughput (closed loop): wrk with cosign.lua, WRK_CONNECTIONS connections, two threads.
 # SERVER_ARGS adds options to `chronoguard serve` (e.g. SERVER_ARGS="--verify-present-signatures off").
 # Bounded: each phase stops after SECONDS; the server is stopped and the data deleted at the end.
 set -euo pipefail
 
-WALLETS=${1:-70000}
+WALLETS=${1:-100000}
 FIXED_RATES=${2:-1000,2000}
 SECONDS_PER_PHASE=${3:-10}
 WRK_CONNECTIONS=${4:-64}
