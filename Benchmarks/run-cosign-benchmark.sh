@@ -4,7 +4,8 @@
 #   Benchmarks/run-cosign-benchmark.sh [WALLETS] [FIXED_RATES] [SECONDS] [WRK_CONNECTIONS]
 #
 # 1. Builds release binaries (the load generator and, from the parent package, chronoguard-dev).
-# 2. Seeds WALLETS enrolled, signed-in wallets into a fresh data directory through the domain (as the HTTP API would).
+# 2. Seeds WALLETS enrolled, signed-in wallets into a fresh data directory through the domain (as the HTTP API would),
+#    then syncs, so the seeding's writeback does not land in the measured phases.
 # 3. Starts the server on a loopback port with the per-IP and per-API-key buckets off (one client address sends
 #    everything); the per-wallet bucket stays on. Every request uses a fresh wallet: a wallet may cosign once per 30 s
 #    step, so WALLETS must cover Σ rate × SECONDS over the fixed-rate phases plus the wrk phase (up to ~6,000/s ×
@@ -36,6 +37,9 @@ load="$here/.build/release/GuardianLoad"
 server="$here/../.build/release/chronoguard"
 
 "$load" seed --data-dir "$work/data" --wallets "$WALLETS" --out "$work/wallets.json"
+# Flush the seeding's dirty pages (tens of MB) now: written back during the first phase, they stalled its fsyncs by
+# 100–350 ms and made the p99 measure the seeding, not the server.
+sync
 
 "$server" serve --port "$PORT" --data-dir "$work/data" --ip-rate-limit off --api-key-rate-limit off --log-level warning ${SERVER_ARGS:-} &
 server_pid=$!
