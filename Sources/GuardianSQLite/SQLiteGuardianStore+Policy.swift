@@ -14,9 +14,14 @@ extension SQLiteGuardianStore {
             // One read transaction: one snapshot, and one page-cache validation for both lookups.
             try db.run("BEGIN")
             defer { _ = try? db.run("COMMIT") }
-            guard let record = try Self.readWallet(db, wallet) else { return nil }
-            return (record, try Self.readPolicyState(db, wallet))
+            return try Self.readCapsuleState(db, wallet)
         }
+    }
+
+    /// The wallet record and its policy state, inside the caller's read transaction; nil when there is no wallet.
+    static func readCapsuleState(_ db: SQLiteHandle, _ wallet: SolanaPublicKey) throws -> (record: WalletRecord, policy: PolicyState)? {
+        guard let record = try readWallet(db, wallet) else { return nil }
+        return (record, try readPolicyState(db, wallet))
     }
 
     public func cosignSnapshot(tokenHash: [UInt8], wallet: SolanaPublicKey?) async throws -> CosignSnapshot {
@@ -26,8 +31,7 @@ extension SQLiteGuardianStore {
             defer { _ = try? db.run("COMMIT") }
             guard let session = try Self.readSession(db, tokenHash: tokenHash) else { return CosignSnapshot(session: nil, wallet: .notRead) }
             guard let wallet, session.wallet == wallet else { return CosignSnapshot(session: session, wallet: .notRead) }
-            guard let record = try Self.readWallet(db, wallet) else { return CosignSnapshot(session: session, wallet: .read(nil)) }
-            return CosignSnapshot(session: session, wallet: .read((record, try Self.readPolicyState(db, wallet))))
+            return CosignSnapshot(session: session, wallet: .read(try Self.readCapsuleState(db, wallet)))
         }
     }
 

@@ -54,14 +54,12 @@ extension GuardianService {
     /// so) and reads it again otherwise. Across processes the store's compare-and-sets stay the guarantee, as ever.
     /// - Throws: `session_invalid` when the token is malformed, unknown or expired.
     public func authorizeCosign(token: String, wallet walletText: String) async throws(GuardianError) -> CosignAuthorization {
-        guard let raw = Self.decodeBase64URL(token), raw.count == Self.sessionTokenByteCount else { throw GuardianError.sessionInvalid }
-        let hash = Self.hashToken(raw)
+        let hash = try Self.sessionTokenHash(token)
         // An unparsable wallet is reported by the capsule, after the session and body checks, as before.
         let wallet = try? Self.parseWallet(walletText)
         let ticket = wallet.map { walletGate.ticket($0) }
         let snapshot = try await storage { try await store.cosignSnapshot(tokenHash: hash, wallet: wallet) }
-        guard let stored = snapshot.session, clock.now() < stored.expiresAt else { throw GuardianError.sessionInvalid }
-        let session = Session(wallet: stored.wallet, expiresAt: stored.expiresAt, tokenHash: hash)
+        let session = try liveSession(snapshot.session, tokenHash: hash)
         guard let wallet, let ticket, case .read(let state) = snapshot.wallet else {
             return CosignAuthorization(session: session, prefetched: nil)
         }

@@ -162,12 +162,20 @@ extension GuardianService {
     /// Resolves a bearer token to its session.
     /// - Throws: `session_invalid` when the token is malformed, unknown or expired.
     public func authenticate(token: String) async throws(GuardianError) -> Session {
-        guard let raw = Self.decodeBase64URL(token), raw.count == Self.sessionTokenByteCount else { throw GuardianError.sessionInvalid }
-        let hash = Self.hashToken(raw)
-        guard let stored = try await storage({ try await store.session(tokenHash: hash) }), clock.now() < stored.expiresAt else {
-            throw GuardianError.sessionInvalid
-        }
-        return Session(wallet: stored.wallet, expiresAt: stored.expiresAt, tokenHash: hash)
+        let hash = try Self.sessionTokenHash(token)
+        return try liveSession(try await storage { try await store.session(tokenHash: hash) }, tokenHash: hash)
+    }
+
+    /// The SHA-256 under which a well-formed token's session is stored; `session_invalid` for a malformed token.
+    static func sessionTokenHash(_ token: String) throws(GuardianError) -> [UInt8] {
+        guard let raw = decodeBase64URL(token), raw.count == sessionTokenByteCount else { throw GuardianError.sessionInvalid }
+        return hashToken(raw)
+    }
+
+    /// The session for a stored row, if it exists and has not expired; `session_invalid` otherwise.
+    func liveSession(_ stored: StoredSession?, tokenHash: [UInt8]) throws(GuardianError) -> Session {
+        guard let stored, clock.now() < stored.expiresAt else { throw GuardianError.sessionInvalid }
+        return Session(wallet: stored.wallet, expiresAt: stored.expiresAt, tokenHash: tokenHash)
     }
 
     /// Ends a session before it expires.

@@ -30,9 +30,7 @@ final class KeyedAsyncLock<Key: Hashable & Sendable>: Sendable {
     init() {}
 
     func withLock<Result: Sendable, Failure: Error>(_ key: Key, _ body: () async throws(Failure) -> Result) async throws(Failure) -> Result {
-        await acquire(key)
-        defer { release(key) }
-        return try await body()
+        try await withLock(key, ticket: nil) { (_: Bool) async throws(Failure) -> Result in try await body() }
     }
 
     /// A ticket for `key`: pass it to ``withLock(_:ticket:_:)`` to learn whether state read after taking it is

@@ -76,14 +76,12 @@ enum HTTPBody {
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
         // Scanned as bytes (every request with a body comes here): the media type before any `;`, blanks trimmed.
-        var bytes = Array(contentType.utf8)
-        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes.removeSubrange(semicolon...) }
-        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-        while let last = bytes.last, isBlank(last) { bytes.removeLast() }
-        let start = bytes.firstIndex { !isBlank($0) } ?? bytes.endIndex
-        let mediaType = bytes[start...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }   // ASCII lowercase
-        let application = Array("application/".utf8), json = Array("application/json".utf8), suffix = Array("+json".utf8)
-        return mediaType == json || (mediaType.starts(with: application) && mediaType.count >= application.count + suffix.count && mediaType.suffix(suffix.count).elementsEqual(suffix))
+        let bytes = Array(contentType.utf8)
+        let mediaType = HeaderBytes.trimmingBlanks(bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)])
+            .map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }   // ASCII lowercase
+        return mediaType == HeaderBytes.applicationJSON
+            || (mediaType.starts(with: HeaderBytes.application) && mediaType.count >= HeaderBytes.application.count + HeaderBytes.jsonSuffix.count
+                && mediaType.suffix(HeaderBytes.jsonSuffix.count).elementsEqual(HeaderBytes.jsonSuffix))
     }
 
     /// A JSON response.
@@ -107,6 +105,25 @@ extension GuardianAPI {
     }
 }
 
+// MARK: - Header bytes
+
+/// Byte-level pieces of the header checks above and below, built once rather than per request.
+enum HeaderBytes {
+    static let application = Array("application/".utf8)
+    static let applicationJSON = Array("application/json".utf8)
+    static let jsonSuffix = Array("+json".utf8)
+    static let bearer = Array("bearer".utf8)
+
+    /// `bytes` without leading and trailing spaces and horizontal tabs (RFC 9110 §5.6.3, OWS).
+    static func trimmingBlanks(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        var slice = bytes
+        while let first = slice.first, isBlank(first) { slice.removeFirst() }
+        while let last = slice.last, isBlank(last) { slice.removeLast() }
+        return slice
+    }
+}
+
 // MARK: - Bearer sessions
 
 enum BearerToken {
@@ -119,17 +136,13 @@ enum BearerToken {
     /// and tabs around it ignored). Scanned by hand: this runs on every authenticated request.
     static func token(inAuthorization value: String) -> String? {
         let bytes = Array(value.utf8)
-        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-        var start = 0, end = bytes.count
-        while start < end, isBlank(bytes[start]) { start += 1 }
-        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
-        let scheme = Array("bearer".utf8)
-        guard end - start > scheme.count, zip(bytes[start..<(start + scheme.count)], scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
-        var tokenStart = start + scheme.count
-        guard bytes[tokenStart] == 0x20 else { return nil }   // the scheme ends at a space (RFC 9110 §11.4)
-        while tokenStart < end, isBlank(bytes[tokenStart]) { tokenStart += 1 }
-        guard tokenStart < end else { return nil }
-        return String(decoding: bytes[tokenStart..<end], as: UTF8.self)
+        let trimmed = HeaderBytes.trimmingBlanks(bytes[...])
+        let scheme = HeaderBytes.bearer
+        guard trimmed.count > scheme.count, zip(trimmed, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        let afterScheme = trimmed.dropFirst(scheme.count)
+        guard afterScheme.first == 0x20 else { return nil }   // the scheme ends at a space (RFC 9110 §11.4)
+        let token = HeaderBytes.trimmingBlanks(afterScheme)
+        return token.isEmpty ? nil : String(decoding: token, as: UTF8.self)
     }
 
     /// The session the request's bearer token opens, or `session_invalid`.
