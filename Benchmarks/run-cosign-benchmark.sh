@@ -10,7 +10,8 @@
 #    everything); the per-wallet bucket stays on. Every request uses a fresh wallet: a wallet may cosign once per 30 s
 #    step, so WALLETS must cover Σ rate × SECONDS over the fixed-rate phases plus the wrk phase (up to ~6,000/s ×
 #    SECONDS); wrk's repeats of a spent wallet show up as non-2xx responses.
-# 4. Fixed rates (open loop, our Swift generator on AsyncHTTPClient): latency measured from each request's due time.
+# 4. Fixed rates (open loop, our generator: one NIO event loop that writes, reads and times every request, as wrk2
+#    does): latency measured from each request's due time.
 # 5. Maximum throughput (closed loop): wrk with cosign.lua, WRK_CONNECTIONS connections, two threads.
 # SERVER_ARGS adds options to `chronoguard serve` (e.g. SERVER_ARGS="--verify-present-signatures off").
 # Bounded: each phase stops after SECONDS; the server is stopped and the data deleted at the end.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import OTP
@@ -12,7 +11,10 @@ import OTP
 /// - a fixed rate (`1000`): open loop — request *i* is due at `t0 + i / rate` whatever happened to earlier ones, and
 ///   its latency is measured from that due time, so a stalled server cannot hide its queueing (no coordinated
 ///   omission);
-/// - `max`: closed loop — `--connections` workers each send their next request as soon as the previous answer arrives.
+/// - `max`: closed loop — each of `--connections` connections sends its next request as soon as its previous answer
+///   arrives.
+///
+/// Requests go through ``LoadDriver``: one event loop that writes, reads and times them all (see there for why).
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load-test the cosign endpoint and report throughput and latency.")
 
@@ -20,7 +22,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("wallets-file")) var walletsFile: String
     @Option(help: "Comma-separated phases: requests per second, or 'max'.") var rates: String = "1000,max"
     @Option(help: "Seconds per phase.") var duration: Double = 5
-    @Option(help: "Concurrent connections (closed loop) / connection pool size (open loop).") var connections: Int = 64
+    @Option(help: "Keep-alive connections: one request in flight on each (closed loop: all busy; open loop: a due request waits for a free one).") var connections: Int = 64
 
     struct Sample {
         let latency: Duration
@@ -28,117 +30,49 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let wallets = try JSONDecoder().decode([SeededWallet].self, from: Data(contentsOf: URL(fileURLWithPath: walletsFile)))
-        let prepared = try wallets.map { wallet -> Prepared in
-            let totp = try TOTP(secret: OTPSecret(base32: wallet.secret))
-            return Prepared(path: "/v1/wallets/\(wallet.wallet)/cosign", authorization: "Bearer \(wallet.token)", transaction: wallet.transaction, totp: totp)
+        guard let parsed = URL(string: url), let host = parsed.host, parsed.scheme == "http" else {
+            throw ValidationError("--url must be http://HOST[:PORT]")
         }
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        let wallets = try JSONDecoder().decode([SeededWallet].self, from: Data(contentsOf: URL(fileURLWithPath: walletsFile)))
+        let prepared = try wallets.map { wallet -> LoadDriver.Request in
+            let totp = try TOTP(secret: OTPSecret(base32: wallet.secret))
+            return LoadDriver.Request(path: "/v1/wallets/\(wallet.wallet)/cosign", authorization: "Bearer \(wallet.token)", transaction: wallet.transaction, totp: totp)
+        }
+        let driver = try await LoadDriver.connect(host: host, port: parsed.port ?? 80, count: connections)
         var next = 0
         do {
-            // Warm the connection pool and the server (code paths, SQLite page cache) with a few requests.
+            // Warm the connections and the server (code paths, SQLite page cache) with a few requests.
             let warmup = min(connections, prepared.count / 20)
-            _ = try await closedLoop(client, Array(prepared[next..<(next + warmup)]), seconds: 30)
+            _ = try await driver.closedLoop(Array(prepared[next..<(next + warmup)]), seconds: 30)
             next += warmup
             print("phase        requests  ok      ok/s     p50 ms   p90 ms   p99 ms   p99.9 ms  max ms   other statuses")
             for phase in rates.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                let samples: [Sample]
+                let samples: [LoadDriver.Sample]
                 let elapsed: Duration
                 if phase == "max" {
-                    let available = prepared.count - next
                     let start = ContinuousClock.now
-                    samples = try await closedLoop(client, Array(prepared[next...]), seconds: duration)
+                    samples = try await driver.closedLoop(Array(prepared[next...]), seconds: duration)
                     elapsed = ContinuousClock.now - start
                     next += samples.count
-                    _ = available
                 } else {
                     guard let rate = Double(phase), rate > 0 else { throw ValidationError("bad phase \(phase)") }
                     let count = Int(rate * duration)
                     guard next + count <= prepared.count else { throw ValidationError("not enough wallets: need \(count) more for \(phase)/s") }
                     let start = ContinuousClock.now
-                    samples = try await openLoop(client, Array(prepared[next..<(next + count)]), rate: rate)
+                    samples = try await driver.openLoop(Array(prepared[next..<(next + count)]), rate: rate)
                     elapsed = ContinuousClock.now - start
                     next += count
                 }
-                report(phase, samples, elapsed: elapsed)
+                report(phase, samples.map { Sample(latency: .nanoseconds($0.latencyNanoseconds), status: $0.status) }, elapsed: elapsed)
             }
+            if driver.connectionsLost > 0 { print("connections lost: \(driver.connectionsLost) of \(connections)") }
             // For the next tool (wrk): wallets from this index on are unspent.
             print("next wallet: \(next)")
         } catch {
-            try await client.shutdown()
+            try await driver.shutdown()
             throw error
         }
-        try await client.shutdown()
-    }
-
-    struct Prepared: Sendable {
-        let path: String
-        let authorization: String
-        let transaction: String
-        let totp: TOTP
-    }
-
-    func send(_ client: HTTPClient, _ wallet: Prepared) async -> Int {
-        do {
-            var request = HTTPClientRequest(url: url + wallet.path)
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: wallet.authorization)
-            request.headers.add(name: "Content-Type", value: "application/json")
-            let code = try wallet.totp.code(at: Int64(Date().timeIntervalSince1970))
-            request.body = .bytes(ByteBuffer(string: #"{"transaction":""# + wallet.transaction + #"","code":""# + code + #""}"#))
-            let response = try await client.execute(request, timeout: .seconds(30))
-            _ = try await response.body.collect(upTo: 1 << 16)
-            return Int(response.status.code)
-        } catch {
-            return -1
-        }
-    }
-
-    func openLoop(_ client: HTTPClient, _ wallets: [Prepared], rate: Double) async throws -> [Sample] {
-        let start = ContinuousClock.now + .milliseconds(20)
-        return await withTaskGroup(of: Sample.self) { group in
-            var index = 0
-            while index < wallets.count {
-                let now = ContinuousClock.now
-                // Everything due by now is sent; then sleep until the next one is due (or ~1 ms, whichever is later).
-                while index < wallets.count {
-                    let due = start + .nanoseconds(Int64(Double(index) / rate * 1e9))
-                    guard due <= now else { break }
-                    let wallet = wallets[index]
-                    group.addTask {
-                        let status = await send(client, wallet)
-                        return Sample(latency: ContinuousClock.now - due, status: status)
-                    }
-                    index += 1
-                }
-                if index < wallets.count {
-                    let due = start + .nanoseconds(Int64(Double(index) / rate * 1e9))
-                    try? await Task.sleep(until: max(due, ContinuousClock.now + .microseconds(500)), tolerance: .microseconds(200))
-                }
-            }
-            return await group.reduce(into: [Sample]()) { $0.append($1) }
-        }
-    }
-
-    func closedLoop(_ client: HTTPClient, _ wallets: [Prepared], seconds: Double) async throws -> [Sample] {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1_000))
-        let cursor = Cursor(count: wallets.count)
-        return await withTaskGroup(of: [Sample].self) { group in
-            for _ in 0..<connections {
-                group.addTask {
-                    var samples: [Sample] = []
-                    while ContinuousClock.now < deadline, let index = cursor.next() {
-                        let sent = ContinuousClock.now
-                        let status = await send(client, wallets[index])
-                        samples.append(Sample(latency: ContinuousClock.now - sent, status: status))
-                    }
-                    return samples
-                }
-            }
-            return await group.reduce(into: [Sample]()) { $0 += $1 }
-        }
+        try await driver.shutdown()
     }
 
     func report(_ phase: String, _ samples: [Sample], elapsed: Duration) {
@@ -163,22 +97,5 @@ struct Run: AsyncParsableCommand {
         columns.append((maximum, 9))
         let line = columns.map { $0.0.padding(toLength: $0.1, withPad: " ", startingAt: 0) }.joined()
         print(line + statuses)
-    }
-}
-
-/// Hands out wallet indexes to closed-loop workers.
-final class Cursor: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    private let count: Int
-
-    init(count: Int) { self.count = count }
-
-    func next() -> Int? {
-        lock.withLock {
-            guard value < count else { return nil }
-            defer { value += 1 }
-            return value
-        }
     }
 }
