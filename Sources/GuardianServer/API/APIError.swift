@@ -49,6 +49,7 @@ extension APIError {
         public static let notFound = "not_found"
         public static let methodNotAllowed = "method_not_allowed"
         public static let payloadTooLarge = "payload_too_large"
+        public static let headersTooLarge = "headers_too_large"
         public static let unsupportedMediaType = "unsupported_media_type"
         public static let apiKeyRequired = "api_key_required"
         public static let apiKeyInvalid = "api_key_invalid"
@@ -72,6 +73,11 @@ extension APIError {
     static func payloadTooLarge(limit: Int) -> APIError {
         APIError(.contentTooLarge, code: Code.payloadTooLarge, message: "The request body is larger than \(limit) bytes; send a smaller body.")
     }
+
+    /// A header field or the header block over the HTTP/1.1 parser's limits (``HTTPHeaderLimits``).
+    static let headersTooLarge = APIError(
+        HTTPResponse.Status(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: Code.headersTooLarge,
+        message: "The request headers are too large: at most \(HTTPHeaderLimits.fieldBytes / 1024) KiB per field, \(HTTPHeaderLimits.totalBytes / 1024) KiB in all and \(HTTPHeaderLimits.fieldCount) fields; send fewer or smaller headers.")
 
     static let unsupportedMediaType = APIError(.unsupportedMediaType, code: Code.unsupportedMediaType, message: "The request body must be JSON; send it with Content-Type: application/json.")
 
@@ -124,11 +130,15 @@ extension APIError {
 
     /// The HTTP response for this error.
     func response() -> Response {
-        let body = Body(error: .init(code: code, message: message, field: field, operationId: operationID, retryAfterSeconds: retryAfterSeconds))
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         if let retryAfterSeconds { fields[.retryAfter] = String(retryAfterSeconds) }
-        let data = (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"The service could not complete the request."}}"#.utf8)
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: jsonBody())))
+    }
+
+    /// The encoded JSON body.
+    func jsonBody() -> Data {
+        let body = Body(error: .init(code: code, message: message, field: field, operationId: operationID, retryAfterSeconds: retryAfterSeconds))
+        return (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"The service could not complete the request."}}"#.utf8)
     }
 }

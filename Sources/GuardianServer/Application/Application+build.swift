@@ -84,14 +84,22 @@ public func buildRouter(configuration: GuardianServerConfiguration, dependencies
     return router
 }
 
-/// HTTP/1.1 with bounded headers and idle connections: header fields of at most 8 KiB, 16 KiB of headers, 100 fields
-/// (a legitimate request has ~10 small ones; the bounds keep a client from making the parser buffer 80 KiB per
-/// connection, Hummingbird's default), and connections idle for 30 s are closed (slow or abandoned clients do not pin
-/// sockets).
+/// The HTTP/1.1 parser's header bounds: fields of at most 8 KiB, 16 KiB of headers, 100 fields. A legitimate request
+/// has ~10 small ones; the bounds keep a client from making the parser buffer 80 KiB per connection, Hummingbird's
+/// default. A request over them gets `431 headers_too_large` (``HTTPParseErrorResponder``).
+enum HTTPHeaderLimits {
+    static let fieldBytes = 8 * 1024
+    static let totalBytes = 16 * 1024
+    static let fieldCount = 100
+}
+
+/// HTTP/1.1 with bounded headers (``HTTPHeaderLimits``), parser errors answered as JSON API errors, and connections
+/// idle for 30 s closed (slow or abandoned clients do not pin sockets).
 func http1Configuration() -> HTTP1Channel.Configuration {
     HTTP1Channel.Configuration(
+        additionalChannelHandlers: [HTTPParseErrorResponder()],
         idleTimeout: .seconds(30),
-        httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100))
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: HTTPHeaderLimits.fieldBytes, maxHeaderListSize: HTTPHeaderLimits.totalBytes, maxHeaderFieldCount: HTTPHeaderLimits.fieldCount))
 }
 
 /// Plain HTTP/1.1, or HTTPS with the configured PEM certificate chain and key.

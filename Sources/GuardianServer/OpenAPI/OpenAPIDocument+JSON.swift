@@ -2029,6 +2029,7 @@ extension OpenAPIDocument {
           "not_found",
           "method_not_allowed",
           "payload_too_large",
+          "headers_too_large",
           "unsupported_media_type",
           "api_key_required",
           "api_key_invalid",
