@@ -28,6 +28,8 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandl
 
     /// Requests whose head has been read and whose response has not yet ended.
     private var requestsInProgress = 0
+    /// Set once this handler has answered: the connection is closing, and later errors need no second answer.
+    private var answered = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head = unwrapInboundIn(data) { requestsInProgress += 1 }
@@ -40,10 +42,12 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if answered { return }
         guard let parseError = error as? HTTPParserError, requestsInProgress == 0 else {
             context.fireErrorCaught(error)
             return
         }
+        answered = true
         let apiError = Self.apiError(for: parseError)
         let body = ByteBuffer(bytes: apiError.jsonBody())
         var fields = HTTPFields()
