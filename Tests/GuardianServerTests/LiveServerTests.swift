@@ -34,15 +34,17 @@ import Testing
         }
     }
 
-    /// Header abuse is stopped by the HTTP parser: a 10 KiB header field exceeds the 8 KiB bound.
+    /// Header abuse is stopped by the HTTP parser: a 10 KiB header field exceeds the 8 KiB bound, and the client gets
+    /// the API's JSON error (431 `headers_too_large`).
     @Test func oversizedHeadersAreRefused() async throws {
         let harness = try await ServerHarness.inMemory()
         try await harness.run(.live) { client in
             let port = try #require(client.port)
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/healthz")!)
             request.setValue(String(repeating: "a", count: 10_240), forHTTPHeaderField: "X-Padding")
-            let (_, response) = try await URLSession.shared.data(for: request)
-            #expect((response as? HTTPURLResponse)?.statusCode == 400)
+            let (body, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 431)
+            #expect(String(decoding: body, as: UTF8.self).contains(#""code":"headers_too_large""#))
             let (_, fine) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
             #expect((fine as? HTTPURLResponse)?.statusCode == 200)
         }

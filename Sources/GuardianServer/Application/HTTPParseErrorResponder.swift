@@ -17,7 +17,8 @@ import NIOHTTPTypes
 /// - a header field or the header block over its limit: `431 headers_too_large` (RFC 6585 §5);
 /// - anything else the parser refuses: `400 invalid_request`.
 ///
-/// The connection is closed afterwards, as RFC 9112 §9.6 expects once the framing can no longer be trusted. When a
+/// The connection is closed afterwards, as RFC 9112 §9.6 expects once the framing can no longer be trusted (a lingering
+/// close: our side first, the rest once the client has stopped sending). When a
 /// response is still being written (a pipelined request broke the parser), the error goes on to Hummingbird, whose
 /// bare `400` then follows that response instead of interleaving with it.
 final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandler {
@@ -32,6 +33,7 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandl
     private var answered = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if answered { return }
         if case .head = unwrapInboundIn(data) { requestsInProgress += 1 }
         context.fireChannelRead(data)
     }
@@ -59,9 +61,18 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandl
         requestsInProgress += 1  // the write of `.end` below counts it back down
         context.write(wrapOutboundOut(.head(HTTPResponse(status: apiError.status, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
+        // A lingering close (RFC 9112 §9.6): shut our side down only once the answer is out, and drop what the client
+        // still sends. Closing outright with its bytes unread makes the kernel send a reset, which can destroy the
+        // answer before the client reads it. The client's own close, or the deadline, ends the connection.
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
+            channel.eventLoop.scheduleTask(in: Self.lingerTime) { channel.close(promise: nil) }
+        }
     }
+
+    /// How long a closing connection keeps reading (and dropping) what the client still sends.
+    static let lingerTime = TimeAmount.seconds(2)
 
     /// The API error for a parser error.
     static func apiError(for error: HTTPParserError) -> APIError {
