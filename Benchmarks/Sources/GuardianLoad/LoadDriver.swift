@@ -40,7 +40,8 @@ final class LoadDriver: @unchecked Sendable {
     private var requests: [Request] = []
     private var samples: [Sample] = []
     private var next = 0
-    private var completed = 0
+    /// Connections with a request written and its answer not yet read.
+    private var inFlight = 0
     private var backlog: [(index: Int, due: NIODeadline)] = []
     private var backlogHead = 0
     private var start = NIODeadline.now()
@@ -117,7 +118,6 @@ final class LoadDriver: @unchecked Sendable {
         samples = []
         samples.reserveCapacity(requests.count)
         next = 0
-        completed = 0
         backlog = []
         backlogHead = 0
         start = .now() + .milliseconds(5)
@@ -139,7 +139,6 @@ final class LoadDriver: @unchecked Sendable {
                 send(on: connection, index: next, due: due)
             } else if connections.isEmpty {
                 samples.append(Sample(latencyNanoseconds: 0, status: -1))
-                completed += 1
             } else {
                 backlog.append((next, due))
             }
@@ -160,6 +159,7 @@ final class LoadDriver: @unchecked Sendable {
         buffer.writeString("Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
         buffer.writeString(body)
         connection.inFlight = due
+        inFlight += 1
         connection.channel.writeAndFlush(buffer, promise: nil)
     }
 
@@ -168,6 +168,7 @@ final class LoadDriver: @unchecked Sendable {
     fileprivate func answered(_ channel: Channel, status: Int, keepAlive: Bool) {
         guard let connection = connections[ObjectIdentifier(channel)], let due = connection.inFlight else { return }
         connection.inFlight = nil
+        inFlight -= 1
         record(due: due, status: status)
         if !keepAlive {
             drop(connection)
@@ -180,6 +181,7 @@ final class LoadDriver: @unchecked Sendable {
         guard let connection = connections[ObjectIdentifier(channel)] else { return }
         if let due = connection.inFlight {
             connection.inFlight = nil
+            inFlight -= 1
             record(due: due, status: -1)
         }
         drop(connection)
@@ -187,7 +189,6 @@ final class LoadDriver: @unchecked Sendable {
 
     private func record(due: NIODeadline, status: Int) {
         samples.append(Sample(latencyNanoseconds: Int64((NIODeadline.now() - due).nanoseconds), status: status))
-        completed += 1
     }
 
     private func reuse(_ connection: Connection) {
@@ -213,7 +214,6 @@ final class LoadDriver: @unchecked Sendable {
         if connections.isEmpty, finished != nil {
             let unanswered = (backlog.count - backlogHead) + (rate != nil ? requests.count - next : 0)
             for _ in 0..<unanswered { samples.append(Sample(latencyNanoseconds: 0, status: -1)) }
-            completed += unanswered
             backlogHead = backlog.count
             if rate != nil { next = requests.count } else { closedDeadline = .now() }
         }
@@ -222,9 +222,8 @@ final class LoadDriver: @unchecked Sendable {
 
     private func finishIfDone() {
         guard let promise = finished else { return }
-        let inFlight = connections.values.contains { $0.inFlight != nil }
         let nothingLeft = rate != nil ? next == requests.count : (next == requests.count || closedDeadline.map { NIODeadline.now() >= $0 } ?? true)
-        guard nothingLeft, backlogHead == backlog.count, !inFlight else { return }
+        guard nothingLeft, backlogHead == backlog.count, inFlight == 0 else { return }
         finished = nil
         promise.succeed(samples)
     }
