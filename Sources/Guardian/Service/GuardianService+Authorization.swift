@@ -48,11 +48,10 @@ extension GuardianService {
     /// Issues a challenge for `action` that the wallet signs when it authorises the action with a recovery code.
     ///
     /// - Throws: `session_invalid`, `session_wallet_mismatch`, `invalid_wallet_address`, `rate_limited`, storage errors.
-    public func governanceChallenge(session: Session, wallet walletText: String, action: GovernanceAction, clientIP: String? = nil) async throws(GuardianError) -> GovernanceChallenge {
+    public func governanceChallenge(session: Session, wallet walletText: String, action: GovernanceAction) async throws(GuardianError) -> GovernanceChallenge {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: nil, clientIP: clientIP, apiKey: nil, at: now)   // challenges cost storage
         let signIn = configuration.signIn
         let id = SecureRandom.hexIdentifier()
         let nonce = SecureRandom.alphanumeric(configuration.nonceLength)

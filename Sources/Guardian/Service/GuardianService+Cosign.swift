@@ -66,15 +66,16 @@ extension GuardianService {
         return CosignAuthorization(session: session, prefetched: PrefetchedCapsuleState(walletText: walletText, wallet: wallet, state: state, ticket: ticket))
     }
 
-    /// ``cosign(session:wallet:transactionBase64:code:clientIP:apiKey:)`` for a session from
+    /// ``cosign(session:wallet:transactionBase64:code:apiKey:)`` for a session from
     /// ``authorizeCosign(token:wallet:)``.
-    public func cosign(_ authorization: CosignAuthorization, wallet walletText: String, transactionBase64: String, code: String, clientIP: String? = nil, apiKey: String? = nil) async throws(GuardianError) -> CosignResult {
-        try await cosign(session: authorization.session, prefetched: authorization.prefetched, wallet: walletText, transactionBase64: transactionBase64, code: code, clientIP: clientIP, apiKey: apiKey)
+    public func cosign(_ authorization: CosignAuthorization, wallet walletText: String, transactionBase64: String, code: String, apiKey: String? = nil) async throws(GuardianError) -> CosignResult {
+        try await cosign(session: authorization.session, prefetched: authorization.prefetched, wallet: walletText, transactionBase64: transactionBase64, code: code, apiKey: apiKey)
     }
 
     /// Co-signs a Solana transaction after a fresh TOTP code: the capsule.
     ///
-    /// In order: session → rate limits (IP, API key, wallet) → enrollment and lockout → parse the transaction and
+    /// In order: session → rate limits (API key, wallet; the per-IP bucket is ``admit(clientIP:)``'s, charged before the
+    /// request is read) → enrollment and lockout → parse the transaction and
     /// require the wallet and its guardian key as signers and a recent blockhash → the wallet's transaction policy, if
     /// any (docs/policies.md) (**sealed**) → verify the code within
     /// ±window steps and after the last accepted step (**validating**) → decrypt the guardian key for this signature
@@ -91,22 +92,22 @@ extension GuardianService {
     ///   - transactionBase64: a serialized legacy or v0 transaction (standard Base64); signature slots may be empty
     ///     or partly filled, but filled ones must be valid.
     ///   - code: the code from the authenticator app.
-    ///   - clientIP, apiKey: keys for their rate limits, when the server has them.
+    ///   - apiKey: the key for its rate limit, when the server has API keys.
     /// - Throws: ``GuardianError`` — `session_invalid`, `session_wallet_mismatch`, `invalid_wallet_address`,
     ///   `rate_limited`, `not_enrolled`, `enrollment_pending`, `wallet_disabled`, `wallet_locked`,
     ///   `malformed_transaction`, `wallet_not_signer`, `guardian_not_signer`, `missing_recent_blockhash`,
     ///   `invalid_request` (code shape), the wallet policy's `policy_*` refusals and `policy_changed`, `invalid_code`,
     ///   `code_already_used`, storage errors.
-    public func cosign(session: Session, wallet walletText: String, transactionBase64: String, code: String, clientIP: String? = nil, apiKey: String? = nil) async throws(GuardianError) -> CosignResult {
-        try await cosign(session: session, prefetched: nil, wallet: walletText, transactionBase64: transactionBase64, code: code, clientIP: clientIP, apiKey: apiKey)
+    public func cosign(session: Session, wallet walletText: String, transactionBase64: String, code: String, apiKey: String? = nil) async throws(GuardianError) -> CosignResult {
+        try await cosign(session: session, prefetched: nil, wallet: walletText, transactionBase64: transactionBase64, code: code, apiKey: apiKey)
     }
 
-    private func cosign(session: Session, prefetched: PrefetchedCapsuleState?, wallet walletText: String, transactionBase64: String, code: String, clientIP: String?, apiKey: String?) async throws(GuardianError) -> CosignResult {
+    private func cosign(session: Session, prefetched: PrefetchedCapsuleState?, wallet walletText: String, transactionBase64: String, code: String, apiKey: String?) async throws(GuardianError) -> CosignResult {
         let startedAt = clock.now()
         let operationID = Self.operationID(at: startedAt)
         var recorder = CapsuleRecorder(operationID: operationID, startedAt: startedAt)
         do {
-            let result = try await runCapsule(&recorder, session: session, prefetched: prefetched, walletText: walletText, transactionBase64: transactionBase64, code: code, clientIP: clientIP, apiKey: apiKey)
+            let result = try await runCapsule(&recorder, session: session, prefetched: prefetched, walletText: walletText, transactionBase64: transactionBase64, code: code, apiKey: apiKey)
             metrics.capsuleFinished(result.timeline)
             return result
         } catch {
@@ -116,12 +117,12 @@ extension GuardianService {
         }
     }
 
-    private func runCapsule(_ recorder: inout CapsuleRecorder, session: Session, prefetched: PrefetchedCapsuleState?, walletText: String, transactionBase64: String, code: String, clientIP: String?, apiKey: String?) async throws(GuardianError) -> CosignResult {
+    private func runCapsule(_ recorder: inout CapsuleRecorder, session: Session, prefetched: PrefetchedCapsuleState?, walletText: String, transactionBase64: String, code: String, apiKey: String?) async throws(GuardianError) -> CosignResult {
         let prefetched = prefetched?.walletText == walletText ? prefetched : nil
         let wallet = if let prefetched { prefetched.wallet } else { try Self.parseWallet(walletText) }
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: wallet, clientIP: clientIP, apiKey: apiKey, at: now)
+        try applyRateLimits(wallet: wallet, apiKey: apiKey, at: now)
 
         return try await walletGate.withLock(wallet, ticket: prefetched?.ticket) { (unchanged: Bool) async throws(GuardianError) -> CosignResult in
             // The state read with the session is current unless another capsule of this wallet ended since.

@@ -196,7 +196,7 @@ extension GuardianService {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: wallet, clientIP: clientIP, apiKey: nil, at: now)
+        try applyRateLimits(wallet: wallet, apiKey: nil, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> T in try await body() }
     }
 

@@ -52,16 +52,12 @@ extension GuardianService {
     /// Starts a sign-in: returns a SIWS message for `wallet` with a fresh single-use nonce, valid for the configured
     /// lifetime (≤ 5 minutes).
     ///
-    /// - Parameter clientIP: when given, the per-IP rate limit applies (challenges cost storage).
-    /// - Throws: `invalid_wallet_address`, `rate_limited`, storage errors.
-    public func challenge(wallet walletText: String, clientIP: String? = nil) async throws(GuardianError) -> LoginChallenge {
+    /// Challenges cost a stored row: charge the caller's per-IP bucket first (``admit(clientIP:)``).
+    ///
+    /// - Throws: `invalid_wallet_address`, storage errors.
+    public func challenge(wallet walletText: String) async throws(GuardianError) -> LoginChallenge {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
-        if let clientIP, let policy = configuration.clientIPRateLimit,
-           case .limited(let retryAfter) = rateLimiter.acquire(.clientIP, key: clientIP, policy: policy, at: now) {
-            metrics.rateLimited(.clientIP)
-            throw GuardianError.rateLimited(scope: .clientIP, retryAfter: retryAfter)
-        }
         let signIn = configuration.signIn
         let id = SecureRandom.hexIdentifier()
         let nonce = SecureRandom.alphanumeric(configuration.nonceLength)

@@ -51,11 +51,11 @@ extension GuardianService {
     /// - Throws: ``GuardianError`` — `session_invalid`, `session_wallet_mismatch`, `invalid_wallet_address`,
     ///   `rate_limited`, `not_enrolled`, `enrollment_pending`, `wallet_disabled`, `wallet_locked`, `invalid_request`
     ///   (code shape), `invalid_code`, `code_already_used`, storage errors.
-    public func updatePolicy(session: Session, wallet walletText: String, policy: TransactionPolicy?, code: String, clientIP: String? = nil, apiKey: String? = nil) async throws(GuardianError) -> WalletPolicyStatus {
+    public func updatePolicy(session: Session, wallet walletText: String, policy: TransactionPolicy?, code: String, apiKey: String? = nil) async throws(GuardianError) -> WalletPolicyStatus {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: wallet, clientIP: clientIP, apiKey: apiKey, at: now)
+        try applyRateLimits(wallet: wallet, apiKey: apiKey, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> WalletPolicyStatus in
             let record = try await activeWallet(wallet)
             let now = clock.now()

@@ -40,7 +40,7 @@ extension GuardianService {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: wallet, clientIP: clientIP, apiKey: nil, at: now)
+        try applyRateLimits(wallet: wallet, apiKey: nil, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> [String] in
             let record = try await activeWallet(wallet)
             let now = clock.now()
@@ -60,7 +60,7 @@ extension GuardianService {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: nil, clientIP: clientIP, apiKey: nil, at: now)
+        try applyRateLimits(wallet: nil, apiKey: nil, at: now)
         try take(.breakGlass, key: Hex.encode(wallet.bytes), policy: configuration.governance.breakGlassRateLimit, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> BreakGlassValidation in
             let record = try await activeWallet(wallet)
@@ -88,7 +88,7 @@ extension GuardianService {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: nil, clientIP: clientIP, apiKey: nil, at: now)
+        try applyRateLimits(wallet: nil, apiKey: nil, at: now)
         try take(.breakGlass, key: Hex.encode(wallet.bytes), policy: configuration.governance.breakGlassRateLimit, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> EnrollmentStart in
             guard let record = try await storage({ try await store.wallet(wallet) }), record.activatedAt != nil else {

@@ -10,7 +10,7 @@ import OTP
 ///
 /// The HTTP server wraps these async methods one-to-one; every failure is a ``GuardianError`` with a stable code and
 /// an HTTP status hint. The service holds no per-request state of its own: it is a `Sendable` class whose methods
-/// can run concurrently; per-wallet work is serialised by an internal gate (see ``cosign(session:wallet:transactionBase64:code:clientIP:apiKey:)``).
+/// can run concurrently; per-wallet work is serialised by an internal gate (see ``cosign(session:wallet:transactionBase64:code:apiKey:)``).
 ///
 /// Start it with ``start(store:keyProvider:configuration:clock:metrics:qrRenderer:rateLimiter:)``.
 public final class GuardianService: Sendable {
@@ -129,8 +129,13 @@ public final class GuardianService: Sendable {
 
     func audit(_ events: AuditEvent...) -> AuditAppend { AuditAppend(sealer: sealer, events: events) }
 
+    /// A wallet address from a request: 32 bytes of Base58 that are a key some private key can sign for — a canonical
+    /// Ed25519 point not of small order (``SolanaPublicKey/isStrictSigningKey``). A session for an address nobody
+    /// holds (the all-zero System Program id, say) would not prove control of a wallet, so such addresses can neither
+    /// sign in nor enroll.
     static func parseWallet(_ text: String) throws(GuardianError) -> SolanaPublicKey {
         guard text.utf8.count <= 44, let key = try? SolanaPublicKey(base58: text) else { throw GuardianError.invalidWallet }
+        guard key.isStrictSigningKey else { throw GuardianError.unusableWallet }
         return key
     }
 
@@ -140,11 +145,20 @@ public final class GuardianService: Sendable {
         guard session.wallet == wallet else { throw GuardianError.sessionWalletMismatch }
     }
 
-    /// Applies the per-IP, per-API-key and per-wallet buckets, in that order (the cheapest refusals first).
-    func applyRateLimits(wallet: SolanaPublicKey?, clientIP: String?, apiKey: String?, at now: Date) throws(GuardianError) {
-        if let clientIP, let policy = configuration.clientIPRateLimit {
-            try take(.clientIP, key: clientIP, policy: policy, at: now)
-        }
+    /// Admits one request from `clientIP` through the per-client-IP bucket (``GuardianConfiguration/clientIPRateLimit``),
+    /// or refuses it with `rate_limited`.
+    ///
+    /// Call it first, before reading or parsing anything the client sent: the bucket exists to bound the work a client
+    /// can cause, so it must be charged before that work. The guardian's HTTP server charges it for every `/v1` route
+    /// before the body is read. The domain methods do not charge it again; their `clientIP` parameters name the
+    /// client for fair scheduling of expensive work (scrypt) only.
+    public func admit(clientIP: String?) throws(GuardianError) {
+        guard let clientIP, let policy = configuration.clientIPRateLimit else { return }
+        try take(.clientIP, key: clientIP, policy: policy, at: clock.now())
+    }
+
+    /// Applies the per-API-key and per-wallet buckets, in that order (the per-IP one is ``admit(clientIP:)``'s).
+    func applyRateLimits(wallet: SolanaPublicKey?, apiKey: String?, at now: Date) throws(GuardianError) {
         if let apiKey, let policy = configuration.apiKeyRateLimit {
             try take(.apiKey, key: apiKey, policy: policy, at: now)
         }

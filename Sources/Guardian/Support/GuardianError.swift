@@ -124,6 +124,8 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
 extension GuardianError {
     static let invalidWallet = GuardianError(.invalidWalletAddress, "The wallet address is not a Base58 Solana public key of 32 bytes; send the wallet's address as its wallet shows it.")
 
+    static let unusableWallet = GuardianError(.invalidWalletAddress, "The wallet address is a small-order or non-canonical Ed25519 point, for which a signature proves nothing; use the public key of a keypair you hold.")
+
     static let sessionInvalid = GuardianError(.sessionInvalid, "The session is missing, unknown or expired; sign in again with the wallet.")
 
     static let sessionWalletMismatch = GuardianError(.sessionWalletMismatch, "The session belongs to a different wallet; sign in with the wallet you are acting for.")

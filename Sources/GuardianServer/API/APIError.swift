@@ -54,6 +54,7 @@ extension APIError {
         public static let apiKeyRequired = "api_key_required"
         public static let apiKeyInvalid = "api_key_invalid"
         public static let originNotAllowed = "origin_not_allowed"
+        public static let nonCanonicalPath = "non_canonical_path"
         public static let internalError = GuardianError.Code.internalError.rawValue
     }
 
@@ -84,6 +85,8 @@ extension APIError {
     static let apiKeyRequired = APIError(.unauthorized, code: Code.apiKeyRequired, message: "This server requires an API key; send it in the X-API-Key header.")
 
     static let apiKeyInvalid = APIError(.unauthorized, code: Code.apiKeyInvalid, message: "The API key is not valid for this server; check the X-API-Key header.")
+
+    static let nonCanonicalPath = APIError(.badRequest, code: Code.nonCanonicalPath, message: "The request path is not in canonical form (empty, '.' or '..' segments, percent-encoding, a trailing slash, or characters outside A-Z a-z 0-9 - . _ ~); send the path exactly as /v1/openapi.json lists it.")
 
     static let originNotAllowed = APIError(.forbidden, code: Code.originNotAllowed, message: "Cross-origin requests from this origin are not allowed; ask the operator to add it to the allowed origins.")
 

@@ -4,7 +4,8 @@ import Foundation
 
 /// Strict decoding of request bodies (RFC 8259 JSON): the body must be one JSON object whose fields are exactly the
 /// declared ones with the declared types. Anything else is a 400 `invalid_request` that names the field and says what
-/// is wrong with it — so a client with a typo (`"cod"`) learns about it instead of being ignored.
+/// is wrong with it — so a client with a typo (`"cod"`) learns about it instead of being ignored. A member name that
+/// appears twice is refused too (``JSONStructure``), on every endpoint: this is the only JSON decoding path.
 public enum StrictJSON {
     /// A field that is not part of the schema.
     struct UnknownField: Error {
@@ -38,6 +39,8 @@ public enum StrictJSON {
         guard !data.isEmpty else {
             throw APIError.invalidRequest("The request body is empty; send a JSON object.")
         }
+        // Grammar, duplicate names and depth first, in one linear pass (``JSONStructure``).
+        try JSONStructure.validate(data)
         do {
             return try JSONCoding.makeDecoder().decode(T.self, from: data)
         } catch let error as UnknownField {

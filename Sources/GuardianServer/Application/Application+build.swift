@@ -47,15 +47,13 @@ public func buildApplication(configuration: GuardianServerConfiguration, depende
         logger: logger)
 }
 
-/// The routes the server serves, in registration order.
-public func guardianRoutes(dependencies: GuardianServerDependencies) -> [GuardianRoute] {
-    let limiter = ClientRateLimit(
-        limiter: dependencies.rateLimiter, policy: dependencies.service.configuration.clientIPRateLimit,
-        clock: dependencies.clock, metrics: PrometheusGuardianMetrics(registry: dependencies.registry))
-    return OperationsController(registry: dependencies.registry, readiness: dependencies.readiness).routes
-        + AuthController(service: dependencies.service, limiter: limiter).routes
-        + WalletController(service: dependencies.service, limiter: limiter).routes
-        + GovernanceController(service: dependencies.service, limiter: limiter).routes
+/// The routes the server serves, in registration order. `/metrics` is among them unless ``GuardianServerConfiguration/metrics``
+/// is ``GuardianServerConfiguration/MetricsExposure/off``.
+public func guardianRoutes(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies) -> [GuardianRoute] {
+    OperationsController(registry: dependencies.registry, readiness: dependencies.readiness, metrics: configuration.resolvedMetricsExposure).routes
+        + AuthController(service: dependencies.service).routes
+        + WalletController(service: dependencies.service).routes
+        + GovernanceController(service: dependencies.service).routes
         + PolicyController(service: dependencies.service).routes
 }
 
@@ -65,21 +63,24 @@ public func guardianRoutes(dependencies: GuardianServerDependencies) -> [Guardia
 /// 2. ``SecurityHeadersMiddleware`` — hardening headers on every response, errors included;
 /// 3. ``CORSAllowListMiddleware`` — preflights and CORS headers for allowed origins only;
 /// 4. ``ErrorMiddleware`` — every error below becomes the JSON error body;
-/// 5. ``RequestLimitsMiddleware`` — body size (413) and JSON media type (415);
-/// 6. ``APIKeyMiddleware`` — when API keys are configured.
+/// 5. ``CanonicalPathMiddleware`` — a path in any but its one canonical spelling is a 400;
+/// 6. ``RequestLimitsMiddleware`` — body size (413) and JSON media type (415);
+///
+/// and then, per route, the ``RouteGate``: the API key when the route needs one and keys are configured, and the
+/// per-client-IP admission — both decided on the matched route, before the handler reads the body.
 public func buildRouter(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies) -> Router<GuardianRequestContext> {
-    let routes = guardianRoutes(dependencies: dependencies)
+    let routes = guardianRoutes(configuration: configuration, dependencies: dependencies)
+    let table = RouteTable(routes: routes)
     let router = Router(context: GuardianRequestContext.self)
     router.add(middleware: HTTPMetricsMiddleware(registry: dependencies.registry))
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: CORSAllowListMiddleware(allowedOrigins: configuration.allowedOrigins))
-    router.add(middleware: ErrorMiddleware(routes: RouteTable(routes: routes)))
+    router.add(middleware: CORSAllowListMiddleware(allowedOrigins: configuration.allowedOrigins, routes: table))
+    router.add(middleware: ErrorMiddleware(routes: table))
+    router.add(middleware: CanonicalPathMiddleware())
     router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
-    if !configuration.apiKeys.isEmpty {
-        router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
-    }
+    let gate = RouteGate(keys: APIKeys(configuration.apiKeys), service: dependencies.service)
     for route in routes {
-        router.on(RouterPath(route.path), method: route.method, use: route.handler)
+        router.on(RouterPath(route.path), method: route.method, use: gate.guarding(route))
     }
     return router
 }

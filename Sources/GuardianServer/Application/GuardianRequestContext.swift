@@ -9,7 +9,7 @@ public struct GuardianRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address as text; nil when there is no socket (router-level tests).
     public let clientAddress: String?
-    /// A non-secret id of the API key the request carried (set by ``APIKeyMiddleware``), nil without API keys.
+    /// A non-secret id of the API key the request carried (set by the route gate, ``RouteGate``), nil without API keys.
     public var apiKeyID: String?
     /// Largest request body accepted, set by ``RequestLimitsMiddleware`` from the configuration.
     public var bodyLimit: Int = GuardianServerConfiguration.defaultMaxBodyBytes

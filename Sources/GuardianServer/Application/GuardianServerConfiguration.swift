@@ -31,6 +31,16 @@ public struct GuardianServerConfiguration: Sendable {
         }
     }
 
+    /// Who may read `/metrics`.
+    public enum MetricsExposure: String, Sendable, Hashable, CaseIterable {
+        /// Anyone who can reach the server.
+        case `public`
+        /// Clients with an API key (public when no keys are configured: there is nothing to present).
+        case apiKey = "api-key"
+        /// Not served at all (404).
+        case off
+    }
+
     /// 64 KiB: the largest legitimate body is a cosign, ≤ 1,644 Base64 characters of transaction plus a code; 64 KiB
     /// leaves room for any client's JSON formatting while bounding what one request can make the server buffer.
     public static let defaultMaxBodyBytes = 64 * 1024
@@ -56,8 +66,11 @@ public struct GuardianServerConfiguration: Sendable {
     public var keepsSignInSettings = false
     /// Origins (`scheme://host[:port]`, RFC 6454) allowed to call the API from browsers; empty: no CORS at all.
     public var allowedOrigins: [String] = []
-    /// API keys; when non-empty, every `/v1` request except the OpenAPI document needs one in `X-API-Key`.
+    /// API keys; when non-empty, every route except the public ones (health, readiness, the OpenAPI document and, if
+    /// ``metrics`` says so, `/metrics`) needs one in `X-API-Key`.
     public var apiKeys: [String] = []
+    /// Who may read `/metrics`; nil: ``MetricsExposure/apiKey`` (which is public while no API keys are configured).
+    public var metrics: MetricsExposure?
     /// Largest request body in bytes; larger ones get 413.
     public var maxBodyBytes: Int = Self.defaultMaxBodyBytes
     /// HTTPS certificate and key; nil serves plain HTTP.
@@ -86,6 +99,9 @@ public struct GuardianServerConfiguration: Sendable {
     static func authorityHost(_ host: String) -> String {
         host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
+
+    /// The effective `/metrics` exposure.
+    public var resolvedMetricsExposure: MetricsExposure { metrics ?? .apiKey }
 
     /// The database file.
     public var databaseURL: URL { dataDirectory.appendingPathComponent(Self.databaseFileName) }

@@ -10,11 +10,9 @@ import Hummingbird
 /// regeneration and lost-authenticator re-enrollment. Everything but the status needs the wallet's session.
 public struct GovernanceController: Sendable {
     let service: GuardianService
-    let limiter: ClientRateLimit
 
-    init(service: GuardianService, limiter: ClientRateLimit) {
+    init(service: GuardianService) {
         self.service = service
-        self.limiter = limiter
     }
 
     public var routes: [GuardianRoute] {
@@ -32,7 +30,6 @@ public struct GovernanceController: Sendable {
     }
 
     @Sendable func status(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        try limiter.check(context)
         return try HTTPBody.json(Self.body(try await service.governanceStatus(wallet: WalletController.wallet(context))))
     }
 
@@ -42,7 +39,7 @@ public struct GovernanceController: Sendable {
         guard let action = GovernanceAction(rawValue: body.action), Self.challengeActions.contains(action) else {
             throw APIError.invalidRequest("Field `action` must be one of \(Self.challengeActions.map(\.rawValue).sorted().joined(separator: ", ")): the actions a recovery code can authorise.", field: "action")
         }
-        let challenge = try await service.governanceChallenge(session: session, wallet: WalletController.wallet(context), action: action, clientIP: context.clientAddress)
+        let challenge = try await service.governanceChallenge(session: session, wallet: WalletController.wallet(context), action: action)
         return try HTTPBody.json(GuardianAPI.GovernanceChallengeResponse(challengeId: challenge.id, action: action.rawValue, message: challenge.message, expiresAt: challenge.expiresAt))
     }
 

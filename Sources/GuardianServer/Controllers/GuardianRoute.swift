@@ -4,19 +4,36 @@ import Hummingbird
 
 // MARK: - Routes
 
+/// Who may call a route once API keys are configured. Deny by default: a route is ``apiKey`` unless it says otherwise,
+/// and the public ones are a short explicit list (health, readiness, the API description, and `/metrics` when the
+/// operator makes it public).
+public enum RouteAccess: Sendable, Hashable {
+    /// Needs a valid `X-API-Key` whenever the server has API keys.
+    case apiKey
+    /// Never needs a key.
+    case `public`
+}
+
 /// One endpoint: method, OpenAPI path template (`/v1/wallets/{wallet}/cosign`, the same syntax Hummingbird's router
-/// takes) and handler. Controllers expose their routes as values, so the router, the 405 logic and the test that
-/// compares the served routes with openapi.json all read the same list.
+/// takes), who may call it, and handler. Controllers expose their routes as values, so the router, the access gate,
+/// the 405 and CORS logic and the test that compares the served routes with openapi.json all read the same list.
 public struct GuardianRoute: Sendable {
     /// The HTTP method (RFC 9110 §9).
     public let method: HTTPRequest.Method
     /// The path template, as in openapi.json's `paths`.
     public let path: String
+    /// Whether the route needs an API key when keys are configured (``RouteAccess``).
+    public let access: RouteAccess
+    /// Whether a request is charged to the per-client-IP bucket (``GuardianService/admit(clientIP:)``) before its
+    /// handler runs — every `/v1` route; the operations routes (health, readiness, metrics) are for monitors.
+    public let admitsByClientIP: Bool
     let handler: @Sendable (Request, GuardianRequestContext) async throws -> Response
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Request, GuardianRequestContext) async throws -> Response) {
+    init(_ method: HTTPRequest.Method, _ path: String, access: RouteAccess = .apiKey, admitsByClientIP: Bool = true, _ handler: @escaping @Sendable (Request, GuardianRequestContext) async throws -> Response) {
         self.method = method
         self.path = path
+        self.access = access
+        self.admitsByClientIP = admitsByClientIP
         self.handler = handler
     }
 }
@@ -25,7 +42,7 @@ public struct GuardianRoute: Sendable {
 struct RouteTable: Sendable {
     let routes: [GuardianRoute]
 
-    /// Methods served at a concrete path (`{name}` segments match any one segment).
+    /// Methods served at a concrete path (`{name}` segments match any one segment), in route-table order.
     func methods(forPath path: String) -> [HTTPRequest.Method] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         return routes.filter { route in
@@ -49,14 +66,6 @@ enum HTTPBody {
         let body = try await collect(request, context: context)
         guard !body.isEmpty else { return }
         _ = try StrictJSON.decode(GuardianAPI.EmptyRequest.self, from: body)
-    }
-
-    /// The same for bodies with a fast path (``JSONFastPath``): tried first, and anything it does not accept is
-    /// decoded strictly as above — same result, same errors.
-    static func decode<T: JSONFastDecodable>(_ type: T.Type, from request: Request, context: GuardianRequestContext) async throws -> T {
-        let buffer = try await collectBuffer(request, context: context)
-        if let value = buffer.readableBytesView.withUnsafeBytes({ T.decodeFast($0) }) { return value }
-        return try StrictJSON.decode(T.self, from: Data(buffer.readableBytesView))
     }
 
     /// The body, at most `context.bodyLimit` bytes (else 413); a non-empty one must be declared JSON (else 415).
@@ -88,11 +97,6 @@ enum HTTPBody {
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONCoding.makeEncoder().encode(value)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// A JSON response written by the value's fast path (byte-identical to the `JSONEncoder` output; tested).
-    static func json<T: JSONFastEncodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: value.encodeFast())))
     }
 }
 

@@ -7,22 +7,33 @@ import Prometheus
 
 /// `GET /healthz` (the process answers), `GET /readyz` (the database answers), `GET /metrics` (Prometheus text
 /// exposition format 0.0.4) and `GET /v1/openapi.json` (the API description).
+///
+/// Health, readiness and the API description are public. `/metrics` follows the configured
+/// ``GuardianServerConfiguration/MetricsExposure``: it tells an observer how many cosigns, failures and lockouts the
+/// guardian sees, so with API keys configured it needs one unless the operator makes it public.
 public struct OperationsController: Sendable {
     let registry: PrometheusCollectorRegistry
     let readiness: @Sendable () async throws -> Void
+    let metricsExposure: GuardianServerConfiguration.MetricsExposure
 
-    init(registry: PrometheusCollectorRegistry, readiness: @escaping @Sendable () async throws -> Void) {
+    init(registry: PrometheusCollectorRegistry, readiness: @escaping @Sendable () async throws -> Void, metrics: GuardianServerConfiguration.MetricsExposure) {
         self.registry = registry
         self.readiness = readiness
+        self.metricsExposure = metrics
     }
 
     public var routes: [GuardianRoute] {
-        [
-            GuardianRoute(.get, "/healthz", health),
-            GuardianRoute(.get, "/readyz", ready),
-            GuardianRoute(.get, "/metrics", metrics),
-            GuardianRoute(.get, "/v1/openapi.json", openAPI),
+        var routes = [
+            GuardianRoute(.get, "/healthz", access: .public, admitsByClientIP: false, health),
+            GuardianRoute(.get, "/readyz", access: .public, admitsByClientIP: false, ready),
         ]
+        switch metricsExposure {
+        case .public: routes.append(GuardianRoute(.get, "/metrics", access: .public, admitsByClientIP: false, metrics))
+        case .apiKey: routes.append(GuardianRoute(.get, "/metrics", access: .apiKey, admitsByClientIP: false, metrics))
+        case .off: break
+        }
+        routes.append(GuardianRoute(.get, "/v1/openapi.json", access: .public, openAPI))
+        return routes
     }
 
     @Sendable func health(_ request: Request, context: GuardianRequestContext) async throws -> Response {

@@ -34,7 +34,7 @@ public struct PolicyController: Sendable {
         let policy = try body.policy?.domain()
         let status = try await service.updatePolicy(
             session: session, wallet: WalletController.wallet(context), policy: policy, code: body.code,
-            clientIP: context.clientAddress, apiKey: context.apiKeyID)
+            apiKey: context.apiKeyID)
         return try HTTPBody.json(GuardianAPI.PolicyResponse(status))
     }
 }

@@ -9,11 +9,9 @@ import Hummingbird
 /// session's wallet is the one in the path (`session_wallet_mismatch`, 403).
 public struct WalletController: Sendable {
     let service: GuardianService
-    let limiter: ClientRateLimit
 
-    init(service: GuardianService, limiter: ClientRateLimit) {
+    init(service: GuardianService) {
         self.service = service
-        self.limiter = limiter
     }
 
     public var routes: [GuardianRoute] {
@@ -53,7 +51,6 @@ public struct WalletController: Sendable {
     /// The guardian key and enrollment state: public (the key goes on-chain). With the wallet's own session the lock
     /// state is included too; a bearer token that is present but invalid is refused rather than ignored.
     @Sendable func guardianStatus(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        try limiter.check(context)
         let wallet = try Self.wallet(context)
         var ownSession = false
         if request.headers[.authorization] != nil {
@@ -82,9 +79,9 @@ public struct WalletController: Sendable {
         let body = try await HTTPBody.decode(GuardianAPI.CosignRequest.self, from: request, context: context)
         let result = try await service.cosign(
             authorization, wallet: Self.wallet(context), transactionBase64: body.transaction, code: body.code,
-            clientIP: context.clientAddress, apiKey: context.apiKeyID)
+            apiKey: context.apiKeyID)
         let timeline = result.timeline.entries.map { GuardianAPI.TimelineEntry(state: $0.state.rawValue, atMicroseconds: $0.offsetNanoseconds / 1_000) }
-        return HTTPBody.json(GuardianAPI.CosignResponse(
+        return try HTTPBody.json(GuardianAPI.CosignResponse(
             signature: result.signature.base58, guardianPublicKey: result.guardianPublicKey.base58, operationId: result.operationID,
             transaction: result.signedTransactionBase64, step: result.step, timeline: timeline))
     }

@@ -6,12 +6,12 @@ import Hummingbird
 ///
 /// A request whose `Origin` is on the list gets `Access-Control-Allow-Origin: <that origin>` (never `*`, never a
 /// reflection of an unlisted origin); a preflight from a listed origin is answered here with 204; a preflight from any
-/// other origin is refused with 403 `origin_not_allowed`. Non-preflight requests from unlisted origins pass without
+/// other origin is refused with 403 `origin_not_allowed`. The methods a preflight allows are those the route table
+/// serves at the requested path (so `PUT` for a wallet's policy), plus `OPTIONS`; a preflight for a path no route
+/// serves gets the 404 any request for it would. Non-preflight requests from unlisted origins pass without
 /// CORS headers, so the browser withholds the response from the page. Credentials (cookies) are never allowed: the API
 /// authenticates with bearer tokens.
 public struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The methods the API uses.
-    static var allowedMethods: String { "GET, POST, OPTIONS" }
     /// The request headers a browser client needs.
     static var allowedHeaders: String { "Authorization, Content-Type, X-API-Key" }
     /// Response headers a page may read besides the CORS-safelisted ones.
@@ -20,9 +20,18 @@ public struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddleware
     static var maxAgeSeconds: String { "600" }
 
     let origins: Set<String>
+    let routes: RouteTable
 
-    public init(allowedOrigins: [String]) {
+    init(allowedOrigins: [String], routes: RouteTable) {
         self.origins = Set(allowedOrigins.map(Self.normalize))
+        self.routes = routes
+    }
+
+    /// `Access-Control-Allow-Methods` for a path: the methods served there, then `OPTIONS`; nil when none is.
+    func allowedMethods(forPath path: String) -> String? {
+        var methods: [String] = []
+        for method in routes.methods(forPath: path).map(\.rawValue) where !methods.contains(method) { methods.append(method) }
+        return methods.isEmpty ? nil : (methods + ["OPTIONS"]).joined(separator: ", ")
     }
 
     /// Origins compare as ASCII lower case without a trailing slash (RFC 6454 §6.1 serialisation).
@@ -38,9 +47,10 @@ public struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddleware
         let isPreflight = request.method == .options && request.headers[.accessControlRequestMethod] != nil
         if isPreflight {
             guard allowed else { return APIError.originNotAllowed.response() }
+            guard let methods = allowedMethods(forPath: request.uri.path) else { return try await next(request, context) }
             var response = Response(status: .noContent)
             response.headers[.accessControlAllowOrigin] = origin
-            response.headers[.accessControlAllowMethods] = Self.allowedMethods
+            response.headers[.accessControlAllowMethods] = methods
             response.headers[.accessControlAllowHeaders] = Self.allowedHeaders
             response.headers[.accessControlMaxAge] = Self.maxAgeSeconds
             response.headers[.vary] = "Origin"
