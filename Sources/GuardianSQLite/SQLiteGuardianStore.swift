@@ -130,10 +130,12 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     // MARK: Keys
 
     public func loadKeyring() async throws -> StoredKeyring? {
-        try readers.read { db in
-            try db.queryOne("SELECT master_key_id, wrapped_audit_key FROM keyring WHERE id = 1") { row in
-                StoredKeyring(masterKeyID: row.text(0), wrappedAuditKey: row.blob(1))
-            }
+        try readers.read(Self.loadKeyring)
+    }
+
+    static func loadKeyring(_ db: SQLiteHandle) throws -> StoredKeyring? {
+        try db.queryOne("SELECT master_key_id, wrapped_audit_key FROM keyring WHERE id = 1") { row in
+            StoredKeyring(masterKeyID: row.text(0), wrappedAuditKey: row.blob(1))
         }
     }
 
@@ -348,14 +350,16 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     // MARK: Audit
 
     public func auditRecords(after sequence: Int64, limit: Int) async throws -> [AuditRecord] {
-        try readers.read { db in
-            try db.query("SELECT sequence, at_ms, kind, wallet, operation_id, detail, previous_mac, mac FROM audit_log WHERE sequence > ? ORDER BY sequence LIMIT ?", [.integer(sequence), .integer(Int64(limit))]) { row in
+        try readers.read { db in try Self.auditRecords(db, after: sequence, limit: limit) }
+    }
+
+    static func auditRecords(_ db: SQLiteHandle, after sequence: Int64, limit: Int) throws -> [AuditRecord] {
+        try db.query("SELECT sequence, at_ms, kind, wallet, operation_id, detail, previous_mac, mac FROM audit_log WHERE sequence > ? ORDER BY sequence LIMIT ?", [.integer(sequence), .integer(Int64(limit))]) { row in
                 // An unknown kind is tampering or a newer writer: keep the raw text so the MAC check reports it.
                 let kind = AuditEvent.Kind(rawValue: row.text(2))
                 let event = AuditEvent(kind: kind ?? .codeRejected, atMilliseconds: row.int64(1), wallet: try row.optionalBlob(3).map(Self.publicKey), operationID: row.optionalText(4), detail: kind == nil ? "unknown_kind=" + row.text(2) : row.text(5))
                 return AuditRecord(sequence: row.int64(0), event: event, previousMAC: row.blob(6), mac: row.blob(7))
             }
-        }
     }
 
     public func auditHead() async throws -> AuditAnchor? {

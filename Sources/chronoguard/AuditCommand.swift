@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Guardian
+import GuardianSQLite
 import GuardianServer
 
 // MARK: - chronoguard audit
@@ -21,7 +22,10 @@ struct AuditCommand: AsyncParsableCommand {
             discussion: """
                 Reports edited, missing, reordered and truncated records. An anchor exported earlier (--write-anchor) \
                 also catches removal of the newest records by someone who rewrote the stored head. Exit status: 0 when \
-                the log is intact, 1 when it is not, 2 when it cannot be checked. Safe while the server runs.
+                the log is intact, 1 when it is not, 2 when it cannot be checked. Safe while the server runs: the \
+                database is opened read-only, and nothing is ever created or written — a database without a keyring \
+                is reported, not initialised.
+
                 """
         )
 
@@ -37,17 +41,14 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let intact = try await reportingFailures { () async throws -> Bool in
                 let expected = try anchor.map(Self.readAnchor)
-                var configuration = GuardianServerConfiguration()
-                configuration.dataDirectory = URL(fileURLWithPath: dataDir)
-                let dependencies = try await GuardianServerDependencies.open(configuration: configuration, lockingDirectory: false, requiringExistingDatabase: true)
-                let report: AuditVerificationReport
-                do {
-                    report = try await dependencies.service.verifyAuditLog(anchor: expected)
-                    await dependencies.close()
-                } catch {
-                    await dependencies.close()
-                    throw error
+                let directory = URL(fileURLWithPath: dataDir)
+                let path = directory.appendingPathComponent(GuardianServerConfiguration.databaseFileName).path
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw CLIFailure("There is no guardian database at \(path); check --data-dir.")
                 }
+                let reader = try SQLiteAuditReader(path: path)
+                let keyProvider = try GuardianServerDependencies.keyProvider(.automatic, directory: directory)
+                let report = try await GuardianService.verifyAuditLog(store: reader, keyProvider: keyProvider, anchor: expected)
                 if let writeAnchor, let head = report.head, report.isIntact {
                     try Self.write(head, to: writeAnchor)
                 }

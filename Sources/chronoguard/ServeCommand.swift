@@ -47,7 +47,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("verify-present-signatures"), help: "Verify the signatures already in a transaction before co-signing, refusing a bad one before the code is used: 'on', or 'off' (default: the network verifies them anyway, and it saves one Ed25519 verification per cosign).")
     var verifyPresentSignatures = "off"
 
-    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.")
+    @Option(help: "Who may read /metrics: public, api-key (default; public while no API keys are configured) or off.")
+    var metrics = "api-key"
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (1024 to 16 MiB).")
     var maxBodyBytes = GuardianServerConfiguration.defaultMaxBodyBytes
 
     @Option(name: .customLong("tls-certificate"), help: "PEM certificate chain for HTTPS (with --tls-key).")
@@ -72,15 +75,19 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// The largest `--max-body-bytes`: 16 MiB, far above any request the API defines.
+    static let maximumBodyBytes = 16 * 1024 * 1024
+
+    /// Every option checked before anything starts: a bad one is one sentence on stderr and exit status 64 (EX_USAGE).
     func makeConfiguration(environment: [String: String]) throws -> GuardianServerConfiguration {
         var configuration = GuardianServerConfiguration()
         configuration.host = host
-        guard (0...65_535).contains(port) else { throw CLIFailure("--port must be 0…65535, not \(port).") }
+        guard (0...65_535).contains(port) else { throw CLIFailure("--port must be 0…65535, not \(port).", status: 64) }
         configuration.port = port
         configuration.dataDirectory = URL(fileURLWithPath: dataDir)
         if let publicURL {
             guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-                throw CLIFailure("--public-url must be an http(s) URL such as https://guardian.example.com, not \(publicURL).")
+                throw CLIFailure("--public-url must be an http(s) URL such as https://guardian.example.com, not \(publicURL).", status: 64)
             }
             configuration.publicURL = url
         }
@@ -90,31 +97,41 @@ struct ServeCommand: AsyncParsableCommand {
         switch verifyPresentSignatures {
         case "on": configuration.guardian.verifiesPresentSignatures = true
         case "off": configuration.guardian.verifiesPresentSignatures = false
-        default: throw CLIFailure("--verify-present-signatures must be 'on' or 'off', not \(verifyPresentSignatures).")
+        default: throw CLIFailure("--verify-present-signatures must be 'on' or 'off', not \(verifyPresentSignatures).", status: 64)
         }
+        guard let metrics = GuardianServerConfiguration.MetricsExposure(rawValue: metrics) else {
+            throw CLIFailure("--metrics must be public, api-key or off, not \(metrics).", status: 64)
+        }
+        configuration.metrics = metrics
         configuration.guardian.apiKeyRateLimit = try Self.bucket(apiKeyRateLimit, option: "--api-key-rate-limit")
-        guard maxBodyBytes >= 1_024 else { throw CLIFailure("--max-body-bytes must be at least 1024 (a cosign request needs ~1.7 KB).") }
+        guard (1_024...Self.maximumBodyBytes).contains(maxBodyBytes) else {
+            throw CLIFailure("--max-body-bytes must be 1024 (a cosign request needs ~1.7 KB) to \(Self.maximumBodyBytes) (16 MiB), not \(maxBodyBytes).", status: 64)
+        }
         configuration.maxBodyBytes = maxBodyBytes
         switch (tlsCertificate, tlsKey) {
         case (nil, nil): break
         case let (certificate?, key?): configuration.tls = .init(certificateChainPath: certificate, privateKeyPath: key)
-        default: throw CLIFailure("HTTPS needs both --tls-certificate and --tls-key.")
+        default: throw CLIFailure("HTTPS needs both --tls-certificate and --tls-key.", status: 64)
         }
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            throw CLIFailure("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+            throw CLIFailure("--log-level must be one of trace, debug, info, notice, warning, error, critical.", status: 64)
         }
         configuration.logLevel = level
         return configuration
     }
 
-    /// `COUNT/SECONDS` (e.g. `300/60`) or `off`.
+    /// `COUNT/SECONDS` (e.g. `300/60`) or `off`: finite numbers, COUNT 1…10^9, SECONDS above 0 and at most 10^9.
     static func bucket(_ text: String, option: String) throws -> TokenBucketPolicy? {
         if text.lowercased() == "off" { return nil }
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let count = Double(parts[0]), let seconds = Double(parts[1]), count >= 1, seconds > 0 else {
-            throw CLIFailure("\(option) must be COUNT/SECONDS with COUNT ≥ 1 (e.g. 300/60), or off; got \(text).")
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let count = Double(parts[0]), let seconds = Double(parts[1]) else {
+            throw CLIFailure("\(option) must be COUNT/SECONDS (e.g. 300/60) or off; got \(text).", status: 64)
         }
-        return TokenBucketPolicy(capacity: count, per: seconds)
+        let policy = TokenBucketPolicy(capacity: count, per: seconds)
+        guard policy.isValid else {
+            throw CLIFailure("\(option) needs COUNT from 1 to 10^9 and SECONDS above 0 and at most 10^9, as finite numbers (e.g. 300/60); got \(text).", status: 64)
+        }
+        return policy
     }
 
     /// API keys from the file (one per line, `#` comments) and `CHRONOGUARD_API_KEYS` (comma-separated).
@@ -122,7 +139,7 @@ struct ServeCommand: AsyncParsableCommand {
         var keys: [String] = []
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw CLIFailure("Cannot read the API keys file \(file).")
+                throw CLIFailure("Cannot read the API keys file \(file); check the path and its permissions.", status: 64)
             }
             keys += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
@@ -130,8 +147,9 @@ struct ServeCommand: AsyncParsableCommand {
             keys += list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         // Short keys are guessable: 16 characters of Base64 or hex carry at least 64 bits.
-        if let short = keys.first(where: { $0.count < 16 }) {
-            throw CLIFailure("API key \"\(short.prefix(4))…\" is shorter than 16 characters; use random keys (openssl rand -base64 24).")
+        if let index = keys.firstIndex(where: { $0.count < 16 }) {
+            // The key itself is a secret: name its position, never its text.
+            throw CLIFailure("API key number \(index + 1) is shorter than 16 characters; use random keys (openssl rand -base64 24).", status: 64)
         }
         return keys
     }

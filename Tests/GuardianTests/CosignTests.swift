@@ -14,7 +14,7 @@ import GuardianTestSupport
         let wallet = try await harness.enroll()
         let transaction = try TransactionFactory.transaction(signers: [wallet.owner.publicKey, wallet.guardian], version: version)
         let code = try harness.nextCode(wallet)
-        let result = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.base64(transaction), code: code, clientIP: "198.51.100.4", apiKey: "key-1")
+        let result = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.base64(transaction), code: code, apiKey: "key-1")
 
         #expect(result.guardianPublicKey == wallet.guardian)
         #expect(wallet.guardian.isValidSignature(result.signature, for: transaction.messageBytes))

@@ -109,7 +109,10 @@ import GuardianTestSupport
         let wallet = try await harness.enroll()
         let tx = try TransactionFactory.standard(for: wallet)
         func attempt(ip: String?, key: String?) async -> GuardianError.Code? {
-            await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x", clientIP: ip, apiKey: key) }
+            await errorCode {
+                try harness.service.admit(clientIP: ip)
+                return try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x", apiKey: key)
+            }
         }
         #expect(await attempt(ip: "192.0.2.1", key: nil) == .invalidRequest)
         #expect(await attempt(ip: "192.0.2.1", key: nil) == .invalidRequest)

@@ -172,11 +172,15 @@ import GuardianTestSupport
     @Test func challengesAreRateLimitedPerClientIP() async throws {
         let harness = try await GuardianHarness.make { $0.clientIPRateLimit = TokenBucketPolicy(capacity: 3, per: 60) }
         let wallet = SolanaKeypair().publicKey.base58
-        for _ in 0..<3 { _ = try await harness.service.challenge(wallet: wallet, clientIP: "203.0.113.7") }
-        let error = await guardianError { try await harness.service.challenge(wallet: wallet, clientIP: "203.0.113.7") }
+        for _ in 0..<3 {
+            try harness.service.admit(clientIP: "203.0.113.7")
+            _ = try await harness.service.challenge(wallet: wallet)
+        }
+        let error = await guardianError { try harness.service.admit(clientIP: "203.0.113.7") }
         #expect(error?.code == .rateLimited)
         #expect(error?.retryAfterSeconds == 20)   // one token per 60/3 = 20 s
-        _ = try await harness.service.challenge(wallet: wallet, clientIP: "203.0.113.8")
+        try harness.service.admit(clientIP: "203.0.113.8")
+        try harness.service.admit(clientIP: nil)   // no address (in-process callers): nothing to count
     }
 
     @Test func purgeRemovesExpiredChallengesAndSessions() async throws {

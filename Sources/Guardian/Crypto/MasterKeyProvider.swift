@@ -123,9 +123,8 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
         if let key = try Self.read(keyPath) {
             keys.append(key)
         } else if creatingIfMissing, try Self.read(stagedPath) == nil {
-            let key = MasterKey.generate()
-            try Self.write(key, to: keyPath, exclusive: true)
-            keys.append(key)
+            // Two processes may get here at once on a fresh directory: both end with whichever key was linked first.
+            keys.append(try Self.create(MasterKey.generate(), at: keyPath))
         }
         if let staged = try Self.read(stagedPath) { keys.append(staged) }
         guard !keys.isEmpty else {
@@ -137,7 +136,13 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
     public func nextKey(replacing current: MasterKey) throws(GuardianError) -> MasterKey { MasterKey.generate() }
 
     public func stage(_ key: MasterKey) throws(GuardianError) {
-        try Self.write(key, to: stagedPath, exclusive: false)
+        let temporary = try Self.writeTemporary(key, beside: stagedPath)
+        guard rename(temporary, stagedPath) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw GuardianError(.keyProviderFailed, "Cannot move the master key file into place at \(stagedPath) (errno \(code)).")
+        }
+        Self.syncDirectory(directory.path)
     }
 
     public func promote(_ key: MasterKey) throws(GuardianError) {
@@ -172,11 +177,30 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
         return try MasterKey(text: String(decoding: data, as: UTF8.self))
     }
 
-    /// Writes a key file created with mode 0600 from the start (no window with wider permissions), fsynced, then
-    /// fsyncs the directory so the new name survives a power loss.
-    static func write(_ key: MasterKey, to path: String, exclusive: Bool) throws(GuardianError) {
-        let temporary = path + ".tmp"
-        unlink(temporary)
+    /// Creates the key file at `path` holding `key` unless one exists, and returns the key the file holds afterwards:
+    /// `key`, or the one another process created first.
+    ///
+    /// The key is written under a temporary name of its own (random, so no other process ever writes, links or
+    /// unlinks it), fsynced, then `link()`ed to `path` — which fails with `EEXIST` if the name exists, so of two
+    /// processes racing on a fresh directory exactly one creates the file, and the other reads and uses that key.
+    static func create(_ key: MasterKey, at path: String) throws(GuardianError) -> MasterKey {
+        let temporary = try writeTemporary(key, beside: path)
+        defer { unlink(temporary) }   // our own unique name: after the link (or its failure) it is no longer needed
+        if link(temporary, path) != 0 {
+            let code = errno
+            guard code == EEXIST, let existing = try read(path) else {
+                throw GuardianError(.keyProviderFailed, "Cannot create the master key file \(path) (errno \(code)); check the data directory's permissions.")
+            }
+            return existing
+        }
+        syncDirectory((path as NSString).deletingLastPathComponent)
+        return key
+    }
+
+    /// Writes `key` to a new file next to `path` with a unique random name, created with mode 0600 from the start (no
+    /// window with wider permissions) and fsynced; returns its path.
+    static func writeTemporary(_ key: MasterKey, beside path: String) throws(GuardianError) -> String {
+        let temporary = path + ".tmp-" + Hex.encode(SecureRandom.bytes(8))
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, fileMode)
         guard fd >= 0 else {
             throw GuardianError(.keyProviderFailed, "Cannot create the master key file \(temporary) (errno \(errno)); check the data directory's permissions.")
@@ -190,18 +214,7 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
             unlink(temporary)
             throw GuardianError(.keyProviderFailed, "Cannot write the master key file \(temporary) (errno \(errno)).")
         }
-        if exclusive {
-            // link() fails if the target exists: two processes starting at once cannot both create a key.
-            guard link(temporary, path) == 0 else {
-                unlink(temporary)
-                throw GuardianError(.keyProviderFailed, "The master key file \(path) appeared while creating it; restart so the existing key is used.")
-            }
-            unlink(temporary)
-        } else if rename(temporary, path) != 0 {
-            unlink(temporary)
-            throw GuardianError(.keyProviderFailed, "Cannot move the master key file into place at \(path) (errno \(errno)).")
-        }
-        syncDirectory((path as NSString).deletingLastPathComponent)
+        return temporary
     }
 
     static func syncDirectory(_ path: String) {

@@ -52,7 +52,7 @@ public struct LockoutPolicy: Sendable, Hashable {
     /// Seconds until a locked wallet accepts codes again at `now` (rounded up), nil when not locked.
     public func retryAfter(_ state: LockoutState, at now: Date) -> Int? {
         guard let until = state.lockedUntil, until > now else { return nil }
-        return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+        return Swift.max(1, Int(saturatingSecondsUp: until.timeIntervalSince(now)))
     }
 
     /// How many more wrong codes lock the wallet, for the error message (0: it is locked now).

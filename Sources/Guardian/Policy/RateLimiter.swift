@@ -29,10 +29,21 @@ public struct TokenBucketPolicy: Sendable, Hashable {
     public var interval: TimeInterval
 
     /// `capacity` requests per `interval` seconds, e.g. `TokenBucketPolicy(capacity: 10, per: 300)`.
+    ///
+    /// Not checked here, so a bad value in a configuration cannot trap: ``GuardianService/start(store:keyProvider:configuration:clock:metrics:qrRenderer:rateLimiter:)``
+    /// refuses a configuration whose buckets are not ``isValid`` with `invalid_configuration`.
     public init(capacity: Double, per interval: TimeInterval) {
-        precondition(capacity >= 1 && interval > 0, "a token bucket needs capacity ≥ 1 and a positive interval")
         self.capacity = capacity
         self.interval = interval
+    }
+
+    /// Largest capacity and interval accepted: 10^9 (requests, seconds — about 32 years).
+    public static let maximumValue: Double = 1e9
+
+    /// Finite, capacity 1…10^9, interval above 0 and at most 10^9 s: a bucket whose arithmetic stays finite.
+    public var isValid: Bool {
+        capacity.isFinite && interval.isFinite && capacity >= 1 && capacity <= Self.maximumValue
+            && interval > 0 && interval <= Self.maximumValue && refillRate.isFinite && refillRate > 0
     }
 
     /// Tokens per second.
@@ -103,7 +114,7 @@ public final class InMemoryRateLimiter: RateLimiter, Sendable {
                 bucket.tokens -= 1
                 decision = .allowed
             } else {
-                decision = .limited(retryAfterSeconds: max(1, Int(((1 - bucket.tokens) / policy.refillRate).rounded(.up))))
+                decision = .limited(retryAfterSeconds: max(1, Int(saturatingSecondsUp: (1 - bucket.tokens) / policy.refillRate)))
             }
             buckets[bucketKey] = bucket
             if buckets.count > pruneThreshold {

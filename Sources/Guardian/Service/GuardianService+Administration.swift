@@ -109,7 +109,31 @@ extension GuardianService {
     ///   the log must still contain that exact record — the one check that catches removal of the newest records by
     ///   someone who also rewrote the stored head.
     public func verifyAuditLog(anchor: AuditAnchor? = nil) async throws(GuardianError) -> AuditVerificationReport {
-        let sealer = self.sealer
+        try await Self.verifyAuditChain(store, sealer: sealer, anchor: anchor)
+    }
+
+    /// `audit verify` without starting a service: reads the keyring, opens the audit key with one of `keyProvider`'s
+    /// existing keys, and walks the chain — reading only. Unlike ``start(store:keyProvider:configuration:clock:metrics:qrRenderer:rateLimiter:)``
+    /// it never creates a master key or a keyring: a database without one is an error, not a database to initialise.
+    ///
+    /// - Throws: `keyring_missing` when the database has no keyring; `key_provider_failed`, `master_key_mismatch`;
+    ///   storage errors.
+    public static func verifyAuditLog(store: any AuditLogReader, keyProvider: any MasterKeyProvider, anchor: AuditAnchor? = nil) async throws(GuardianError) -> AuditVerificationReport {
+        guard let stored = try await storage({ try await store.loadKeyring() }) else {
+            throw GuardianError(.keyringMissing, "This database has no keyring: no guardian has ever run on it, so there is no audit chain to verify; check the data directory.")
+        }
+        let candidates = try keyProvider.candidateKeys(creatingIfMissing: false)
+        guard let master = candidates.first(where: { $0.id == stored.masterKeyID }) else {
+            throw GuardianError(.masterKeyMismatch, "None of the configured master keys (\(candidates.map(\.id).joined(separator: ", "))) is the key this database was written with (\(stored.masterKeyID)); use the right key file or environment variable.")
+        }
+        let auditKey: SymmetricKey
+        do { auditKey = try KeyEnvelope.unwrapAuditKey(stored.wrappedAuditKey, master: master) } catch {
+            throw GuardianError(.masterKeyMismatch, "The master key \(master.id) does not open this database's audit key: the key or the database has been altered.")
+        }
+        return try await verifyAuditChain(store, sealer: AuditSealer(key: auditKey), anchor: anchor)
+    }
+
+    static func verifyAuditChain(_ store: any AuditLogReader, sealer: AuditSealer, anchor: AuditAnchor?) async throws(GuardianError) -> AuditVerificationReport {
         var problems: [AuditProblem] = []
         func report(_ kind: AuditProblem.Kind, _ sequence: Int64) {
             if problems.count < Self.maximumReportedAuditProblems { problems.append(AuditProblem(kind: kind, sequence: sequence)) }

@@ -158,7 +158,7 @@ extension GuardianService {
             let current = try self.requireSequence(governance, sequence)
             let rotation = try Self.requireRotation(current, id: rotationID)
             guard now >= rotation.executeAfter else {
-                let wait = Int(rotation.executeAfter.timeIntervalSince(now).rounded(.up))
+                let wait = Int(saturatingSecondsUp: rotation.executeAfter.timeIntervalSince(now))
                 throw GuardianError(.timelockActive, "The \(rotation.kind.rawValue) rotation's timelock has not passed; it can execute at \(SignedAttestation.timestamp(rotation.executeAfter)) (in \(wait) s).", retryAfterSeconds: wait)
             }
             let dataKey = try self.dataKey(for: record)

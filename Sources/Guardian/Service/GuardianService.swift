@@ -79,6 +79,21 @@ public final class GuardianService: Sendable {
         } catch {
             throw GuardianError(.invalidConfiguration, "The TOTP parameters are invalid: \(error.message)")
         }
+        let buckets = [("wallet", configuration.walletRateLimit), ("client IP", configuration.clientIPRateLimit), ("API key", configuration.apiKeyRateLimit),
+                       ("break-glass", configuration.governance.breakGlassRateLimit)]
+        for case let (name, bucket?) in buckets where !bucket.isValid {
+            throw GuardianError(.invalidConfiguration, "The \(name) rate limit must be 1 to 10^9 requests per more than 0 and at most 10^9 seconds, all finite numbers.")
+        }
+        let durations = [configuration.sessionLifetime, signIn.challengeLifetime, configuration.governance.plannedRotationDelay, configuration.governance.emergencyRotationDelay,
+                         configuration.governance.breakGlassAttestationLifetime, configuration.governance.challengeLifetime]
+        guard durations.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1e9 }) else {
+            throw GuardianError(.invalidConfiguration, "Lifetimes and timelocks must be finite numbers of seconds from 0 to 10^9.")
+        }
+        let lockout = configuration.lockout
+        guard (0...1_000).contains(lockout.freeFailures), (1...1_000_000).contains(lockout.disableAfter),
+              [lockout.initialLock, lockout.maximumLock].allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1e9 }) else {
+            throw GuardianError(.invalidConfiguration, "The lockout policy needs 0–1,000 free failures, 1–1,000,000 failures before disabling, and lock durations of 0 to 10^9 seconds.")
+        }
         guard (0...10).contains(configuration.verificationWindow) else {
             throw GuardianError(.invalidConfiguration, "The verification window must be 0 to 10 steps (1 is the RFC 6238 recommendation).")
         }

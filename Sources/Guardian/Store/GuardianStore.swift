@@ -1,6 +1,19 @@
 import ChainKit
 import Foundation
 
+// MARK: - Read-only audit access
+
+/// What verifying the audit chain reads, and nothing that writes: ``GuardianService/verifyAuditLog(store:keyProvider:anchor:)``
+/// takes one, so a store opened read-only (`SQLiteAuditReader`) can be checked without any way to change it.
+public protocol AuditLogReader: Sendable {
+    /// The key metadata, nil for a brand-new database.
+    func loadKeyring() async throws -> StoredKeyring?
+    /// Records with sequence numbers greater than `sequence`, ascending, at most `limit`.
+    func auditRecords(after sequence: Int64, limit: Int) async throws -> [AuditRecord]
+    /// The stored head of the chain (nil when empty).
+    func auditHead() async throws -> AuditAnchor?
+}
+
 // MARK: - Store protocol
 
 /// Persistence for the guardian. Implementations: ``InMemoryGuardianStore`` (tests), `SQLiteGuardianStore`
@@ -13,11 +26,8 @@ import Foundation
 ///   transaction, seals each event with the given ``AuditSealer``, and stores record and new head.
 /// - The compare-and-set conditions below are evaluated inside the transaction, so concurrent callers — in this
 ///   process or another one on the same database — cannot both win.
-public protocol GuardianStore: Sendable {
+public protocol GuardianStore: AuditLogReader {
     // MARK: Keys
-
-    /// The key metadata, nil for a brand-new database.
-    func loadKeyring() async throws -> StoredKeyring?
 
     /// Stores the first keyring; returns false (and changes nothing) when one already exists.
     func initializeKeyring(_ keyring: StoredKeyring, audit: AuditAppend) async throws -> Bool
@@ -105,13 +115,6 @@ public protocol GuardianStore: Sendable {
 
     /// Deletes spend records made at or before `date` (older than every window); returns how many.
     func purgeSpendRecords(through date: Date) async throws -> Int
-
-    // MARK: Audit
-
-    /// Records with sequence numbers greater than `sequence`, ascending, at most `limit`.
-    func auditRecords(after sequence: Int64, limit: Int) async throws -> [AuditRecord]
-    /// The stored head of the chain (nil when empty).
-    func auditHead() async throws -> AuditAnchor?
 
     // MARK: Maintenance
 

@@ -54,6 +54,7 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
         case invalidConfiguration = "invalid_configuration"
         case masterKeyMismatch = "master_key_mismatch"
         case keyProviderFailed = "key_provider_failed"
+        case keyringMissing = "keyring_missing"
         case storageUnavailable = "storage_unavailable"
         case internalError = "internal_error"
 
@@ -74,7 +75,7 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
             case .policySpendingLimitExceeded, .policyDestinationNotAllowed, .policyProgramNotAllowed: 403
             case .invalidPolicy, .policyInstructionNotSupported, .policyAccountUnresolved: 422
             case .policyChanged: 409
-            case .invalidConfiguration, .masterKeyMismatch, .keyProviderFailed, .internalError: 500
+            case .invalidConfiguration, .masterKeyMismatch, .keyProviderFailed, .keyringMissing, .internalError: 500
             case .storageUnavailable: 503
             }
         }
