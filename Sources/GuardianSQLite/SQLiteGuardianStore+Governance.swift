@@ -55,6 +55,8 @@ extension SQLiteGuardianStore {
                         let changed = try db.run("UPDATE challenges SET consumed_at_ms = ? WHERE id = ? AND wallet = ? AND consumed_at_ms IS NULL",
                                                  [.integer(at), .text(id), wallet])
                         guard changed == 1 else { throw Refusal(.challengeUsed) }
+                    case .session(let condition):
+                        guard try Self.sessionIsLive(db, condition) else { throw Refusal(.sessionEnded) }
                     }
                 }
                 if let sequence = commit.sequence {

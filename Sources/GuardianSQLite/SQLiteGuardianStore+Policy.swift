@@ -43,6 +43,7 @@ extension SQLiteGuardianStore {
         let step = try Self.storedStep(update.step)
         return try await writer.write { context in
             let db = context.connection
+            if let condition = update.session, try !Self.sessionIsLive(db, condition) { return .sessionEnded }
             // The same compare-and-set as a cosign's burn: a code is never usable twice, whatever it was used for.
             guard try Self.burnStep(db, wallet: update.wallet, step: step, condition: " AND state = 'active'") else {
                 let row = try db.queryOne("SELECT state, last_accepted_step FROM wallets WHERE wallet = ?", [.blob(update.wallet.bytes)]) { ($0.text(0), $0.optionalInt64(1)) }

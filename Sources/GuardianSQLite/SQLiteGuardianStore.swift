@@ -270,9 +270,10 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         }
     }
 
-    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, audit: AuditAppend) async throws -> Bool {
+    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, session: SessionCondition?, audit: AuditAppend) async throws -> Bool {
         let storedStep = try Self.storedStep(step)
         return try await writer.write { context in
+            if let session, try !Self.sessionIsLive(context.connection, session) { return false }
             let changed = try context.connection.run("""
                 UPDATE wallets SET state = 'active', activated_at_ms = ?, last_accepted_step = ?, consecutive_failures = 0, locked_until_ms = NULL
                 WHERE wallet = ? AND state = 'pending' AND guardian_public_key = ? AND (last_accepted_step IS NULL OR last_accepted_step < ?)
@@ -303,6 +304,7 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         let record = commit.record
         return try await writer.write { context in
             let db = context.connection
+            if let condition = commit.session, try !Self.sessionIsLive(db, condition) { return .sessionEnded }
             // The policy's conditions first (reads only), so a refusal leaves nothing to undo.
             if let refusal = try Self.policyRefusal(db, commit) { return refusal }
             // The burn: a compare-and-set on the last accepted step, evaluated under the write lock — and only while the
@@ -391,6 +393,13 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     }
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// ``SessionCondition``, read inside the caller's write transaction: the session row exists (no logout), belongs
+    /// to the wallet and has not expired.
+    static func sessionIsLive(_ db: SQLiteHandle, _ condition: SessionCondition) throws -> Bool {
+        try db.queryOne("SELECT 1 FROM sessions WHERE token_hash = ? AND wallet = ? AND expires_at_ms > ?",
+                        [.blob(condition.tokenHash), .blob(condition.wallet.bytes), .integer(milliseconds(condition.at))]) { _ in true } ?? false
+    }
 
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000) }
 

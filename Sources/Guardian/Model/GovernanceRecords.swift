@@ -127,6 +127,8 @@ public struct AuthorizedCommit: Sendable {
         case recoveryCode(setID: String, index: Int)
         /// A signed governance challenge: marked consumed if it is not yet.
         case challenge(id: String)
+        /// The session that asked: it must still be live (``SessionCondition``); consumes nothing.
+        case session(SessionCondition)
     }
 
     /// What the proofs authorise.
@@ -180,6 +182,8 @@ public enum AuthorizedCommitOutcome: Sendable, Hashable {
     case recoveryCodeUsed
     /// The governance challenge was consumed first.
     case challengeUsed
+    /// The session that asked was logged out or expired before the commit.
+    case sessionEnded
     /// The governance sequence is not the expected one (nil: the wallet has no governance record).
     case sequenceConflict(current: UInt64?)
     /// The wallet already has a governance record (migrate).

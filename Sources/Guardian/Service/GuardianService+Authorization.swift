@@ -135,6 +135,7 @@ extension GuardianService {
         case .stepAlreadyUsed: throw GuardianError.codeAlreadyUsed
         case .recoveryCodeUsed: throw GuardianError.recoveryCodeUsed
         case .challengeUsed: throw GuardianError(.nonceReused, "This governance challenge has already been used; request a new one.")
+        case .sessionEnded: throw GuardianError.sessionInvalid
         case .sequenceConflict(let current): throw GuardianError.sequenceMismatch(current: current)
         case .alreadyMigrated: throw GuardianError.alreadyMigrated
         case .rotationChanged: throw rotationChanged

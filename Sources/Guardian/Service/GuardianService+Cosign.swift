@@ -193,11 +193,12 @@ extension GuardianService {
                 messageHash: Array(SHA256.hash(data: messageBytes)), recentBlockhash: transaction.recentBlockhash, signature: signature,
                 createdAt: now, timeline: recorder.timeline.encoded)
             let event = AuditEvent(.cosignCompleted, at: now, wallet: wallet, operationID: cosign.operationID, detail: ["step": String(match.step)])
-            let outcome = try await storage { try await store.commitCosign(CosignCommit(wallet: wallet, step: match.step, record: cosign, policy: policyCheck), audit: audit(event)) }
+            let outcome = try await storage { try await store.commitCosign(CosignCommit(wallet: wallet, step: match.step, record: cosign, policy: policyCheck, session: live(session, at: now)), audit: audit(event)) }
             switch outcome {
             case .committed: break
             case .stepAlreadyUsed: throw GuardianError.codeAlreadyUsed
             case .walletNotActive: throw GuardianError.notEnrolled
+            case .sessionEnded: throw GuardianError.sessionInvalid   // logged out while the request was in flight
             case .guardianRotated:
                 throw GuardianError(.guardianNotSigner, "The wallet's guardian key was rotated while this transaction was being co-signed; nothing was signed or consumed — rebuild it for the new guardian key (see the governance status).")
             case .policyChanged:

@@ -141,9 +141,11 @@ extension GuardianService {
                 AuditEvent(.recoveryCodesIssued, at: now, wallet: wallet, detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "enrollment_confirmed"]),
             ]
             let activated = try await storage {
-                try await store.activateEnrollment(wallet: wallet, guardianPublicKey: record.guardianPublicKey, step: match.step, at: now, recoveryCodes: issued.set, audit: AuditAppend(sealer: sealer, events: events))
+                try await store.activateEnrollment(wallet: wallet, guardianPublicKey: record.guardianPublicKey, step: match.step, at: now, recoveryCodes: issued.set, session: live(session, at: now), audit: AuditAppend(sealer: sealer, events: events))
             }
             guard activated else {
+                // Refused inside the transaction: tell a logout apart from a restarted enrollment for the message.
+                if try await storage({ try await store.session(tokenHash: session.tokenHash) }) == nil { throw GuardianError.sessionInvalid }
                 throw GuardianError(.enrollmentPending, "The enrollment was restarted meanwhile; scan the new QR code and confirm with its code.")
             }
             let status = GuardianStatus(wallet: wallet, guardianPublicKey: record.guardianPublicKey, state: .active, createdAt: record.createdAt, activatedAt: now, lockedUntil: nil, disabled: false)

@@ -63,7 +63,7 @@ extension GuardianService {
             guard case .totpStep(let step) = try await proofs(for: .totp(code: code), action: .updatePolicy, record: record, at: now).proofs.first else {
                 throw .internal("a TOTP authorisation yielded no step")
             }
-            let update = PolicyUpdate(wallet: wallet, step: step, policy: policy, at: now)
+            let update = PolicyUpdate(wallet: wallet, step: step, policy: policy, at: now, session: live(session, at: now))
             let outcome = try await storage {
                 try await store.updatePolicy(update, sealer: sealer) { state in [Self.policyUpdatedEvent(state, wallet: wallet, step: step, at: now)] }
             }
@@ -71,6 +71,7 @@ extension GuardianService {
             case .updated(let state): return try await status(wallet, state: state, at: now)
             case .stepAlreadyUsed: throw GuardianError.codeAlreadyUsed
             case .walletNotActive: throw GuardianError.notEnrolled
+            case .sessionEnded: throw GuardianError.sessionInvalid
             }
         }
     }

@@ -154,6 +154,12 @@ public final class GuardianService: Sendable {
         return key
     }
 
+    /// The condition a session-authorised write re-checks inside its transaction: `session` still stored (not logged
+    /// out) and unexpired at `now` (``SessionCondition``).
+    func live(_ session: Session, at now: Date) -> SessionCondition {
+        SessionCondition(tokenHash: session.tokenHash, wallet: session.wallet, at: now)
+    }
+
     /// The session must be unexpired and belong to `wallet`.
     func check(_ session: Session, for wallet: SolanaPublicKey, at now: Date) throws(GuardianError) {
         guard now < session.expiresAt else { throw GuardianError.sessionInvalid }

@@ -44,12 +44,15 @@ public struct PolicyUpdate: Sendable, Hashable {
     public let policy: TransactionPolicy?
     /// When.
     public let at: Date
+    /// The session that asked, which must still be live when the update commits (nil: no session check).
+    public let session: SessionCondition?
 
-    public init(wallet: SolanaPublicKey, step: UInt64, policy: TransactionPolicy?, at: Date) {
+    public init(wallet: SolanaPublicKey, step: UInt64, policy: TransactionPolicy?, at: Date, session: SessionCondition? = nil) {
         self.wallet = wallet
         self.step = step
         self.policy = policy
         self.at = at
+        self.session = session
     }
 }
 
@@ -61,6 +64,8 @@ public enum PolicyUpdateOutcome: Sendable, Hashable {
     case stepAlreadyUsed(lastAccepted: UInt64?)
     /// The wallet is missing or not active; nothing was written.
     case walletNotActive
+    /// The session that asked was logged out or expired before the commit; nothing was written.
+    case sessionEnded
 }
 
 // MARK: - Capsule reads

@@ -60,7 +60,7 @@ public protocol GuardianStore: AuditLogReader {
 
     /// Activates a pending enrollment with its first accepted step, if still pending with the same guardian key, and
     /// replaces the wallet's recovery codes with `recoveryCodes` (voiding any older set) in the same transaction.
-    func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, audit: AuditAppend) async throws -> Bool
+    func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, session: SessionCondition?, audit: AuditAppend) async throws -> Bool
 
     /// Counts one wrong code: increments the consecutive failures, applies `policy` to lock the wallet, and appends the
     /// events `audit` builds from the new state. Returns nil when the wallet does not exist.
@@ -164,13 +164,40 @@ public struct CosignCommit: Sendable {
     /// The transaction policy conditions, checked in the same transaction (nil: none, as for callers that predate
     /// policies).
     public let policy: CosignPolicyCheck?
+    /// The session that asked, which must still be live when the burn commits (nil: no session check).
+    public let session: SessionCondition?
 
-    /// A burn of `step` for `wallet`, recorded as `record`, under the policy conditions `policy`.
-    public init(wallet: SolanaPublicKey, step: UInt64, record: CosignRecord, policy: CosignPolicyCheck? = nil) {
+    /// A burn of `step` for `wallet`, recorded as `record`, under the policy conditions `policy`, while `session` lives.
+    public init(wallet: SolanaPublicKey, step: UInt64, record: CosignRecord, policy: CosignPolicyCheck? = nil, session: SessionCondition? = nil) {
         self.wallet = wallet
         self.step = step
         self.record = record
         self.policy = policy
+        self.session = session
+    }
+}
+
+/// "The session that asked for this is still live": a condition a session-authorised write checks *inside* its
+/// transaction, like the step's compare-and-set. A session is resolved when a request arrives, before its body is
+/// read; a logout (or expiry) while the body is still arriving must stop the write, not only the next request.
+public struct SessionCondition: Sendable, Hashable {
+    /// SHA-256 of the bearer token (the stored session's key).
+    public let tokenHash: [UInt8]
+    /// The wallet the session must belong to.
+    public let wallet: SolanaPublicKey
+    /// The session must expire after this instant.
+    public let at: Date
+
+    public init(tokenHash: [UInt8], wallet: SolanaPublicKey, at: Date) {
+        self.tokenHash = tokenHash
+        self.wallet = wallet
+        self.at = at
+    }
+
+    /// Whether `session` (as stored) satisfies the condition.
+    public func isSatisfied(by session: StoredSession?) -> Bool {
+        guard let session else { return false }
+        return session.wallet == wallet && session.expiresAt > at
     }
 }
 
@@ -190,6 +217,8 @@ public enum CosignCommitOutcome: Sendable, Hashable {
     /// The committed spends plus this transaction's would exceed a limit (a concurrent cosign committed first);
     /// nothing was written.
     case spendingLimitExceeded(SpendingLimitViolation)
+    /// The session that asked was logged out or expired before the commit; nothing was written.
+    case sessionEnded
 }
 
 // MARK: - Store errors

@@ -12,6 +12,7 @@ extension InMemoryGuardianStore {
     }
 
     public func updatePolicy(_ update: PolicyUpdate, sealer: AuditSealer, audit: @escaping @Sendable (PolicyState) -> [AuditEvent]) -> PolicyUpdateOutcome {
+        if let condition = update.session, !condition.isSatisfied(by: session(tokenHash: condition.tokenHash)) { return .sessionEnded }
         guard var record = wallets[update.wallet], record.state == .active else { return .walletNotActive }
         if let last = record.lastAcceptedStep, last >= update.step { return .stepAlreadyUsed(lastAccepted: last) }
         record.lastAcceptedStep = update.step

@@ -94,7 +94,8 @@ public actor InMemoryGuardianStore: GuardianStore {
         return .saved
     }
 
-    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, audit: AuditAppend) -> Bool {
+    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, session: SessionCondition?, audit: AuditAppend) -> Bool {
+        if let session, !session.isSatisfied(by: sessions[session.tokenHash]) { return false }
         guard var record = wallets[wallet], record.state == .pending, record.guardianPublicKey == guardianPublicKey,
               record.lastAcceptedStep.map({ $0 < step }) ?? true else { return false }
         record.state = .active
@@ -116,6 +117,7 @@ public actor InMemoryGuardianStore: GuardianStore {
     }
 
     public func commitCosign(_ commit: CosignCommit, audit: AuditAppend) -> CosignCommitOutcome {
+        if let condition = commit.session, !condition.isSatisfied(by: sessions[condition.tokenHash]) { return .sessionEnded }
         guard var record = wallets[commit.wallet], record.state == .active else { return .walletNotActive }
         guard record.guardianPublicKey == commit.record.guardianPublicKey else { return .guardianRotated }
         if let last = record.lastAcceptedStep, last >= commit.step { return .stepAlreadyUsed(lastAccepted: last) }
@@ -171,6 +173,8 @@ public actor InMemoryGuardianStore: GuardianStore {
             case .challenge(let id):
                 guard let challenge = challenges[id], challenge.wallet == walletKey, challenge.consumedAt == nil, !consumedChallenges.contains(id) else { return .challengeUsed }
                 consumedChallenges.append(id)
+            case .session(let condition):
+                guard condition.isSatisfied(by: sessions[condition.tokenHash]) else { return .sessionEnded }
             }
         }
         if let sequence = commit.sequence {
