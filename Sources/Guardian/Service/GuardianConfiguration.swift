@@ -80,6 +80,11 @@ public struct GuardianConfiguration: Sendable {
         public var recoveryCodeCount = 10
         /// scrypt cost for recovery-code hashes: N = 2^15, r = 8, p = 1.
         public var recoveryCodeScrypt = ScryptParameters.standard
+        /// scrypt jobs that run at once: one per core but one, at least 1 (each takes a core for ~80 ms per code). One
+        /// client runs one job at a time, so a single flooding address cannot take every slot.
+        public var scryptSlots = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        /// scrypt jobs that may wait at once before further ones get `service_busy` (503 with Retry-After).
+        public var scryptQueueLimit = 64
         /// Break-glass validations per wallet: 3 per hour (stricter than cosigns; seed 001 §10.2).
         public var breakGlassRateLimit = TokenBucketPolicy(capacity: 3, per: 3600)
         /// How long a break-glass attestation stays valid: 10 minutes.

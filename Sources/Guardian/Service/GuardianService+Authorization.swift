@@ -71,8 +71,9 @@ extension GuardianService {
     }
 
     /// Checks an authorisation for `action` on `record` and returns the proofs to consume with the change. Nothing is
-    /// consumed here; a wrong TOTP or recovery code counts a failed attempt (and may lock the wallet).
-    func proofs(for authorization: GovernanceAuthorization, action: GovernanceAction, record: WalletRecord, at now: Date) async throws(GuardianError) -> (proofs: [AuthorizedCommit.Proof], method: String) {
+    /// consumed here; a wrong TOTP or recovery code counts a failed attempt (and may lock the wallet). A recovery
+    /// code's scrypt check is scheduled fairly for `client` (``FairWorkScheduler``).
+    func proofs(for authorization: GovernanceAuthorization, action: GovernanceAction, record: WalletRecord, at now: Date, client: String? = nil) async throws(GuardianError) -> (proofs: [AuthorizedCommit.Proof], method: String) {
         try checkLockout(record, at: now)
         switch authorization {
         case .totp(let code):
@@ -96,7 +97,9 @@ extension GuardianService {
                 throw GuardianError(.invalidRecoveryCode, "This wallet has no recovery codes; confirm the enrollment first, or use a code from the authenticator app.")
             }
             let index: Int?
-            do { index = try await scryptGate.withLock(0) { () async throws -> Int? in try RecoveryCodes.match(code, in: set) } } catch {
+            do { index = try await scrypt.run(client: client) { try RecoveryCodes.match(code, in: set) } } catch let error as GuardianError {
+                throw error
+            } catch {
                 throw .internal("hashing the recovery code failed: \(error)")
             }
             guard let index else { throw try await recordWrongCode(record, at: now, operationID: nil, recoveryCode: true) }

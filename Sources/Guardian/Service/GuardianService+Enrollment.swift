@@ -135,7 +135,7 @@ extension GuardianService {
                 throw .internal("TOTP verification failed: \(error)")
             }
             guard let match else { throw try await recordWrongCode(record, at: now, operationID: nil) }
-            let issued = try await issueRecoveryCodes(at: now)
+            let issued = try await issueRecoveryCodes(at: now, client: clientIP)
             let events = [
                 AuditEvent(.enrollmentConfirmed, at: now, wallet: wallet, detail: ["guardian": record.guardianPublicKey.base58, "step": String(match.step)]),
                 AuditEvent(.recoveryCodesIssued, at: now, wallet: wallet, detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "enrollment_confirmed"]),

@@ -96,7 +96,7 @@ extension GuardianService {
             if kind == .planned, case .recoveryCode = authorization {
                 throw GuardianError(.invalidRequest, "A planned rotation needs a code from the authenticator app; with a recovery code, schedule an emergency rotation.")
             }
-            let (proofs, method) = try await self.proofs(for: authorization, action: .scheduleRotation, record: record, at: now)
+            let (proofs, method) = try await self.proofs(for: authorization, action: .scheduleRotation, record: record, at: now, client: clientIP)
             let dataKey = try self.dataKey(for: record)
             let next = SolanaKeypair()
             var seed = next.seed
@@ -133,7 +133,7 @@ extension GuardianService {
             let (record, governance, now) = try await self.loadGovernanceState(walletText)
             let current = try self.requireSequence(governance, sequence)
             let rotation = try Self.requireRotation(current, id: rotationID)
-            let (proofs, method) = try await self.proofs(for: authorization, action: .cancelRotation, record: record, at: now)
+            let (proofs, method) = try await self.proofs(for: authorization, action: .cancelRotation, record: record, at: now, client: clientIP)
             let attestation = try self.attest(.cancelRotation, record: record, sequence: sequence, at: now, extra: [
                 "Rotation": rotation.kind.rawValue, "Rotation Id": rotation.id, "New Guardian": rotation.newGuardianPublicKey.base58, "Authorized By": method,
             ])

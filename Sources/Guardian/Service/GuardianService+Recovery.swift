@@ -44,8 +44,8 @@ extension GuardianService {
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> [String] in
             let record = try await activeWallet(wallet)
             let now = clock.now()
-            let (proofs, _) = try await proofs(for: .totp(code: code), action: .regenerateRecoveryCodes, record: record, at: now)
-            let issued = try await issueRecoveryCodes(at: now)
+            let (proofs, _) = try await proofs(for: .totp(code: code), action: .regenerateRecoveryCodes, record: record, at: now, client: clientIP)
+            let issued = try await issueRecoveryCodes(at: now, client: clientIP)
             let event = AuditEvent(.recoveryCodesIssued, at: now, wallet: wallet, detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "regenerated"])
             try check(try await storage { try await store.commitAuthorized(AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session, at: now))], change: .replaceRecoveryCodes(issued.set), at: now), audit: audit(event)) })
             return issued.codes
@@ -66,7 +66,7 @@ extension GuardianService {
             let record = try await activeWallet(wallet)
             let governance = try await storage { try await store.governance(wallet) }
             let now = clock.now()
-            let (proofs, method) = try await proofs(for: authorization, action: .breakGlass, record: record, at: now)
+            let (proofs, method) = try await proofs(for: authorization, action: .breakGlass, record: record, at: now, client: clientIP)
             let expiresAt = now.addingTimeInterval(configuration.governance.breakGlassAttestationLifetime)
             let operationID = Self.operationID(at: now)
             let attestation = try attest(.breakGlass, record: record, sequence: governance?.sequence ?? 0, at: now, extra: [
@@ -96,7 +96,7 @@ extension GuardianService {
             }
             let now = clock.now()
             let authorization = GovernanceAuthorization.recoveryCode(recoveryCode, challengeID: challengeID, signature: signature)
-            let (proofs, _) = try await proofs(for: authorization, action: .reenroll, record: record, at: now)
+            let (proofs, _) = try await proofs(for: authorization, action: .reenroll, record: record, at: now, client: clientIP)
             let parameters = configuration.totp
             let (secret, uri, qr) = try newCredential(for: wallet)
             var secretBytes = secret.bytes
@@ -112,17 +112,17 @@ extension GuardianService {
         }
     }
 
-    /// A fresh recovery-code set under the configured cost (through the scrypt gate).
-    func issueRecoveryCodes(at now: Date) async throws(GuardianError) -> RecoveryCodes.Issued {
+    /// A fresh recovery-code set under the configured cost, scheduled fairly for `client` (``FairWorkScheduler``).
+    func issueRecoveryCodes(at now: Date, client: String?) async throws(GuardianError) -> RecoveryCodes.Issued {
         let governance = configuration.governance
-        return try await scryptGate.withLock(0) { () async throws(GuardianError) -> RecoveryCodes.Issued in
-            do {
-                return try RecoveryCodes.issue(count: governance.recoveryCodeCount, parameters: governance.recoveryCodeScrypt, at: now)
-            } catch let error as GuardianError {
-                throw error
-            } catch {
-                throw .internal("hashing recovery codes failed: \(error)")
+        do {
+            return try await scrypt.run(client: client) {
+                try RecoveryCodes.issue(count: governance.recoveryCodeCount, parameters: governance.recoveryCodeScrypt, at: now)
             }
+        } catch let error as GuardianError {
+            throw error
+        } catch {
+            throw .internal("hashing recovery codes failed: \(error)")
         }
     }
 }

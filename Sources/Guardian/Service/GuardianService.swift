@@ -25,9 +25,9 @@ public final class GuardianService: Sendable {
     let keyRing: Locked<KeyRing>
     let walletGate = KeyedAsyncLock<SolanaPublicKey>()
     let rotationGate = KeyedAsyncLock<Int>()
-    /// One scrypt computation at a time (recovery codes: 32 MiB and ~80 ms each at N = 2^15, ten per issued set): a
-    /// burst of confirmations or recovery attempts then occupies at most one core, never the whole machine.
-    let scryptGate = KeyedAsyncLock<Int>()
+    /// Recovery-code scrypt work, fair between clients and bounded (``FairWorkScheduler``; configured by
+    /// ``GuardianConfiguration/Governance/scryptSlots`` and ``GuardianConfiguration/Governance/scryptQueueLimit``).
+    let scrypt: FairWorkScheduler
 
     private init(store: any GuardianStore, keyProvider: any MasterKeyProvider, configuration: GuardianConfiguration, clock: any GuardianClock, metrics: any GuardianMetrics, qrRenderer: (any QRRenderer)?, rateLimiter: any RateLimiter, keyRing: KeyRing) {
         self.store = store
@@ -38,6 +38,7 @@ public final class GuardianService: Sendable {
         self.qrRenderer = qrRenderer
         self.rateLimiter = rateLimiter
         self.keyRing = Locked(keyRing)
+        self.scrypt = FairWorkScheduler(slots: configuration.governance.scryptSlots, maximumWaiting: configuration.governance.scryptQueueLimit)
     }
 
     /// Opens the service on a store: loads the master key from `keyProvider` (creating it for a brand-new database),

@@ -56,6 +56,7 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
         case keyProviderFailed = "key_provider_failed"
         case keyringMissing = "keyring_missing"
         case storageUnavailable = "storage_unavailable"
+        case serviceBusy = "service_busy"
         case internalError = "internal_error"
 
         /// The HTTP status a server should answer with (RFC 9110 §15; 423 from RFC 4918 §11.3; 429 from RFC 6585 §4).
@@ -76,7 +77,7 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
             case .invalidPolicy, .policyInstructionNotSupported, .policyAccountUnresolved: 422
             case .policyChanged: 409
             case .invalidConfiguration, .masterKeyMismatch, .keyProviderFailed, .keyringMissing, .internalError: 500
-            case .storageUnavailable: 503
+            case .storageUnavailable, .serviceBusy: 503
             }
         }
     }
