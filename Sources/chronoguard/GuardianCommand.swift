@@ -108,7 +108,7 @@ struct GuardianCommand: AsyncParsableCommand {
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sign in with the wallet's keypair (Sign In With Solana) and store the session.",
-            discussion: "The keypair file is solana-keygen's JSON array of 64 bytes (seed then public key), or of the 32-byte seed. The sign-in message is checked (wallet, domain, nonce, lifetime) before it is signed."
+            discussion: "The keypair file is solana-keygen's JSON array of 64 bytes (seed then public key), or of the 32-byte seed. The sign-in message is parsed and checked (wallet, domain, URI, the sign-in statement word for word, no request id, nonce, lifetime) before it is signed, so a hostile server cannot pass another message off as a sign-in."
         )
 
         @OptionGroup var connection: Connection

@@ -23,11 +23,14 @@ public struct GuardianConfiguration: Sendable {
         }
         private var clampedChallengeLifetime: TimeInterval
 
+        /// The sign-in statement clients expect unless told otherwise.
+        public static let defaultStatement = "Sign in to the Chronoguard guardian to manage two-factor co-signing."
+
         /// Upper bound on ``challengeLifetime``: 5 minutes.
         public static let maximumChallengeLifetime: TimeInterval = 300
 
         /// - Parameters: see the properties; `challengeLifetime` is clamped to 300 s.
-        public init(domain: String, uri: String, statement: String? = "Sign in to the Chronoguard guardian to manage two-factor co-signing.", chainID: SIWSMessage.ChainID = .mainnet, challengeLifetime: TimeInterval = 300) {
+        public init(domain: String, uri: String, statement: String? = Self.defaultStatement, chainID: SIWSMessage.ChainID = .mainnet, challengeLifetime: TimeInterval = 300) {
             self.domain = domain
             self.uri = uri
             self.statement = statement

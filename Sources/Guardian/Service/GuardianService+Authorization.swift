@@ -29,6 +29,13 @@ public enum GovernanceAction: String, Sendable, Hashable, CaseIterable, Codable 
 
     /// The challenge purpose stored with a governance challenge for this action.
     var challengePurpose: String { "governance:" + rawValue }
+
+    /// The statement of this action's governance challenge (SIWS `statement`): what the wallet owner is asked to
+    /// sign, and what a client checks, word for word, before signing (``GuardianConfiguration/SignIn/defaultStatement``
+    /// is the sign-in one; the two can never be confused).
+    public var challengeStatement: String {
+        "Authorize the Chronoguard guardian action \(rawValue) for this wallet. Sign only if you started it."
+    }
 }
 
 /// A governance challenge: Sign In With Solana text whose statement names the action; the wallet signs it to
@@ -59,7 +66,7 @@ extension GuardianService {
         do {
             message = try SIWSMessage(
                 domain: signIn.domain, address: wallet,
-                statement: "Authorize the Chronoguard guardian action \(action.rawValue) for this wallet. Sign only if you started it.",
+                statement: action.challengeStatement,
                 uri: signIn.uri, chainID: signIn.chainID, nonce: nonce, issuedAt: SIWSTimestamp(now, rounding: .down),
                 expirationTime: SIWSTimestamp(now.addingTimeInterval(min(configuration.governance.challengeLifetime, SIWSLimits.maximumLifetime)), rounding: .down), requestID: id)
         } catch {

@@ -1,5 +1,6 @@
 import ChainKit
 import Foundation
+import Guardian
 
 // MARK: - Governance, break-glass and recovery codes
 
@@ -14,15 +15,22 @@ extension GuardianAPIClient {
         try await send("POST", "/v1/wallets/\(wallet.base58)/governance/challenge", token: token, body: GuardianAPI.GovernanceChallengeRequest(action: action))
     }
 
-    /// A recovery-code authorisation for `action`: fetches a governance challenge, checks that it is for this wallet and
-    /// names the action, and signs it with the wallet's keypair.
-    public func recoveryAuthorization(wallet keypair: SolanaKeypair, action: String, recoveryCode: String, token: String) async throws(GuardianAPIClientError) -> GuardianAPI.Authorization {
-        let challenge = try await governanceChallenge(wallet: keypair.publicKey, action: action, token: token)
-        guard challenge.action == action, challenge.message.contains(keypair.publicKey.base58), challenge.message.contains(action) else {
-            throw GuardianAPIClientError(code: "unexpected_challenge", message: "The guardian's governance challenge does not name this wallet and the action \(action); not signing it.")
+    /// A recovery-code authorisation for `action`: fetches a governance challenge, parses it and checks every field —
+    /// this wallet, the server's domain, the action's exact statement, the challenge id as request id, a live
+    /// lifetime — then signs it with the wallet's keypair.
+    public func recoveryAuthorization(wallet keypair: SolanaKeypair, action: String, recoveryCode: String, token: String, expectedDomain: String? = nil, now: Date = Date()) async throws(GuardianAPIClientError) -> GuardianAPI.Authorization {
+        guard let governanceAction = GovernanceAction(rawValue: action) else {
+            throw GuardianAPIClientError(code: "unexpected_challenge", message: "\(action) is not a governance action; not asking for a challenge.")
         }
+        let challenge = try await governanceChallenge(wallet: keypair.publicKey, action: action, token: token)
+        guard challenge.action == action else {
+            throw GuardianAPIClientError(code: "unexpected_challenge", message: "The guardian answered with a challenge for \(challenge.action), not \(action); not signing it.")
+        }
+        let message = try Self.checkedMessage(
+            challenge.message, purpose: "\(action) challenge", wallet: keypair.publicKey, domain: expectedDomain ?? Self.authority(of: baseURL),
+            statement: governanceAction.challengeStatement, nonce: nil, requestID: challenge.challengeId, now: now)
         let signature: SolanaSignature
-        do { signature = try keypair.sign(Array(challenge.message.utf8)) } catch {
+        do { signature = try keypair.sign(message.messageBytes) } catch {
             throw GuardianAPIClientError(code: "signing_failed", message: "Signing the governance challenge failed: \(error).")
         }
         return GuardianAPI.Authorization(recoveryCode: recoveryCode, challengeId: challenge.challengeId, signature: signature.base58)
