@@ -50,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Who may read /metrics: public, api-key (default; public while no API keys are configured) or off.")
     var metrics = "api-key"
 
+    @Option(name: .customLong("request-timeout"), help: "Seconds a client has to send a request's head, then its body (1–300); slower connections are closed.")
+    var requestTimeout = 10
+
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (1024 to 16 MiB).")
     var maxBodyBytes = GuardianServerConfiguration.defaultMaxBodyBytes
 
@@ -108,6 +111,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIFailure("--max-body-bytes must be 1024 (a cosign request needs ~1.7 KB) to \(Self.maximumBodyBytes) (16 MiB), not \(maxBodyBytes).", status: 64)
         }
         configuration.maxBodyBytes = maxBodyBytes
+        guard (1...300).contains(requestTimeout) else {
+            throw CLIFailure("--request-timeout must be 1 to 300 seconds, not \(requestTimeout).", status: 64)
+        }
+        configuration.requestTimeout = .seconds(requestTimeout)
         switch (tlsCertificate, tlsKey) {
         case (nil, nil): break
         case let (certificate?, key?): configuration.tls = .init(certificateChainPath: certificate, privateKeyPath: key)

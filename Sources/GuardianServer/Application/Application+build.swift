@@ -94,18 +94,20 @@ enum HTTPHeaderLimits {
     static let fieldCount = 100
 }
 
-/// HTTP/1.1 with bounded headers (``HTTPHeaderLimits``), parser errors answered as JSON API errors, and connections
-/// idle for 30 s closed (slow or abandoned clients do not pin sockets).
-func http1Configuration() -> HTTP1Channel.Configuration {
-    HTTP1Channel.Configuration(
-        additionalChannelHandlers: [HTTPParseErrorResponder()],
+/// HTTP/1.1 with bounded headers (``HTTPHeaderLimits``), parser errors answered as JSON API errors, requests that
+/// arrive slower than the configured request timeout cut off (``RequestDeadlineHandler``), and connections idle for
+/// 30 s closed.
+func http1Configuration(_ configuration: GuardianServerConfiguration) -> HTTP1Channel.Configuration {
+    let requestTimeout = TimeAmount(configuration.requestTimeout)
+    return HTTP1Channel.Configuration(
+        additionalChannelHandlers: [HTTPParseErrorResponder(), RequestDeadlineHandler(timeout: requestTimeout)],
         idleTimeout: .seconds(30),
         httpDecoderConfiguration: .init(maxHeaderFieldSize: HTTPHeaderLimits.fieldBytes, maxHeaderListSize: HTTPHeaderLimits.totalBytes, maxHeaderFieldCount: HTTPHeaderLimits.fieldCount))
 }
 
 /// Plain HTTP/1.1, or HTTPS with the configured PEM certificate chain and key.
 func serverBuilder(_ configuration: GuardianServerConfiguration) throws -> HTTPServerBuilder {
-    guard let tls = configuration.tls else { return .http1(configuration: http1Configuration()) }
+    guard let tls = configuration.tls else { return .http1(configuration: http1Configuration(configuration)) }
     let certificates: [NIOSSLCertificate]
     let key: NIOSSLPrivateKey
     do {
@@ -120,7 +122,7 @@ func serverBuilder(_ configuration: GuardianServerConfiguration) throws -> HTTPS
     var tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
     // TLS 1.2 is the oldest version without known protocol weaknesses (RFC 8996 deprecates 1.0 and 1.1).
     tlsConfiguration.minimumTLSVersion = .tlsv12
-    return try .tls(.http1(configuration: http1Configuration()), tlsConfiguration: tlsConfiguration)
+    return try .tls(.http1(configuration: http1Configuration(configuration)), tlsConfiguration: tlsConfiguration)
 }
 
 func makeLogger(_ configuration: GuardianServerConfiguration) -> Logger {

@@ -75,6 +75,10 @@ public struct GuardianServerConfiguration: Sendable {
     public var maxBodyBytes: Int = Self.defaultMaxBodyBytes
     /// HTTPS certificate and key; nil serves plain HTTP.
     public var tls: TLSFiles?
+    /// How long a client has to send a whole request head (from the connection's start or the previous response),
+    /// and then its whole body; a slower client's connection is closed (``RequestDeadlineHandler``). 10 s: a cosign
+    /// is under 2 KB.
+    public var requestTimeout: Duration = .seconds(10)
     /// How often expired challenges and sessions are deleted.
     public var purgeInterval: Duration = .seconds(60)
     public var logLevel: Logger.Level = .info
