@@ -214,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["OTP", "QRCode", "ChainKit", "BN254", "Groth16", "ZKTOTP", "TestSupport"]
+            dependencies: ["OTP", "QRCode", "ChainKit", "BN254", "Groth16", "ZKTOTP", "GuardianSQLite", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

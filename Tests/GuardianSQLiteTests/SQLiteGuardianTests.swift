@@ -20,6 +20,13 @@ import GuardianTestSupport
         try await expectCosignAuthorizationChecksTheSession(harness)
     }
 
+    @Test func loggedOutSessionsCommitNothingOnSQLite() async throws {
+        let directory = try DataDirectory()
+        let (harness, store) = try await GuardianHarness.sqlite(directory)
+        defer { store.close() }
+        try await expectLoggedOutSessionsCommitNothing(harness)
+    }
+
     @Test func hundredConcurrentCosignsWithOneCodeGiveOneSignature() async throws {
         let directory = try DataDirectory()
         let (harness, store) = try await GuardianHarness.sqlite(directory) { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }

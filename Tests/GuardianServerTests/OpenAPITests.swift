@@ -33,7 +33,7 @@ import Testing
 
     @Test func everyServedRouteIsDocumentedAndViceVersa() async throws {
         let harness = try await ServerHarness.inMemory()
-        let served = Set(guardianRoutes(dependencies: harness.dependencies).map { "\($0.method.rawValue.lowercased()) \($0.path)" })
+        let served = Set(guardianRoutes(configuration: harness.configuration, dependencies: harness.dependencies).map { "\($0.method.rawValue.lowercased()) \($0.path)" })
         let paths = try #require(try Self.document()["paths"] as? [String: [String: Any]])
         let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
         let documented = Set(paths.flatMap { path, item in item.keys.filter(methods.contains).map { "\($0) \(path)" } })
