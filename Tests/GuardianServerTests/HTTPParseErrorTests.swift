@@ -102,7 +102,8 @@ enum RawHTTP {
 
     /// On a thread of its own: blocking reads on the cooperative pool could starve the server under test.
     static func exchange(port: Int, _ first: String, then second: String? = nil) async throws -> (responses: [Response], raw: String) {
-        try await withCheckedThrowingContinuation { continuation in
+        _ = RawConnection.ignoreSIGPIPE
+        return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try blockingExchange(port: port, first, then: second) }) }
         }
     }

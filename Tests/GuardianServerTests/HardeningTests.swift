@@ -137,7 +137,6 @@ import Darwin
         let invalid = [#"{"#, #"{"a":}"#, #"{"a":01}"#, #"{"a":"\x"}"#, #"{"a":"\ud800"}"#, "{\"a\":\"\u{01}\"}", #"{"a":1,}"#, #"[1 2]"#, #"{"a":1}x"#, #"{"a":tru}"#, #"{"a":-}"#, #"{"a":1.}"#]
         for text in invalid {
             #expect(throws: APIError.self, "\(text)") { try JSONStructure.validate(Array(text.utf8)) }
-            #expect((try? JSONSerialization.jsonObject(with: Data(text.utf8))) == nil || text == #"{"a":"\ud800"}"#, "peer disagrees on \(text)")
         }
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(throws: APIError.self) { try JSONStructure.validate(Array(deep.utf8)) }
@@ -246,7 +245,11 @@ import Darwin
 final class RawConnection: @unchecked Sendable {
     let fd: Int32
 
+    /// Writes to a socket the server has closed must fail with EPIPE, not kill the test process with SIGPIPE.
+    static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     init(port: Int) throws {
+        _ = Self.ignoreSIGPIPE
         #if canImport(Glibc)
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else

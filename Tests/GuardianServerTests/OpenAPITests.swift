@@ -47,7 +47,7 @@ import Testing
         let domain = Set(GuardianError.Code.allCases.map(\.rawValue))
         let http: Set<String> = [
             APIError.Code.notFound, APIError.Code.methodNotAllowed, APIError.Code.payloadTooLarge, APIError.Code.headersTooLarge, APIError.Code.unsupportedMediaType,
-            APIError.Code.apiKeyRequired, APIError.Code.apiKeyInvalid, APIError.Code.originNotAllowed,
+            APIError.Code.apiKeyRequired, APIError.Code.apiKeyInvalid, APIError.Code.originNotAllowed, APIError.Code.nonCanonicalPath,
         ]
         #expect(domain.union(http) == documented, "missing: \(domain.union(http).subtracting(documented).sorted()); extra: \(documented.subtracting(domain.union(http)).sorted())")
     }

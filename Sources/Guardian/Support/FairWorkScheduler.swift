@@ -82,6 +82,8 @@ final class FairWorkScheduler: Sendable {
         let next = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.running -= 1
             state.runningClients.remove(client)
+            // The client that just had a turn goes to the back of the line.
+            if let index = state.turn.firstIndex(of: client) { state.turn.append(state.turn.remove(at: index)) }
             var resumed: [CheckedContinuation<Void, Never>] = []
             // Hand free slots to waiting clients in turn, skipping any that already has a job running.
             var index = 0

@@ -9,7 +9,7 @@ extension OpenAPIDocument {
     "title": "Chronoguard guardian co-signer",
     "version": "1.0.0",
     "summary": "TOTP as a real second factor for Solana transactions.",
-    "description": "The guardian holds an Ed25519 key per wallet and co-signs a wallet's transaction only after a fresh TOTP code\n(RFC 6238) from the owner's authenticator app, each code's time step accepted at most once.\n\nFlow: `POST /v1/auth/challenge` → sign the Sign In With Solana message with the wallet key →\n`POST /v1/auth/verify` → bearer token (15 minutes) → `POST /v1/wallets/{wallet}/enrollment` (shows the TOTP\nsecret once) → `POST /v1/wallets/{wallet}/enrollment/confirm` → `POST /v1/wallets/{wallet}/cosign`.\n\nEvery error is `{\"error\": {\"code\", \"message\"}}` with a stable snake_case `code` (see `ErrorCode`).\nWhen the operator configures API keys, every `/v1` request except this document needs `X-API-Key`.\n",
+    "description": "The guardian holds an Ed25519 key per wallet and co-signs a wallet's transaction only after a fresh TOTP code\n(RFC 6238) from the owner's authenticator app, each code's time step accepted at most once.\n\nFlow: `POST /v1/auth/challenge` → sign the Sign In With Solana message with the wallet key →\n`POST /v1/auth/verify` → bearer token (15 minutes) → `POST /v1/wallets/{wallet}/enrollment` (shows the TOTP\nsecret once) → `POST /v1/wallets/{wallet}/enrollment/confirm` → `POST /v1/wallets/{wallet}/cosign`.\n\nEvery error is `{\"error\": {\"code\", \"message\"}}` with a stable snake_case `code` (see `ErrorCode`).\nWhen the operator configures API keys, every route except `/healthz`, `/readyz` and this document needs `X-API-Key`\n(`/metrics` too, unless the operator serves it publicly). Paths must be spelled exactly as listed here: empty, `.` or\n`..` segments, percent-encoding and trailing slashes are refused with 400 `non_canonical_path`.\n",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -2024,7 +2024,9 @@ extension OpenAPIDocument {
           "invalid_configuration",
           "master_key_mismatch",
           "key_provider_failed",
+          "keyring_missing",
           "storage_unavailable",
+          "service_busy",
           "internal_error",
           "not_found",
           "method_not_allowed",
@@ -2034,6 +2036,7 @@ extension OpenAPIDocument {
           "api_key_required",
           "api_key_invalid",
           "origin_not_allowed",
+          "non_canonical_path",
           "invalid_policy",
           "policy_spending_limit_exceeded",
           "policy_destination_not_allowed",
