@@ -10,8 +10,10 @@ import Testing
     static let wallet = SolanaKeypair().publicKey
     static let now = Date(timeIntervalSince1970: 1_900_000_000)
 
+    static let signInID = "00112233445566778899aabbccddeeff"
+
     static func message(statement: String? = GuardianConfiguration.SignIn.defaultStatement, domain: String = "guardian.test", uri: String = "https://guardian.test",
-                        address: SolanaPublicKey = wallet, requestID: String? = nil, lifetime: TimeInterval = 300, issued: Date = now, resources: [String]? = nil) throws -> String {
+                        address: SolanaPublicKey = wallet, requestID: String? = signInID, lifetime: TimeInterval = 300, issued: Date = now, resources: [String]? = nil) throws -> String {
         try SIWSMessage(domain: domain, address: address, statement: statement, uri: uri, chainID: .mainnet, nonce: "abcdefghijklmnopqrstuvwxyz012345",
                         issuedAt: SIWSTimestamp(issued, rounding: .down), expirationTime: SIWSTimestamp(issued.addingTimeInterval(lifetime), rounding: .down),
                         requestID: requestID, resources: resources).text
@@ -19,7 +21,7 @@ import Testing
 
     static func login(_ text: String) throws(GuardianAPIClientError) {
         _ = try GuardianAPIClient.checkedMessage(text, purpose: "sign-in", wallet: wallet, domain: "guardian.test", statement: GuardianConfiguration.SignIn.defaultStatement,
-                                                 nonce: "abcdefghijklmnopqrstuvwxyz012345", requestID: nil, now: now)
+                                                 nonce: "abcdefghijklmnopqrstuvwxyz012345", requestID: "00112233445566778899aabbccddeeff", now: now)
     }
 
     @Test func aGenuineSignInIsAccepted() throws {
@@ -32,6 +34,7 @@ import Testing
             try Self.message(statement: GovernanceAction.reenroll.challengeStatement, requestID: "0123456789abcdef"),
             try Self.message(statement: GovernanceAction.reenroll.challengeStatement),
             try Self.message(requestID: "0123456789abcdef"),
+            try Self.message(requestID: nil),
             try Self.message(statement: "Sign in to something else."),
             try Self.message(statement: nil),
             try Self.message(domain: "evil.test", uri: "https://evil.test"),
@@ -58,6 +61,6 @@ import Testing
         try check(reenroll, as: .reenroll)
         #expect(throws: GuardianAPIClientError.self) { try check(reenroll, as: .breakGlass) }
         #expect(throws: GuardianAPIClientError.self) { try check(try Self.message(statement: GovernanceAction.reenroll.challengeStatement, requestID: "fedcba9876543210"), as: .reenroll) }
-        #expect(throws: GuardianAPIClientError.self) { try check(try Self.message(), as: .reenroll) }
+        #expect(throws: GuardianAPIClientError.self) { try check(try Self.message(requestID: id), as: .reenroll) }
     }
 }

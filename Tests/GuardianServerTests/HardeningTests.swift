@@ -230,7 +230,9 @@ import Darwin
             // 1,000 idle connections, then an ordinary request is answered at once.
             let idle = try (0..<1_000).map { _ in try RawConnection(port: port) }
             let answered = ContinuousClock.now
-            try await client.send(.get, "/healthz").expect(.ok)
+            // On a new connection: the test client's own kept-alive one has met the head deadline meanwhile.
+            let health = try await RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(health.responses.first?.status == 200)
             #expect(ContinuousClock.now - answered < .seconds(1))
             // And the idle ones are closed by the deadline too.
             try await Task.sleep(for: .milliseconds(1_500))

@@ -20,7 +20,7 @@ extension GuardianAPIClient {
         let challenge = try await challenge(wallet: keypair.publicKey)
         let message = try Self.checkedMessage(
             challenge.message, purpose: "sign-in", wallet: keypair.publicKey, domain: expectedDomain ?? Self.authority(of: baseURL),
-            statement: expectedStatement, nonce: challenge.nonce, requestID: nil, now: now)
+            statement: expectedStatement, nonce: challenge.nonce, requestID: challenge.challengeId, now: now)
         let signature: SolanaSignature
         do { signature = try keypair.sign(message.messageBytes) } catch {
             throw GuardianAPIClientError(code: "signing_failed", message: "Signing the sign-in message failed: \(error).")
@@ -31,7 +31,7 @@ extension GuardianAPIClient {
     /// Parses a Sign In With Solana message a server handed over for signing and checks every field the signature
     /// would vouch for, so that a hostile or spoofed server cannot get one kind of message signed as another (a
     /// `reenroll` authorisation passed off as a sign-in, say): the wallet, the domain the user means, the exact
-    /// statement, the request id (none for a sign-in, the challenge id for a governance challenge), the nonce the
+    /// statement, the request id (the challenge's id), the nonce the
     /// server announced, and a lifetime of at most 5 minutes that has not ended. The text must be exactly the message's
     /// canonical form, so nothing hides in what is signed but not parsed.
     static func checkedMessage(_ text: String, purpose: String, wallet: SolanaPublicKey, domain: String, statement: String?, nonce: String?, requestID: String?, now: Date) throws(GuardianAPIClientError) -> SIWSMessage {
