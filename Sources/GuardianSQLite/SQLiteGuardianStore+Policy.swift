@@ -24,17 +24,6 @@ extension SQLiteGuardianStore {
         return (record, try readPolicyState(db, wallet))
     }
 
-    public func cosignSnapshot(tokenHash: [UInt8], wallet: SolanaPublicKey?) async throws -> CosignSnapshot {
-        try readers.read { db in
-            // One read transaction for the session and the wallet: one snapshot, one page-cache validation.
-            try db.run("BEGIN")
-            defer { _ = try? db.run("COMMIT") }
-            guard let session = try Self.readSession(db, tokenHash: tokenHash) else { return CosignSnapshot(session: nil, wallet: .notRead) }
-            guard let wallet, session.wallet == wallet else { return CosignSnapshot(session: session, wallet: .notRead) }
-            return CosignSnapshot(session: session, wallet: .read(try Self.readCapsuleState(db, wallet)))
-        }
-    }
-
     public func spendRecords(wallet: SolanaPublicKey, after date: Date) async throws -> [SpendRecord] {
         try readers.read { db in try Self.readSpends(db, wallet, after: date) }
     }

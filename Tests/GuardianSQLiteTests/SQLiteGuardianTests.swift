@@ -12,14 +12,6 @@ import GuardianTestSupport
 @Suite struct SQLiteGuardianTests {
     // MARK: One code, many requests
 
-    @Test func cosignSnapshotReadsSessionAndWalletTogetherAndIsRefreshed() async throws {
-        let directory = try DataDirectory()
-        let (harness, store) = try await GuardianHarness.sqlite(directory)
-        defer { store.close() }
-        try await expectPrefetchedStateRefreshed(harness)
-        try await expectCosignAuthorizationChecksTheSession(harness)
-    }
-
     @Test func loggedOutSessionsCommitNothingOnSQLite() async throws {
         let directory = try DataDirectory()
         let (harness, store) = try await GuardianHarness.sqlite(directory)

@@ -84,38 +84,6 @@ import GuardianTestSupport
         #expect(lock.activeKeyCount == 0)
     }
 
-    @Test func keyedLockTicketsSeeEveryReleaseOfTheirKey() async throws {
-        let lock = KeyedAsyncLock<Int>()
-        let ticket = lock.ticket(7)
-        #expect(await lock.withLock(7, ticket: ticket) { $0 })            // nothing ended since the ticket
-        #expect(await lock.withLock(7, ticket: ticket) { $0 } == false)   // the previous section ended
-        #expect(await lock.withLock(7, ticket: nil) { $0 } == false)
-        // A section that holds the key when the ticket is taken ends before the ticket's holder gets the lock.
-        let entered = AsyncStream<Void>.makeStream()
-        let release = AsyncStream<Void>.makeStream()
-        let holder = Task {
-            await lock.withLock(9) {
-                entered.continuation.yield()
-                for await _ in release.stream { break }
-            }
-        }
-        for await _ in entered.stream { break }
-        let heldTicket = lock.ticket(9)
-        let waiter = Task { await lock.withLock(9, ticket: heldTicket) { $0 } }
-        release.continuation.yield()
-        await holder.value
-        #expect(await waiter.value == false)
-        // Other keys never make a ticket stale except by sharing its stripe.
-        let quiet = lock.ticket(1)
-        let otherStripes = (2..<1_000).filter { KeyedAsyncLock<Int>.stripe($0) != KeyedAsyncLock<Int>.stripe(1) }.prefix(50)
-        for key in otherStripes { await lock.withLock(key) {} }
-        #expect(await lock.withLock(1, ticket: quiet) { $0 })
-        let sharing = try #require((2..<1_000_000).first { KeyedAsyncLock<Int>.stripe($0) == KeyedAsyncLock<Int>.stripe(1) })
-        let before = lock.ticket(1)
-        await lock.withLock(sharing) {}
-        #expect(await lock.withLock(1, ticket: before) { $0 } == false)   // a shared stripe: a needless re-read, never a stale one
-    }
-
     final class Log: @unchecked Sendable {
         private let lock = NSLock()
         private var inside: [Int: Int] = [:]

@@ -40,13 +40,6 @@ import GuardianTestSupport
         #expect(replay?.operationID != nil && replay?.operationID != result.operationID)
     }
 
-    @Test func stateReadWithTheSessionIsRefreshedAfterAnotherCapsule() async throws {
-        try await expectPrefetchedStateRefreshed(GuardianHarness.make())
-    }
-
-    @Test func cosignAuthorizationChecksTheSessionLikeAuthenticate() async throws {
-        try await expectCosignAuthorizationChecksTheSession(GuardianHarness.make())
-    }
 
     @Test func partlySignedTransactionsKeepTheirSignatures() async throws {
         let harness = try await GuardianHarness.make()

@@ -128,7 +128,7 @@ for _ in 0..<rounds {
     let codes = enrolled.map { try! $0.totp.code(at: now) }
     let result = await run(enrolled.count, limit: concurrency) { index in
         let wallet = enrolled[index]
-        return (try? await service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: wallet.transaction, code: codes[index], clientIP: "127.0.0.1", apiKey: "bench")) != nil
+        return (try? await service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: wallet.transaction, code: codes[index], apiKey: "bench")) != nil
     }
     all += result.latencies
     failures += result.failures

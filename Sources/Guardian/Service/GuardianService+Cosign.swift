@@ -21,57 +21,9 @@ public struct CosignResult: Sendable, Hashable {
     public let timeline: CapsuleTimeline
 }
 
-// MARK: - Cosign authorization
-
-/// A bearer token resolved for a cosign (``GuardianService/authorizeCosign(token:wallet:)``), carrying the wallet's
-/// state read in the same snapshot so the capsule need not read it again.
-public struct CosignAuthorization: Sendable {
-    /// The token's session.
-    public let session: Session
-    let prefetched: PrefetchedCapsuleState?
-
-    init(session: Session, prefetched: PrefetchedCapsuleState?) {
-        self.session = session
-        self.prefetched = prefetched
-    }
-}
-
-/// The wallet's state as read with the session, and the wallet gate's ticket taken before that read.
-struct PrefetchedCapsuleState: Sendable {
-    let walletText: String
-    let wallet: SolanaPublicKey
-    let state: (record: WalletRecord, policy: PolicyState)?
-    let ticket: UInt64
-}
-
 // MARK: - The capsule
 
 extension GuardianService {
-    /// Resolves a cosign's bearer token to its session, reading the wallet's state in the same database snapshot.
-    ///
-    /// Equivalent to ``authenticate(token:)`` followed by the capsule's own read, in one read transaction; the
-    /// capsule reuses the state when no other capsule of the wallet ran in between (the wallet gate's ticket says
-    /// so) and reads it again otherwise. Across processes the store's compare-and-sets stay the guarantee, as ever.
-    /// - Throws: `session_invalid` when the token is malformed, unknown or expired.
-    public func authorizeCosign(token: String, wallet walletText: String) async throws(GuardianError) -> CosignAuthorization {
-        let hash = try Self.sessionTokenHash(token)
-        // An unparsable wallet is reported by the capsule, after the session and body checks, as before.
-        let wallet = try? Self.parseWallet(walletText)
-        let ticket = wallet.map { walletGate.ticket($0) }
-        let snapshot = try await storage { try await store.cosignSnapshot(tokenHash: hash, wallet: wallet) }
-        let session = try liveSession(snapshot.session, tokenHash: hash)
-        guard let wallet, let ticket, case .read(let state) = snapshot.wallet else {
-            return CosignAuthorization(session: session, prefetched: nil)
-        }
-        return CosignAuthorization(session: session, prefetched: PrefetchedCapsuleState(walletText: walletText, wallet: wallet, state: state, ticket: ticket))
-    }
-
-    /// ``cosign(session:wallet:transactionBase64:code:apiKey:)`` for a session from
-    /// ``authorizeCosign(token:wallet:)``.
-    public func cosign(_ authorization: CosignAuthorization, wallet walletText: String, transactionBase64: String, code: String, apiKey: String? = nil) async throws(GuardianError) -> CosignResult {
-        try await cosign(session: authorization.session, prefetched: authorization.prefetched, wallet: walletText, transactionBase64: transactionBase64, code: code, apiKey: apiKey)
-    }
-
     /// Co-signs a Solana transaction after a fresh TOTP code: the capsule.
     ///
     /// In order: session → rate limits (API key, wallet; the per-IP bucket is ``admit(clientIP:)``'s, charged before the
@@ -99,15 +51,11 @@ extension GuardianService {
     ///   `invalid_request` (code shape), the wallet policy's `policy_*` refusals and `policy_changed`, `invalid_code`,
     ///   `code_already_used`, storage errors.
     public func cosign(session: Session, wallet walletText: String, transactionBase64: String, code: String, apiKey: String? = nil) async throws(GuardianError) -> CosignResult {
-        try await cosign(session: session, prefetched: nil, wallet: walletText, transactionBase64: transactionBase64, code: code, apiKey: apiKey)
-    }
-
-    private func cosign(session: Session, prefetched: PrefetchedCapsuleState?, wallet walletText: String, transactionBase64: String, code: String, apiKey: String?) async throws(GuardianError) -> CosignResult {
         let startedAt = clock.now()
         let operationID = Self.operationID(at: startedAt)
         var recorder = CapsuleRecorder(operationID: operationID, startedAt: startedAt)
         do {
-            let result = try await runCapsule(&recorder, session: session, prefetched: prefetched, walletText: walletText, transactionBase64: transactionBase64, code: code, apiKey: apiKey)
+            let result = try await runCapsule(&recorder, session: session, walletText: walletText, transactionBase64: transactionBase64, code: code, apiKey: apiKey)
             metrics.capsuleFinished(result.timeline)
             return result
         } catch {
@@ -117,17 +65,14 @@ extension GuardianService {
         }
     }
 
-    private func runCapsule(_ recorder: inout CapsuleRecorder, session: Session, prefetched: PrefetchedCapsuleState?, walletText: String, transactionBase64: String, code: String, apiKey: String?) async throws(GuardianError) -> CosignResult {
-        let prefetched = prefetched?.walletText == walletText ? prefetched : nil
-        let wallet = if let prefetched { prefetched.wallet } else { try Self.parseWallet(walletText) }
+    private func runCapsule(_ recorder: inout CapsuleRecorder, session: Session, walletText: String, transactionBase64: String, code: String, apiKey: String?) async throws(GuardianError) -> CosignResult {
+        let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
         try applyRateLimits(wallet: wallet, apiKey: apiKey, at: now)
 
-        return try await walletGate.withLock(wallet, ticket: prefetched?.ticket) { (unchanged: Bool) async throws(GuardianError) -> CosignResult in
-            // The state read with the session is current unless another capsule of this wallet ended since.
-            let state = if unchanged, let prefetched { prefetched.state } else { try await storage({ try await store.capsuleState(wallet) }) }
-            guard let (record, policyState) = state else { throw GuardianError.notEnrolled }
+        return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> CosignResult in
+            guard let (record, policyState) = try await storage({ try await store.capsuleState(wallet) }) else { throw GuardianError.notEnrolled }
             guard record.state == .active else { throw GuardianError.enrollmentPending }
             let now = clock.now()   // re-read: the gate may have queued us
             try checkLockout(record, at: now)

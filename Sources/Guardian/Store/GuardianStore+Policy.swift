@@ -76,30 +76,4 @@ extension GuardianStore {
         guard let record = try await self.wallet(wallet) else { return nil }
         return (record, try await policyState(wallet: wallet))
     }
-
-    /// Separate reads; stores with transactions override it with one snapshot.
-    public func cosignSnapshot(tokenHash: [UInt8], wallet: SolanaPublicKey?) async throws -> CosignSnapshot {
-        guard let session = try await session(tokenHash: tokenHash) else { return CosignSnapshot(session: nil, wallet: .notRead) }
-        guard let wallet, session.wallet == wallet else { return CosignSnapshot(session: session, wallet: .notRead) }
-        return CosignSnapshot(session: session, wallet: .read(try await capsuleState(wallet)))
-    }
-}
-
-/// A cosign's first read: its session and, when read, its wallet's capsule state.
-public struct CosignSnapshot: Sendable {
-    /// Whether and what the snapshot read of the wallet.
-    public enum WalletState: Sendable {
-        /// Not read (no session, or the session is another wallet's).
-        case notRead
-        /// Read: the record and policy state, or nil when the wallet is not enrolled.
-        case read((record: WalletRecord, policy: PolicyState)?)
-    }
-
-    public var session: StoredSession?
-    public var wallet: WalletState
-
-    public init(session: StoredSession?, wallet: WalletState) {
-        self.session = session
-        self.wallet = wallet
-    }
 }

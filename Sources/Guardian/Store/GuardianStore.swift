@@ -100,11 +100,6 @@ public protocol GuardianStore: AuditLogReader {
     /// transaction in SQLite, so the second lookup reuses the pages the first one loaded). Nil when there is no wallet.
     func capsuleState(_ wallet: SolanaPublicKey) async throws -> (record: WalletRecord, policy: PolicyState)?
 
-    /// What a cosign reads first: the session for `tokenHash` and — when there is one and it belongs to `wallet` —
-    /// the wallet's ``capsuleState(_:)``, as one snapshot where the store can (a cosign then costs one read
-    /// transaction instead of two).
-    func cosignSnapshot(tokenHash: [UInt8], wallet: SolanaPublicKey?) async throws -> CosignSnapshot
-
     /// The wallet's committed spends made after `date`, oldest first.
     func spendRecords(wallet: SolanaPublicKey, after date: Date) async throws -> [SpendRecord]
 

@@ -6,11 +6,6 @@
 /// count cannot interleave: without it, N parallel wrong guesses would all pass the lockout check before any of them
 /// is counted. Different wallets never wait for each other. (The database compare-and-set remains the guarantee of
 /// single use across processes; this gate is what makes the attempt limit exact within one.)
-///
-/// **Tickets** let a caller read state before queueing and still know, once it holds the lock, whether that read can
-/// have gone stale in this process: every release bumps one of ``ticketStripes`` counters (the key's stripe), so an
-/// unchanged counter proves no critical section of the key ended in between — and one still running at the read
-/// would have had to end before the lock was ours. Another key sharing the stripe only causes a needless re-read.
 final class KeyedAsyncLock<Key: Hashable & Sendable>: Sendable {
     private struct Entry {
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -19,36 +14,18 @@ final class KeyedAsyncLock<Key: Hashable & Sendable>: Sendable {
 
     private struct State {
         var table: [Key: Entry] = [:]
-        var releases = [UInt64](repeating: 0, count: KeyedAsyncLock.ticketStripes)
     }
-
-    /// Release counters; 1,024 keep false "stale" verdicts rare (~1 % at 5,000 releases/s and a 2 ms window).
-    static var ticketStripes: Int { 1_024 }
 
     private let entries = Locked(State())
 
     init() {}
 
+    /// Runs `body` holding `key`'s lock; callers for the same key run one at a time, in arrival order.
     func withLock<Result: Sendable, Failure: Error>(_ key: Key, _ body: () async throws(Failure) -> Result) async throws(Failure) -> Result {
-        try await withLock(key, ticket: nil) { (_: Bool) async throws(Failure) -> Result in try await body() }
-    }
-
-    /// A ticket for `key`: pass it to ``withLock(_:ticket:_:)`` to learn whether state read after taking it is
-    /// still current when the lock is held.
-    func ticket(_ key: Key) -> UInt64 {
-        entries.withLock { $0.releases[Self.stripe(key)] }
-    }
-
-    /// Runs `body` holding `key`'s lock; `body` receives whether no critical section of `key` has ended since
-    /// `ticket` was taken (false when there is no ticket).
-    func withLock<Result: Sendable, Failure: Error>(_ key: Key, ticket: UInt64?, _ body: (_ unchanged: Bool) async throws(Failure) -> Result) async throws(Failure) -> Result {
         await acquire(key)
         defer { release(key) }
-        let unchanged = ticket.map { ticket in entries.withLock { $0.releases[Self.stripe(key)] == ticket } } ?? false
-        return try await body(unchanged)
+        return try await body()
     }
-
-    static func stripe(_ key: Key) -> Int { Int(UInt(bitPattern: key.hashValue) % UInt(ticketStripes)) }
 
     private func acquire(_ key: Key) async {
         let acquired = entries.withLock { state -> Bool in
@@ -74,7 +51,6 @@ final class KeyedAsyncLock<Key: Hashable & Sendable>: Sendable {
 
     private func release(_ key: Key) {
         let next = entries.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.releases[Self.stripe(key)] &+= 1
             guard var entry = state.table[key] else { return nil }
             if entry.head < entry.waiters.count {
                 let continuation = entry.waiters[entry.head]

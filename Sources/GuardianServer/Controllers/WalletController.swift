@@ -71,14 +71,13 @@ public struct WalletController: Sendable {
             lockedUntil: includeLockout ? status.lockedUntil : nil, disabled: includeLockout ? status.disabled : nil)
     }
 
-    /// The capsule: session → rate limits → lockout → parse → signer checks → code → decrypt → sign → burn → respond.
-    /// The session is resolved before the body is read; everything after it runs in the domain in that order.
+    /// The capsule: session → body → rate limits → lockout → parse → signer checks → code → decrypt → sign → burn →
+    /// respond. The session is resolved before the body is read, and checked again inside the burn's transaction.
     @Sendable func cosign(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        // The session and the wallet's state come from one read (authorizeCosign); errors keep their order.
-        let authorization = try await service.authorizeCosign(token: BearerToken.require(request), wallet: Self.wallet(context))
+        let session = try await BearerToken.session(request, service: service)
         let body = try await HTTPBody.decode(GuardianAPI.CosignRequest.self, from: request, context: context)
         let result = try await service.cosign(
-            authorization, wallet: Self.wallet(context), transactionBase64: body.transaction, code: body.code,
+            session: session, wallet: Self.wallet(context), transactionBase64: body.transaction, code: body.code,
             apiKey: context.apiKeyID)
         let timeline = result.timeline.entries.map { GuardianAPI.TimelineEntry(state: $0.state.rawValue, atMicroseconds: $0.offsetNanoseconds / 1_000) }
         return try HTTPBody.json(GuardianAPI.CosignResponse(
