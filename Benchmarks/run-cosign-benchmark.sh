@@ -33,7 +33,10 @@ cleanup() {
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-(cd "$here" && swift build -c release --product GuardianLoad >/dev/null) && (cd "$here/.." && swift build -c release --product chronoguard >/dev/null)
+# One command per line: under `set -e` a failure inside an `a && b` list that is not the last command would be ignored,
+# and the run would measure whatever binaries an earlier build left behind.
+(cd "$here" && swift build -c release --product GuardianLoad >/dev/null)
+(cd "$here/.." && swift build -c release --product chronoguard >/dev/null)
 load="$here/.build/release/GuardianLoad"
 server="$here/../.build/release/chronoguard"
 
