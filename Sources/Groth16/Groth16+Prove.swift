@@ -14,7 +14,7 @@ extension Groth16 {
     ///
     /// with fresh uniformly random r, s from `generator` for every proof (so proofs of the same statement are
     /// unlinkable), h the QAP quotient (``QAP``), and every Σ a Pippenger multi-scalar multiplication
-    /// (``MultiScalarMultiplication``); the five MSMs run concurrently on the available cores
+    /// (BN254's `Projective.multiScalarMultiplication`); the five MSMs run concurrently on the available cores
     /// (`DispatchQueue.concurrentPerform`).
     ///
     /// - Parameters:
@@ -61,11 +61,11 @@ extension Groth16 {
                 nonisolated(unsafe) let g1 = g1Buffer, g2 = g2Pointer
                 DispatchQueue.concurrentPerform(iterations: 5) { task in
                     switch task {
-                    case 0: g2.pointee = MultiScalarMultiplication.msm(key.bG2Query, z)
-                    case 1: g1[0] = MultiScalarMultiplication.msm(key.hQuery, hScalars)
-                    case 2: g1[1] = MultiScalarMultiplication.msm(key.lQuery, witness)
-                    case 3: g1[2] = MultiScalarMultiplication.msm(key.aQuery, z)
-                    default: g1[3] = MultiScalarMultiplication.msm(key.bG1Query, z)
+                    case 0: g2.pointee = Projective.multiScalarMultiplication(key.bG2Query, canonicalScalars: z)
+                    case 1: g1[0] = Projective.multiScalarMultiplication(key.hQuery, canonicalScalars: hScalars)
+                    case 2: g1[1] = Projective.multiScalarMultiplication(key.lQuery, canonicalScalars: witness)
+                    case 3: g1[2] = Projective.multiScalarMultiplication(key.aQuery, canonicalScalars: z)
+                    default: g1[3] = Projective.multiScalarMultiplication(key.bG1Query, canonicalScalars: z)
                     }
                 }
             }

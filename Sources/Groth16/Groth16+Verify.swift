@@ -49,7 +49,7 @@ extension Groth16 {
         guard publicInputs.count == ic.count - 1 else {
             throw .publicInputCount(expected: ic.count - 1, got: publicInputs.count)
         }
-        let inputs = MultiScalarMultiplication.msm(Array(ic.dropFirst()), publicInputs).adding(mixed: ic[0])
+        let inputs = Projective.multiScalarMultiplication(Array(ic.dropFirst()), publicInputs).adding(mixed: ic[0])
         let millerLoop = Pairing.multiMillerLoop([
             (proof.a, G2Prepared(proof.b)),
             (inputs.affine, key.negativeGamma),

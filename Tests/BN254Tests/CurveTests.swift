@@ -156,29 +156,3 @@ enum Hex {
         return out
     }
 }
-
-// MARK: - Multi-scalar multiplication
-
-@Suite("Multi-scalar multiplication")
-struct MultiScalarMultiplicationTests {
-    @Test(arguments: [0, 1, 7, 8, 33, 130])
-    func g1MatchesSumOfProducts(count: Int) {
-        var rng = SplitMix64(seed: UInt64(count) &+ 41)
-        let points = G1Projective.batchNormalize((0..<count).map { i in
-            i % 11 == 5 ? .infinity : G1Projective.generator * Fr.random(using: &rng)
-        })
-        let scalars = (0..<count).map { i in i % 13 == 3 ? Fr.zero : (i % 17 == 4 ? -Fr.one : Fr.random(using: &rng)) }
-        var expected = G1Projective.infinity
-        for (p, s) in zip(points, scalars) { expected += Projective(p) * s }
-        #expect(G1Projective.multiScalarMultiplication(points, scalars) == expected)
-    }
-
-    @Test func g2MatchesSumOfProducts() {
-        var rng = SplitMix64(seed: 42)
-        let points = G2Projective.batchNormalize((0..<12).map { _ in G2Projective.generator * Fr.random(using: &rng) })
-        let scalars = (0..<12).map { _ in Fr.random(using: &rng) }
-        var expected = G2Projective.infinity
-        for (p, s) in zip(points, scalars) { expected += Projective(p) * s }
-        #expect(G2Projective.multiScalarMultiplication(points, scalars) == expected)
-    }
-}
