@@ -1,6 +1,7 @@
 import BN254
 import PropertyBased
 import Testing
+import TestSupport
 
 @Suite("Optimal ate pairing")
 struct PairingTests {

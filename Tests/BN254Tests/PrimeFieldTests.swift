@@ -3,6 +3,7 @@ import Foundation
 import BN254
 import PropertyBased
 import Testing
+import TestSupport
 
 // MARK: - Field axioms (property tests)
 

@@ -1,6 +1,7 @@
 import BN254
 import Foundation
 import Testing
+import TestSupport
 
 /// Cross-checks scalar multiplication and the pairing against py_ecc (Ethereum Foundation), an
 /// independent implementation, on random scalars. One Python process per test, many cases each.

@@ -2,6 +2,7 @@ import BigInt
 import BN254
 import PropertyBased
 import Testing
+import TestSupport
 
 // MARK: - Generators
 

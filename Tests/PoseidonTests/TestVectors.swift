@@ -1,5 +1,6 @@
 import BN254
 import Foundation
+import TestSupport
 
 // MARK: - Known-answer vectors
 
@@ -34,7 +35,7 @@ enum TestResources {
     static func load<T: Decodable>(_ name: String, as _: T.Type = T.self) throws -> T {
         guard let url = Bundle.module.url(forResource: "Resources", withExtension: nil)?
             .appendingPathComponent(name)
-        else { throw PythonPeer.Failure(description: "missing test resource \(name)") }
+        else { throw ExternalPeer.Failure(description: "missing test resource \(name)") }
         return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
     }
 }
@@ -45,7 +46,7 @@ extension Fr {
     /// Parses a decimal test value, failing the test loudly on a malformed vector file.
     static func decimal(_ text: String) throws -> Fr {
         guard let value = Fr(decimalString: text) else {
-            throw PythonPeer.Failure(description: "not a canonical decimal field element: \(text)")
+            throw ExternalPeer.Failure(description: "not a canonical decimal field element: \(text)")
         }
         return value
     }
@@ -54,17 +55,17 @@ extension Fr {
     static func hex(_ text: String) throws -> Fr {
         let digits = Array(text.utf8.dropFirst(2))
         guard text.hasPrefix("0x"), digits.count == 64 else {
-            throw PythonPeer.Failure(description: "not a 32-byte hex field element: \(text)")
+            throw ExternalPeer.Failure(description: "not a 32-byte hex field element: \(text)")
         }
         var bytes = [UInt8]()
         for index in stride(from: 0, to: 64, by: 2) {
             guard let byte = UInt8(String(decoding: digits[index ..< index + 2], as: UTF8.self), radix: 16) else {
-                throw PythonPeer.Failure(description: "bad hex digit in \(text)")
+                throw ExternalPeer.Failure(description: "bad hex digit in \(text)")
             }
             bytes.append(byte)
         }
         guard let value = Fr(bigEndianBytes: bytes) else {
-            throw PythonPeer.Failure(description: "hex value not below r: \(text)")
+            throw ExternalPeer.Failure(description: "hex value not below r: \(text)")
         }
         return value
     }

@@ -9,6 +9,8 @@ import Foundation
 public enum ExternalPeer {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// The hint every missing-peer failure carries.
@@ -21,6 +23,8 @@ public enum ExternalPeer {
         public let stderr: String
     }
 
+    private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     /// Exit status reported when the command is not on PATH (as POSIX `env` reports it).
     public static let commandNotFound: Int32 = 127
 
@@ -30,6 +34,9 @@ public enum ExternalPeer {
         guard let path = which(executable) else {
             return Output(status: commandNotFound, stdout: Data(), stderr: "\(executable): command not found")
         }
+        // A peer that exits before reading all its input (a missing module, say) must fail the test with its message,
+        // not kill the test process with SIGPIPE when the write hits the closed pipe.
+        _ = ignoreSIGPIPE
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
