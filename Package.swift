@@ -9,10 +9,6 @@
 //   chronoguard                                    — the CLI on top
 import PackageDescription
 
-/// The ZK layers are compiled with -O in debug builds too: their tests do real pairings and proofs, which are 20–50×
-/// slower unoptimised. Release builds are optimised anyway.
-let zkOptimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
-
 let package = Package(
     name: "chronoguard",
     platforms: [.macOS(.v14), .iOS(.v17)],
@@ -64,15 +60,14 @@ let package = Package(
 
         // ZK layers, arkworks-style: field → curve → pairing → hash → constraint system.
         // Optimised even in debug builds, so the heavy ZK tests (pairings, proofs) run optimised code.
-        .target(name: "BN254", swiftSettings: zkOptimised),
-        .target(name: "Poseidon", dependencies: ["BN254"], swiftSettings: zkOptimised),
-        .target(name: "Circuit", dependencies: ["BN254", "Poseidon"], swiftSettings: zkOptimised),
+        .target(name: "BN254"),
+        .target(name: "Poseidon", dependencies: ["BN254"]),
+        .target(name: "Circuit", dependencies: ["BN254", "Poseidon"]),
         .target(
             name: "Groth16",
-            dependencies: ["BN254", "Circuit", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: zkOptimised
+            dependencies: ["BN254", "Circuit", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "ZKTOTP", dependencies: ["Groth16", "BN254", "Poseidon", "Circuit"], swiftSettings: zkOptimised),
+        .target(name: "ZKTOTP", dependencies: ["Groth16", "BN254", "Poseidon", "Circuit"]),
 
         // Guardian co-signer: the domain (no HTTP, no NIO) and its embedded SQLite store.
         .target(
