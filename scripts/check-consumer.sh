@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Checks that Chronoguard's libraries can be used the way another project would use them: from a version tag, with
+# nothing of the server. Fails when
+#   1. Package.swift contains `unsafeFlags` (SwiftPM refuses a package with unsafe flags as a versioned dependency), or
+#   2. a scratch package outside the repo, depending on a tagged copy of this repository *by version*, cannot build
+#      and run a program that uses OTP, QRCode, ChainKit and ZKTOTP, or
+#   3. that build compiled NIO, Hummingbird, NIOSSL or Prometheus (the layers below the server must not need them).
+#
+#   scripts/check-consumer.sh            # uses a temporary directory, removed afterwards
+# Bounded: one debug build of the libraries the consumer names (about 2–3 minutes cold on 2 cores).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if grep -n "unsafeFlags" Package.swift; then
+  echo "check-consumer: Package.swift uses unsafeFlags; SwiftPM will refuse Chronoguard as a versioned dependency" >&2
+  exit 1
+fi
+
+work=$(mktemp -d /tmp/chronoguard-consumer.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# A tagged copy of the committed tree (what a user would get from a release tag).
+git clone -q "$root" "$work/chronoguard"
+git -C "$work/chronoguard" -c user.name=check -c user.email=check@localhost tag -a 0.0.1 -m "consumer check" >/dev/null
+
+mkdir -p "$work/consumer/Sources/Consumer"
+cat > "$work/consumer/Package.swift" <<EOF
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Consumer",
+    dependencies: [.package(url: "file://$work/chronoguard", exact: "0.0.1")],
+    targets: [
+        .executableTarget(
+            name: "Consumer",
+            dependencies: [
+                .product(name: "OTP", package: "chronoguard"),
+                .product(name: "QRCode", package: "chronoguard"),
+                .product(name: "ChainKit", package: "chronoguard"),
+                .product(name: "ZKTOTP", package: "chronoguard"),
+            ]
+        ),
+    ]
+)
+EOF
+cat > "$work/consumer/Sources/Consumer/main.swift" <<'EOF'
+import ChainKit
+import Foundation
+import OTP
+import QRCode
+import ZKTOTP
+
+// RFC 6238 Appendix B: T = 59, SHA-1, 8 digits → 94287082.
+let totp = try TOTP(secret: OTPSecret(bytes: Array("12345678901234567890".utf8)), digits: 8)
+precondition(try totp.code(at: 59) == "94287082", "RFC 6238 vector")
+// A QR code of an otpauth URI, and a Solana key's Base58 text round trip.
+let symbol = try QRCode.encode("otpauth://totp/Consumer:check?secret=GEZDGNBVGY3TQOJQ", ecLevel: .medium)
+let key = SolanaKeypair().publicKey
+precondition(try SolanaPublicKey(base58: key.base58) == key)
+// A ZK-TOTP code for a fresh secret (Poseidon over BN254).
+let secret = ZKTOTP.newSecret()
+let code = ZKTOTP.code(secret: secret, time: 1_900_000_000)
+print("consumer: TOTP ok, QR version \(symbol.version), ZK-TOTP code \(code)")
+EOF
+
+(cd "$work/consumer" && swift build 2>&1 | tail -3 && swift run -q Consumer)
+
+built=$(ls "$work/consumer/.build/debug" | grep -E '^(NIOCore|NIOPosix|Hummingbird|HummingbirdCore|NIOSSL|Prometheus)\.build$' || true)
+if [[ -n "$built" ]]; then
+  echo "check-consumer: building OTP, QRCode, ChainKit and ZKTOTP compiled server dependencies: $built" >&2
+  exit 1
+fi
+echo "check-consumer: OTP, QRCode, ChainKit and ZKTOTP build from a version tag without unsafeFlags or server dependencies"
