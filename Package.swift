@@ -4,6 +4,7 @@
 // Layers (dependencies point one way, down; nothing below GuardianServer imports NIO or Hummingbird):
 //   OTP, QRCode, ChainKit                          — primitives (build for Apple platforms too)
 //   BN254 → Poseidon → Circuit → Groth16 → ZKTOTP  — the ZK stack, arkworks-style
+//   GuardianAPI                                    — wire models, strict JSON, the HTTP client (Foundation + ChainKit)
 //   Guardian → GuardianSQLite                      — the co-signer's domain and its embedded store
 //   GuardianServer                                 — HTTP (Hummingbird 2)
 //   chronoguard                                    — the CLI on top
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "ZKTOTP", targets: ["ZKTOTP"]),
         .library(name: "Guardian", targets: ["Guardian"]),
         .library(name: "GuardianSQLite", targets: ["GuardianSQLite"]),
+        .library(name: "GuardianAPI", targets: ["GuardianAPI"]),
         .library(name: "GuardianServer", targets: ["GuardianServer"]),
         .executable(name: "chronoguard", targets: ["chronoguard"]),
     ],
@@ -84,11 +86,15 @@ let package = Package(
             dependencies: ["Guardian", .product(name: "SQLiteNIO", package: "sqlite-nio")]
         ),
 
+        // The API's wire models, strict JSON decoding and the HTTP client: what a wallet app (iOS included) needs, with
+        // no server dependency.
+        .target(name: "GuardianAPI", dependencies: ["ChainKit"]),
+
         // The HTTP application (Hummingbird 2): routes, middleware, configuration, buildApplication.
         .target(
             name: "GuardianServer",
             dependencies: [
-                "Guardian", "GuardianSQLite", "QRCode", "ChainKit", "OTP",
+                "Guardian", "GuardianSQLite", "GuardianAPI", "QRCode", "ChainKit", "OTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -116,6 +122,7 @@ let package = Package(
                 "Guardian",
                 "GuardianSQLite",
                 "GuardianServer",
+                "GuardianAPI",
                 "ChainKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -197,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "GuardianServerTests",
             dependencies: [
-                "GuardianServer", "Guardian", "GuardianSQLite", "ChainKit", "OTP", "TestSupport",
+                "GuardianServer", "GuardianAPI", "Guardian", "GuardianSQLite", "ChainKit", "OTP", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -206,6 +213,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "GuardianAPITests",
+            dependencies: ["GuardianAPI", "ChainKit"]
         ),
         .testTarget(
             name: "CLITests",

@@ -3,7 +3,7 @@
 # nothing of the server. Fails when
 #   1. Package.swift contains `unsafeFlags` (SwiftPM refuses a package with unsafe flags as a versioned dependency), or
 #   2. a scratch package outside the repo, depending on a tagged copy of this repository *by version*, cannot build
-#      and run a program that uses OTP, QRCode, ChainKit and ZKTOTP, or
+#      and run a program that uses OTP, QRCode, ChainKit, ZKTOTP and the guardian client (GuardianAPI), or
 #   3. that build compiled NIO, Hummingbird, NIOSSL or Prometheus (the layers below the server must not need them).
 #
 #   scripts/check-consumer.sh            # uses a temporary directory, removed afterwards
@@ -40,6 +40,7 @@ let package = Package(
                 .product(name: "QRCode", package: "chronoguard"),
                 .product(name: "ChainKit", package: "chronoguard"),
                 .product(name: "ZKTOTP", package: "chronoguard"),
+                .product(name: "GuardianAPI", package: "chronoguard"),
             ]
         ),
     ]
@@ -48,6 +49,7 @@ EOF
 cat > "$work/consumer/Sources/Consumer/main.swift" <<'EOF'
 import ChainKit
 import Foundation
+import GuardianAPI
 import OTP
 import QRCode
 import ZKTOTP
@@ -64,7 +66,12 @@ precondition(parsed == key)
 // A ZK-TOTP code for a fresh secret (Poseidon over BN254).
 let secret = ZKTOTP.newSecret()
 let code = ZKTOTP.code(secret: secret, time: 1_900_000_000)
-print("consumer: TOTP ok, QR version \(symbol.version), ZK-TOTP code \(code)")
+// The guardian client and its wire models: a request body encodes, an error body decodes.
+let client = GuardianAPIClient(baseURL: URL(string: "https://guardian.example.com")!)
+let body = try JSONCoding.makeEncoder().encode(GuardianAPI.CosignRequest(transaction: "AQID", code: "123456"))
+let failure = try JSONCoding.makeDecoder().decode(GuardianAPI.ErrorResponse.self, from: Data(#"{"error":{"code":"invalid_code","message":"Wrong code."}}"#.utf8))
+precondition(failure.error.code == "invalid_code" && !body.isEmpty)
+print("consumer: TOTP ok, QR version \(symbol.version), ZK-TOTP code \(code), client for \(client.baseURL.host ?? "?")")
 EOF
 
 # One command per line, so `set -e` stops at a failed build.
@@ -72,12 +79,13 @@ EOF
 (cd "$work/consumer" && swift run -q Consumer)
 
 # SwiftPM plans (creates empty folders for) every target of the graph; what was compiled has object files.
+# (GuardianAPI's HTTP client uses Foundation's URLSession: no NIO.)
 built=""
 for module in NIOCore NIOPosix Hummingbird HummingbirdCore NIOSSL Prometheus; do
   if [[ -n $(find "$work/consumer/.build/debug/$module.build" -name '*.o' 2>/dev/null | head -1) ]]; then built+=" $module"; fi
 done
 if [[ -n "$built" ]]; then
-  echo "check-consumer: building OTP, QRCode, ChainKit and ZKTOTP compiled server dependencies:$built" >&2
+  echo "check-consumer: building the libraries compiled server dependencies:$built" >&2
   exit 1
 fi
-echo "check-consumer: OTP, QRCode, ChainKit and ZKTOTP build from a version tag without unsafeFlags or server dependencies"
+echo "check-consumer: OTP, QRCode, ChainKit, ZKTOTP and GuardianAPI build from a version tag without unsafeFlags or server dependencies"

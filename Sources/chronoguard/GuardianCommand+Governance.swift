@@ -2,6 +2,7 @@ import ArgumentParser
 import ChainKit
 import Foundation
 import GuardianServer
+import GuardianAPI
 
 // MARK: - guardian governance, break-glass, recovery codes
 

@@ -3,6 +3,7 @@ import ChainKit
 import Foundation
 import GuardianServer
 import QRCode
+import GuardianAPI
 
 // MARK: - chronoguard guardian
 

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import NIOCore
 import OTP
 import Testing
+import GuardianAPI
 
 // MARK: - The capsule over HTTP
 

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import OTP
 import Testing
+import GuardianAPI
 
 // MARK: - Governance, break-glass and recovery over HTTP
 

@@ -1,6 +1,7 @@
 import ChainKit
 import Foundation
 import Guardian
+import GuardianAPI
 @testable import GuardianServer
 import HTTPTypes
 import Hummingbird
@@ -127,35 +128,6 @@ import Darwin
             let error = try await client.send(.put, "/v1/wallets/\(wallet.address)/policy", json: policy, token: wallet.token).expectError(.badRequest, "invalid_request")
             #expect(error.field == "policy.spendingLimits[0].amount")
         }
-    }
-
-    @Test func theStructureCheckAcceptsWhatJSONAcceptsAndNothingElse() throws {
-        let valid = [#"{}"#, #"{"a":[1,-2.5e+3,0,true,false,null,"x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"]}"#, " {\"a\" : {\"b\" : [ ] } } ", #"{"é":1,"é":2}"#]
-        for text in valid.prefix(3) { #expect(throws: Never.self) { try JSONStructure.validate(Array(text.utf8)) } }
-        // Precomposed and decomposed é are one name for Swift strings, as for the decoder: a duplicate.
-        #expect(throws: APIError.self) { try JSONStructure.validate(Array(valid[3].utf8)) }
-        let invalid = [#"{"#, #"{"a":}"#, #"{"a":01}"#, #"{"a":"\x"}"#, #"{"a":"\ud800"}"#, "{\"a\":\"\u{01}\"}", #"{"a":1,}"#, #"[1 2]"#, #"{"a":1}x"#, #"{"a":tru}"#, #"{"a":-}"#, #"{"a":1.}"#]
-        for text in invalid {
-            #expect(throws: APIError.self, "\(text)") { try JSONStructure.validate(Array(text.utf8)) }
-        }
-        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect(throws: APIError.self) { try JSONStructure.validate(Array(deep.utf8)) }
-    }
-
-    @Test func worstCaseBodiesCostLinearTime() throws {
-        /// The fastest of five runs of the decode a request goes through, for a body of `members` distinct keys.
-        func cost(_ members: Int) -> Duration {
-            let body = "{" + (0..<members).map { #""k\#($0)":0"# }.joined(separator: ",") + #","code":"1","code":"2"}"#
-            let bytes = Data(body.utf8)
-            return (0..<5).map { _ in
-                let start = ContinuousClock.now
-                _ = try? StrictJSON.decode(GuardianAPI.ConfirmRequest.self, from: bytes)
-                return ContinuousClock.now - start
-            }.min()!
-        }
-        // ~7,000 members fill the 64 KiB limit; a quadratic scan costs 16× the quarter-size body, a linear one 4×.
-        let quarter = cost(1_750), full = cost(7_000)
-        #expect(full / quarter < 8, "7,000 members took \(full), 1,750 took \(quarter)")
     }
 
     @Test func thePerIPBucketIsChargedBeforeTheBodyIsParsed() async throws {
@@ -329,5 +301,17 @@ extension HTTPFields {
         var result = lhs
         for field in rhs { result[field.name] = field.value }
         return result
+    }
+}
+
+/// The client (GuardianAPI, which knows nothing of the domain) checks the statements the domain writes: they must stay
+/// the same strings.
+@Suite struct ClientServerContractTests {
+    @Test func theClientExpectsTheStatementsTheServerWrites() {
+        #expect(GuardianAPI.signInStatement == GuardianConfiguration.SignIn.defaultStatement)
+        #expect(GuardianAPI.governanceActions == Set(GovernanceAction.allCases.map(\.rawValue)))
+        for action in GovernanceAction.allCases {
+            #expect(GuardianAPI.governanceStatement(action: action.rawValue) == action.challengeStatement)
+        }
     }
 }

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+import GuardianAPI
 
 // MARK: - Interoperability with independent peers
 

@@ -2,6 +2,7 @@ import Foundation
 import Guardian
 import HTTPTypes
 import Hummingbird
+import GuardianAPI
 
 // MARK: - API error
 

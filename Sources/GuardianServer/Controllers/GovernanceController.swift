@@ -2,6 +2,7 @@ import ChainKit
 import Foundation
 import Guardian
 import Hummingbird
+import GuardianAPI
 
 // MARK: - Governance, break-glass and recovery codes
 

@@ -2,6 +2,7 @@ import Foundation
 import Guardian
 import Hummingbird
 import Prometheus
+import GuardianAPI
 
 // MARK: - Operations
 

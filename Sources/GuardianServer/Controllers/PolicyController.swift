@@ -1,6 +1,7 @@
 import Foundation
 import Guardian
 import Hummingbird
+import GuardianAPI
 
 // MARK: - Wallet transaction policy
 

@@ -1,4 +1,5 @@
 import Guardian
+import GuardianAPI
 import Hummingbird
 import Logging
 import NIOCore
@@ -32,6 +33,8 @@ public struct ErrorMiddleware: RouterMiddleware {
         switch error {
         case let error as APIError:
             return error
+        case let error as StrictJSONError:
+            return .invalidRequest(error.message, field: error.field)
         case let error as GuardianError:
             if error.httpStatus >= 500 {
                 context.logger.error("request failed", metadata: [

@@ -9,6 +9,7 @@ import HummingbirdTesting
 import NIOCore
 import OTP
 import Testing
+import GuardianAPI
 
 // MARK: - Test server
 

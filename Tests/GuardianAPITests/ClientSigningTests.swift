@@ -1,7 +1,6 @@
 import ChainKit
 import Foundation
-import Guardian
-@testable import GuardianServer
+@testable import GuardianAPI
 import Testing
 
 /// The client signs a server's Sign In With Solana message only when every field says what it should: a hostile or
@@ -12,7 +11,7 @@ import Testing
 
     static let signInID = "00112233445566778899aabbccddeeff"
 
-    static func message(statement: String? = GuardianConfiguration.SignIn.defaultStatement, domain: String = "guardian.test", uri: String = "https://guardian.test",
+    static func message(statement: String? = GuardianAPI.signInStatement, domain: String = "guardian.test", uri: String = "https://guardian.test",
                         address: SolanaPublicKey = wallet, requestID: String? = signInID, lifetime: TimeInterval = 300, issued: Date = now, resources: [String]? = nil) throws -> String {
         try SIWSMessage(domain: domain, address: address, statement: statement, uri: uri, chainID: .mainnet, nonce: "abcdefghijklmnopqrstuvwxyz012345",
                         issuedAt: SIWSTimestamp(issued, rounding: .down), expirationTime: SIWSTimestamp(issued.addingTimeInterval(lifetime), rounding: .down),
@@ -20,7 +19,7 @@ import Testing
     }
 
     static func login(_ text: String) throws(GuardianAPIClientError) {
-        _ = try GuardianAPIClient.checkedMessage(text, purpose: "sign-in", wallet: wallet, domain: "guardian.test", statement: GuardianConfiguration.SignIn.defaultStatement,
+        _ = try GuardianAPIClient.checkedMessage(text, purpose: "sign-in", wallet: wallet, domain: "guardian.test", statement: GuardianAPI.signInStatement,
                                                  nonce: "abcdefghijklmnopqrstuvwxyz012345", requestID: "00112233445566778899aabbccddeeff", now: now)
     }
 
@@ -31,8 +30,8 @@ import Testing
     @Test func governanceChallengesAndOtherMessagesAreNotSignedAsASignIn() throws {
         let refused = [
             // A reenroll authorisation, exactly as the guardian issues it, offered as a sign-in.
-            try Self.message(statement: GovernanceAction.reenroll.challengeStatement, requestID: "0123456789abcdef"),
-            try Self.message(statement: GovernanceAction.reenroll.challengeStatement),
+            try Self.message(statement: GuardianAPI.governanceStatement(action: "reenroll"), requestID: "0123456789abcdef"),
+            try Self.message(statement: GuardianAPI.governanceStatement(action: "reenroll")),
             try Self.message(requestID: "0123456789abcdef"),
             try Self.message(requestID: nil),
             try Self.message(statement: "Sign in to something else."),
@@ -53,14 +52,14 @@ import Testing
 
     @Test func aGovernanceChallengeMustBeForItsOwnAction() throws {
         let id = "0123456789abcdef"
-        func check(_ text: String, as action: GovernanceAction) throws(GuardianAPIClientError) {
-            _ = try GuardianAPIClient.checkedMessage(text, purpose: "\(action.rawValue) challenge", wallet: Self.wallet, domain: "guardian.test",
-                                                     statement: action.challengeStatement, nonce: nil, requestID: id, now: Self.now)
+        func check(_ text: String, as action: String) throws(GuardianAPIClientError) {
+            _ = try GuardianAPIClient.checkedMessage(text, purpose: "\(action) challenge", wallet: Self.wallet, domain: "guardian.test",
+                                                     statement: GuardianAPI.governanceStatement(action: action), nonce: nil, requestID: id, now: Self.now)
         }
-        let reenroll = try Self.message(statement: GovernanceAction.reenroll.challengeStatement, requestID: id)
-        try check(reenroll, as: .reenroll)
-        #expect(throws: GuardianAPIClientError.self) { try check(reenroll, as: .breakGlass) }
-        #expect(throws: GuardianAPIClientError.self) { try check(try Self.message(statement: GovernanceAction.reenroll.challengeStatement, requestID: "fedcba9876543210"), as: .reenroll) }
-        #expect(throws: GuardianAPIClientError.self) { try check(try Self.message(requestID: id), as: .reenroll) }
+        let reenroll = try Self.message(statement: GuardianAPI.governanceStatement(action: "reenroll"), requestID: id)
+        try check(reenroll, as: "reenroll")
+        #expect(throws: GuardianAPIClientError.self) { try check(reenroll, as: "break_glass") }
+        #expect(throws: GuardianAPIClientError.self) { try check(try Self.message(statement: GuardianAPI.governanceStatement(action: "reenroll"), requestID: "fedcba9876543210"), as: "reenroll") }
+        #expect(throws: GuardianAPIClientError.self) { try check(try Self.message(requestID: id), as: "reenroll") }
     }
 }

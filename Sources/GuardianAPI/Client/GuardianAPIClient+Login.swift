@@ -1,6 +1,5 @@
 import ChainKit
 import Foundation
-import Guardian
 
 // MARK: - Signing in
 
@@ -16,7 +15,7 @@ extension GuardianAPIClient {
     /// the message says what it is supposed to (SIWS §"Security Considerations", as EIP-4361 §"Security Considerations").
     ///
     /// - Parameter expectedDomain: the authority the user means to sign in to; defaults to the base URL's host[:port].
-    public func login(keypair: SolanaKeypair, expectedDomain: String? = nil, expectedStatement: String? = GuardianConfiguration.SignIn.defaultStatement, now: Date = Date()) async throws(GuardianAPIClientError) -> GuardianAPI.SessionResponse {
+    public func login(keypair: SolanaKeypair, expectedDomain: String? = nil, expectedStatement: String? = GuardianAPI.signInStatement, now: Date = Date()) async throws(GuardianAPIClientError) -> GuardianAPI.SessionResponse {
         let challenge = try await challenge(wallet: keypair.publicKey)
         let message = try Self.checkedMessage(
             challenge.message, purpose: "sign-in", wallet: keypair.publicKey, domain: expectedDomain ?? Self.authority(of: baseURL),

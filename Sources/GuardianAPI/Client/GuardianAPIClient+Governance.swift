@@ -1,6 +1,5 @@
 import ChainKit
 import Foundation
-import Guardian
 
 // MARK: - Governance, break-glass and recovery codes
 
@@ -19,7 +18,7 @@ extension GuardianAPIClient {
     /// this wallet, the server's domain, the action's exact statement, the challenge id as request id, a live
     /// lifetime — then signs it with the wallet's keypair.
     public func recoveryAuthorization(wallet keypair: SolanaKeypair, action: String, recoveryCode: String, token: String, expectedDomain: String? = nil, now: Date = Date()) async throws(GuardianAPIClientError) -> GuardianAPI.Authorization {
-        guard let governanceAction = GovernanceAction(rawValue: action) else {
+        guard GuardianAPI.governanceActions.contains(action) else {
             throw GuardianAPIClientError(code: "unexpected_challenge", message: "\(action) is not a governance action; not asking for a challenge.")
         }
         let challenge = try await governanceChallenge(wallet: keypair.publicKey, action: action, token: token)
@@ -28,7 +27,7 @@ extension GuardianAPIClient {
         }
         let message = try Self.checkedMessage(
             challenge.message, purpose: "\(action) challenge", wallet: keypair.publicKey, domain: expectedDomain ?? Self.authority(of: baseURL),
-            statement: governanceAction.challengeStatement, nonce: nil, requestID: challenge.challengeId, now: now)
+            statement: GuardianAPI.governanceStatement(action: action), nonce: nil, requestID: challenge.challengeId, now: now)
         let signature: SolanaSignature
         do { signature = try keypair.sign(message.messageBytes) } catch {
             throw GuardianAPIClientError(code: "signing_failed", message: "Signing the governance challenge failed: \(error).")

@@ -176,6 +176,16 @@ extension GuardianAPI {
         public var executeAfter: Date
         /// `executeAfter` as Unix seconds, as the attestation's on-chain reader compares it.
         public var executeAfterUnix: Int64
+
+        public init(rotationId: String, kind: String, newGuardianPublicKey: String, sequence: UInt64, scheduledAt: Date, executeAfter: Date, executeAfterUnix: Int64) {
+            self.rotationId = rotationId
+            self.kind = kind
+            self.newGuardianPublicKey = newGuardianPublicKey
+            self.sequence = sequence
+            self.scheduledAt = scheduledAt
+            self.executeAfter = executeAfter
+            self.executeAfterUnix = executeAfterUnix
+        }
     }
 
     /// `GET /v1/wallets/{wallet}/governance` response.
@@ -189,6 +199,17 @@ extension GuardianAPI {
         public var pendingRotation: PendingRotationBody?
         public var plannedRotationDelaySeconds: Int
         public var emergencyRotationDelaySeconds: Int
+
+        public init(wallet: String, version: Int, sequence: UInt64, nextSequence: UInt64, guardianPublicKey: String, pendingRotation: PendingRotationBody?, plannedRotationDelaySeconds: Int, emergencyRotationDelaySeconds: Int) {
+            self.wallet = wallet
+            self.version = version
+            self.sequence = sequence
+            self.nextSequence = nextSequence
+            self.guardianPublicKey = guardianPublicKey
+            self.pendingRotation = pendingRotation
+            self.plannedRotationDelaySeconds = plannedRotationDelaySeconds
+            self.emergencyRotationDelaySeconds = emergencyRotationDelaySeconds
+        }
     }
 
     /// A signed attestation: the text, the exact signed bytes (Solana off-chain message), the signature and signer.
@@ -201,12 +222,24 @@ extension GuardianAPI {
         public var signature: String
         /// Base58 guardian key that signed.
         public var signer: String
+
+        public init(text: String, message: String, signature: String, signer: String) {
+            self.text = text
+            self.message = message
+            self.signature = signature
+            self.signer = signer
+        }
     }
 
     /// Response of migrate, schedule, cancel and execute.
     public struct GovernanceActionResponse: Codable, Sendable, Hashable {
         public var governance: GovernanceStatusResponse
         public var attestation: AttestationBody
+
+        public init(governance: GovernanceStatusResponse, attestation: AttestationBody) {
+            self.governance = governance
+            self.attestation = attestation
+        }
     }
 
     /// `POST /v1/wallets/{wallet}/break-glass/validate-totp` response.
@@ -217,6 +250,14 @@ extension GuardianAPI {
         public var attestation: AttestationBody
         public var expiresAt: Date
         public var remainingRecoveryCodes: Int
+
+        public init(wallet: String, method: String, attestation: AttestationBody, expiresAt: Date, remainingRecoveryCodes: Int) {
+            self.wallet = wallet
+            self.method = method
+            self.attestation = attestation
+            self.expiresAt = expiresAt
+            self.remainingRecoveryCodes = remainingRecoveryCodes
+        }
     }
 
     /// `POST /v1/wallets/{wallet}/recovery-codes` request.
@@ -226,6 +267,10 @@ extension GuardianAPI {
     public struct RecoveryCodesResponse: Codable, Sendable, Hashable, CustomStringConvertible {
         public var recoveryCodes: [String]
         public var description: String { "RecoveryCodesResponse(\(recoveryCodes.count) codes redacted)" }
+
+        public init(recoveryCodes: [String]) {
+            self.recoveryCodes = recoveryCodes
+        }
     }
 
     /// `POST /v1/wallets/{wallet}/recovery/reenroll` request: a recovery code and the wallet's signature over a

@@ -18,7 +18,7 @@ struct JSONStructure {
     static let maximumDepth = 32
 
     /// Throws `invalid_request` for malformed JSON, a repeated member name (named with its path), or deep nesting.
-    static func validate(_ bytes: some Collection<UInt8>) throws(APIError) {
+    static func validate(_ bytes: some Collection<UInt8>) throws(StrictJSONError) {
         var scanner = JSONStructure(bytes: Array(bytes))
         do throws(Failure) {
             scanner.skipWhitespace()
@@ -28,11 +28,11 @@ struct JSONStructure {
         } catch {
             switch error {
             case .duplicate(let name):
-                throw APIError.invalidRequest("Field `\(name)` appears more than once; send each field once.", field: name)
+                throw StrictJSONError("Field `\(name)` appears more than once; send each field once.", field: name)
             case .tooDeep:
-                throw APIError.invalidRequest("The request body nests objects and arrays more than \(maximumDepth) levels deep.")
+                throw StrictJSONError("The request body nests objects and arrays more than \(maximumDepth) levels deep.")
             case .malformed:
-                throw APIError.invalidRequest("The request body is not valid JSON.")
+                throw StrictJSONError("The request body is not valid JSON.")
             }
         }
     }

@@ -8,6 +8,23 @@ import Foundation
 /// Request bodies decode strictly (``StrictJSON``): unknown fields, wrong types and missing fields are rejected with
 /// a 400 naming the field. Response bodies decode leniently, so clients keep working when fields are added.
 public enum GuardianAPI {
+    /// The statement of the guardian's Sign In With Solana challenges (the `statement` line a client checks word for
+    /// word before signing). The server's default (`GuardianConfiguration.SignIn.defaultStatement`); a test holds the
+    /// two equal.
+    public static let signInStatement = "Sign in to the Chronoguard guardian to manage two-factor co-signing."
+
+    /// The governance actions a challenge can be issued for (`GovernanceAction`'s raw values; a test holds them equal).
+    public static let governanceActions: Set<String> = [
+        "migrate", "schedule_rotation", "cancel_rotation", "execute_rotation", "break_glass", "reenroll",
+        "regenerate_recovery_codes", "update_policy",
+    ]
+
+    /// The statement of a governance challenge for `action` (`GovernanceAction.challengeStatement`; a test holds them
+    /// equal).
+    public static func governanceStatement(action: String) -> String {
+        "Authorize the Chronoguard guardian action \(action) for this wallet. Sign only if you started it."
+    }
+
     /// `POST /v1/auth/challenge` request.
     public struct ChallengeRequest: Codable, Sendable, Hashable {
         /// The wallet's address (Base58 Ed25519 public key).
@@ -215,7 +232,17 @@ public enum GuardianAPI {
             public var field: String?
             public var operationId: String?
             public var retryAfterSeconds: Int?
+
+            public init(code: String, message: String, field: String? = nil, operationId: String? = nil, retryAfterSeconds: Int? = nil) {
+                self.code = code
+                self.message = message
+                self.field = field
+                self.operationId = operationId
+                self.retryAfterSeconds = retryAfterSeconds
+            }
         }
         public var error: Detail
+
+        public init(error: Detail) { self.error = error }
     }
 }
