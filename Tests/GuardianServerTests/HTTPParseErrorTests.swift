@@ -102,39 +102,26 @@ enum RawHTTP {
 
     /// On a thread of its own: blocking reads on the cooperative pool could starve the server under test.
     static func exchange(port: Int, _ first: String, then second: String? = nil) async throws -> (responses: [Response], raw: String) {
-        _ = RawConnection.ignoreSIGPIPE
-        return try await withCheckedThrowingContinuation { continuation in
+        try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try blockingExchange(port: port, first, then: second) }) }
         }
     }
 
     private static func blockingExchange(port: Int, _ first: String, then second: String?) throws -> (responses: [Response], raw: String) {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let connection = try RawConnection(port: port)
+        // The connection closes its socket when released: keep it alive for the whole exchange.
+        return try withExtendedLifetime(connection) {
+            let fd = connection.fd
+            var received: [UInt8] = []
+            try send(fd, first)
+            if let second {
+                // Wait for the first answer, so the second request arrives on an idle kept-alive connection.
+                while parse(received).count < 1 { try receive(fd, into: &received, untilClose: false) }
+                try send(fd, second)
+            }
+            try receive(fd, into: &received, untilClose: true)
+            return (parse(received), String(decoding: received, as: UTF8.self))
         }
-        guard connected == 0 else { throw Failure(description: "connect: errno \(errno)") }
-        var received: [UInt8] = []
-        try send(fd, first)
-        if let second {
-            // Wait for the first answer, so the second request arrives on an idle kept-alive connection.
-            while parse(received).count < 1 { try receive(fd, into: &received, untilClose: false) }
-            try send(fd, second)
-        }
-        try receive(fd, into: &received, untilClose: true)
-        return (parse(received), String(decoding: received, as: UTF8.self))
     }
 
     private static func send(_ fd: Int32, _ text: String) throws {

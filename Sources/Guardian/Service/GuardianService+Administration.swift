@@ -122,14 +122,7 @@ extension GuardianService {
         guard let stored = try await storage({ try await store.loadKeyring() }) else {
             throw GuardianError(.keyringMissing, "This database has no keyring: no guardian has ever run on it, so there is no audit chain to verify; check the data directory.")
         }
-        let candidates = try keyProvider.candidateKeys(creatingIfMissing: false)
-        guard let master = candidates.first(where: { $0.id == stored.masterKeyID }) else {
-            throw GuardianError(.masterKeyMismatch, "None of the configured master keys (\(candidates.map(\.id).joined(separator: ", "))) is the key this database was written with (\(stored.masterKeyID)); use the right key file or environment variable.")
-        }
-        let auditKey: SymmetricKey
-        do { auditKey = try KeyEnvelope.unwrapAuditKey(stored.wrappedAuditKey, master: master) } catch {
-            throw GuardianError(.masterKeyMismatch, "The master key \(master.id) does not open this database's audit key: the key or the database has been altered.")
-        }
+        let (_, auditKey) = try openAuditKey(stored, candidates: keyProvider.candidateKeys(creatingIfMissing: false))
         return try await verifyAuditChain(store, sealer: AuditSealer(key: auditKey), anchor: anchor)
     }
 

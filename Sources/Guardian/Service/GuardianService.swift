@@ -117,17 +117,21 @@ public final class GuardianService: Sendable {
         }
         guard let stored else { throw .internal("the keyring vanished after initialisation") }
         let candidates = try keyProvider.candidateKeys(creatingIfMissing: false)
-        guard let index = candidates.firstIndex(where: { $0.id == stored.masterKeyID }) else {
-            throw GuardianError(.masterKeyMismatch, "None of the configured master keys (\(candidates.map(\.id).joined(separator: ", "))) is the key this database was written with (\(stored.masterKeyID)); restore the right key file or environment variable.")
-        }
+        let (index, auditKey) = try openAuditKey(stored, candidates: candidates)
         let master = candidates[index]
-        let auditKey: SymmetricKey
-        do { auditKey = try KeyEnvelope.unwrapAuditKey(stored.wrappedAuditKey, master: master) } catch {
-            throw GuardianError(.masterKeyMismatch, "The master key \(master.id) does not open this database's audit key: the key or the database has been altered.")
-        }
         // A rotation committed to the database but not yet promoted by the provider (crash in between): finish it.
         if index != 0 { try keyProvider.promote(master) }
         return KeyRing(current: master, others: candidates, auditSealer: AuditSealer(key: auditKey))
+    }
+
+    /// The candidate the keyring was written with (its index) and the audit key it unwraps, or `master_key_mismatch`.
+    static func openAuditKey(_ stored: StoredKeyring, candidates: [MasterKey]) throws(GuardianError) -> (index: Int, auditKey: SymmetricKey) {
+        guard let index = candidates.firstIndex(where: { $0.id == stored.masterKeyID }) else {
+            throw GuardianError(.masterKeyMismatch, "None of the configured master keys (\(candidates.map(\.id).joined(separator: ", "))) is the key this database was written with (\(stored.masterKeyID)); restore the right key file or environment variable.")
+        }
+        do { return (index, try KeyEnvelope.unwrapAuditKey(stored.wrappedAuditKey, master: candidates[index])) } catch {
+            throw GuardianError(.masterKeyMismatch, "The master key \(candidates[index].id) does not open this database's audit key: the key or the database has been altered.")
+        }
     }
 
     // MARK: Helpers
