@@ -182,7 +182,7 @@ let package = Package(
         ),
         .target(
             name: "GuardianTestSupport",
-            dependencies: ["Guardian", "OTP", "ChainKit"],
+            dependencies: ["Guardian", "GuardianSQLite", "OTP", "ChainKit"],
             path: "Tests/GuardianTestSupport"
         ),
         .testTarget(

@@ -11,6 +11,8 @@ public struct GuardianHarness {
     public let clock: ManualClock
     public let store: any GuardianStore
     public let service: GuardianService
+    /// What must live as long as the harness (a SQLite store's temporary directory, removed when released).
+    var retained: AnyObject? = nil
 
     /// 2030-03-17T17:46:45Z: mid-step (step 63,333,333 runs from …990 to …020), far from 2^31.
     public static let startTime: Int64 = 1_900_000_005

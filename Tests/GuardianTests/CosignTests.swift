@@ -41,8 +41,8 @@ import GuardianTestSupport
     }
 
 
-    @Test func partlySignedTransactionsKeepTheirSignatures() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func partlySignedTransactionsKeepTheirSignatures(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let extra = SolanaKeypair()
         // Guardian as fee payer, owner pre-signed, a third signer still empty.
@@ -53,8 +53,8 @@ import GuardianTestSupport
         #expect(try signed.signing(with: extra).isFullyVerified)
     }
 
-    @Test func laterStepsAreAcceptedEarlierOnesAreNot() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func laterStepsAreAcceptedEarlierOnesAreNot(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let tx = try TransactionFactory.standard(for: wallet)
         harness.clock.advance(by: 60)
@@ -68,8 +68,8 @@ import GuardianTestSupport
         _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
     }
 
-    @Test func wrongCodeCountsAFailureAndConsumesNothing() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func wrongCodeCountsAFailureAndConsumesNothing(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let tx = try TransactionFactory.standard(for: wallet)
         let code = try harness.nextCode(wallet)
@@ -82,9 +82,9 @@ import GuardianTestSupport
     }
 
     /// Every refusal before the burn leaves the code usable: nothing released, nothing consumed.
-    @Test func failuresBeforeTheBurnConsumeNothing() async throws {
+    @Test(arguments: StoreKind.allCases) func failuresBeforeTheBurnConsumeNothing(store: StoreKind) async throws {
         // With present-signature verification on, a bad owner signature is one of the refusals.
-        let harness = try await GuardianHarness.make {
+        let harness = try await store.harness {
             $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
             $0.verifiesPresentSignatures = true
         }
@@ -128,9 +128,9 @@ import GuardianTestSupport
         _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.base64(good), code: code)
     }
 
-    @Test func presentSignaturesAreVerifiedUnlessTurnedOff() async throws {
+    @Test(arguments: StoreKind.allCases) func presentSignaturesAreVerifiedUnlessTurnedOff(store: StoreKind) async throws {
         for verifies in [true, false] {
-            let harness = try await GuardianHarness.make { $0.verifiesPresentSignatures = verifies }
+            let harness = try await store.harness { $0.verifiesPresentSignatures = verifies }
             let wallet = try await harness.enroll()
             let transaction = try TransactionFactory.transaction(signers: [wallet.owner.publicKey, wallet.guardian])
             // The owner's slot holds a signature over another message.
@@ -146,8 +146,8 @@ import GuardianTestSupport
         }
     }
 
-    @Test func pendingEnrollmentCannotCosign() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func pendingEnrollmentCannotCosign(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let session = try await harness.login(owner)
         let start = try await harness.service.beginEnrollment(session: session, wallet: owner.publicKey.base58)
@@ -156,16 +156,16 @@ import GuardianTestSupport
         #expect(await errorCode { try await harness.service.cosign(session: session, wallet: owner.publicKey.base58, transactionBase64: tx, code: totp.code(at: harness.clock.unixSeconds())) } == .enrollmentPending)
     }
 
-    @Test func expiredSessionIsRefusedFirst() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func expiredSessionIsRefusedFirst(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         harness.clock.advance(by: 900)
         #expect(await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: "", code: "") } == .sessionInvalid)
     }
 
-    @Test func failedCapsuleTimelineStopsWhereItFailed() async throws {
+    @Test(arguments: StoreKind.allCases) func failedCapsuleTimelineStopsWhereItFailed(store: StoreKind) async throws {
         let recorder = MetricsLog()
-        let harness = try await GuardianHarness.make(metrics: recorder)
+        let harness = try await store.harness(metrics: recorder)
         let wallet = try await harness.enroll()
         _ = await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.standard(for: wallet), code: harness.wrongCode(wallet)) }
         _ = await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: "AAAA", code: harness.nextCode(wallet)) }

@@ -7,9 +7,9 @@ import GuardianTestSupport
 
 /// Enrollment: secret and guardian key creation, the one-time URI and QR, confirmation, status.
 @Suite struct EnrollmentTests {
-    @Test func beginReturnsAURIForAFreshSecretAndAGuardianKey() async throws {
+    @Test(arguments: StoreKind.allCases) func beginReturnsAURIForAFreshSecretAndAGuardianKey(store: StoreKind) async throws {
         let rendered = RenderLog()
-        let harness = try await GuardianHarness.make(qrRenderer: QRRendererFunction { text in
+        let harness = try await store.harness(qrRenderer: QRRendererFunction { text in
             rendered.append(text)
             return "<svg data-length=\"\(text.count)\"/>"
         })
@@ -30,8 +30,8 @@ import GuardianTestSupport
         #expect(status.state == .pending && status.guardianPublicKey == start.guardianPublicKey)
     }
 
-    @Test func eachEnrollmentHasItsOwnSecretAndKey() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func eachEnrollmentHasItsOwnSecretAndKey(store: StoreKind) async throws {
+        let harness = try await store.harness()
         var secrets = Set<[UInt8]>(), guardians = Set<SolanaPublicKey>()
         for _ in 0..<20 {
             let owner = SolanaKeypair()
@@ -42,8 +42,8 @@ import GuardianTestSupport
         #expect(secrets.count == 20 && guardians.count == 20)
     }
 
-    @Test func confirmActivatesWithAValidCodeAndBurnsItsStep() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func confirmActivatesWithAValidCodeAndBurnsItsStep(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let status = try await harness.service.guardianStatus(wallet: wallet.address)
         #expect(status.state == .active)
@@ -53,8 +53,8 @@ import GuardianTestSupport
         #expect(await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.standard(for: wallet), code: code) } == .codeAlreadyUsed)
     }
 
-    @Test func confirmWithWrongCodeCountsAFailure() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func confirmWithWrongCodeCountsAFailure(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let session = try await harness.login(owner)
         let start = try await harness.service.beginEnrollment(session: session, wallet: owner.publicKey.base58)
@@ -70,16 +70,16 @@ import GuardianTestSupport
         #expect(try await harness.service.guardianStatus(wallet: owner.publicKey.base58).state == .active)
     }
 
-    @Test func anActiveGuardianCannotBeReissued() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func anActiveGuardianCannotBeReissued(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         // A thief holding only the wallet key cannot swap the second factor.
         #expect(await errorCode { try await harness.service.beginEnrollment(session: wallet.session, wallet: wallet.address) } == .alreadyEnrolled)
         #expect(await errorCode { try await harness.service.confirmEnrollment(session: wallet.session, wallet: wallet.address, code: harness.nextCode(wallet)) } == .alreadyEnrolled)
     }
 
-    @Test func restartingAPendingEnrollmentReplacesSecretAndKey() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func restartingAPendingEnrollmentReplacesSecretAndKey(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let session = try await harness.login(owner)
         let first = try await harness.service.beginEnrollment(session: session, wallet: owner.publicKey.base58)
@@ -94,8 +94,8 @@ import GuardianTestSupport
         #expect(status.status.guardianPublicKey == second.guardianPublicKey && status.recoveryCodes.count == 10)
     }
 
-    @Test func sessionMustBelongToTheWallet() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func sessionMustBelongToTheWallet(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair(), other = SolanaKeypair()
         let session = try await harness.login(owner)
         #expect(await errorCode { try await harness.service.beginEnrollment(session: session, wallet: other.publicKey.base58) } == .sessionWalletMismatch)
@@ -103,15 +103,15 @@ import GuardianTestSupport
         #expect(await errorCode { try await harness.service.beginEnrollment(session: session, wallet: owner.publicKey.base58) } == .sessionInvalid)
     }
 
-    @Test func statusOfAnUnknownWallet() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func statusOfAnUnknownWallet(store: StoreKind) async throws {
+        let harness = try await store.harness()
         #expect(await errorCode { try await harness.service.guardianStatus(wallet: SolanaKeypair().publicKey.base58) } == .notEnrolled)
         #expect(await errorCode { try await harness.service.guardianStatus(wallet: "nope") } == .invalidWalletAddress)
     }
 
-    @Test func aFailingQRRendererLeavesNoEnrollment() async throws {
+    @Test(arguments: StoreKind.allCases) func aFailingQRRendererLeavesNoEnrollment(store: StoreKind) async throws {
         struct RendererDown: Error {}
-        let harness = try await GuardianHarness.make(qrRenderer: QRRendererFunction { _ in throw RendererDown() })
+        let harness = try await store.harness(qrRenderer: QRRendererFunction { _ in throw RendererDown() })
         let owner = SolanaKeypair()
         let session = try await harness.login(owner)
         let error = await guardianError { try await harness.service.beginEnrollment(session: session, wallet: owner.publicKey.base58) }

@@ -11,8 +11,8 @@ import Testing
 @Suite struct GovernanceTests {
     // MARK: Versions
 
-    @Test func newWalletsAreV1AndRefuseGovernanceUntilMigrated() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func newWalletsAreV1AndRefuseGovernanceUntilMigrated(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let status = try await harness.service.governanceStatus(wallet: wallet.address)
         #expect(status.version == 1 && status.sequence == 0 && status.nextSequence == 1 && status.pendingRotation == nil)
@@ -24,8 +24,8 @@ import Testing
         #expect(cosign.guardianPublicKey == wallet.guardian)
     }
 
-    @Test func migrationCreatesTheRecordOnceAndBurnsItsCode() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func migrationCreatesTheRecordOnceAndBurnsItsCode(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let code = try harness.nextCode(wallet)
         #expect(await errorCode { try await harness.service.migrateGovernance(session: wallet.session, wallet: wallet.address, sequence: 2, code: code) } == .sequenceMismatch)
@@ -74,8 +74,8 @@ import Testing
         #expect(rotation.newGuardianPublicKey.isValidSignature(result.signature, for: transaction.messageBytes))
     }
 
-    @Test func executionOneSecondAfterTheTimelockSucceeds() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func executionOneSecondAfterTheTimelockSucceeds(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await migratedWallet(harness)
         let rotation = try #require(try await harness.service.scheduleRotation(session: wallet.session, wallet: wallet.address, kind: .planned, sequence: 2, authorization: .totp(code: harness.nextCode(wallet))).status.pendingRotation)
         harness.clock.set(rotation.executeAfter.addingTimeInterval(1))
@@ -85,8 +85,8 @@ import Testing
 
     // MARK: Authorisation
 
-    @Test func plannedRotationNeedsTheAuthenticatorEmergencyAcceptsARecoveryCode() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func plannedRotationNeedsTheAuthenticatorEmergencyAcceptsARecoveryCode(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await migratedWallet(harness)
         let planned = try await recoveryAuthorization(harness, wallet, .scheduleRotation)
         #expect(await errorCode { try await harness.service.scheduleRotation(session: wallet.session, wallet: wallet.address, kind: .planned, sequence: 2, authorization: planned) } == .invalidRequest)
@@ -97,8 +97,8 @@ import Testing
         #expect(try await harness.store.recoveryCodes(wallet.owner.publicKey)?.remaining == 9)
     }
 
-    @Test func aRecoveryCodeNeedsAChallengeSignedByTheWalletForThatAction() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func aRecoveryCodeNeedsAChallengeSignedByTheWalletForThatAction(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await migratedWallet(harness)
         let stranger = SolanaKeypair()
         let challenge = try await harness.service.governanceChallenge(session: wallet.session, wallet: wallet.address, action: .scheduleRotation)
@@ -121,8 +121,8 @@ import Testing
 
     // MARK: Sequence numbers
 
-    @Test func reusedStaleAndSkippedSequencesAreRefusedAndConsumeNothing() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func reusedStaleAndSkippedSequencesAreRefusedAndConsumeNothing(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await migratedWallet(harness)
         let scheduled = try await harness.service.scheduleRotation(session: wallet.session, wallet: wallet.address, kind: .planned, sequence: 2, authorization: .totp(code: harness.nextCode(wallet)))
         let rotation = try #require(scheduled.status.pendingRotation)
@@ -140,8 +140,8 @@ import Testing
         #expect(await errorCode { try await harness.service.cancelRotation(session: wallet.session, wallet: wallet.address, rotationID: rotation.id, sequence: 4, authorization: .totp(code: harness.nextCode(wallet))) } == .noPendingRotation)
     }
 
-    @Test func aCancelledRotationCannotExecuteAndOnlyOneRotationWaits() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func aCancelledRotationCannotExecuteAndOnlyOneRotationWaits(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await migratedWallet(harness)
         let first = try #require(try await harness.service.scheduleRotation(session: wallet.session, wallet: wallet.address, kind: .planned, sequence: 2, authorization: .totp(code: harness.nextCode(wallet))).status.pendingRotation)
         #expect(await errorCode { try await harness.service.scheduleRotation(session: wallet.session, wallet: wallet.address, kind: .emergency, sequence: 3, authorization: .totp(code: harness.nextCode(wallet))) } == .rotationPending)
@@ -155,8 +155,8 @@ import Testing
 
     /// A signature by a key that is no longer the guardian (a rotation executed meanwhile, perhaps in another process)
     /// is never released: the burn's compare-and-set includes the key.
-    @Test func aCosignCommitByARotatedOutKeyIsRefused() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func aCosignCommitByARotatedOutKeyIsRefused(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let stale = SolanaKeypair().publicKey   // not (or no longer) the wallet's guardian
         let record = CosignRecord(operationID: "00" + String(repeating: "ab", count: 15), wallet: wallet.owner.publicKey, guardianPublicKey: stale, step: UInt64.max >> 4,
@@ -171,9 +171,9 @@ import Testing
 
     // MARK: Races
 
-    @Test func cancelAndExecuteRacingAfterTheTimelockExactlyOneWins() async throws {
+    @Test(arguments: StoreKind.allCases) func cancelAndExecuteRacingAfterTheTimelockExactlyOneWins(store: StoreKind) async throws {
         for _ in 0..<10 {
-            let harness = try await GuardianHarness.make()
+            let harness = try await store.harness()
             let wallet = try await migratedWallet(harness)
             let rotation = try #require(try await harness.service.scheduleRotation(session: wallet.session, wallet: wallet.address, kind: .planned, sequence: 2, authorization: .totp(code: harness.nextCode(wallet))).status.pendingRotation)
             harness.clock.advance(by: 48 * 3600)
@@ -202,8 +202,8 @@ import Testing
 
     // MARK: Attestations against libsodium
 
-    @Test func attestationsVerifyWithLibsodiumAndParseAsOffchainMessages() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func attestationsVerifyWithLibsodiumAndParseAsOffchainMessages(store: StoreKind) async throws {
+        let harness = try await store.harness()
         var attestations: [SignedAttestation] = []
         for _ in 0..<4 {
             let wallet = try await harness.enroll()

@@ -16,9 +16,9 @@ import GuardianTestSupport
         #expect(policy.isDisabled(LockoutState(consecutiveFailures: 100)))
     }
 
-    @Test func wrongCodesLockProgressivelyAndASuccessResets() async throws {
+    @Test(arguments: StoreKind.allCases) func wrongCodesLockProgressivelyAndASuccessResets(store: StoreKind) async throws {
         let metrics = MetricsLog()
-        let harness = try await GuardianHarness.make(metrics: metrics) { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
+        let harness = try await store.harness(metrics: metrics) { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
         let wallet = try await harness.enroll()
         let tx = try TransactionFactory.standard(for: wallet)
         func attempt(_ code: String) async -> GuardianError? {
@@ -42,8 +42,8 @@ import GuardianTestSupport
         #expect(metrics.lockouts.map(\.0) == [3, 4])
     }
 
-    @Test func concurrentWrongGuessesAreCountedOneByOne() async throws {
-        let harness = try await GuardianHarness.make { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
+    @Test(arguments: StoreKind.allCases) func concurrentWrongGuessesAreCountedOneByOne(store: StoreKind) async throws {
+        let harness = try await store.harness { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
         let wallet = try await harness.enroll()
         let tx = try TransactionFactory.standard(for: wallet)
         let wrong = try harness.wrongCode(wallet)
@@ -60,9 +60,9 @@ import GuardianTestSupport
         #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lockout.consecutiveFailures == 3)
     }
 
-    @Test func aHundredConsecutiveFailuresDisableTheWalletUntilUnlocked() async throws {
+    @Test(arguments: StoreKind.allCases) func aHundredConsecutiveFailuresDisableTheWalletUntilUnlocked(store: StoreKind) async throws {
         let metrics = MetricsLog()
-        let harness = try await GuardianHarness.make(metrics: metrics) {
+        let harness = try await store.harness(metrics: metrics) {
             $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
             $0.sessionLifetime = 86_400 * 10
         }
@@ -85,9 +85,9 @@ import GuardianTestSupport
         _ = try await harness.service.cosign(session: session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
     }
 
-    @Test func walletBucketAllowsTenPerFiveMinutes() async throws {
+    @Test(arguments: StoreKind.allCases) func walletBucketAllowsTenPerFiveMinutes(store: StoreKind) async throws {
         let metrics = MetricsLog()
-        let harness = try await GuardianHarness.make(metrics: metrics)
+        let harness = try await store.harness(metrics: metrics)
         let wallet = try await harness.enroll()
         let tx = try TransactionFactory.standard(for: wallet)
         // The confirmation took one token; nine more requests fill the bucket of ten.
@@ -101,8 +101,8 @@ import GuardianTestSupport
         #expect(metrics.rateLimits == [.wallet])
     }
 
-    @Test func clientIPAndAPIKeyBucketsAreSeparate() async throws {
-        let harness = try await GuardianHarness.make {
+    @Test(arguments: StoreKind.allCases) func clientIPAndAPIKeyBucketsAreSeparate(store: StoreKind) async throws {
+        let harness = try await store.harness {
             $0.clientIPRateLimit = TokenBucketPolicy(capacity: 2, per: 60)
             $0.apiKeyRateLimit = TokenBucketPolicy(capacity: 3, per: 60)
         }

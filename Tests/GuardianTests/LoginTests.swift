@@ -9,16 +9,16 @@ import GuardianTestSupport
 @Suite struct LoginTests {
     /// Stamps round down: a challenge issued 0.7 ms into a millisecond and signed at once is not "issued in the future"
     /// (rounded to the nearest, its issued-at would be 0.3 ms ahead of the clock).
-    @Test func aChallengeSignedInTheSameMillisecondVerifies() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func aChallengeSignedInTheSameMillisecondVerifies(store: StoreKind) async throws {
+        let harness = try await store.harness()
         harness.clock.advance(by: 0.0007)
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         _ = try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
     }
 
-    @Test func challengeIsACompleteSIWSMessage() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func challengeIsACompleteSIWSMessage(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let message = try SIWSMessage(text: challenge.message)
@@ -36,8 +36,8 @@ import GuardianTestSupport
         #expect(message.requestID == challenge.id)
     }
 
-    @Test func noncesAreFreshAndUniformlyAlphanumeric() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func noncesAreFreshAndUniformlyAlphanumeric(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = SolanaKeypair().publicKey.base58
         var nonces = Set<String>()
         var counts = [Character: Int]()
@@ -58,8 +58,8 @@ import GuardianTestSupport
         #expect(signIn.challengeLifetime == 300)
     }
 
-    @Test func validSignatureOpensA15MinuteSessionBoundToTheWallet() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func validSignatureOpensA15MinuteSessionBoundToTheWallet(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let grant = try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)).base58)
@@ -76,8 +76,8 @@ import GuardianTestSupport
         #expect(await errorCode { try await harness.service.authenticate(token: grant.token) } == .sessionInvalid)
     }
 
-    @Test func signatureAsPaddedBase64IsAccepted() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func signatureAsPaddedBase64IsAccepted(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let signature = Data(try owner.sign(Array(challenge.message.utf8)).bytes).base64EncodedString()
@@ -98,8 +98,8 @@ import GuardianTestSupport
         #expect(try await store.session(tokenHash: hash)?.wallet == owner.publicKey)
     }
 
-    @Test func wrongSignatureIsRefusedAndDoesNotConsumeTheChallenge() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func wrongSignatureIsRefusedAndDoesNotConsumeTheChallenge(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair(), intruder = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let bytes = Array(challenge.message.utf8)
@@ -114,8 +114,8 @@ import GuardianTestSupport
         #expect(try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(bytes)).wallet == owner.publicKey)
     }
 
-    @Test func nonceIsSingleUse() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func nonceIsSingleUse(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let signature = try owner.sign(Array(challenge.message.utf8))
@@ -123,8 +123,8 @@ import GuardianTestSupport
         #expect(await errorCode { try await harness.service.verifyChallenge(id: challenge.id, signature: signature) } == .nonceReused)
     }
 
-    @Test func concurrentAnswersToOneChallengeOpenOneSession() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func concurrentAnswersToOneChallengeOpenOneSession(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let signature = try owner.sign(Array(challenge.message.utf8))
@@ -137,16 +137,16 @@ import GuardianTestSupport
         #expect(outcomes.filter { $0 == .nonceReused }.count == 49)
     }
 
-    @Test func expiredChallengeIsRefused() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func expiredChallengeIsRefused(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         harness.clock.advance(by: 300)
         #expect(await errorCode { try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8))) } == .challengeExpired)
     }
 
-    @Test func unknownChallengeAndBadInputs() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func unknownChallengeAndBadInputs(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let signature = try owner.sign([1])
         #expect(await errorCode { try await harness.service.verifyChallenge(id: "0123456789abcdef", signature: signature) } == .challengeNotFound)
@@ -159,8 +159,8 @@ import GuardianTestSupport
         }
     }
 
-    @Test func logoutEndsTheSession() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func logoutEndsTheSession(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let grant = try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
@@ -169,8 +169,8 @@ import GuardianTestSupport
         #expect(await errorCode { try await harness.service.authenticate(token: grant.token) } == .sessionInvalid)
     }
 
-    @Test func challengesAreRateLimitedPerClientIP() async throws {
-        let harness = try await GuardianHarness.make { $0.clientIPRateLimit = TokenBucketPolicy(capacity: 3, per: 60) }
+    @Test(arguments: StoreKind.allCases) func challengesAreRateLimitedPerClientIP(store: StoreKind) async throws {
+        let harness = try await store.harness { $0.clientIPRateLimit = TokenBucketPolicy(capacity: 3, per: 60) }
         let wallet = SolanaKeypair().publicKey.base58
         for _ in 0..<3 {
             try harness.service.admit(clientIP: "203.0.113.7")
@@ -183,8 +183,8 @@ import GuardianTestSupport
         try harness.service.admit(clientIP: nil)   // no address (in-process callers): nothing to count
     }
 
-    @Test func purgeRemovesExpiredChallengesAndSessions() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func purgeRemovesExpiredChallengesAndSessions(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let owner = SolanaKeypair()
         _ = try await harness.login(owner)
         _ = try await harness.service.challenge(wallet: owner.publicKey.base58)

@@ -30,16 +30,16 @@ import Testing
         try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: transaction, code: code)
     }
 
-    @Test func aWalletWithoutPolicyCosignsAnyProgramAsBefore() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func aWalletWithoutPolicyCosignsAnyProgramAsBefore(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         _ = try await cosign(harness, wallet, TransactionFactory.standard(for: wallet), code: harness.nextCode(wallet))
         let status = try await harness.service.policyStatus(session: wallet.session, wallet: wallet.address)
         #expect(status.active == nil && status.pending == nil && status.revision == 0 && status.usage.isEmpty)
     }
 
-    @Test func aRefusalNamesTheExcessConsumesNoCodeAndCountsNoFailure() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func aRefusalNamesTheExcessConsumesNoCodeAndCountsNoFailure(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         _ = try await Self.setPolicy(harness, wallet, Self.solLimit(5 * Self.sol))
         _ = try await cosign(harness, wallet, Self.transfer(wallet, lamports: 4 * Self.sol), code: harness.nextCode(wallet))
@@ -63,8 +63,8 @@ import Testing
         #expect(audit.contains { $0.kind == .policyUpdated })
     }
 
-    @Test func spendsCountOnlyWhenTheCosignCommits() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func spendsCountOnlyWhenTheCosignCommits(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         _ = try await Self.setPolicy(harness, wallet, Self.solLimit(3 * Self.sol))
         harness.clock.advance(by: 30)
@@ -75,8 +75,8 @@ import Testing
         #expect(try await harness.service.policyStatus(session: wallet.session, wallet: wallet.address).usage.map(\.spent) == [2 * Self.sol])
     }
 
-    @Test func theRollingWindowReleasesASpendExactlyOneDayLater() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func theRollingWindowReleasesASpendExactlyOneDayLater(store: StoreKind) async throws {
+        let harness = try await store.harness()
         var wallet = try await harness.enroll()
         _ = try await Self.setPolicy(harness, wallet, Self.solLimit(3 * Self.sol))
         let code = try harness.nextCode(wallet)
@@ -91,8 +91,8 @@ import Testing
         _ = try await cosign(harness, wallet, Self.transfer(wallet, lamports: 2 * Self.sol), code: harness.currentCode(wallet))
     }
 
-    @Test func looseningWaits24HoursAndTighteningDoesNot() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func looseningWaits24HoursAndTighteningDoesNot(store: StoreKind) async throws {
+        let harness = try await store.harness()
         var wallet = try await harness.enroll()
         _ = try await Self.setPolicy(harness, wallet, Self.solLimit(Self.sol))
         let loosened = try await Self.setPolicy(harness, wallet, Self.solLimit(10 * Self.sol))
@@ -112,8 +112,8 @@ import Testing
         #expect(await errorCode { try await cosign(harness, wallet, Self.transfer(wallet, lamports: Self.sol / 2), code: harness.nextCode(wallet)) } == .policySpendingLimitExceeded)
     }
 
-    @Test func updatingNeedsAValidFreshCodeAndBurnsIt() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func updatingNeedsAValidFreshCodeAndBurnsIt(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let policy = try Self.solLimit(Self.sol)
         harness.clock.advance(by: 30)
@@ -130,8 +130,8 @@ import Testing
         #expect(await errorCode { try await harness.service.policyStatus(session: other.session, wallet: wallet.address) } == .sessionWalletMismatch)
     }
 
-    @Test func allowListsAndUnknownProgramsInTheCapsule() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func allowListsAndUnknownProgramsInTheCapsule(store: StoreKind) async throws {
+        let harness = try await store.harness()
         var wallet = try await harness.enroll()
         let friend = PolicyTransactions.address(), dex = PolicyTransactions.address()
         _ = try await Self.setPolicy(harness, wallet, Self.solLimit(10 * Self.sol, destinations: [friend]))
@@ -147,8 +147,8 @@ import Testing
         _ = try await cosign(harness, wallet, swap, code: harness.nextCode(wallet))
     }
 
-    @Test func multiAssetLimitsCountEachMint() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func multiAssetLimitsCountEachMint(store: StoreKind) async throws {
+        let harness = try await store.harness()
         var wallet = try await harness.enroll()
         let usdc = PolicyTransactions.address(), bonk = PolicyTransactions.address(), source = PolicyTransactions.address()
         let policy = try TransactionPolicy(spendingLimits: [
@@ -181,8 +181,8 @@ import Testing
         #expect(unsupported?.code == .policyInstructionNotSupported && unsupported?.message.contains("TransferChecked") == true)
     }
 
-    @Test func parallelCosignsNeverCommitMoreThanTheLimit() async throws {
-        let harness = try await GuardianHarness.make { $0.verificationWindow = 10; $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
+    @Test(arguments: StoreKind.allCases) func parallelCosignsNeverCommitMoreThanTheLimit(store: StoreKind) async throws {
+        let harness = try await store.harness { $0.verificationWindow = 10; $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
         let wallet = try await harness.enroll()
         _ = try await Self.setPolicy(harness, wallet, Self.solLimit(5 * Self.sol))
         harness.clock.advance(by: 11 * 30)

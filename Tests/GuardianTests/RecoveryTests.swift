@@ -8,8 +8,8 @@ import Testing
 // MARK: - Recovery codes, break-glass validation, lost-authenticator re-enrollment
 
 @Suite struct RecoveryCodeTests {
-    @Test func confirmationIssuesTenDistinct80BitCodesStoredOnlyAsScryptHashes() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func confirmationIssuesTenDistinct80BitCodesStoredOnlyAsScryptHashes(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallets = try await (0..<5).asyncMap { _ in try await harness.enroll() }
         struct Item: Codable { let code: String; let salt: String; let log_n: Int; let r: Int; let p: Int }
         struct Request: Codable { var command = "scrypt_hashes"; let items: [Item] }
@@ -58,8 +58,8 @@ import Testing
         }
     }
 
-    @Test func regeneratingNeedsAFreshTOTPCodeAndVoidsTheOldSet() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func regeneratingNeedsAFreshTOTPCodeAndVoidsTheOldSet(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let code = try harness.nextCode(wallet)
         let fresh = try await harness.service.regenerateRecoveryCodes(session: wallet.session, wallet: wallet.address, code: code)
@@ -74,8 +74,8 @@ import Testing
 }
 
 @Suite struct BreakGlassTests {
-    @Test func aTOTPCodeValidatesOnceAndReturnsASignedAttestation() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func aTOTPCodeValidatesOnceAndReturnsASignedAttestation(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let code = try harness.nextCode(wallet)
         let result = try await harness.service.validateBreakGlass(session: wallet.session, wallet: wallet.address, authorization: .totp(code: code))
@@ -92,8 +92,8 @@ import Testing
         #expect(await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.standard(for: wallet), code: code) } == .codeAlreadyUsed)
     }
 
-    @Test func aRecoveryCodeWorksOnceAndWrongOnesCountTowardsTheLockout() async throws {
-        let harness = try await GuardianHarness.make { $0.governance.breakGlassRateLimit = TokenBucketPolicy(capacity: 100, per: 3600) }
+    @Test(arguments: StoreKind.allCases) func aRecoveryCodeWorksOnceAndWrongOnesCountTowardsTheLockout(store: StoreKind) async throws {
+        let harness = try await store.harness { $0.governance.breakGlassRateLimit = TokenBucketPolicy(capacity: 100, per: 3600) }
         let wallet = try await harness.enroll()
         _ = try await harness.service.validateBreakGlass(session: wallet.session, wallet: wallet.address, authorization: recoveryAuthorization(harness, wallet, .breakGlass))
         #expect(await errorCode { try await harness.service.validateBreakGlass(session: wallet.session, wallet: wallet.address, authorization: recoveryAuthorization(harness, wallet, .breakGlass)) } == .recoveryCodeUsed)
@@ -108,8 +108,8 @@ import Testing
         #expect(try await harness.store.recoveryCodes(wallet.owner.publicKey)?.remaining == 9)
     }
 
-    @Test func breakGlassHasItsOwnStricterBucket() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func breakGlassHasItsOwnStricterBucket(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         for _ in 0..<3 {
             _ = try await harness.service.validateBreakGlass(session: wallet.session, wallet: wallet.address, authorization: .totp(code: harness.nextCode(wallet)))
@@ -123,8 +123,8 @@ import Testing
         _ = try await harness.service.validateBreakGlass(session: session, wallet: wallet.address, authorization: .totp(code: harness.nextCode(wallet)))
     }
 
-    @Test func concurrentUsesOfOneRecoveryCodeExactlyOneSucceeds() async throws {
-        let harness = try await GuardianHarness.make { $0.governance.breakGlassRateLimit = TokenBucketPolicy(capacity: 1000, per: 1) }
+    @Test(arguments: StoreKind.allCases) func concurrentUsesOfOneRecoveryCodeExactlyOneSucceeds(store: StoreKind) async throws {
+        let harness = try await store.harness { $0.governance.breakGlassRateLimit = TokenBucketPolicy(capacity: 1000, per: 1) }
         let wallet = try await harness.enroll()
         var authorizations: [GovernanceAuthorization] = []
         for _ in 0..<20 { authorizations.append(try await recoveryAuthorization(harness, wallet, .breakGlass)) }
@@ -142,8 +142,8 @@ import Testing
 }
 
 @Suite struct ReenrollmentTests {
-    @Test func aLostAuthenticatorIsReplacedWithAWalletSignatureAndARecoveryCode() async throws {
-        let harness = try await GuardianHarness.make()
+    @Test(arguments: StoreKind.allCases) func aLostAuthenticatorIsReplacedWithAWalletSignatureAndARecoveryCode(store: StoreKind) async throws {
+        let harness = try await store.harness()
         let wallet = try await harness.enroll()
         let oldCode = try harness.nextCode(wallet)
         let challenge = try await harness.service.governanceChallenge(session: wallet.session, wallet: wallet.address, action: .reenroll)
@@ -172,9 +172,9 @@ import Testing
         #expect(await errorCode { try await harness.service.validateBreakGlass(session: wallet.session, wallet: wallet.address, authorization: recoveryAuthorization(harness, wallet, .breakGlass, index: 1)) } == .invalidRecoveryCode)
     }
 
-    @Test func aRecoveryCodeAndChallengeAreConsumedByReenrollment() async throws {
+    @Test(arguments: StoreKind.allCases) func aRecoveryCodeAndChallengeAreConsumedByReenrollment(store: StoreKind) async throws {
         // Four attempts in a row: more than the default break-glass bucket (3 per hour) allows, which is tested above.
-        let harness = try await GuardianHarness.make { $0.governance.breakGlassRateLimit = TokenBucketPolicy(capacity: 10, per: 3600) }
+        let harness = try await store.harness { $0.governance.breakGlassRateLimit = TokenBucketPolicy(capacity: 10, per: 3600) }
         let wallet = try await harness.enroll()
         let challenge = try await harness.service.governanceChallenge(session: wallet.session, wallet: wallet.address, action: .reenroll)
         let signature = try wallet.owner.sign(Array(challenge.message.utf8))
