@@ -36,7 +36,7 @@ import GuardianTestSupport
         #expect(record.messageHash == Array(SHA256.hash(data: transaction.messageBytes)))
         #expect(record.timeline.hasPrefix("created@0,sealed@") && record.timeline.contains("burning@"))
         let replay = await guardianError { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.base64(transaction), code: code) }
-        #expect(replay?.code == .codeAlreadyUsed && replay?.httpStatus == 409)
+        #expect(replay?.code == .codeAlreadyUsed)
         #expect(replay?.operationID != nil && replay?.operationID != result.operationID)
     }
 
@@ -74,7 +74,7 @@ import GuardianTestSupport
         let tx = try TransactionFactory.standard(for: wallet)
         let code = try harness.nextCode(wallet)
         let error = await guardianError { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.wrongCode(wallet)) }
-        #expect(error?.code == .invalidCode && error?.httpStatus == 401)
+        #expect(error?.code == .invalidCode)
         // The right code still works afterwards, and resets the count.
         _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
         let state = try await harness.store.wallet(wallet.owner.publicKey)?.lockout

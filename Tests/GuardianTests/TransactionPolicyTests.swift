@@ -241,7 +241,7 @@ import Testing
     @Test func theRefusalNamesTheRuleAndTheExcess() {
         let limit = SpendingLimit(asset: .sol, period: .day, amount: 5_000_000_000)
         let error = GuardianError.spendingLimitExceeded(SpendingLimitViolation(limit: limit, windowTotal: 4_000_000_000, spend: 2_200_000_000))
-        #expect(error.code == .policySpendingLimitExceeded && error.httpStatus == 403)
+        #expect(error.code == .policySpendingLimitExceeded)
         #expect(error.message.contains("rolling 24-hour total would be 6.2 SOL (6200000000 lamports), 1200000000 over the limit of 5000000000 lamports"), "\(error.message)")
         let token = GuardianError.spendingLimitExceeded(SpendingLimitViolation(limit: SpendingLimit(asset: .token(mint: Self.mint), period: .week, amount: 1_200), windowTotal: 1_000, spend: 500), decimals: 2)
         #expect(token.message.contains("token \(Self.mint.base58) per week"))

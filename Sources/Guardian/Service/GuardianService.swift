@@ -9,7 +9,7 @@ import OTP
 /// transaction only after a fresh code, consumed exactly once.
 ///
 /// The HTTP server wraps these async methods one-to-one; every failure is a ``GuardianError`` with a stable code and
-/// an HTTP status hint. The service holds no per-request state of its own: it is a `Sendable` class whose methods
+/// a sentence (the server picks the HTTP status). The service holds no per-request state of its own: it is a `Sendable` class whose methods
 /// can run concurrently; per-wallet work is serialised by an internal gate (see ``cosign(session:wallet:transactionBase64:code:apiKey:)``).
 ///
 /// Start it with ``start(store:keyProvider:configuration:clock:metrics:qrRenderer:rateLimiter:)``.

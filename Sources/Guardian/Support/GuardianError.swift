@@ -1,7 +1,8 @@
 // MARK: - Errors
 
-/// Every failure the guardian reports to a client: a stable machine-readable ``code``, a sentence for people, and an
-/// HTTP status hint. The server maps it to `status` + `{"error": {"code": …, "message": …}}`.
+/// Every failure the guardian reports to a client: a stable machine-readable ``code`` and a sentence for people. The
+/// domain knows nothing of HTTP: the server maps each code to a status (`APIError`) and answers
+/// `{"error": {"code": …, "message": …}}`.
 ///
 /// Messages never carry internal details (paths, SQL, key ids, stack traces) nor secrets; when an internal failure
 /// needs diagnosing, ``internalDetail`` holds a note for the server's own log — never send it to the client.
@@ -58,28 +59,6 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
         case storageUnavailable = "storage_unavailable"
         case serviceBusy = "service_busy"
         case internalError = "internal_error"
-
-        /// The HTTP status a server should answer with (RFC 9110 §15; 423 from RFC 4918 §11.3; 429 from RFC 6585 §4).
-        public var httpStatus: Int {
-            switch self {
-            case .invalidRequest, .invalidWalletAddress, .malformedTransaction: 400
-            case .challengeExpired, .invalidSignature, .sessionInvalid, .invalidCode: 401
-            case .sessionWalletMismatch: 403
-            case .challengeNotFound, .notEnrolled: 404
-            case .nonceReused, .alreadyEnrolled, .enrollmentPending, .codeAlreadyUsed: 409
-            case .governanceNotEnabled, .alreadyMigrated, .sequenceMismatch, .rotationPending, .noPendingRotation, .timelockActive, .recoveryCodeUsed: 409
-            case .invalidRecoveryCode: 401
-            case .missingRecentBlockhash, .walletNotSigner, .guardianNotSigner: 422
-            case .walletLocked, .walletDisabled: 423
-            case .rateLimited: 429
-            // Transaction policies: a refusal by the wallet's own rules is 403; what the guardian cannot evaluate is 422.
-            case .policySpendingLimitExceeded, .policyDestinationNotAllowed, .policyProgramNotAllowed: 403
-            case .invalidPolicy, .policyInstructionNotSupported, .policyAccountUnresolved: 422
-            case .policyChanged: 409
-            case .invalidConfiguration, .masterKeyMismatch, .keyProviderFailed, .keyringMissing, .internalError: 500
-            case .storageUnavailable, .serviceBusy: 503
-            }
-        }
     }
 
     /// The stable failure code.
@@ -101,9 +80,6 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
         self.operationID = operationID
         self.internalDetail = internalDetail
     }
-
-    /// The HTTP status hint for ``code``.
-    public var httpStatus: Int { code.httpStatus }
 
     public var description: String { "\(code.rawValue): \(message)" }
 

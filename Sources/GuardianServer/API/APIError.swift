@@ -105,12 +105,35 @@ extension APIError {
             headers[.wwwAuthenticate] = #"Bearer realm="chronoguard", error="invalid_token""#
         }
         self.init(
-            Self.status(error.httpStatus), code: error.code.rawValue, message: error.message,
+            Self.status(Self.statusCode(for: error.code)), code: error.code.rawValue, message: error.message,
             retryAfterSeconds: error.retryAfterSeconds, operationID: error.operationID, headers: headers)
     }
 }
 
 extension APIError {
+    /// The HTTP status for a domain failure (RFC 9110 §15; 423 from RFC 4918 §11.3; 429 from RFC 6585 §4): the
+    /// server's decision — the domain's errors know nothing of HTTP.
+    static func statusCode(for code: GuardianError.Code) -> Int {
+        switch code {
+        case .invalidRequest, .invalidWalletAddress, .malformedTransaction: 400
+        case .challengeExpired, .invalidSignature, .sessionInvalid, .invalidCode: 401
+        case .sessionWalletMismatch: 403
+        case .challengeNotFound, .notEnrolled: 404
+        case .nonceReused, .alreadyEnrolled, .enrollmentPending, .codeAlreadyUsed: 409
+        case .governanceNotEnabled, .alreadyMigrated, .sequenceMismatch, .rotationPending, .noPendingRotation, .timelockActive, .recoveryCodeUsed: 409
+        case .invalidRecoveryCode: 401
+        case .missingRecentBlockhash, .walletNotSigner, .guardianNotSigner: 422
+        case .walletLocked, .walletDisabled: 423
+        case .rateLimited: 429
+        // Transaction policies: a refusal by the wallet's own rules is 403; what the guardian cannot evaluate is 422.
+        case .policySpendingLimitExceeded, .policyDestinationNotAllowed, .policyProgramNotAllowed: 403
+        case .invalidPolicy, .policyInstructionNotSupported, .policyAccountUnresolved: 422
+        case .policyChanged: 409
+        case .invalidConfiguration, .masterKeyMismatch, .keyProviderFailed, .keyringMissing, .internalError: 500
+        case .storageUnavailable, .serviceBusy: 503
+        }
+    }
+
     /// The status for a code, with the reason phrase of RFC 4918 §11.3 for 423, which HTTPTypes does not name.
     static func status(_ code: Int) -> HTTPResponse.Status {
         code == 423 ? HTTPResponse.Status(code: 423, reasonPhrase: "Locked") : HTTPResponse.Status(code: code)

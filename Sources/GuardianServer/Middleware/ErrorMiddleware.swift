@@ -36,7 +36,7 @@ public struct ErrorMiddleware: RouterMiddleware {
         case let error as StrictJSONError:
             return .invalidRequest(error.message, field: error.field)
         case let error as GuardianError:
-            if error.httpStatus >= 500 {
+            if APIError.statusCode(for: error.code) >= 500 {
                 context.logger.error("request failed", metadata: [
                     "code": .string(error.code.rawValue),
                     "detail": .string(error.internalDetail ?? "-"),
