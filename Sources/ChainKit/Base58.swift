@@ -137,7 +137,7 @@ public enum Base58 {
         guard bytes.count == count else {
             throw Base58Error(
                 code: .wrongLength,
-                reason: "Base58 text \"\(text.prefix(100))\" decodes to \(bytes.count) bytes, but \(count) bytes are required; check that the value was copied whole and is of the right kind."
+                message: "Base58 text \"\(text.prefix(100))\" decodes to \(bytes.count) bytes, but \(count) bytes are required; check that the value was copied whole and is of the right kind."
             )
         }
         return bytes

@@ -20,7 +20,7 @@ extension SIWSMessage {
         do {
             address = try SolanaPublicKey(base58: lines[1])
         } catch {
-            throw SIWSError(.invalidAddress, "Line 2 must be a Base58 Solana address: \(error.reason)")
+            throw SIWSError(.invalidAddress, "Line 2 must be a Base58 Solana address: \(error.message)")
         }
         guard lines.count > 2, lines[2].isEmpty else {
             throw SIWSError(.unexpectedLine, "Line 3 must be empty, separating the address from the statement or fields.")
@@ -47,7 +47,7 @@ extension SIWSMessage {
         }
         func timestamp(_ value: String, _ label: String) throws(SIWSError) -> SIWSTimestamp {
             do { return try SIWSTimestamp(rfc3339: value) } catch {
-                throw SIWSError(.invalidTimestamp, "Field \"\(label)\" on line \(index): \(error.reason)")
+                throw SIWSError(.invalidTimestamp, "Field \"\(label)\" on line \(index): \(error.message)")
             }
         }
 

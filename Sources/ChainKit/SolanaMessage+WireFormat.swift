@@ -76,7 +76,7 @@ extension SolanaMessage {
             return try SolanaMessage(version: version, header: header, staticAccountKeys: keys, recentBlockhash: blockhash, instructions: instructions, addressTableLookups: lookups)
         } catch {
             // Validation errors concern the message as a whole: report its start offset.
-            throw SolanaWireError(error.code, at: start, error.reason)
+            throw SolanaWireError(error.code, at: start, error.message)
         }
     }
 

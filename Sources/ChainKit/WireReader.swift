@@ -38,11 +38,11 @@ struct WireReader {
             case .truncated:
                 throw SolanaWireError(.truncated, at: at, "The input ends inside the compact-u16 length of \(name); the transaction is truncated.")
             case .nonCanonical:
-                throw SolanaWireError(.shortVecNonCanonical, at: at, "The length of \(name): \(error.reason)")
+                throw SolanaWireError(.shortVecNonCanonical, at: at, "The length of \(name): \(error.message)")
             case .tooLong:
-                throw SolanaWireError(.shortVecTooLong, at: at, "The length of \(name): \(error.reason)")
+                throw SolanaWireError(.shortVecTooLong, at: at, "The length of \(name): \(error.message)")
             case .overflow:
-                throw SolanaWireError(.shortVecOverflow, at: at, "The length of \(name): \(error.reason)")
+                throw SolanaWireError(.shortVecOverflow, at: at, "The length of \(name): \(error.message)")
             }
         }
     }

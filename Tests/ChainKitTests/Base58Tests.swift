@@ -30,7 +30,7 @@ struct Base58Tests {
             #expect(error?.code == .invalidCharacter)
             #expect(error?.character == Character(vector.character), "\(vector.text)")
             #expect(error?.position == vector.position, "\(vector.text)")
-            #expect(error?.reason.contains("position \(vector.position)") == true)
+            #expect(error?.message.contains("position \(vector.position)") == true)
         }
     }
 

@@ -23,7 +23,7 @@ struct TransactionInteropTests {
                 oversized += 1
                 let error = #expect(throws: SolanaWireError.self, "case \(number)") { try SolanaTransaction(wireBytes: wire) }
                 #expect(error?.code == .transactionTooLarge)
-                #expect(error?.reason.contains("\(wire.count) bytes") == true)
+                #expect(error?.message.contains("\(wire.count) bytes") == true)
                 continue
             }
             let tx = try SolanaTransaction(wireBytes: wire)

@@ -113,7 +113,7 @@ struct TransactionMalformedTests {
         let error = #expect(throws: SolanaWireError.self) { try SolanaTransaction(wireBytes: violation.bytes) }
         #expect(error?.code == violation.code, "\(violation.name): \(String(describing: error))")
         #expect(error?.offset != nil)
-        #expect(error?.reason.isEmpty == false)
+        #expect(error?.message.isEmpty == false)
     }
 
     @Test("solders agrees on which violations Rust's sanitize rejects")

@@ -180,7 +180,7 @@ extension GuardianService {
         }
         let transaction: SolanaTransaction
         do { transaction = try SolanaTransaction(wireBytes: bytes) } catch {
-            throw GuardianError(.malformedTransaction, "The transaction does not parse (\(error.code.rawValue)): \(error.reason)")
+            throw GuardianError(.malformedTransaction, "The transaction does not parse (\(error.code.rawValue)): \(error.message)")
         }
         guard transaction.signerIndex(of: wallet) != nil else {
             throw GuardianError(.walletNotSigner, "The wallet is not a required signer of this transaction; the guardian co-signs only the wallet's own transactions.")

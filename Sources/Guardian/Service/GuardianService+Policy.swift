@@ -107,7 +107,7 @@ extension GuardianService {
         do throws(GuardianError) {
             let instructions: [SolanaInstruction]
             do { instructions = try transaction.message.decodedInstructions() } catch {
-                throw GuardianError(.malformedTransaction, "Instruction \(error.instructionIndex) does not decode (\(error.code.rawValue)): \(error.reason)")
+                throw GuardianError(.malformedTransaction, "Instruction \(error.instructionIndex) does not decode (\(error.code.rawValue)): \(error.message)")
             }
             let assessment = try policy.assess(instructions, wallet: wallet, feePayer: transaction.message.feePayer)
             let check = CosignPolicyCheck(expectedRevision: state.revision, spends: assessment.spends, limits: policy.spendingLimits)

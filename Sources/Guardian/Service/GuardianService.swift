@@ -67,7 +67,7 @@ public final class GuardianService: Sendable {
         do {
             _ = try SIWSMessage(domain: signIn.domain, address: .zero, statement: signIn.statement, uri: signIn.uri, chainID: signIn.chainID, nonce: SecureRandom.alphanumeric(configuration.nonceLength), issuedAt: SIWSTimestamp(now, rounding: .down), expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime), rounding: .down))
         } catch {
-            throw GuardianError(.invalidConfiguration, "The sign-in settings do not form a valid Sign In With Solana message: \(error.reason)")
+            throw GuardianError(.invalidConfiguration, "The sign-in settings do not form a valid Sign In With Solana message: \(error.message)")
         }
         guard configuration.nonceLength >= 16 else {
             throw GuardianError(.invalidConfiguration, "The sign-in nonce must have at least 16 random characters.")
