@@ -29,7 +29,7 @@ import Testing
 
     @Test func errorsNameTheCharacterAndPosition() throws {
         let error = try #require(throws: OTPError.self) { try Base32.decode("JBSW Y3D0") }
-        #expect(error.code == "invalid_base32_character")
+        #expect(error.code == .invalidBase32Character)
         #expect(error.message.contains("'0'") && error.message.contains("position 9"))
         let unicode = try #require(throws: OTPError.self) { try Base32.decode("MZXW6é") }
         #expect(unicode.message.contains("position 6") && unicode.message.contains("U+E9"))

@@ -66,7 +66,7 @@ import Testing
     ])
     func badURIsSayWhichPartIsWrong(uri: String, code: String) throws {
         let error = try #require(throws: OTPError.self) { try OTPAuthURI(parsing: uri) }
-        #expect(error.code == code, "\(uri): \(error.message)")
+        #expect(error.code.rawValue == code, "\(uri): \(error.message)")
         #expect(!error.message.isEmpty && !error.message.contains("GEZDGNBVGY3TQOJQ"))
     }
 }

@@ -86,7 +86,7 @@ import Testing
         #expect(throws: OTPError.secretTooShort(10)) { try OTPSecret(base32: "JBSWY3DPEHPK3PXP") }
         #expect(throws: OTPError.secretTooShort(8)) { try OTPSecret.generate(byteCount: 8) }
         let error = try #require(throws: OTPError.self) { try OTPSecret(bytes: [1, 2, 3]) }
-        #expect(error.code == "secret_too_short" && error.message.contains("16 bytes"))
+        #expect(error.code == .secretTooShort && error.message.contains("16 bytes"))
     }
 
     @Test func generatedSecretsAreDistinctAndRedacted() throws {

@@ -89,15 +89,15 @@ extension OTPAuthURI {
     public init(parsing text: String) throws(OTPError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let schemeEnd = trimmed.range(of: "://") else {
-            throw .uri("invalid_uri_scheme", "The URI does not start with 'otpauth://'; paste the whole provisioning URI.")
+            throw .uri(.invalidURIScheme, "The URI does not start with 'otpauth://'; paste the whole provisioning URI.")
         }
         guard trimmed[..<schemeEnd.lowerBound].lowercased() == "otpauth" else {
-            throw .uri("invalid_uri_scheme", "The URI scheme is '\(trimmed[..<schemeEnd.lowerBound])', not 'otpauth'; this is not an OTP provisioning URI.")
+            throw .uri(.invalidURIScheme, "The URI scheme is '\(trimmed[..<schemeEnd.lowerBound])', not 'otpauth'; this is not an OTP provisioning URI.")
         }
         var rest = trimmed[schemeEnd.upperBound...]
         if let fragment = rest.firstIndex(of: "#") { rest = rest[..<fragment] }
         guard let slash = rest.firstIndex(of: "/") else {
-            throw .uri("invalid_uri_label", "The URI has no label; expected 'otpauth://totp/Issuer:account?secret=…'.")
+            throw .uri(.invalidURILabel, "The URI has no label; expected 'otpauth://totp/Issuer:account?secret=…'.")
         }
         let type = rest[..<slash].lowercased()
         let afterType = rest[rest.index(after: slash)...]
@@ -116,7 +116,7 @@ extension OTPAuthURI {
             let value = parts.count > 1 ? try PercentEncoding.decode(parts[1], plusAsSpace: true, part: "parameter '\(key)'") : ""
             guard Self.knownParameters.contains(key) else { continue }
             if parameters[key] != nil {
-                throw .uri("invalid_uri_parameter", "The parameter '\(key)' appears more than once; a Key URI must give it once.")
+                throw .uri(.invalidURIParameter, "The parameter '\(key)' appears more than once; a Key URI must give it once.")
             }
             parameters[key] = value
         }
@@ -137,29 +137,29 @@ extension OTPAuthURI {
         }
         account = String(account.drop(while: { $0 == " " }))   // "Issuer: account" is allowed by the format
         if let labelIssuer, let parameterIssuer = parameters["issuer"], labelIssuer != parameterIssuer {
-            throw .uri("invalid_uri_issuer", "The issuer in the label ('\(labelIssuer)') differs from the issuer parameter ('\(parameterIssuer)'); they must be equal.")
+            throw .uri(.invalidURIIssuer, "The issuer in the label ('\(labelIssuer)') differs from the issuer parameter ('\(parameterIssuer)'); they must be equal.")
         }
         let issuer = parameters["issuer"].flatMap { $0.isEmpty ? nil : $0 } ?? labelIssuer
 
         guard let secretText = parameters["secret"], !secretText.isEmpty else {
-            throw .uri("invalid_uri_secret", "The URI has no 'secret' parameter; a Key URI must carry the Base32 secret.")
+            throw .uri(.invalidURISecret, "The URI has no 'secret' parameter; a Key URI must carry the Base32 secret.")
         }
         let secret: OTPSecret
         do { secret = try OTPSecret(base32: secretText) } catch {
-            throw .uri("invalid_uri_secret", "The 'secret' parameter is not usable: \(error.message)")
+            throw .uri(.invalidURISecret, "The 'secret' parameter is not usable: \(error.message)")
         }
 
         var algorithm = OTPAlgorithm.sha1
         if let name = parameters["algorithm"] {
             guard let parsed = OTPAlgorithm(name: name) else {
-                throw .uri("invalid_uri_algorithm", "The algorithm '\(name)' is not supported; use SHA1, SHA256 or SHA512.")
+                throw .uri(.invalidURIAlgorithm, "The algorithm '\(name)' is not supported; use SHA1, SHA256 or SHA512.")
             }
             algorithm = parsed
         }
         var digits = 6
         if let text = parameters["digits"] {
             guard let value = Int(text), (6...10).contains(value) else {
-                throw .uri("invalid_uri_digits", "The digits parameter '\(text)' is not a number from 6 to 10.")
+                throw .uri(.invalidURIDigits, "The digits parameter '\(text)' is not a number from 6 to 10.")
             }
             digits = value
         }
@@ -170,21 +170,21 @@ extension OTPAuthURI {
             var period = TOTP.defaultPeriod
             if let text = parameters["period"] {
                 guard let value = Int(text), value > 0 else {
-                    throw .uri("invalid_uri_period", "The period parameter '\(text)' is not a positive number of seconds.")
+                    throw .uri(.invalidURIPeriod, "The period parameter '\(text)' is not a positive number of seconds.")
                 }
                 period = value
             }
             kind = .totp(period: period)
         case "hotp":
             guard let text = parameters["counter"] else {
-                throw .uri("invalid_uri_counter", "An hotp URI needs a 'counter' parameter with the next counter value.")
+                throw .uri(.invalidURICounter, "An hotp URI needs a 'counter' parameter with the next counter value.")
             }
             guard let counter = UInt64(text) else {
-                throw .uri("invalid_uri_counter", "The counter parameter '\(text)' is not a number from 0 to 2^64−1.")
+                throw .uri(.invalidURICounter, "The counter parameter '\(text)' is not a number from 0 to 2^64−1.")
             }
             kind = .hotp(counter: counter)
         default:
-            throw .uri("invalid_uri_type", "The OTP type '\(type)' is not supported; use 'totp' or 'hotp'.")
+            throw .uri(.invalidURIType, "The OTP type '\(type)' is not supported; use 'totp' or 'hotp'.")
         }
         try self.init(kind: kind, account: account, issuer: issuer, secret: secret, algorithm: algorithm, digits: digits)
     }
@@ -193,7 +193,7 @@ extension OTPAuthURI {
 }
 
 extension OTPError {
-    static func uri(_ code: String, _ message: String) -> OTPError { OTPError(code: code, message: message) }
+    static func uri(_ code: Code, _ message: String) -> OTPError { OTPError(code, message) }
 }
 
 // MARK: - Percent encoding (RFC 3986 §2.1)
@@ -228,7 +228,7 @@ enum PercentEncoding {
                 guard iterator.count >= 2,
                       let high = hexValue(iterator[iterator.startIndex]),
                       let low = hexValue(iterator[iterator.startIndex + 1]) else {
-                    throw .uri("invalid_uri_encoding", "The \(part) has a '%' not followed by two hex digits; percent-encode it as %25.")
+                    throw .uri(.invalidURIEncoding, "The \(part) has a '%' not followed by two hex digits; percent-encode it as %25.")
                 }
                 bytes.append(high << 4 | low)
                 iterator = iterator.dropFirst(2)
@@ -239,7 +239,7 @@ enum PercentEncoding {
             }
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw .uri("invalid_uri_encoding", "The \(part) does not decode to valid UTF-8 text.")
+            throw .uri(.invalidURIEncoding, "The \(part) does not decode to valid UTF-8 text.")
         }
         return decoded
     }
