@@ -5,25 +5,40 @@
 ///
 /// `code` is stable and machine-readable (snake_case); `message` says what was wrong and what to do.
 public struct Groth16Error: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A stable, machine-readable identifier (snake_case).
-    public let code: String
+    /// Stable, machine-readable codes (snake_case raw values).
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        case circuitTooLarge = "circuit_too_large"
+        case malformedAssignment = "malformed_assignment"
+        case unsatisfiedConstraint = "unsatisfied_constraint"
+        case keyCircuitMismatch = "key_circuit_mismatch"
+        case publicInputCount = "public_input_count"
+        case malformedJson = "malformed_json"
+        case invalidFieldElement = "invalid_field_element"
+        case invalidPoint = "invalid_point"
+        case invalidLength = "invalid_length"
+        case malformedProvingKey = "malformed_proving_key"
+        case unsupportedProvingKeyVersion = "unsupported_proving_key_version"
+    }
+
+    /// The stable failure code.
+    public let code: Code
     /// What was wrong and what to do about it.
     public let message: String
 
     /// Creates an error; prefer the named constructors below.
-    public init(code: String, message: String) {
+    public init(code: Code, message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(code): \(message)" }
+    public var description: String { "\(code.rawValue): \(message)" }
 
     // MARK: - Circuits and assignments
 
     /// The circuit needs an evaluation domain larger than BN254's 2²⁸ roots of unity allow.
     public static func circuitTooLarge(_ required: Int) -> Groth16Error {
         Groth16Error(
-            code: "circuit_too_large",
+            code: .circuitTooLarge,
             message: "the circuit needs an evaluation domain of at least \(required) points, but the BN254 scalar "
                 + "field has roots of unity only up to 2^28; split the statement into smaller circuits")
     }
@@ -31,14 +46,14 @@ public struct Groth16Error: Error, Sendable, Hashable, CustomStringConvertible {
     /// The assignment vector has the wrong length or does not start with the constant one.
     public static func malformedAssignment(_ detail: String) -> Groth16Error {
         Groth16Error(
-            code: "malformed_assignment",
+            code: .malformedAssignment,
             message: "the assignment is not a vector (1, public inputs…, witnesses…) for this circuit: \(detail)")
     }
 
     /// The assignment violates constraint `row`.
     public static func unsatisfied(row: Int) -> Groth16Error {
         Groth16Error(
-            code: "unsatisfied_constraint",
+            code: .unsatisfiedConstraint,
             message: "the assignment violates constraint \(row), so no valid proof exists; check the witness and "
                 + "the public inputs")
     }
@@ -46,7 +61,7 @@ public struct Groth16Error: Error, Sendable, Hashable, CustomStringConvertible {
     /// The proving key was generated for a circuit of a different shape or digest.
     public static func keyCircuitMismatch(_ detail: String) -> Groth16Error {
         Groth16Error(
-            code: "key_circuit_mismatch",
+            code: .keyCircuitMismatch,
             message: "the proving key was generated for a different circuit (\(detail)); run the setup for this "
                 + "circuit again")
     }
@@ -56,7 +71,7 @@ public struct Groth16Error: Error, Sendable, Hashable, CustomStringConvertible {
     /// The verifier got a different number of public inputs than the key has.
     public static func publicInputCount(expected: Int, got: Int) -> Groth16Error {
         Groth16Error(
-            code: "public_input_count",
+            code: .publicInputCount,
             message: "the verifying key takes \(expected) public inputs but \(got) were given; pass exactly the "
                 + "statement's public signals, in order")
     }
@@ -65,34 +80,34 @@ public struct Groth16Error: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A JSON document could not be parsed or lacks a required member.
     public static func malformedJSON(_ what: String, _ detail: String) -> Groth16Error {
-        Groth16Error(code: "malformed_json", message: "the \(what) is not valid snarkjs JSON: \(detail)")
+        Groth16Error(code: .malformedJson, message: "the \(what) is not valid snarkjs JSON: \(detail)")
     }
 
     /// A decimal string was not a canonical field element.
     public static func invalidFieldElement(_ what: String, _ value: String) -> Groth16Error {
         let shown = value.count > 90 ? String(value.prefix(90)) + "…" : value
         return Groth16Error(
-            code: "invalid_field_element",
+            code: .invalidFieldElement,
             message: "\(what) is \"\(shown)\", which is not a decimal integer below the field modulus; give a "
                 + "canonical unsigned decimal string")
     }
 
     /// A point's coordinates are well-formed numbers but not a point of the group.
     public static func invalidPoint(_ what: String, _ reason: String) -> Groth16Error {
-        Groth16Error(code: "invalid_point", message: "\(what) is not a valid group element: \(reason)")
+        Groth16Error(code: .invalidPoint, message: "\(what) is not a valid group element: \(reason)")
     }
 
     /// A byte string has the wrong length.
     public static func invalidLength(_ what: String, expected: Int, got: Int) -> Groth16Error {
         Groth16Error(
-            code: "invalid_length",
+            code: .invalidLength,
             message: "\(what) must be \(expected) bytes but is \(got); check that the whole value was passed")
     }
 
     /// The binary proving key is not in the documented format.
     public static func malformedProvingKey(_ detail: String) -> Groth16Error {
         Groth16Error(
-            code: "malformed_proving_key",
+            code: .malformedProvingKey,
             message: "the proving key file is not a valid Chronoguard Groth16 key (\(detail)); regenerate it with "
                 + "`chronoguard zk setup`")
     }
@@ -100,7 +115,7 @@ public struct Groth16Error: Error, Sendable, Hashable, CustomStringConvertible {
     /// The binary proving key has a version this code does not read.
     public static func unsupportedProvingKeyVersion(_ version: UInt32) -> Groth16Error {
         Groth16Error(
-            code: "unsupported_proving_key_version",
+            code: .unsupportedProvingKeyVersion,
             message: "the proving key has format version \(version), but this build reads version "
                 + "\(Groth16.ProvingKey.formatVersion); regenerate the key with this version")
     }

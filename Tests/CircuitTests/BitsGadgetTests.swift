@@ -135,12 +135,12 @@ struct BitsGadgetTests {
         let x = LinearCombination(try cs.allocateWitness { Fr(1) })
         for width in [0, -1, 255] {
             #expect { try cs.decomposeIntoBits(x, bitCount: width) } throws: {
-                ($0 as? CircuitError)?.code == "invalid_bit_width"
+                ($0 as? CircuitError)?.code.rawValue == "invalid_bit_width"
             }
         }
         let tooMany = [Boolean](repeating: .false, count: 255)
         #expect { try cs.enforceLessThanOrEqual(tooMany, constant: .one) } throws: {
-            ($0 as? CircuitError)?.code == "invalid_bit_width"
+            ($0 as? CircuitError)?.code.rawValue == "invalid_bit_width"
         }
     }
 }

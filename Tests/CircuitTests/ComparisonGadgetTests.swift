@@ -81,10 +81,10 @@ struct ComparisonGadgetTests {
     func invalidWidth(bitWidth: Int) throws {
         let cs = ConstraintSystem(mode: .proving)
         #expect { try cs.isLessThan(.zero, .one, bitWidth: bitWidth) } throws: {
-            ($0 as? CircuitError)?.code == "invalid_bit_width"
+            ($0 as? CircuitError)?.code.rawValue == "invalid_bit_width"
         }
         #expect { try cs.enforceLessThan(.zero, .one, bitWidth: bitWidth) } throws: {
-            ($0 as? CircuitError)?.code == "invalid_bit_width"
+            ($0 as? CircuitError)?.code.rawValue == "invalid_bit_width"
         }
     }
 }

@@ -109,15 +109,15 @@ struct ConstraintSystemTests {
         let i = try cs.allocateInstance { evaluated = true; return nil }
         #expect(!evaluated)
         #expect(cs.value(of: w) == nil && cs.value(of: LinearCombination(i)) == nil && !cs.hasValues)
-        #expect { try cs.isSatisfied() } throws: { ($0 as? CircuitError)?.code == "values_unavailable" }
-        #expect { try cs.fullAssignment() } throws: { ($0 as? CircuitError)?.code == "values_unavailable" }
+        #expect { try cs.isSatisfied() } throws: { ($0 as? CircuitError)?.code.rawValue == "values_unavailable" }
+        #expect { try cs.fullAssignment() } throws: { ($0 as? CircuitError)?.code.rawValue == "values_unavailable" }
     }
 
     @Test("proving mode requires every value")
     func missingAssignment() {
         let cs = ConstraintSystem(mode: .proving)
-        #expect { try cs.allocateWitness { nil } } throws: { ($0 as? CircuitError)?.code == "missing_assignment" }
-        #expect { try cs.allocateInstance { nil } } throws: { ($0 as? CircuitError)?.code == "missing_assignment" }
+        #expect { try cs.allocateWitness { nil } } throws: { ($0 as? CircuitError)?.code.rawValue == "missing_assignment" }
+        #expect { try cs.allocateInstance { nil } } throws: { ($0 as? CircuitError)?.code.rawValue == "missing_assignment" }
         #expect(cs.witnessCount == 0 && cs.instanceCount == 0)
     }
 }

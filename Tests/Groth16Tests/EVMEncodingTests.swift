@@ -22,10 +22,10 @@ import Testing
     @Test func malformedProofBytesAreRejected() throws {
         let bytes = f.proof.evmBytes
         let short = #expect(throws: Groth16Error.self) { try Groth16.Proof(evmBytes: Array(bytes.dropLast())) }
-        #expect(short?.code == "invalid_length")
+        #expect(short?.code.rawValue == "invalid_length")
         var offCurve = bytes
         offCurve[63] ^= 1  // A.y
-        #expect((#expect(throws: Groth16Error.self) { try Groth16.Proof(evmBytes: offCurve) })?.code == "invalid_point")
+        #expect((#expect(throws: Groth16Error.self) { try Groth16.Proof(evmBytes: offCurve) })?.code.rawValue == "invalid_point")
         var aboveP = bytes
         for i in 0..<32 { aboveP[i] = 0xff }
         #expect(throws: Groth16Error.self) { try Groth16.Proof(evmBytes: aboveP) }

@@ -59,7 +59,7 @@ import Testing
 
     @Test func wrongInputCountThrows() throws {
         let error = #expect(throws: Groth16Error.self) { try verify(f.proof, Array(f.publicInputs.dropLast())) }
-        #expect(error?.code == "public_input_count")
+        #expect(error?.code.rawValue == "public_input_count")
         #expect(throws: Groth16Error.self) { try verify(f.proof, f.publicInputs + [.zero]) }
     }
 
@@ -70,7 +70,7 @@ import Testing
             let error = #expect(throws: Groth16Error.self) {
                 try Groth16.prove(f.key, matrices: f.matrices, assignment: assignment)
             }
-            #expect(error?.code == "unsatisfied_constraint")
+            #expect(error?.code.rawValue == "unsatisfied_constraint")
         }
         var notOne = f.assignment
         notOne[0] = Fr(2)
@@ -86,7 +86,7 @@ import Testing
         let error = #expect(throws: Groth16Error.self) {
             try Groth16.prove(f.key, matrices: other.matrices(), assignment: try other.fullAssignment())
         }
-        #expect(error?.code == "key_circuit_mismatch")
+        #expect(error?.code.rawValue == "key_circuit_mismatch")
         #expect(f.key.matches(f.matrices))
         #expect(!f.key.matches(other.matrices()))
     }
@@ -97,7 +97,7 @@ import Testing
         while G2Affine.twistPoint(x: x) == nil || G2Affine.twistPoint(x: x)!.isInPrimeOrderSubgroup { x = .random() }
         let outside = G2Affine.twistPoint(x: x)!
         let error = #expect(throws: Groth16Error.self) { try Groth16.Proof(a: f.proof.a, b: outside, c: f.proof.c) }
-        #expect(error?.code == "invalid_point")
+        #expect(error?.code.rawValue == "invalid_point")
         let offCurve = G1Affine(uncheckedX: f.proof.a.x, y: f.proof.a.y + .one)
         #expect(throws: Groth16Error.self) { try Groth16.Proof(a: offCurve, b: f.proof.b, c: f.proof.c) }
     }

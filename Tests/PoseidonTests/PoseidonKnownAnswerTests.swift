@@ -49,7 +49,7 @@ struct PoseidonValidationTests {
         #expect {
             _ = try Poseidon.hash([Fr](repeating: .one, count: count))
         } throws: { error in
-            (error as? PoseidonError)?.code == "invalid_input_count"
+            (error as? PoseidonError)?.code.rawValue == "invalid_input_count"
         }
     }
 
@@ -59,7 +59,7 @@ struct PoseidonValidationTests {
         #expect {
             try Poseidon.permute(&state)
         } throws: { error in
-            (error as? PoseidonError)?.code == "invalid_width"
+            (error as? PoseidonError)?.code.rawValue == "invalid_width"
         }
         #expect(state == [Fr](repeating: .one, count: width), "a rejected state must be left untouched")
         #expect(throws: PoseidonError.self) { _ = try PoseidonParameters.forWidth(width) }

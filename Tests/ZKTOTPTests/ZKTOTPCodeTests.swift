@@ -70,7 +70,7 @@ import ZKTOTP
         let secret = ZKTOTP.newSecret()
         #expect(ZKTOTP.code(secret: secret, time: 1_700_000_010) == ZKTOTP.code(secret: secret, time: 1_700_000_039))
         let error = #expect(throws: ZKTOTPError.self) { try ZKTOTP.timeCounter(unixTime: Int64(-1)) }
-        #expect(error?.code == "invalid_time")
+        #expect(error?.code.rawValue == "invalid_time")
     }
 
     @Test func secretsAreFreshFullFieldElements() {
