@@ -41,7 +41,7 @@ struct SegmentTests {
             _ = try QRSegment.alphanumeric("lower")
             Issue.record("lower-case letters are not alphanumeric")
         } catch {
-            #expect(error.code == "invalid_segment_character")
+            #expect(error.code == .invalidSegmentCharacter)
             #expect(error.message.contains("offset 0"))
         }
     }
