@@ -29,29 +29,36 @@ extension ShortWeierstrassCurve {
 
 /// Why a point encoding or coordinate pair was rejected.
 public struct CurvePointError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A stable machine-readable identifier (snake_case).
-    public let code: String
+    /// Stable, machine-readable codes (snake_case raw values).
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        case pointNotOnCurve = "point_not_on_curve"
+        case pointNotInSubgroup = "point_not_in_subgroup"
+        case invalidPointEncoding = "invalid_point_encoding"
+    }
+
+    /// The stable failure code.
+    public let code: Code
     /// A sentence saying what was wrong and what to do.
     public let message: String
 
     @usableFromInline
-    init(code: String, message: String) {
+    init(code: Code, message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(code): \(message)" }
+    public var description: String { "\(code.rawValue): \(message)" }
 
     /// The coordinates do not satisfy the curve equation.
     public static let notOnCurve = CurvePointError(
-        code: "point_not_on_curve",
+        code: .pointNotOnCurve,
         message: "The coordinates do not satisfy the curve equation; check the encoding and the coordinate order.")
     /// The point is on the curve but outside the prime-order subgroup.
     public static let notInSubgroup = CurvePointError(
-        code: "point_not_in_subgroup",
+        code: .pointNotInSubgroup,
         message: "The point lies on the curve but not in the order-r subgroup; reject it (it may be a small-subgroup attack).")
     /// A coordinate was not a canonical field element, or the byte length was wrong.
     public static let invalidEncoding = CurvePointError(
-        code: "invalid_point_encoding",
+        code: .invalidPointEncoding,
         message: "The bytes are not a valid point encoding: wrong length or a coordinate not below the field modulus.")
 }

@@ -92,7 +92,7 @@ struct VectorTests {
                 _ = try G1Affine(eip196Bytes: Hex.bytes(v.bytes))
                 Issue.record("accepted invalid G1 encoding \(v.bytes)")
             } catch {
-                #expect(error.code == v.code)
+                #expect(error.code.rawValue == v.code)
             }
         }
         for v in vectors.invalid_g2 {
@@ -100,7 +100,7 @@ struct VectorTests {
                 _ = try G2Affine(eip197Bytes: Hex.bytes(v.bytes))
                 Issue.record("accepted invalid G2 encoding \(v.bytes)")
             } catch {
-                #expect(error.code == v.code)
+                #expect(error.code.rawValue == v.code)
             }
         }
     }
