@@ -10,14 +10,14 @@ import GuardianAPI
 ///
 /// The client asks for a challenge for its wallet, signs the returned message (UTF-8) with the wallet's Ed25519 key,
 /// and trades the signature for a 15-minute bearer token bound to that wallet. Nonces are single-use.
-public struct AuthController: Sendable {
+package struct AuthController: Sendable {
     let service: GuardianService
 
     init(service: GuardianService) {
         self.service = service
     }
 
-    public var routes: [GuardianRoute] {
+    package var routes: [GuardianRoute] {
         [
             GuardianRoute(.post, "/v1/auth/challenge", challenge),
             GuardianRoute(.post, "/v1/auth/verify", verify),

@@ -9,14 +9,14 @@ import GuardianAPI
 /// Seed 001 §8.4's governance endpoints and §10's break-glass validation, under `/v1/wallets/{wallet}`:
 /// status (public), challenge, migrate, schedule/cancel/execute rotation, break-glass validation, recovery-code
 /// regeneration and lost-authenticator re-enrollment. Everything but the status needs the wallet's session.
-public struct GovernanceController: Sendable {
+package struct GovernanceController: Sendable {
     let service: GuardianService
 
     init(service: GuardianService) {
         self.service = service
     }
 
-    public var routes: [GuardianRoute] {
+    package var routes: [GuardianRoute] {
         [
             GuardianRoute(.get, "/v1/wallets/{wallet}/governance", status),
             GuardianRoute(.post, "/v1/wallets/{wallet}/governance/challenge", challenge),

@@ -12,7 +12,7 @@ import GuardianAPI
 /// Health, readiness and the API description are public. `/metrics` follows the configured
 /// ``GuardianServerConfiguration/MetricsExposure``: it tells an observer how many cosigns, failures and lockouts the
 /// guardian sees, so with API keys configured it needs one unless the operator makes it public.
-public struct OperationsController: Sendable {
+package struct OperationsController: Sendable {
     let registry: PrometheusCollectorRegistry
     let readiness: @Sendable () async throws -> Void
     let metricsExposure: GuardianServerConfiguration.MetricsExposure
@@ -23,7 +23,7 @@ public struct OperationsController: Sendable {
         self.metricsExposure = metrics
     }
 
-    public var routes: [GuardianRoute] {
+    package var routes: [GuardianRoute] {
         var routes = [
             GuardianRoute(.get, "/healthz", access: .public, admitsByClientIP: false, health),
             GuardianRoute(.get, "/readyz", access: .public, admitsByClientIP: false, ready),

@@ -7,14 +7,14 @@ import GuardianAPI
 
 /// `GET` and `PUT /v1/wallets/{wallet}/policy`: the wallet's transaction policy (docs/policies.md). Both need the
 /// wallet's own session; an update also needs a fresh TOTP code, whose step it burns.
-public struct PolicyController: Sendable {
+package struct PolicyController: Sendable {
     let service: GuardianService
 
     init(service: GuardianService) {
         self.service = service
     }
 
-    public var routes: [GuardianRoute] {
+    package var routes: [GuardianRoute] {
         [
             GuardianRoute(.get, "/v1/wallets/{wallet}/policy", policy),
             GuardianRoute(.put, "/v1/wallets/{wallet}/policy", updatePolicy),

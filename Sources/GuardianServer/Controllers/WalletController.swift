@@ -8,14 +8,14 @@ import GuardianAPI
 
 /// The wallet-scoped endpoints. All but the status read need the wallet's own session; the domain checks that the
 /// session's wallet is the one in the path (`session_wallet_mismatch`, 403).
-public struct WalletController: Sendable {
+package struct WalletController: Sendable {
     let service: GuardianService
 
     init(service: GuardianService) {
         self.service = service
     }
 
-    public var routes: [GuardianRoute] {
+    package var routes: [GuardianRoute] {
         [
             GuardianRoute(.post, "/v1/wallets/{wallet}/enrollment", beginEnrollment),
             GuardianRoute(.post, "/v1/wallets/{wallet}/enrollment/confirm", confirmEnrollment),

@@ -11,7 +11,7 @@ import Hummingbird
 /// serves gets the 404 any request for it would. Non-preflight requests from unlisted origins pass without
 /// CORS headers, so the browser withholds the response from the page. Credentials (cookies) are never allowed: the API
 /// authenticates with bearer tokens.
-public struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The request headers a browser client needs.
     static var allowedHeaders: String { "Authorization, Content-Type, X-API-Key" }
     /// Response headers a page may read besides the CORS-safelisted ones.
@@ -41,7 +41,7 @@ public struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddleware
         return value
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         let allowed = origins.contains(Self.normalize(origin))
         let isPreflight = request.method == .options && request.headers[.accessControlRequestMethod] != nil

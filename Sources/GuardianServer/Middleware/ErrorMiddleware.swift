@@ -14,14 +14,14 @@ import NIOCore
 ///   `Allow` (RFC 9110 §15.5.6).
 /// - A body over the limit is a 413 `payload_too_large`.
 /// - Anything unexpected is logged and answered with a 500 `internal_error` that says nothing more.
-public struct ErrorMiddleware: RouterMiddleware {
-    public typealias Context = GuardianRequestContext
+package struct ErrorMiddleware: RouterMiddleware {
+    package typealias Context = GuardianRequestContext
 
     let routes: RouteTable
 
     init(routes: RouteTable) { self.routes = routes }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {

@@ -11,12 +11,12 @@ import Prometheus
 /// - `chronoguard_http_request_duration_seconds{method, route}` (histogram)
 ///
 /// It sits outermost, so the status is the one the client gets (errors already turned into responses).
-public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let handles: HTTPMetricsRecorder
 
-    public init(registry: PrometheusCollectorRegistry) { self.handles = HTTPMetricsRecorder(registry: registry) }
+    package init(registry: PrometheusCollectorRegistry) { self.handles = HTTPMetricsRecorder(registry: registry) }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)

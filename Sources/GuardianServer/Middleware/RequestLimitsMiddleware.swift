@@ -8,14 +8,14 @@ import Hummingbird
 /// limit while it is collected (``HTTPBody`` collects with `collectBody(upTo:)`, which throws, also 413). That a
 /// non-empty body is `application/json` is checked by ``HTTPBody`` once the body is read, since a chunked body's
 /// emptiness is only known then.
-public struct RequestLimitsMiddleware: RouterMiddleware {
-    public typealias Context = GuardianRequestContext
+package struct RequestLimitsMiddleware: RouterMiddleware {
+    package typealias Context = GuardianRequestContext
 
     let maxBodyBytes: Int
 
-    public init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+    package init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.bodyLimit = maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {

@@ -78,12 +78,12 @@ struct APIKeys: Sendable {
 /// different path than the router.
 ///
 /// Answers 400 `non_canonical_path`.
-public struct CanonicalPathMiddleware: RouterMiddleware {
-    public typealias Context = GuardianRequestContext
+package struct CanonicalPathMiddleware: RouterMiddleware {
+    package typealias Context = GuardianRequestContext
 
-    public init() {}
+    package init() {}
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard Self.isCanonical(request.uri.path) else { throw APIError.nonCanonicalPath }
         return try await next(request, context)
     }

@@ -5,7 +5,7 @@ import Hummingbird
 
 /// Adds the hardening headers to every response, errors included (OWASP Secure Headers Project recommendations for
 /// JSON APIs). An API returns data, never documents to render, so the policies deny everything.
-public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The fixed headers. Each value's source:
     static var fixed: [(HTTPField.Name, String)] {
         [
@@ -27,9 +27,9 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
 
     private let fields: [(HTTPField.Name, String)]
 
-    public init() { self.fields = Self.fixed }
+    package init() { self.fields = Self.fixed }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         for (name, value) in fields { response.headers[name] = value }
         // Tokens, secrets, signatures and lock states must not sit in any cache (RFC 9111 §5.2.2.5); a handler that
