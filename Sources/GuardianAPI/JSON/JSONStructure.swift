@@ -139,7 +139,7 @@ struct JSONStructure {
             guard byte == UInt8(ascii: "\\") else { index += 1; continue }
             if decoding {
                 if scalars == nil { scalars = String.UnicodeScalarView() }
-                guard let raw = String(validating: bytes[rawStart..<index], as: UTF8.self) else { throw .malformed }
+                guard let raw = Self.utf8(bytes[rawStart..<index]) else { throw .malformed }
                 scalars!.append(contentsOf: raw.unicodeScalars)
             }
             index += 1
@@ -176,13 +176,19 @@ struct JSONStructure {
         let end = index
         index += 1   // closing quote
         guard decoding else {
-            guard String(validating: bytes[start..<end], as: UTF8.self) != nil else { throw .malformed }
+            guard Self.utf8(bytes[start..<end]) != nil else { throw .malformed }
             return nil
         }
-        guard let tail = String(validating: bytes[rawStart..<end], as: UTF8.self) else { throw .malformed }
+        guard let tail = Self.utf8(bytes[rawStart..<end]) else { throw .malformed }
         guard var scalars else { return tail }
         scalars.append(contentsOf: tail.unicodeScalars)
         return String(scalars)
+    }
+
+    /// The bytes as a string when they are well-formed UTF-8 (RFC 8259 §8.1), else nil. (Foundation's check: the
+    /// standard library's `String(validating:)` needs macOS 15 / iOS 18, newer than the package's platforms.)
+    static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {
+        String(bytes: bytes, encoding: .utf8)
     }
 
     /// Four hex digits after `\u`; leaves `index` on the last one.

@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - otpauth:// Key URI
 
 /// An `otpauth://` Key URI, the provisioning format authenticator apps scan from a QR code
@@ -238,7 +240,8 @@ enum PercentEncoding {
                 bytes.append(byte)
             }
         }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else {
+        // Foundation's UTF-8 check: the standard library's `String(validating:as:)` needs macOS 15 / iOS 18.
+        guard let decoded = String(bytes: bytes, encoding: .utf8) else {
             throw .uri(.invalidURIEncoding, "The \(part) does not decode to valid UTF-8 text.")
         }
         return decoded
