@@ -247,9 +247,10 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         }
     }
 
-    public func savePendingEnrollment(_ record: WalletRecord, audit: AuditAppend) async throws -> EnrollmentWriteOutcome {
+    public func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend) async throws -> EnrollmentWriteOutcome {
         try await writer.write { context in
             let db = context.connection
+            if let session, try !Self.sessionIsLive(db, session) { return .sessionEnded }
             // Active, or activated once (re-enrolling): the guardian key may then change only through a rotation.
             if let existing = try db.queryOne("SELECT state, activated_at_ms FROM wallets WHERE wallet = ?", [.blob(record.wallet.bytes)], { ($0.text(0), $0.optionalInt64(1)) }),
                existing.0 == EnrollmentState.active.rawValue || existing.1 != nil {

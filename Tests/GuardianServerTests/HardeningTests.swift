@@ -199,6 +199,15 @@ import Darwin
             try slowBody.send("POST /v1/auth/challenge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
             #expect(try await slowBody.trickle(String(repeating: " ", count: 100), every: .milliseconds(200)))
 
+            // An early answer (a 404 before the body is read) must not leave the connection without a deadline: the
+            // next head, trickled, is still cut off.
+            let early = try RawConnection(port: port)
+            try early.send("POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1\r\n\r\n")   // 404 before the body
+            try await Task.sleep(for: .milliseconds(300))
+            try early.send("{")
+            #expect(try await early.trickle("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 100), every: .milliseconds(200)),
+                    "a connection whose previous request was answered early escaped the head deadline")
+
             // 1,000 idle connections, then an ordinary request is answered at once.
             let idle = try (0..<1_000).map { _ in try RawConnection(port: port) }
             let answered = ContinuousClock.now

@@ -30,6 +30,13 @@ public func expectLoggedOutSessionsCommitNothing(_ harness: GuardianHarness) asy
     let result = try await service.cosign(session: live, wallet: wallet.address, transactionBase64: tx, code: code)
     try check(try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep == result.step, "line \(#line)")
 
+    // Enrollment start: nothing pending is written for a logged-out session.
+    let newcomer = SolanaKeypair()
+    let gone = try await harness.login(newcomer)
+    try await service.logout(gone)
+    try check(await errorCode { try await service.beginEnrollment(session: gone, wallet: newcomer.publicKey.base58) } == .sessionInvalid, "line \(#line)")
+    try check(try await harness.store.wallet(newcomer.publicKey) == nil, "line \(#line)")
+
     // Enrollment confirmation.
     let owner = SolanaKeypair()
     let session = try await harness.login(owner)

@@ -104,7 +104,7 @@ import Testing
     // MARK: Fair, bounded scrypt
 
     @Test func theSchedulerRunsOneJobPerClientRoundRobinAndBoundsTheQueue() async throws {
-        let scheduler = FairWorkScheduler(slots: 1, maximumWaiting: 4)
+        let scheduler = FairWorkScheduler(slots: 1, maximumWaiting: 4, maximumWaitingPerClient: 4)
         let order = Locked<[String]>([])
         let gate = DispatchSemaphore(value: 0)
         // A blocks the only slot until released; then A queues 3 more, B one: B must run right after A's first.
@@ -125,6 +125,23 @@ import Testing
         try await first.value
         for task in tasks { try await task.value }
         #expect(order.withLock { $0 } == ["A0", "B0", "A1", "A2", "A3"])
+    }
+
+    @Test func oneClientCannotFillTheQueue() async throws {
+        let scheduler = FairWorkScheduler(slots: 1, maximumWaiting: 8, maximumWaitingPerClient: 2)
+        let gate = DispatchSemaphore(value: 0)
+        let first = Task { try await scheduler.run(client: "A") { gate.wait() } }
+        try await Task.sleep(for: .milliseconds(50))
+        let waiting = (0..<2).map { _ in Task { try await scheduler.run(client: "A") {} } }
+        try await Task.sleep(for: .milliseconds(50))
+        // A's third waiting job is refused; B still gets a place in the queue.
+        #expect(await guardianError { try await scheduler.run(client: "A") {} }?.code == .serviceBusy)
+        let other = Task { try await scheduler.run(client: "B") { 1 } }
+        try await Task.sleep(for: .milliseconds(50))
+        gate.signal()
+        try await first.value
+        for task in waiting { try await task.value }
+        #expect(try await other.value == 1)
     }
 
     @Test func aFloodOfConfirmationsDoesNotStarveAnotherClientsConfirmation() async throws {

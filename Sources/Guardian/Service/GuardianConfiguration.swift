@@ -88,6 +88,9 @@ public struct GuardianConfiguration: Sendable {
         public var scryptSlots = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
         /// scrypt jobs that may wait at once before further ones get `service_busy` (503 with Retry-After).
         public var scryptQueueLimit = 64
+        /// scrypt jobs of one client (address) that may wait at once: a quarter of the queue, so one client cannot
+        /// fill it.
+        public var scryptQueueLimitPerClient = 16
         /// Break-glass validations per wallet: 3 per hour (stricter than cosigns; seed 001 §10.2).
         public var breakGlassRateLimit = TokenBucketPolicy(capacity: 3, per: 3600)
         /// How long a break-glass attestation stays valid: 10 minutes.

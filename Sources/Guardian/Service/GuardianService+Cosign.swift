@@ -138,7 +138,7 @@ extension GuardianService {
                 messageHash: Array(SHA256.hash(data: messageBytes)), recentBlockhash: transaction.recentBlockhash, signature: signature,
                 createdAt: now, timeline: recorder.timeline.encoded)
             let event = AuditEvent(.cosignCompleted, at: now, wallet: wallet, operationID: cosign.operationID, detail: ["step": String(match.step)])
-            let outcome = try await storage { try await store.commitCosign(CosignCommit(wallet: wallet, step: match.step, record: cosign, policy: policyCheck, session: live(session, at: now)), audit: audit(event)) }
+            let outcome = try await storage { try await store.commitCosign(CosignCommit(wallet: wallet, step: match.step, record: cosign, policy: policyCheck, session: live(session)), audit: audit(event)) }
             switch outcome {
             case .committed: break
             case .stepAlreadyUsed: throw GuardianError.codeAlreadyUsed

@@ -66,11 +66,13 @@ extension GuardianService {
                 let master = keyRing.withLock { $0.current }
                 let record = try sealEnrollment(wallet: wallet, secret: secret, guardian: guardian, master: master, parameters: parameters, lockout: existing?.lockout ?? .clear, now: now)
                 let event = AuditEvent(.enrollmentStarted, at: now, wallet: wallet, detail: ["guardian": guardian.publicKey.base58, "master_key_id": master.id])
-                switch try await storage({ try await store.savePendingEnrollment(record, audit: audit(event)) }) {
+                switch try await storage({ try await store.savePendingEnrollment(record, session: live(session), audit: audit(event)) }) {
                 case .saved:
                     return EnrollmentStart(wallet: wallet, guardianPublicKey: guardian.publicKey, otpauthURI: uri, qrSVG: qr, totp: parameters)
                 case .alreadyActive:
                     throw GuardianError.alreadyEnrolled
+                case .sessionEnded:
+                    throw GuardianError.sessionInvalid
                 case .staleMasterKey:
                     await Task.yield()
                 }
@@ -141,11 +143,12 @@ extension GuardianService {
                 AuditEvent(.recoveryCodesIssued, at: now, wallet: wallet, detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "enrollment_confirmed"]),
             ]
             let activated = try await storage {
-                try await store.activateEnrollment(wallet: wallet, guardianPublicKey: record.guardianPublicKey, step: match.step, at: now, recoveryCodes: issued.set, session: live(session, at: now), audit: AuditAppend(sealer: sealer, events: events))
+                try await store.activateEnrollment(wallet: wallet, guardianPublicKey: record.guardianPublicKey, step: match.step, at: now, recoveryCodes: issued.set, session: live(session), audit: AuditAppend(sealer: sealer, events: events))
             }
             guard activated else {
-                // Refused inside the transaction: tell a logout apart from a restarted enrollment for the message.
-                if try await storage({ try await store.session(tokenHash: session.tokenHash) }) == nil { throw GuardianError.sessionInvalid }
+                // Refused inside the transaction: tell an ended session apart from a restarted enrollment for the message.
+                let stored = try await storage { try await store.session(tokenHash: session.tokenHash) }
+                if !live(session).isSatisfied(by: stored) { throw GuardianError.sessionInvalid }
                 throw GuardianError(.enrollmentPending, "The enrollment was restarted meanwhile; scan the new QR code and confirm with its code.")
             }
             let status = GuardianStatus(wallet: wallet, guardianPublicKey: record.guardianPublicKey, state: .active, createdAt: record.createdAt, activatedAt: now, lockedUntil: nil, disabled: false)

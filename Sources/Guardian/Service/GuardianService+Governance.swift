@@ -74,7 +74,7 @@ extension GuardianService {
             let created = GovernanceRecord(wallet: record.wallet, sequence: 1, migratedAt: now, pendingRotation: nil)
             let attestation = try self.attest(.migrate, record: record, sequence: 1, at: now, extra: [:])
             let event = AuditEvent(.governanceMigrated, at: now, wallet: record.wallet, detail: ["sequence": "1"])
-            let outcome = try await self.storage { try await self.store.commitAuthorized(AuthorizedCommit(wallet: record.wallet, proofs: proofs + [.session(self.live(session, at: now))], change: .migrate(created), at: now), audit: self.audit(event)) }
+            let outcome = try await self.storage { try await self.store.commitAuthorized(AuthorizedCommit(wallet: record.wallet, proofs: proofs + [.session(self.live(session))], change: .migrate(created), at: now), audit: self.audit(event)) }
             try self.check(outcome)
             return GovernanceReceipt(status: self.status(record, created), attestation: attestation)
         }
@@ -116,7 +116,7 @@ extension GuardianService {
                 "sequence": String(sequence), "kind": kind.rawValue, "rotation_id": rotation.id, "new_guardian": next.publicKey.base58,
                 "execute_after_ms": String(AuditEvent.milliseconds(rotation.executeAfter)), "authorized_by": method,
             ])
-            let commit = AuthorizedCommit(wallet: record.wallet, proofs: proofs + [.session(self.live(session, at: now))], sequence: (current.sequence, sequence), change: .scheduleRotation(rotation), at: now)
+            let commit = AuthorizedCommit(wallet: record.wallet, proofs: proofs + [.session(self.live(session))], sequence: (current.sequence, sequence), change: .scheduleRotation(rotation), at: now)
             try self.check(try await self.storage { try await self.store.commitAuthorized(commit, audit: self.audit(event)) },
                            rotationChanged: GuardianError(.rotationPending, "A rotation was scheduled meanwhile; read the governance status."))
             var updated = current
@@ -138,7 +138,7 @@ extension GuardianService {
                 "Rotation": rotation.kind.rawValue, "Rotation Id": rotation.id, "New Guardian": rotation.newGuardianPublicKey.base58, "Authorized By": method,
             ])
             let event = AuditEvent(.rotationCancelled, at: now, wallet: record.wallet, detail: ["sequence": String(sequence), "rotation_id": rotation.id, "authorized_by": method])
-            let commit = AuthorizedCommit(wallet: record.wallet, proofs: proofs + [.session(self.live(session, at: now))], sequence: (current.sequence, sequence), change: .cancelRotation(id: rotation.id), at: now)
+            let commit = AuthorizedCommit(wallet: record.wallet, proofs: proofs + [.session(self.live(session))], sequence: (current.sequence, sequence), change: .cancelRotation(id: rotation.id), at: now)
             try self.check(try await self.storage { try await self.store.commitAuthorized(commit, audit: self.audit(event)) })
             var updated = current
             updated.sequence = sequence
@@ -177,7 +177,7 @@ extension GuardianService {
             let event = AuditEvent(.rotationExecuted, at: now, wallet: record.wallet, detail: [
                 "sequence": String(sequence), "rotation_id": rotation.id, "old_guardian": record.guardianPublicKey.base58, "new_guardian": rotation.newGuardianPublicKey.base58,
             ])
-            let commit = AuthorizedCommit(wallet: record.wallet, proofs: [.session(self.live(session, at: now))], sequence: (current.sequence, sequence),
+            let commit = AuthorizedCommit(wallet: record.wallet, proofs: [.session(self.live(session))], sequence: (current.sequence, sequence),
                                           change: .executeRotation(id: rotation.id, guardianPublicKey: rotation.newGuardianPublicKey, sealedGuardianSeed: resealed), at: now)
             try self.check(try await self.storage { try await self.store.commitAuthorized(commit, audit: self.audit(event)) })
             var updated = current

@@ -63,7 +63,7 @@ extension GuardianService {
             guard case .totpStep(let step) = try await proofs(for: .totp(code: code), action: .updatePolicy, record: record, at: now).proofs.first else {
                 throw .internal("a TOTP authorisation yielded no step")
             }
-            let update = PolicyUpdate(wallet: wallet, step: step, policy: policy, at: now, session: live(session, at: now))
+            let update = PolicyUpdate(wallet: wallet, step: step, policy: policy, at: now, session: live(session))
             let outcome = try await storage {
                 try await store.updatePolicy(update, sealer: sealer) { state in [Self.policyUpdatedEvent(state, wallet: wallet, step: step, at: now)] }
             }

@@ -47,7 +47,7 @@ extension GuardianService {
             let (proofs, _) = try await proofs(for: .totp(code: code), action: .regenerateRecoveryCodes, record: record, at: now, client: clientIP)
             let issued = try await issueRecoveryCodes(at: now, client: clientIP)
             let event = AuditEvent(.recoveryCodesIssued, at: now, wallet: wallet, detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "regenerated"])
-            try check(try await storage { try await store.commitAuthorized(AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session, at: now))], change: .replaceRecoveryCodes(issued.set), at: now), audit: audit(event)) })
+            try check(try await storage { try await store.commitAuthorized(AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session))], change: .replaceRecoveryCodes(issued.set), at: now), audit: audit(event)) })
             return issued.codes
         }
     }
@@ -73,7 +73,7 @@ extension GuardianService {
                 "Method": method, "Operation": operationID, "Expires At": SignedAttestation.timestamp(expiresAt),
             ])
             let event = AuditEvent(.breakGlassValidated, at: now, wallet: wallet, operationID: operationID, detail: ["method": method])
-            try check(try await storage { try await store.commitAuthorized(AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session, at: now))], change: .none, at: now), audit: audit(event)) })
+            try check(try await storage { try await store.commitAuthorized(AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session))], change: .none, at: now), audit: audit(event)) })
             let remaining = try await storage { try await store.recoveryCodes(wallet) }?.remaining ?? 0
             return BreakGlassValidation(wallet: wallet, method: method, attestation: attestation, expiresAt: expiresAt, remainingRecoveryCodes: remaining)
         }
@@ -106,7 +106,7 @@ extension GuardianService {
                 throw .internal("sealing the new TOTP secret failed")
             }
             let event = AuditEvent(.reenrollmentStarted, at: now, wallet: wallet, detail: ["guardian": record.guardianPublicKey.base58, "authorized_by": "recovery_code"])
-            let commit = AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session, at: now))], change: .reenroll(sealedTOTPSecret: sealed, totp: parameters, at: now), at: now)
+            let commit = AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session))], change: .reenroll(sealedTOTPSecret: sealed, totp: parameters, at: now), at: now)
             try check(try await storage { try await store.commitAuthorized(commit, audit: audit(event)) })
             return EnrollmentStart(wallet: wallet, guardianPublicKey: record.guardianPublicKey, otpauthURI: uri, qrSVG: qr, totp: parameters)
         }

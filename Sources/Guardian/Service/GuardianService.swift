@@ -38,7 +38,8 @@ public final class GuardianService: Sendable {
         self.qrRenderer = qrRenderer
         self.rateLimiter = rateLimiter
         self.keyRing = Locked(keyRing)
-        self.scrypt = FairWorkScheduler(slots: configuration.governance.scryptSlots, maximumWaiting: configuration.governance.scryptQueueLimit)
+        self.scrypt = FairWorkScheduler(slots: configuration.governance.scryptSlots, maximumWaiting: configuration.governance.scryptQueueLimit,
+                                        maximumWaitingPerClient: configuration.governance.scryptQueueLimitPerClient)
     }
 
     /// Opens the service on a store: loads the master key from `keyProvider` (creating it for a brand-new database),
@@ -160,9 +161,10 @@ public final class GuardianService: Sendable {
     }
 
     /// The condition a session-authorised write re-checks inside its transaction: `session` still stored (not logged
-    /// out) and unexpired at `now` (``SessionCondition``).
-    func live(_ session: Session, at now: Date) -> SessionCondition {
-        SessionCondition(tokenHash: session.tokenHash, wallet: session.wallet, at: now)
+    /// out) and unexpired *now* — read when the commit is built, not when the request started, since a request can
+    /// wait (the wallet's gate, the scrypt queue) in between (``SessionCondition``).
+    func live(_ session: Session) -> SessionCondition {
+        SessionCondition(tokenHash: session.tokenHash, wallet: session.wallet, at: clock.now())
     }
 
     /// The session must be unexpired and belong to `wallet`.

@@ -56,7 +56,7 @@ public protocol GuardianStore: AuditLogReader {
 
     /// Stores a pending enrollment, replacing a previous pending one, unless the wallet is active or was ever
     /// activated (a re-enrolling wallet keeps its guardian key: only a timelocked rotation may change it).
-    func savePendingEnrollment(_ record: WalletRecord, audit: AuditAppend) async throws -> EnrollmentWriteOutcome
+    func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend) async throws -> EnrollmentWriteOutcome
 
     /// Activates a pending enrollment with its first accepted step, if still pending with the same guardian key, and
     /// replaces the wallet's recovery codes with `recoveryCodes` (voiding any older set) in the same transaction.
@@ -139,13 +139,15 @@ public struct KeyRotation: Sendable {
     }
 }
 
-/// Result of ``GuardianStore/savePendingEnrollment(_:audit:)``.
+/// Result of ``GuardianStore/savePendingEnrollment(_:session:audit:)``.
 public enum EnrollmentWriteOutcome: Sendable, Hashable {
     case saved
     /// The wallet is already active; nothing was written.
     case alreadyActive
     /// The record's data key is wrapped under a master key that is no longer current (a rotation ran meanwhile).
     case staleMasterKey(current: String)
+    /// The session that asked was logged out or expired before the commit; nothing was written.
+    case sessionEnded
 }
 
 /// One capsule's burn for ``GuardianStore/commitCosign(_:audit:)``.

@@ -86,7 +86,8 @@ public actor InMemoryGuardianStore: GuardianStore {
 
     public func wallet(_ wallet: SolanaPublicKey) -> WalletRecord? { wallets[wallet] }
 
-    public func savePendingEnrollment(_ record: WalletRecord, audit: AuditAppend) -> EnrollmentWriteOutcome {
+    public func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend) -> EnrollmentWriteOutcome {
+        if let session, !session.isSatisfied(by: sessions[session.tokenHash]) { return .sessionEnded }
         if let existing = wallets[record.wallet], existing.state == .active || existing.activatedAt != nil { return .alreadyActive }
         if let current = keyring?.masterKeyID, current != record.keys.masterKeyID { return .staleMasterKey(current: current) }
         wallets[record.wallet] = record

@@ -10,8 +10,11 @@ import Foundation
 /// - A client (the caller's address) runs **at most one job at a time**; its further jobs wait in its own queue.
 ///   Free slots go to waiting clients **round-robin**, so a client flooding from one address delays another by at
 ///   most one job, never by its whole backlog.
-/// - At most ``maximumWaiting`` jobs wait in all; past that a job is refused at once with `service_busy` (HTTP 503
-///   with `Retry-After`) instead of queueing without end.
+/// - At most ``maximumWaitingPerClient`` jobs of one client wait, and ``maximumWaiting`` in all; past either a job is
+///   refused at once with `service_busy` (HTTP 503 with `Retry-After`) instead of queueing without end — so one client
+///   (with as many self-made wallets as it likes) cannot fill the queue and lock everyone else out.
+///
+/// A waiting job whose caller has gone away still runs when its turn comes (bounded by the limits above).
 ///
 /// Per-wallet exclusivity is the wallet gate's (every caller holds its wallet's lock), so a wallet has at most one job
 /// here too.
@@ -20,6 +23,8 @@ final class FairWorkScheduler: Sendable {
     let slots: Int
     /// Jobs that may wait at once.
     let maximumWaiting: Int
+    /// Jobs of one client that may wait at once.
+    let maximumWaitingPerClient: Int
 
     private struct Waiter {
         let continuation: CheckedContinuation<Void, Never>
@@ -37,14 +42,16 @@ final class FairWorkScheduler: Sendable {
     private let state = Locked(State())
     private let queue = DispatchQueue(label: "chronoguard.expensive-work", attributes: .concurrent)
 
-    init(slots: Int, maximumWaiting: Int) {
+    init(slots: Int, maximumWaiting: Int, maximumWaitingPerClient: Int) {
         self.slots = max(1, slots)
         self.maximumWaiting = max(0, maximumWaiting)
+        self.maximumWaitingPerClient = max(0, maximumWaitingPerClient)
     }
 
     /// Runs `job` for `client` (nil: callers without an address share one queue) when it is that client's turn.
     ///
-    /// - Throws: `service_busy` when ``maximumWaiting`` jobs already wait; whatever `job` throws.
+    /// - Throws: `service_busy` when ``maximumWaiting`` jobs, or ``maximumWaitingPerClient`` of this client's, already
+    ///   wait; whatever `job` throws.
     func run<T: Sendable>(client: String?, _ job: @escaping @Sendable () throws -> T) async throws -> T {
         let client = client ?? ""
         try await acquire(client)
@@ -65,7 +72,7 @@ final class FairWorkScheduler: Sendable {
                     state.runningClients.insert(client)
                     return .now
                 }
-                guard state.waiting < maximumWaiting else { return .refused }
+                guard state.waiting < maximumWaiting, (state.queues[client]?.count ?? 0) < maximumWaitingPerClient else { return .refused }
                 if state.queues[client] == nil { state.turn.append(client) }
                 state.queues[client, default: []].append(Waiter(continuation: continuation))
                 state.waiting += 1

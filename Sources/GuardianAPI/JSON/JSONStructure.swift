@@ -187,8 +187,11 @@ struct JSONStructure {
 
     /// The bytes as a string when they are well-formed UTF-8 (RFC 8259 §8.1), else nil. (Foundation's check: the
     /// standard library's `String(validating:)` needs macOS 15 / iOS 18, newer than the package's platforms.)
+    /// Foundation's decoder drops a leading byte-order mark, so it only validates; the text itself is decoded by the
+    /// standard library, which keeps every scalar (a BOM after an escape stays part of the name).
     static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {
-        String(bytes: bytes, encoding: .utf8)
+        guard String(bytes: bytes, encoding: .utf8) != nil else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Four hex digits after `\u`; leaves `index` on the last one.

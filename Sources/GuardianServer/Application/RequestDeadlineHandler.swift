@@ -25,8 +25,6 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var deadline: Scheduled<Void>?
     /// Requests whose head has arrived and whose response has not ended.
     private var openRequests = 0
-    /// Whether the newest request's body is still arriving.
-    private var readingBody = false
 
     init(timeout: TimeAmount) { self.timeout = timeout }
 
@@ -50,13 +48,13 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         switch unwrapInboundIn(data) {
         case .head:
             openRequests += 1
-            readingBody = true
             arm(context)   // the body's deadline
         case .body:
             break
         case .end:
-            readingBody = false
-            disarm()       // the server's turn
+            // The server's turn — unless it has already answered (an early error: 401, 404, 413…, before it read
+            // the body), in which case the client's next head is due from now.
+            if openRequests == 0 { arm(context) } else { disarm() }
         }
         context.fireChannelRead(data)
     }

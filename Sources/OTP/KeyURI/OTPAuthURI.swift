@@ -240,11 +240,12 @@ enum PercentEncoding {
                 bytes.append(byte)
             }
         }
-        // Foundation's UTF-8 check: the standard library's `String(validating:as:)` needs macOS 15 / iOS 18.
-        guard let decoded = String(bytes: bytes, encoding: .utf8) else {
+        // Validated by Foundation (the standard library's `String(validating:as:)` needs macOS 15 / iOS 18), decoded by
+        // the standard library, which keeps a leading byte-order mark that Foundation's decoding would drop.
+        guard String(bytes: bytes, encoding: .utf8) != nil else {
             throw .uri(.invalidURIEncoding, "The \(part) does not decode to valid UTF-8 text.")
         }
-        return decoded
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
