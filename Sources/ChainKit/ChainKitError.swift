@@ -95,7 +95,7 @@ public struct SolanaWireError: ChainKitError {
     }
 }
 
-// MARK: - Errors
+// MARK: - ShortVecError
 
 /// A compact-u16 decoding failure.
 public struct ShortVecError: ChainKitError {
@@ -131,7 +131,7 @@ public struct ShortVecError: ChainKitError {
     }
 }
 
-// MARK: - Errors
+// MARK: - SolanaValueError
 
 /// A failure to build a fixed-size Solana value (key, signature, blockhash) from bytes or text.
 public struct SolanaValueError: ChainKitError {
@@ -166,7 +166,7 @@ public struct SolanaValueError: ChainKitError {
     }
 }
 
-// MARK: - Errors
+// MARK: - Base58Error
 
 /// A Base58 decoding failure.
 public struct Base58Error: ChainKitError {
@@ -244,7 +244,7 @@ public struct SolanaInstructionError: ChainKitError {
     }
 }
 
-// MARK: - Errors
+// MARK: - SolanaOffchainMessageError
 
 /// A Solana off-chain message that cannot be built, parsed or signed.
 public struct SolanaOffchainMessageError: ChainKitError {
@@ -292,7 +292,7 @@ public struct SolanaOffchainMessageError: ChainKitError {
     }
 }
 
-// MARK: - Errors
+// MARK: - SolanaSigningError
 
 /// A signing failure.
 public struct SolanaSigningError: ChainKitError {
@@ -317,7 +317,7 @@ public struct SolanaSigningError: ChainKitError {
     }
 }
 
-// MARK: - Errors
+// MARK: - SIWSError
 
 /// A SIWS message that cannot be built, parsed or accepted.
 public struct SIWSError: ChainKitError {
