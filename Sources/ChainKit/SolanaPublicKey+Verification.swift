@@ -10,10 +10,10 @@ extension SolanaPublicKey {
     /// when all of these hold:
     ///
     /// - `S` is canonical: `S < L`, the group order (RFC 8032 §5.1.7 step 1; without it a signature is malleable);
-    /// - the public key `A` and the commitment `R` are canonical encodings (`y < p`, and no sign bit on `x = 0`);
-    /// - neither `A` nor `R` is one of the 8 points of small order (``hasSmallOrder``). With a small-order `A`,
-    ///   `S = 0` and a small-order `R` verify for about 1 in 8 messages with no private key at all — the all-zero
-    ///   address `11111111111111111111111111111111` is such a point;
+    /// - the public key `A` and the commitment `R` are canonical encodings (`y < p`) of points not of small order
+    ///   (``Ed25519Encoding/isStrictPoint(_:)``). With a small-order `A`, `S = 0` and a small-order `R` verify for
+    ///   about 1 in 8 messages with no private key at all — the all-zero address `11111111111111111111111111111111`
+    ///   is such a point;
     /// - the cofactorless equation `[S]B = R + [k]A` holds, compared by `R`'s encoding (swift-crypto / BoringSSL).
     ///
     /// Returns `false` — never throws — for a malformed key or signature. Every signature the guardian checks (sign-in,
@@ -21,9 +21,7 @@ extension SolanaPublicKey {
     public func isValidSignature<Bytes: Collection>(_ signature: SolanaSignature, for message: Bytes) -> Bool where Bytes.Element == UInt8 {
         let s = signature.bytes[32..<64]
         let r = signature.bytes[0..<32]
-        guard Ed25519Encoding.isCanonicalScalar(s),
-              Ed25519Encoding.isCanonicalPoint(bytes[...]), !Ed25519Encoding.hasSmallOrder(bytes[...]),
-              Ed25519Encoding.isCanonicalPoint(r), !Ed25519Encoding.hasSmallOrder(r),
+        guard Ed25519Encoding.isCanonicalScalar(s), Ed25519Encoding.isStrictPoint(bytes[...]), Ed25519Encoding.isStrictPoint(r),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)
         else { return false }
         return key.isValidSignature(signature.bytes, for: Array(message))
@@ -34,7 +32,7 @@ extension SolanaPublicKey {
     /// the all-zero System Program id among them — cannot sign in or enroll with the guardian. It does not check that
     /// the bytes decode to a curve point at all (program-derived addresses do not); verification does.
     public var isStrictSigningKey: Bool {
-        Ed25519Encoding.isCanonicalPoint(bytes[...]) && !Ed25519Encoding.hasSmallOrder(bytes[...])
+        Ed25519Encoding.isStrictPoint(bytes[...])
     }
 }
 
@@ -71,43 +69,31 @@ enum Ed25519Encoding {
         [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
     ]
 
-    /// `value < bound`, both 32 bytes little-endian.
-    static func isLess(_ value: ArraySlice<UInt8>, than bound: [UInt8]) -> Bool {
-        let value = Array(value)
-        for index in stride(from: 31, through: 0, by: -1) where value[index] != bound[index] {
-            return value[index] < bound[index]
+    /// `value < bound`, both 32 bytes little-endian, `value` read through `byte` (no copy: this runs for every wallet
+    /// address a request names).
+    static func isLess(_ byte: (Int) -> UInt8, than bound: [UInt8]) -> Bool {
+        for index in stride(from: 31, through: 0, by: -1) where byte(index) != bound[index] {
+            return byte(index) < bound[index]
         }
         return false
     }
 
     /// `S < L` (RFC 8032 §5.1.7: "If S ≥ L, the signature is invalid"; libsodium `sc25519_is_canonical`).
     static func isCanonicalScalar(_ s: ArraySlice<UInt8>) -> Bool {
-        s.count == 32 && isLess(s, than: groupOrder)
+        s.count == 32 && isLess({ s[s.startIndex + $0] }, than: groupOrder)
     }
 
-    /// A canonical point encoding (RFC 8032 §5.1.3 step 1: y < p): the 255-bit y below the field prime, and the sign
-    /// bit clear when x = 0 — that is, when y = ±1 (the only points with x = 0), where a set sign bit names no other
-    /// point.
-    static func isCanonicalPoint(_ encoding: ArraySlice<UInt8>) -> Bool {
+    /// A canonical encoding (RFC 8032 §5.1.3 step 1: y < p) of a point not of small order — libsodium's
+    /// `ge25519_is_canonical` and `ge25519_has_small_order` together.
+    ///
+    /// With y < p required, the small-order points have exactly the five y values of ``smallOrderY`` (their
+    /// non-canonical spellings y + p are refused by the first check). The sign bit needs no rule of its own: a set sign
+    /// bit on x = 0 is only possible for y = ±1, which are both on that list.
+    static func isStrictPoint(_ encoding: ArraySlice<UInt8>) -> Bool {
         guard encoding.count == 32 else { return false }
-        var y = Array(encoding)
-        let sign = y[31] >> 7
-        y[31] &= 0x7f
-        guard isLess(y[...], than: fieldPrime) else { return false }
-        if sign == 1 && (y == smallOrderY[1] || y == smallOrderY[4]) { return false }
-        return true
-    }
-
-    /// Whether the encoding's y-coordinate (sign bit ignored) is that of a point of small order, in its canonical or a
-    /// non-canonical form (y + p for y < 19) — libsodium's `ge25519_has_small_order` list.
-    static func hasSmallOrder(_ encoding: ArraySlice<UInt8>) -> Bool {
-        guard encoding.count == 32 else { return true }
-        var y = Array(encoding)
-        y[31] &= 0x7f
-        if smallOrderY.contains(y) { return true }
-        // y ≥ p encodes y − p: p, p + 1 are 0 and 1 again.
-        guard !isLess(y[...], than: fieldPrime) else { return false }
-        let reduced = UInt16(y[0]) - UInt16(fieldPrime[0])   // y − p, for p ≤ y < 2^255 (y − p < 19 fits one byte)
-        return reduced == 0 || reduced == 1
+        let base = encoding.startIndex
+        func y(_ index: Int) -> UInt8 { index == 31 ? encoding[base + 31] & 0x7f : encoding[base + index] }
+        guard isLess(y, than: fieldPrime) else { return false }
+        return !smallOrderY.contains { candidate in candidate.indices.allSatisfy { y($0) == candidate[$0] } }
     }
 }
