@@ -19,21 +19,26 @@ struct JSONStructure {
 
     /// Throws `invalid_request` for malformed JSON, a repeated member name (named with its path), or deep nesting.
     static func validate(_ bytes: some Collection<UInt8>) throws(StrictJSONError) {
-        var scanner = JSONStructure(bytes: Array(bytes))
-        do throws(Failure) {
+        // Scanned in place (a request body is contiguous: no copy); any other collection is copied once.
+        let outcome = bytes.withContiguousStorageIfAvailable(scan) ?? Array(bytes).withUnsafeBufferPointer(scan)
+        switch outcome {
+        case .success: return
+        case .failure(.duplicate(let name)):
+            throw StrictJSONError("Field `\(name)` appears more than once; send each field once.", field: name)
+        case .failure(.tooDeep):
+            throw StrictJSONError("The request body nests objects and arrays more than \(maximumDepth) levels deep.")
+        case .failure(.malformed):
+            throw StrictJSONError("The request body is not valid JSON.")
+        }
+    }
+
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Void, Failure> {
+        var scanner = JSONStructure(bytes: bytes)
+        return Result { () throws(Failure) in
             scanner.skipWhitespace()
             try scanner.value(depth: 0)
             scanner.skipWhitespace()
             guard scanner.index == scanner.bytes.count else { throw Failure.malformed }
-        } catch {
-            switch error {
-            case .duplicate(let name):
-                throw StrictJSONError("Field `\(name)` appears more than once; send each field once.", field: name)
-            case .tooDeep:
-                throw StrictJSONError("The request body nests objects and arrays more than \(maximumDepth) levels deep.")
-            case .malformed:
-                throw StrictJSONError("The request body is not valid JSON.")
-            }
         }
     }
 
@@ -43,12 +48,12 @@ struct JSONStructure {
         case tooDeep
     }
 
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     /// Member names and array indexes from the root to the value being scanned, to name a duplicate.
     var path: [String] = []
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     mutating func skipWhitespace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
@@ -62,9 +67,9 @@ struct JSONStructure {
     }
 
     mutating func literal(_ text: String) throws(Failure) {
-        let expected = Array(text.utf8)
-        guard index + expected.count <= bytes.count, bytes[index..<index + expected.count].elementsEqual(expected) else { throw .malformed }
-        index += expected.count
+        let count = text.utf8.count
+        guard index + count <= bytes.count, bytes[index..<index + count].elementsEqual(text.utf8) else { throw .malformed }
+        index += count
     }
 
     mutating func value(depth: Int) throws(Failure) {
@@ -189,7 +194,7 @@ struct JSONStructure {
     /// standard library's `String(validating:)` needs macOS 15 / iOS 18, newer than the package's platforms.)
     /// Foundation's decoder drops a leading byte-order mark, so it only validates; the text itself is decoded by the
     /// standard library, which keeps every scalar (a BOM after an escape stays part of the name).
-    static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {
+    static func utf8(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
         guard String(bytes: bytes, encoding: .utf8) != nil else { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }
