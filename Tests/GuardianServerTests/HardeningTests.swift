@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -229,11 +230,8 @@ import Darwin
 final class RawConnection: @unchecked Sendable {
     let fd: Int32
 
-    /// Writes to a socket the server has closed must fail with EPIPE, not kill the test process with SIGPIPE.
-    static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
-
     init(port: Int) throws {
-        _ = Self.ignoreSIGPIPE
+        _ = ExternalPeer.ignoreSIGPIPE   // a write to a socket the server closed fails with EPIPE
         #if canImport(Glibc)
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else

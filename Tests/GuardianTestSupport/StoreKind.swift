@@ -25,23 +25,54 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
         case .inMemory:
             return try await GuardianHarness.make(keyProvider: keyProvider, clock: clock, metrics: metrics, qrRenderer: qrRenderer, configure: configure)
         case .sqlite:
-            let directory = TemporaryStoreDirectory()
+            let directory = try DataDirectory()
             let store = try await SQLiteGuardianStore.open(directory: directory.url)
-            directory.store = store
             var harness = try await GuardianHarness.make(store: store, keyProvider: keyProvider, clock: clock, metrics: metrics, qrRenderer: qrRenderer, configure: configure)
-            harness.retained = directory
+            harness.retained = OpenStore(store: store, directory: directory)
             return harness
         }
     }
 }
 
-/// A temporary directory for one SQLite store, closed and deleted when the last harness holding it goes.
-final class TemporaryStoreDirectory: @unchecked Sendable {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("chronoguard-store-\(UUID().uuidString)")
-    var store: SQLiteGuardianStore?
+/// A SQLite store and its directory, closed and then deleted when the last harness holding them goes.
+final class OpenStore: @unchecked Sendable {
+    let store: SQLiteGuardianStore
+    let directory: DataDirectory
 
-    deinit {
-        store?.close()
-        try? FileManager.default.removeItem(at: url)
+    init(store: SQLiteGuardianStore, directory: DataDirectory) {
+        self.store = store
+        self.directory = directory
+    }
+
+    deinit { store.close() }
+}
+
+// MARK: - Temporary data directories
+
+/// A throwaway data directory, removed when the fixture is dropped.
+public final class DataDirectory: @unchecked Sendable {
+    public let url: URL
+
+    public init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("guardian-sqlite-\(UUID().uuidString)")
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    public var path: String { url.path }
+
+    /// Every file SQLite and the key provider keep in the directory (database, WAL, shared memory, key files).
+    public func files() throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
+    }
+
+    /// Copies the directory's files as they are on disk right now — the state a crash would leave behind.
+    public func crashCopy() throws -> DataDirectory {
+        let copy = try DataDirectory()
+        try FileManager.default.createDirectory(at: copy.url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for file in try files() {
+            try FileManager.default.copyItem(at: file, to: copy.url.appendingPathComponent(file.lastPathComponent))
+        }
+        return copy
     }
 }

@@ -23,7 +23,8 @@ public enum ExternalPeer {
         public let stderr: String
     }
 
-    private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+    /// Writes to a pipe or socket whose reader has gone must fail with EPIPE, not kill the test process with SIGPIPE.
+    public static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
     /// Exit status reported when the command is not on PATH (as POSIX `env` reports it).
     public static let commandNotFound: Int32 = 127
