@@ -41,8 +41,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        // GuardianSQLite uses the SQLite that sqlite-nio vendors (module VaporCSQLite): keep this pin in step.
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         // Tests only: a slow big-integer reference and property-based testing for the ZK layers.
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -81,10 +79,13 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        .target(
-            name: "GuardianSQLite",
-            dependencies: ["Guardian", .product(name: "SQLiteNIO", package: "sqlite-nio")]
+        // SQLite 3 from the system (a C module map, no NIO): libsqlite3-dev on Debian/Ubuntu, the SDK on Apple platforms.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        .target(name: "GuardianSQLite", dependencies: ["Guardian", "CSQLite"]),
 
         // The API's wire models, strict JSON decoding and the HTTP client: what a wallet app (iOS included) needs, with
         // no server dependency.

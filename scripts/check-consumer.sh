@@ -3,7 +3,8 @@
 # nothing of the server. Fails when
 #   1. Package.swift contains `unsafeFlags` (SwiftPM refuses a package with unsafe flags as a versioned dependency), or
 #   2. a scratch package outside the repo, depending on a tagged copy of this repository *by version*, cannot build
-#      and run a program that uses OTP, QRCode, ChainKit, ZKTOTP and the guardian client (GuardianAPI), or
+#      and run a program that uses OTP, QRCode, ChainKit, ZKTOTP, the guardian client (GuardianAPI) and the embedded
+#      store (GuardianSQLite), or
 #   3. that build compiled NIO, Hummingbird, NIOSSL or Prometheus (the layers below the server must not need them).
 #
 #   scripts/check-consumer.sh            # uses a temporary directory, removed afterwards
@@ -41,6 +42,7 @@ let package = Package(
                 .product(name: "ChainKit", package: "chronoguard"),
                 .product(name: "ZKTOTP", package: "chronoguard"),
                 .product(name: "GuardianAPI", package: "chronoguard"),
+                .product(name: "GuardianSQLite", package: "chronoguard"),
             ]
         ),
     ]
@@ -50,6 +52,7 @@ cat > "$work/consumer/Sources/Consumer/main.swift" <<'EOF'
 import ChainKit
 import Foundation
 import GuardianAPI
+import GuardianSQLite
 import OTP
 import QRCode
 import ZKTOTP
@@ -71,6 +74,12 @@ let client = GuardianAPIClient(baseURL: URL(string: "https://guardian.example.co
 let body = try JSONCoding.makeEncoder().encode(GuardianAPI.CosignRequest(transaction: "AQID", code: "123456"))
 let failure = try JSONCoding.makeDecoder().decode(GuardianAPI.ErrorResponse.self, from: Data(#"{"error":{"code":"invalid_code","message":"Wrong code."}}"#.utf8))
 precondition(failure.error.code == "invalid_code" && !body.isEmpty)
+// The embedded store opens (and migrates) a database in a temporary directory.
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("consumer-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: directory) }
+let store = try SQLiteGuardianStore.open(path: directory.appendingPathComponent("guardian.sqlite").path)
+_ = store
 print("consumer: TOTP ok, QR version \(symbol.version), ZK-TOTP code \(code), client for \(client.baseURL.host ?? "?")")
 EOF
 
@@ -88,4 +97,4 @@ if [[ -n "$built" ]]; then
   echo "check-consumer: building the libraries compiled server dependencies:$built" >&2
   exit 1
 fi
-echo "check-consumer: OTP, QRCode, ChainKit, ZKTOTP and GuardianAPI build from a version tag without unsafeFlags or server dependencies"
+echo "check-consumer: OTP, QRCode, ChainKit, ZKTOTP, GuardianAPI and GuardianSQLite build from a version tag without unsafeFlags or server dependencies"

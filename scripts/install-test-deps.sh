@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Chronoguard's tests need beyond the Swift toolchain: independent peers for interop tests.
+# Installs what Chronoguard needs beyond the Swift toolchain: SQLite's C headers (the CSQLite system library) and the
+# independent peers for interop tests.
 # Idempotent: installs only what is missing, so running it again is quick and changes nothing.
 set -euo pipefail
 
@@ -9,6 +10,8 @@ missing=()
 for cmd in "${!APT[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${APT[$cmd]}")
 done
+# Headers and link library for the CSQLite module map (GuardianSQLite).
+[[ -f /usr/include/sqlite3.h ]] || missing+=(libsqlite3-dev)
 if ((${#missing[@]})); then
   echo "install-test-deps: apt-get install ${missing[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

@@ -12,7 +12,7 @@ import Darwin
 
 // MARK: - SQLite store
 
-/// The default ``GuardianStore``: SQLite embedded in a data directory (the amalgamation vendored by vapor/sqlite-nio),
+/// The default ``GuardianStore``: SQLite embedded in a data directory (the system SQLite 3 through `CSQLite`),
 /// in WAL mode with `synchronous=FULL`, so every commit is on disk before the call returns — a burned code survives a
 /// crash or a power loss.
 ///
