@@ -75,7 +75,7 @@ let package = Package(
             dependencies: [
                 "OTP", "ChainKit",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),   // scrypt for recovery codes
+                .product(name: "CryptoExtras", package: "swift-crypto"),  // scrypt for recovery codes
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),

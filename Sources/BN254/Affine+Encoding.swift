@@ -8,8 +8,8 @@ extension Affine where Curve == G1Config {
     ///   ``CurvePointError/notOnCurve`` if the point is not on y² = x³ + 3.
     public init(eip196Bytes bytes: [UInt8]) throws(CurvePointError) {
         guard bytes.count == 64,
-              let x = Fq(bigEndianBytes: Array(bytes[0..<32])),
-              let y = Fq(bigEndianBytes: Array(bytes[32..<64]))
+            let x = Fq(bigEndianBytes: Array(bytes[0..<32])),
+            let y = Fq(bigEndianBytes: Array(bytes[32..<64]))
         else { throw .invalidEncoding }
         if x.isZero && y.isZero {
             self = .infinity
@@ -33,12 +33,13 @@ extension Affine where Curve == G2Config {
     ///   ``CurvePointError/notInSubgroup``.
     public init(eip197Bytes bytes: [UInt8]) throws(CurvePointError) {
         guard bytes.count == 128,
-              let x1 = Fq(bigEndianBytes: Array(bytes[0..<32])),
-              let x0 = Fq(bigEndianBytes: Array(bytes[32..<64])),
-              let y1 = Fq(bigEndianBytes: Array(bytes[64..<96])),
-              let y0 = Fq(bigEndianBytes: Array(bytes[96..<128]))
+            let x1 = Fq(bigEndianBytes: Array(bytes[0..<32])),
+            let x0 = Fq(bigEndianBytes: Array(bytes[32..<64])),
+            let y1 = Fq(bigEndianBytes: Array(bytes[64..<96])),
+            let y0 = Fq(bigEndianBytes: Array(bytes[96..<128]))
         else { throw .invalidEncoding }
-        let x = Fq2(c0: x0, c1: x1), y = Fq2(c0: y0, c1: y1)
+        let x = Fq2(c0: x0, c1: x1)
+        let y = Fq2(c0: y0, c1: y1)
         if x.isZero && y.isZero {
             self = .infinity
             return

@@ -31,7 +31,10 @@ extension FieldLimbs {
     @inlinable
     func dividedReportingRemainder(by d: UInt64) -> (quotient: FieldLimbs, remainder: UInt64) {
         var r: UInt64 = 0
-        var q3: UInt64, q2: UInt64, q1: UInt64, q0: UInt64
+        var q3: UInt64
+        var q2: UInt64
+        var q1: UInt64
+        var q0: UInt64
         (q3, r) = d.dividingFullWidth((r, l3))
         (q2, r) = d.dividingFullWidth((r, l2))
         (q1, r) = d.dividingFullWidth((r, l1))

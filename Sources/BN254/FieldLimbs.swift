@@ -134,8 +134,9 @@ extension FieldLimbs {
     @inlinable @inline(__always)
     static func select(_ condition: Bool, _ a: FieldLimbs, _ b: FieldLimbs) -> FieldLimbs {
         let mask = 0 &- bit(condition)
-        return FieldLimbs(b.l0 ^ ((a.l0 ^ b.l0) & mask), b.l1 ^ ((a.l1 ^ b.l1) & mask),
-                          b.l2 ^ ((a.l2 ^ b.l2) & mask), b.l3 ^ ((a.l3 ^ b.l3) & mask))
+        return FieldLimbs(
+            b.l0 ^ ((a.l0 ^ b.l0) & mask), b.l1 ^ ((a.l1 ^ b.l1) & mask),
+            b.l2 ^ ((a.l2 ^ b.l2) & mask), b.l3 ^ ((a.l3 ^ b.l3) & mask))
     }
 
     /// Shifts right by one bit.
@@ -170,7 +171,9 @@ enum Montgomery {
         // m·p₀ + lo ≡ 0 (mod 2⁶⁴) by choice of m; only its carry matters.
         let (mh, ml) = m.multipliedFullWidth(by: p.l0)
         var c = mh &+ FieldLimbs.bit(ml.addingReportingOverflow(lo).overflow)
-        let r0: UInt64, r1: UInt64, r2: UInt64
+        let r0: UInt64
+        let r1: UInt64
+        let r2: UInt64
         (lo, a) = FieldLimbs.mulAdd(t.l1, x.l1, yi, a)
         (r0, c) = FieldLimbs.mulAdd(lo, m, p.l1, c)
         (lo, a) = FieldLimbs.mulAdd(t.l2, x.l2, yi, a)

@@ -47,7 +47,8 @@ public struct FixedBaseTable<Curve: ShortWeierstrassCurve>: Sendable {
         var result = Projective<Curve>.infinity
         for (w, table) in windows.enumerated() {
             let bit = w * c
-            let limb = bit >> 6, shift = bit & 63
+            let limb = bit >> 6
+            let shift = bit & 63
             guard limb < 4 else { break }
             var raw = limbs[limb] >> UInt64(shift)
             if shift + c > 64 { raw |= limbs[limb + 1] << UInt64(64 - shift) }

@@ -47,8 +47,9 @@ extension Fq {
     /// candidate is squared back to decide.
     public func squareRoot() -> Fq? {
         // (p + 1) / 4
-        let exponent = FieldLimbs(0x4f08_2305_b61f_3f52, 0x65e0_5aa4_5a1c_72a3,
-                                  0x6e14_116d_a060_5617, 0x0c19_139c_b84c_680a)
+        let exponent = FieldLimbs(
+            0x4f08_2305_b61f_3f52, 0x65e0_5aa4_5a1c_72a3,
+            0x6e14_116d_a060_5617, 0x0c19_139c_b84c_680a)
         let candidate = pow(exponent)
         return candidate.squared() == self ? candidate : nil
     }

@@ -9,23 +9,59 @@ extension Fq6 {
     static func frobeniusCoefficientC1(_ power: Int) -> Fq2 {
         switch power {
         // ξ^((p^0 − 1)/3) = (1, 0)
-        case 0: return Fq2(c0: Fq(montgomery: FieldLimbs(0xd35d_438d_c58f_0d9d, 0x0a78_eb28_f5c7_0b3d, 0x666e_a36f_7879_462c, 0x0e0a_77c1_9a07_df2f)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 0:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0xd35d_438d_c58f_0d9d, 0x0a78_eb28_f5c7_0b3d, 0x666e_a36f_7879_462c, 0x0e0a_77c1_9a07_df2f)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((p^1 − 1)/3) = (21575463638280843010398324269430826099269044274347216827212613867836435027261, 10307601595873709700152284273816112264069230130616436755625194854815875713954)
-        case 1: return Fq2(c0: Fq(montgomery: FieldLimbs(0xb577_3b10_4563_ab30, 0x347f_91c8_a9aa_6454, 0x7a00_7127_242e_0991, 0x1956_bcd8_1182_14ec)),
-                    c1: Fq(montgomery: FieldLimbs(0x6e84_9f1e_a0aa_4757, 0xaa1c_7b6d_89f8_9141, 0xb6e7_13cd_fae0_ca3a, 0x2669_4fbb_4e82_ebc3)))
+        case 1:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0xb577_3b10_4563_ab30, 0x347f_91c8_a9aa_6454, 0x7a00_7127_242e_0991, 0x1956_bcd8_1182_14ec)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x6e84_9f1e_a0aa_4757, 0xaa1c_7b6d_89f8_9141, 0xb6e7_13cd_fae0_ca3a, 0x2669_4fbb_4e82_ebc3)))
         // ξ^((p^2 − 1)/3) = (21888242871839275220042445260109153167277707414472061641714758635765020556616, 0)
-        case 2: return Fq2(c0: Fq(montgomery: FieldLimbs(0x3350_c88e_13e8_0b9c, 0x7dce_557c_db5e_56b9, 0x6001_b4b8_b615_564a, 0x2682_e617_0202_17e0)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 2:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x3350_c88e_13e8_0b9c, 0x7dce_557c_db5e_56b9, 0x6001_b4b8_b615_564a, 0x2682_e617_0202_17e0)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((p^3 − 1)/3) = (3772000881919853776433695186713858239009073593817195771773381919316419345261, 2236595495967245188281701248203181795121068902605861227855261137820944008926)
-        case 3: return Fq2(c0: Fq(montgomery: FieldLimbs(0xc9af_22f7_16ad_6bad, 0xb311_782a_4aa6_62b2, 0x19ee_af64_e248_c7f4, 0x2027_3e77_e343_9f82)),
-                    c1: Fq(montgomery: FieldLimbs(0xacc0_2860_f7ce_93ac, 0x3933_d581_7ba7_6b4c, 0x69e6_188b_446c_8467, 0x0a46_036d_4417_cc55)))
+        case 3:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0xc9af_22f7_16ad_6bad, 0xb311_782a_4aa6_62b2, 0x19ee_af64_e248_c7f4, 0x2027_3e77_e343_9f82)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0xacc0_2860_f7ce_93ac, 0x3933_d581_7ba7_6b4c, 0x69e6_188b_446c_8467, 0x0a46_036d_4417_cc55)))
         // ξ^((p^4 − 1)/3) = (2203960485148121921418603742825762020974279258880205651966, 0)
-        case 4: return Fq2(c0: Fq(montgomery: FieldLimbs(0x7193_0c11_d782_e155, 0xa6bb_947c_ffbe_3323, 0xaa30_3344_d474_1444, 0x2c3b_3f0d_2659_4943)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 4:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x7193_0c11_d782_e155, 0xa6bb_947c_ffbe_3323, 0xaa30_3344_d474_1444, 0x2c3b_3f0d_2659_4943)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((p^5 − 1)/3) = (18429021223477853657660792034369865839114504446431234726392080002137598044644, 9344045779998320333812420223237981029506012124075525679208581902008406485703)
-        default: return Fq2(c0: Fq(montgomery: FieldLimbs(0xf91a_ba26_54e8_e3b1, 0x4771_cb2f_dc92_ce12, 0xdcb1_6ae0_fc8b_df35, 0x274a_a195_cd9d_8be4)),
-                    c1: Fq(montgomery: FieldLimbs(0x5cfc_50ae_1881_1f8b, 0x4bb2_8433_cb43_988c, 0x4fd3_5f13_c3b5_6219, 0x3019_49bd_2fc8_883a)))
+        default:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0xf91a_ba26_54e8_e3b1, 0x4771_cb2f_dc92_ce12, 0xdcb1_6ae0_fc8b_df35, 0x274a_a195_cd9d_8be4)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x5cfc_50ae_1881_1f8b, 0x4bb2_8433_cb43_988c, 0x4fd3_5f13_c3b5_6219, 0x3019_49bd_2fc8_883a)))
         }
     }
 
@@ -34,23 +70,59 @@ extension Fq6 {
     static func frobeniusCoefficientC2(_ power: Int) -> Fq2 {
         switch power {
         // ξ^((2p^0 − 2)/3) = (1, 0)
-        case 0: return Fq2(c0: Fq(montgomery: FieldLimbs(0xd35d_438d_c58f_0d9d, 0x0a78_eb28_f5c7_0b3d, 0x666e_a36f_7879_462c, 0x0e0a_77c1_9a07_df2f)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 0:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0xd35d_438d_c58f_0d9d, 0x0a78_eb28_f5c7_0b3d, 0x666e_a36f_7879_462c, 0x0e0a_77c1_9a07_df2f)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((2p^1 − 2)/3) = (2581911344467009335267311115468803099551665605076196740867805258568234346338, 19937756971775647987995932169929341994314640652964949448313374472400716661030)
-        case 1: return Fq2(c0: Fq(montgomery: FieldLimbs(0x7361_d77f_843a_be92, 0xa5bb_2bd3_2734_11fb, 0x9c94_1f31_4b3e_2399, 0x15df_9cdd_bb9f_d3ec)),
-                    c1: Fq(montgomery: FieldLimbs(0x5ddd_fd15_4bd8_c949, 0x62cb_29a5_a444_5b60, 0x37bc_870a_0c7d_d2b9, 0x2483_0a9d_3171_f0fd)))
+        case 1:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x7361_d77f_843a_be92, 0xa5bb_2bd3_2734_11fb, 0x9c94_1f31_4b3e_2399, 0x15df_9cdd_bb9f_d3ec)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x5ddd_fd15_4bd8_c949, 0x62cb_29a5_a444_5b60, 0x37bc_870a_0c7d_d2b9, 0x2483_0a9d_3171_f0fd)))
         // ξ^((2p^2 − 2)/3) = (2203960485148121921418603742825762020974279258880205651966, 0)
-        case 2: return Fq2(c0: Fq(montgomery: FieldLimbs(0x7193_0c11_d782_e155, 0xa6bb_947c_ffbe_3323, 0xaa30_3344_d474_1444, 0x2c3b_3f0d_2659_4943)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 2:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x7193_0c11_d782_e155, 0xa6bb_947c_ffbe_3323, 0xaa30_3344_d474_1444, 0x2c3b_3f0d_2659_4943)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((2p^3 − 2)/3) = (5324479202449903542726783395506214481928257762400643279780343368557297135718, 16208900380737693084919495127334387981393726419856888799917914180988844123039)
-        case 3: return Fq2(c0: Fq(montgomery: FieldLimbs(0x448a_93a5_7b67_62df, 0xbfd6_2df5_28fd_eadf, 0xd858_f5d0_0e9b_d47a, 0x06b0_3d4d_3476_ec58)),
-                    c1: Fq(montgomery: FieldLimbs(0x2b19_daf4_bcc9_36d1, 0xa1a5_4e7a_56f4_299f, 0xb533_eee0_5ade_aef1, 0x170c_812b_84dd_a0b2)))
+        case 3:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x448a_93a5_7b67_62df, 0xbfd6_2df5_28fd_eadf, 0xd858_f5d0_0e9b_d47a, 0x06b0_3d4d_3476_ec58)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x2b19_daf4_bcc9_36d1, 0xa1a5_4e7a_56f4_299f, 0xb533_eee0_5ade_aef1, 0x170c_812b_84dd_a0b2)))
         // ξ^((2p^4 − 2)/3) = (21888242871839275220042445260109153167277707414472061641714758635765020556616, 0)
-        case 4: return Fq2(c0: Fq(montgomery: FieldLimbs(0x3350_c88e_13e8_0b9c, 0x7dce_557c_db5e_56b9, 0x6001_b4b8_b615_564a, 0x2682_e617_0202_17e0)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 4:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x3350_c88e_13e8_0b9c, 0x7dce_557c_db5e_56b9, 0x6001_b4b8_b615_564a, 0x2682_e617_0202_17e0)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((2p^5 − 2)/3) = (13981852324922362344252311234282257507216387789820983642040889267519694726527, 7629828391165209371577384193250820201684255241773809077146787135900891633097)
-        default: return Fq2(c0: Fq(montgomery: FieldLimbs(0x8434_20f1_d8da_dbd6, 0x31f0_10c9_183f_cdb2, 0x4363_30b5_27a7_6049, 0x13d4_7447_f11a_dfe4)),
-                    c1: Fq(montgomery: FieldLimbs(0xef49_4023_a857_fa74, 0x2a92_5d02_d5ab_101a, 0x83b0_1582_9ba6_2f10, 0x2539_111d_0c13_aea3)))
+        default:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x8434_20f1_d8da_dbd6, 0x31f0_10c9_183f_cdb2, 0x4363_30b5_27a7_6049, 0x13d4_7447_f11a_dfe4)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0xef49_4023_a857_fa74, 0x2a92_5d02_d5ab_101a, 0x83b0_1582_9ba6_2f10, 0x2539_111d_0c13_aea3)))
         }
     }
 }
@@ -61,41 +133,113 @@ extension Fq12 {
     static func frobeniusCoefficientC1(_ power: Int) -> Fq2 {
         switch power {
         // ξ^((p^0 − 1)/6) = (1, 0)
-        case 0: return Fq2(c0: Fq(montgomery: FieldLimbs(0xd35d_438d_c58f_0d9d, 0x0a78_eb28_f5c7_0b3d, 0x666e_a36f_7879_462c, 0x0e0a_77c1_9a07_df2f)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 0:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0xd35d_438d_c58f_0d9d, 0x0a78_eb28_f5c7_0b3d, 0x666e_a36f_7879_462c, 0x0e0a_77c1_9a07_df2f)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((p^1 − 1)/6) = (8376118865763821496583973867626364092589906065868298776909617916018768340080, 16469823323077808223889137241176536799009286646108169935659301613961712198316)
-        case 1: return Fq2(c0: Fq(montgomery: FieldLimbs(0xaf9b_a696_3314_4907, 0xca6b_1d73_87af_b78a, 0x11bd_ed5e_f08a_2087, 0x02f3_4d75_1a1f_3a7c)),
-                    c1: Fq(montgomery: FieldLimbs(0xa222_ae23_4c49_2d72, 0xd00f_02a4_565d_e15b, 0xdc2f_f3a2_53df_c926, 0x10a7_5716_b389_9551)))
+        case 1:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0xaf9b_a696_3314_4907, 0xca6b_1d73_87af_b78a, 0x11bd_ed5e_f08a_2087, 0x02f3_4d75_1a1f_3a7c)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0xa222_ae23_4c49_2d72, 0xd00f_02a4_565d_e15b, 0xdc2f_f3a2_53df_c926, 0x10a7_5716_b389_9551)))
         // ξ^((p^2 − 1)/6) = (21888242871839275220042445260109153167277707414472061641714758635765020556617, 0)
-        case 2: return Fq2(c0: Fq(montgomery: FieldLimbs(0xca8d_8005_00fa_1bf2, 0xf0c5_d614_68b3_9769, 0x0e20_1271_ad0d_4418, 0x0429_0f65_bad8_56e6)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 2:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0xca8d_8005_00fa_1bf2, 0xf0c5_d614_68b3_9769, 0x0e20_1271_ad0d_4418, 0x0429_0f65_bad8_56e6)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((p^3 − 1)/6) = (11697423496358154304825782922584725312912383441159505038794027105778954184319, 303847389135065887422783454877609941456349188919719272345083954437860409601)
-        case 3: return Fq2(c0: Fq(montgomery: FieldLimbs(0x3653_1618_4e46_d97d, 0x0af7_129e_d4c9_6d9f, 0x659d_a72f_ca10_09b5, 0x0811_6d89_83a2_0d23)),
-                    c1: Fq(montgomery: FieldLimbs(0xb1df_4af7_c39c_1939, 0x3d9f_0287_8a73_bf7f, 0x9b22_2092_8caf_0ae0, 0x2668_4515_eff0_54a6)))
+        case 3:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x3653_1618_4e46_d97d, 0x0af7_129e_d4c9_6d9f, 0x659d_a72f_ca10_09b5, 0x0811_6d89_83a2_0d23)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0xb1df_4af7_c39c_1939, 0x3d9f_0287_8a73_bf7f, 0x9b22_2092_8caf_0ae0, 0x2668_4515_eff0_54a6)))
         // ξ^((p^4 − 1)/6) = (21888242871839275220042445260109153167277707414472061641714758635765020556616, 0)
-        case 4: return Fq2(c0: Fq(montgomery: FieldLimbs(0x3350_c88e_13e8_0b9c, 0x7dce_557c_db5e_56b9, 0x6001_b4b8_b615_564a, 0x2682_e617_0202_17e0)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 4:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x3350_c88e_13e8_0b9c, 0x7dce_557c_db5e_56b9, 0x6001_b4b8_b615_564a, 0x2682_e617_0202_17e0)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((p^5 − 1)/6) = (3321304630594332808241809054958361220322477375291206261884409189760185844239, 5722266937896532885780051958958348231143373700109372999374820235121374419868)
-        case 5: return Fq2(c0: Fq(montgomery: FieldLimbs(0x86b7_6f82_1b32_9076, 0x408b_f52b_4d19_b614, 0x53df_b9d0_d985_e92d, 0x051e_2014_6982_d2a7)),
-                    c1: Fq(montgomery: FieldLimbs(0x0fbc_9cd4_7752_ebc7, 0x6d8f_ffe3_3415_de24, 0xbef2_2cf0_38cf_41b9, 0x15c0_edff_3c66_bf54)))
+        case 5:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x86b7_6f82_1b32_9076, 0x408b_f52b_4d19_b614, 0x53df_b9d0_d985_e92d, 0x051e_2014_6982_d2a7)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0fbc_9cd4_7752_ebc7, 0x6d8f_ffe3_3415_de24, 0xbef2_2cf0_38cf_41b9, 0x15c0_edff_3c66_bf54)))
         // ξ^((p^6 − 1)/6) = (21888242871839275222246405745257275088696311157297823662689037894645226208582, 0)
-        case 6: return Fq2(c0: Fq(montgomery: FieldLimbs(0x68c3_4889_12ed_efaa, 0x8d08_7f68_72aa_bf4f, 0x51e1_a247_0908_1231, 0x2259_d6b1_4729_c0fa)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 6:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x68c3_4889_12ed_efaa, 0x8d08_7f68_72aa_bf4f, 0x51e1_a247_0908_1231, 0x2259_d6b1_4729_c0fa)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((p^7 − 1)/6) = (13512124006075453725662431877630910996106405091429524885779419978626457868503, 5418419548761466998357268504080738289687024511189653727029736280683514010267)
-        case 7: return Fq2(c0: Fq(montgomery: FieldLimbs(0x8c84_e580_a568_b440, 0xcd16_4d1d_e0c2_1302, 0xa692_5857_90f7_37d5, 0x2d71_00fd_c712_65ad)),
-                    c1: Fq(montgomery: FieldLimbs(0x99fd_ddf3_8c33_cfd5, 0xc772_67ed_1213_e931, 0xdc20_5214_2da1_8f36, 0x1fbc_f75c_2da8_0ad7)))
+        case 7:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x8c84_e580_a568_b440, 0xcd16_4d1d_e0c2_1302, 0xa692_5857_90f7_37d5, 0x2d71_00fd_c712_65ad)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x99fd_ddf3_8c33_cfd5, 0xc772_67ed_1213_e931, 0xdc20_5214_2da1_8f36, 0x1fbc_f75c_2da8_0ad7)))
         // ξ^((p^8 − 1)/6) = (2203960485148121921418603742825762020974279258880205651966, 0)
-        case 8: return Fq2(c0: Fq(montgomery: FieldLimbs(0x7193_0c11_d782_e155, 0xa6bb_947c_ffbe_3323, 0xaa30_3344_d474_1444, 0x2c3b_3f0d_2659_4943)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 8:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x7193_0c11_d782_e155, 0xa6bb_947c_ffbe_3323, 0xaa30_3344_d474_1444, 0x2c3b_3f0d_2659_4943)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((p^9 − 1)/6) = (10190819375481120917420622822672549775783927716138318623895010788866272024264, 21584395482704209334823622290379665147239961968378104390343953940207365798982)
-        case 9: return Fq2(c0: Fq(montgomery: FieldLimbs(0x05cd_75fe_8a36_23ca, 0x8c8a_57f2_93a8_5cee, 0x52b2_9e86_b771_4ea8, 0x2852_e0e9_5d8f_9306)),
-                    c1: Fq(montgomery: FieldLimbs(0x8a41_411f_14e0_e40e, 0x59e2_6809_ddfe_0b0d, 0x1d2e_2523_f4d2_4d7d, 0x09fc_095c_f141_4b83)))
+        case 9:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x05cd_75fe_8a36_23ca, 0x8c8a_57f2_93a8_5cee, 0x52b2_9e86_b771_4ea8, 0x2852_e0e9_5d8f_9306)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x8a41_411f_14e0_e40e, 0x59e2_6809_ddfe_0b0d, 0x1d2e_2523_f4d2_4d7d, 0x09fc_095c_f141_4b83)))
         // ξ^((p^10 − 1)/6) = (2203960485148121921418603742825762020974279258880205651967, 0)
-        case 10: return Fq2(c0: Fq(montgomery: FieldLimbs(0x08cf_c388_c494_f1ab, 0x19b3_1514_8d13_73d4, 0x584e_90fd_cb6c_0213, 0x09e1_685b_df2f_8849)),
-                    c1: Fq(montgomery: FieldLimbs(0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
+        case 10:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x08cf_c388_c494_f1ab, 0x19b3_1514_8d13_73d4, 0x584e_90fd_cb6c_0213, 0x09e1_685b_df2f_8849)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000, 0x0000_0000_0000_0000)))
         // ξ^((p^11 − 1)/6) = (18566938241244942414004596690298913868373833782006617400804628704885040364344, 16165975933942742336466353786298926857552937457188450663314217659523851788715)
-        default: return Fq2(c0: Fq(montgomery: FieldLimbs(0xb569_1c94_bd4a_6cd1, 0x56f5_7566_1b58_1478, 0x6470_8be5_a7fb_6f30, 0x2b46_2e5e_77ae_cd82)),
-                    c1: Fq(montgomery: FieldLimbs(0x2c63_ef42_612a_1180, 0x29f1_6aae_345b_ec69, 0xf95e_18c6_48b2_16a4, 0x1aa3_6073_a4ca_e0d4)))
+        default:
+            return Fq2(
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0xb569_1c94_bd4a_6cd1, 0x56f5_7566_1b58_1478, 0x6470_8be5_a7fb_6f30, 0x2b46_2e5e_77ae_cd82)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x2c63_ef42_612a_1180, 0x29f1_6aae_345b_ec69, 0xf95e_18c6_48b2_16a4, 0x1aa3_6073_a4ca_e0d4)))
         }
     }
 }

@@ -117,8 +117,12 @@ extension Fq12 {
     @inlinable
     public func cyclotomicSquared() -> Fq12 {
         // 𝔽ₚ¹² as 𝔽ₚ⁴³ with 𝔽ₚ⁴ = 𝔽ₚ²[y]/(y² − ξ): pairs (z0, z1), (z2, z3), (z4, z5).
-        let z0 = c0.c0, z4 = c0.c1, z3 = c0.c2
-        let z2 = c1.c0, z1 = c1.c1, z5 = c1.c2
+        let z0 = c0.c0
+        let z4 = c0.c1
+        let z3 = c0.c2
+        let z2 = c1.c0
+        let z1 = c1.c1
+        let z5 = c1.c2
 
         @inline(__always)
         func fq4Square(_ a: Fq2, _ b: Fq2) -> (Fq2, Fq2) {

@@ -121,19 +121,23 @@ extension Fq2 {
     public func squareRoot() -> Fq2? {
         if isZero { return .zero }
         // (p − 3)/4
-        let pMinus3Over4: [UInt64] = [0x4f08_2305_b61f_3f51, 0x65e0_5aa4_5a1c_72a3,
-                                      0x6e14_116d_a060_5617, 0x0c19_139c_b84c_680a]
+        let pMinus3Over4: [UInt64] = [
+            0x4f08_2305_b61f_3f51, 0x65e0_5aa4_5a1c_72a3,
+            0x6e14_116d_a060_5617, 0x0c19_139c_b84c_680a,
+        ]
         // (p − 1)/2
-        let pMinus1Over2: [UInt64] = [0x9e10_460b_6c3e_7ea3, 0xcbc0_b548_b438_e546,
-                                      0xdc28_22db_40c0_ac2e, 0x1832_2739_7098_d014]
+        let pMinus1Over2: [UInt64] = [
+            0x9e10_460b_6c3e_7ea3, 0xcbc0_b548_b438_e546,
+            0xdc28_22db_40c0_ac2e, 0x1832_2739_7098_d014,
+        ]
         let a1 = pow(pMinus3Over4)
-        let alpha = a1.squared() * self          // a^((p−1)/2)
-        let a0 = alpha.conjugate * alpha         // α^p · α = norm(α)
+        let alpha = a1.squared() * self  // a^((p−1)/2)
+        let a0 = alpha.conjugate * alpha  // α^p · α = norm(α)
         if a0 == -Fq2.one { return nil }
         let x0 = a1 * self
         let root: Fq2
         if alpha == -Fq2.one {
-            root = Fq2(c0: -x0.c1, c1: x0.c0)    // u · x0
+            root = Fq2(c0: -x0.c1, c1: x0.c0)  // u · x0
         } else {
             root = (alpha + .one).pow(pMinus1Over2) * x0
         }

@@ -75,9 +75,10 @@ extension Fq6 {
         let s2 = (c0 - c1 + c2).squared()
         let s3 = (c1 * c2).doubled()
         let s4 = c2.squared()
-        return Fq6(c0: s3.multipliedByNonResidue() + s0,
-                   c1: s4.multipliedByNonResidue() + s1,
-                   c2: s1 + s2 + s3 - s0 - s4)
+        return Fq6(
+            c0: s3.multipliedByNonResidue() + s0,
+            c1: s4.multipliedByNonResidue() + s1,
+            c2: s1 + s2 + s3 - s0 - s4)
     }
 
     @inlinable @inline(__always)
@@ -128,8 +129,9 @@ extension Fq6 {
     @inlinable
     public func frobenius(_ power: Int) -> Fq6 {
         let i = power % 6
-        return Fq6(c0: c0.frobenius(power),
-                   c1: c1.frobenius(power) * Fq6.frobeniusCoefficientC1(i),
-                   c2: c2.frobenius(power) * Fq6.frobeniusCoefficientC2(i))
+        return Fq6(
+            c0: c0.frobenius(power),
+            c1: c1.frobenius(power) * Fq6.frobeniusCoefficientC1(i),
+            c2: c2.frobenius(power) * Fq6.frobeniusCoefficientC2(i))
     }
 }

@@ -55,8 +55,10 @@ extension Fr {
     /// (arkworks `TWO_ADIC_ROOT_OF_UNITY`). Stored here in Montgomery form ω·2²⁵⁶ mod r.
     @inlinable
     public static var twoAdicRootOfUnity: Fr {
-        Fr(montgomery: FieldLimbs(0x636e_7355_80d1_3d9c, 0xa22b_f374_2445_ffd6,
-                                  0x5645_2ac0_1eb2_03d8, 0x1860_ef94_2963_f9e7))
+        Fr(
+            montgomery: FieldLimbs(
+                0x636e_7355_80d1_3d9c, 0xa22b_f374_2445_ffd6,
+                0x5645_2ac0_1eb2_03d8, 0x1860_ef94_2963_f9e7))
     }
 
     /// A primitive 2ᵏ-th root of unity for `k ≤ twoAdicity`: ω^(2^(28−k)). `nil` when `k` is out

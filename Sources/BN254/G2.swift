@@ -11,8 +11,13 @@ public enum G2Config: ShortWeierstrassCurve {
     ///                   266929791119991161246907387137283842545076965332900288569378510910307636690).
     @inlinable
     public static var b: Fq2 {
-        Fq2(c0: Fq(montgomery: FieldLimbs(0x3bf9_38e3_77b8_02a8, 0x020b_1b27_3633_535d, 0x26b7_edf0_4975_5260, 0x2514_c632_4384_a86d)),
-            c1: Fq(montgomery: FieldLimbs(0x38e7_eccc_d1dc_ff67, 0x65f0_b37d_93ce_0d3e, 0xd749_d0dd_22ac_00aa, 0x0141_b9ce_4a68_8d4d)))
+        Fq2(
+            c0: Fq(
+                montgomery: FieldLimbs(
+                    0x3bf9_38e3_77b8_02a8, 0x020b_1b27_3633_535d, 0x26b7_edf0_4975_5260, 0x2514_c632_4384_a86d)),
+            c1: Fq(
+                montgomery: FieldLimbs(
+                    0x38e7_eccc_d1dc_ff67, 0x65f0_b37d_93ce_0d3e, 0xd749_d0dd_22ac_00aa, 0x0141_b9ce_4a68_8d4d)))
     }
 
     /// The generator (EIP-197, arkworks `G2_GENERATOR_X/Y`):
@@ -24,11 +29,19 @@ public enum G2Config: ShortWeierstrassCurve {
     public static var generator: Affine<G2Config> {
         Affine(
             uncheckedX: Fq2(
-                c0: Fq(montgomery: FieldLimbs(0x8e83_b5d1_02bc_2026, 0xdceb_1935_497b_0172, 0xfbb8_2647_9781_1adf, 0x1957_3841_af96_503b)),
-                c1: Fq(montgomery: FieldLimbs(0xafb4_737d_a84c_6140, 0x6043_dd5a_5802_d8c4, 0x09e9_50fc_52a0_2f86, 0x14fe_f083_3aea_7b6b))),
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x8e83_b5d1_02bc_2026, 0xdceb_1935_497b_0172, 0xfbb8_2647_9781_1adf, 0x1957_3841_af96_503b)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0xafb4_737d_a84c_6140, 0x6043_dd5a_5802_d8c4, 0x09e9_50fc_52a0_2f86, 0x14fe_f083_3aea_7b6b))),
             y: Fq2(
-                c0: Fq(montgomery: FieldLimbs(0x619d_fa9d_886b_e9f6, 0xfe7f_d297_f59e_9b78, 0xff9e_1a62_231b_7dfe, 0x28fd_7eeb_ae9e_4206)),
-                c1: Fq(montgomery: FieldLimbs(0x6409_5b56_c718_56ee, 0xdc57_f922_327d_3cbb, 0x55f9_35be_3335_1076, 0x0da4_a0e6_93fd_6482))))
+                c0: Fq(
+                    montgomery: FieldLimbs(
+                        0x619d_fa9d_886b_e9f6, 0xfe7f_d297_f59e_9b78, 0xff9e_1a62_231b_7dfe, 0x28fd_7eeb_ae9e_4206)),
+                c1: Fq(
+                    montgomery: FieldLimbs(
+                        0x6409_5b56_c718_56ee, 0xdc57_f922_327d_3cbb, 0x55f9_35be_3335_1076, 0x0da4_a0e6_93fd_6482))))
     }
 
     /// Subgroup membership by the endomorphism test of El Housni, Guillevic, Piellard,
@@ -47,8 +60,13 @@ public enum G2Config: ShortWeierstrassCurve {
     /// the x-scaling of ψ (arkworks `TWIST_MUL_BY_Q_X`).
     @inlinable
     static var psiCoefficientX: Fq2 {
-        Fq2(c0: Fq(montgomery: FieldLimbs(0xb577_3b10_4563_ab30, 0x347f_91c8_a9aa_6454, 0x7a00_7127_242e_0991, 0x1956_bcd8_1182_14ec)),
-            c1: Fq(montgomery: FieldLimbs(0x6e84_9f1e_a0aa_4757, 0xaa1c_7b6d_89f8_9141, 0xb6e7_13cd_fae0_ca3a, 0x2669_4fbb_4e82_ebc3)))
+        Fq2(
+            c0: Fq(
+                montgomery: FieldLimbs(
+                    0xb577_3b10_4563_ab30, 0x347f_91c8_a9aa_6454, 0x7a00_7127_242e_0991, 0x1956_bcd8_1182_14ec)),
+            c1: Fq(
+                montgomery: FieldLimbs(
+                    0x6e84_9f1e_a0aa_4757, 0xaa1c_7b6d_89f8_9141, 0xb6e7_13cd_fae0_ca3a, 0x2669_4fbb_4e82_ebc3)))
     }
 
     /// ξ^((p−1)/2) = (2821565182194536844548159561693502659359617185244120367078079554186484126554,
@@ -56,8 +74,13 @@ public enum G2Config: ShortWeierstrassCurve {
     /// the y-scaling of ψ (arkworks `TWIST_MUL_BY_Q_Y`).
     @inlinable
     static var psiCoefficientY: Fq2 {
-        Fq2(c0: Fq(montgomery: FieldLimbs(0xe4bb_dd0c_2936_b629, 0xbb30_f162_e133_bacb, 0x31a9_d1b6_f964_5366, 0x2535_70be_a500_f8dd)),
-            c1: Fq(montgomery: FieldLimbs(0xa1d7_7ce4_5ffe_77c7, 0x07af_fd11_7826_d1db, 0x6d16_bd27_bb7e_dc6b, 0x2c87_2002_85de_fecc)))
+        Fq2(
+            c0: Fq(
+                montgomery: FieldLimbs(
+                    0xe4bb_dd0c_2936_b629, 0xbb30_f162_e133_bacb, 0x31a9_d1b6_f964_5366, 0x2535_70be_a500_f8dd)),
+            c1: Fq(
+                montgomery: FieldLimbs(
+                    0xa1d7_7ce4_5ffe_77c7, 0x07af_fd11_7826_d1db, 0x6d16_bd27_bb7e_dc6b, 0x2c87_2002_85de_fecc)))
     }
 
     /// The cofactor h = 2p − r = 21888242871839275222246405745257275088844257914179612981679871602714643921549.
@@ -79,9 +102,10 @@ extension Projective where Curve == G2Config {
     /// directly. On G2, ψ acts as multiplication by p (mod r).
     @inlinable
     public func psi() -> Projective {
-        Projective(x: x.conjugate * G2Config.psiCoefficientX,
-                   y: y.conjugate * G2Config.psiCoefficientY,
-                   z: z.conjugate)
+        Projective(
+            x: x.conjugate * G2Config.psiCoefficientX,
+            y: y.conjugate * G2Config.psiCoefficientY,
+            z: z.conjugate)
     }
 
     /// `[h]P` with h = 2p − r: maps any point of E′(𝔽ₚ²) into G2 (plain multiplication by the

@@ -80,13 +80,20 @@ struct HomogeneousPoint {
     /// 3·b′ = (14681138511599513868579906292550611339979233093309515871315818100066920017953,
     ///         800789373359973483740722161411851527635230895998700865708135532730922910070).
     static var threeB: Fq2 {
-        Fq2(c0: Fq(montgomery: FieldLimbs(0x3baa_927c_b62e_0d6a, 0xd71e_7c52_d1b6_64fd, 0x0387_3e63_d95d_4664, 0x0e75_b5b1_082a_b8f4)),
-            c1: Fq(montgomery: FieldLimbs(0xaab7_c666_7596_fe35, 0x31d2_1a78_bb6a_27ba, 0x85dd_7297_6804_01ff, 0x03c5_2d6a_df39_a7e9)))
+        Fq2(
+            c0: Fq(
+                montgomery: FieldLimbs(
+                    0x3baa_927c_b62e_0d6a, 0xd71e_7c52_d1b6_64fd, 0x0387_3e63_d95d_4664, 0x0e75_b5b1_082a_b8f4)),
+            c1: Fq(
+                montgomery: FieldLimbs(
+                    0xaab7_c666_7596_fe35, 0x31d2_1a78_bb6a_27ba, 0x85dd_7297_6804_01ff, 0x03c5_2d6a_df39_a7e9)))
     }
 
     /// 1/2 in 𝔽ₚ = (p + 1)/2 = 10944121435919637611123202872628637544348155578648911831344518947322613104292.
     static var twoInverse: Fq {
-        Fq(montgomery: FieldLimbs(0x87be_e7d2_4f06_0572, 0xd0fd_2add_2f1c_6ae5, 0x8f5f_7492_fcfd_4f44, 0x1f37_631a_3d9c_bfac))
+        Fq(
+            montgomery: FieldLimbs(
+                0x87be_e7d2_4f06_0572, 0xd0fd_2add_2f1c_6ae5, 0x8f5f_7492_fcfd_4f44, 0x1f37_631a_3d9c_bfac))
     }
 
     /// T ← 2T, returning the tangent line at T (CLN 2010 §4, D-type twist).

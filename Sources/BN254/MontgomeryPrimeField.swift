@@ -37,8 +37,10 @@ extension MontgomeryPrimeField {
 
     @inlinable
     public init(_ value: UInt64) {
-        self.init(montgomery: Montgomery.multiply(FieldLimbs(value, 0, 0, 0), Self.montgomeryR2,
-                                                  Self.modulus, Self.montgomeryInverse))
+        self.init(
+            montgomery: Montgomery.multiply(
+                FieldLimbs(value, 0, 0, 0), Self.montgomeryR2,
+                Self.modulus, Self.montgomeryInverse))
     }
 
     /// Creates an element from a canonical 256-bit integer; `nil` unless it is below the modulus.
@@ -120,7 +122,9 @@ extension MontgomeryPrimeField {
         var out = [UInt8]()
         out.reserveCapacity(32)
         for limb in [c.l3, c.l2, c.l1, c.l0] {
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: limb >> UInt64(shift))) }
+            for shift in stride(from: 56, through: 0, by: -8) {
+                out.append(UInt8(truncatingIfNeeded: limb >> UInt64(shift)))
+            }
         }
         return out
     }
@@ -204,8 +208,9 @@ extension MontgomeryPrimeField {
         // exactly uniform — no modular bias.
         let topMask: UInt64 = modulus.l3 == 0 ? 0 : (UInt64.max >> UInt64(modulus.l3.leadingZeroBitCount))
         while true {
-            let candidate = FieldLimbs(generator.next(), generator.next(), generator.next(),
-                                       generator.next() & topMask)
+            let candidate = FieldLimbs(
+                generator.next(), generator.next(), generator.next(),
+                generator.next() & topMask)
             if let element = Self(canonical: candidate) { return element }
         }
     }

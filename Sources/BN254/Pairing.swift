@@ -53,23 +53,23 @@ public enum Pairing {
         //   λ₀ = 12u³ + 12u² + 6u + 1,
         // a multiple 2u(6u² + 3u + 1) of (p⁴ − p² + 1)/r, coprime to r, so pairing equality
         // checks are unaffected.
-        let y0 = r.cyclotomicPowerByU().conjugate          // r^(−u)
-        let y1 = y0.cyclotomicSquared()                    // r^(−2u)
-        let y2 = y1.cyclotomicSquared()                    // r^(−4u)
-        var y3 = y2 * y1                                   // r^(−6u)
-        let y4 = y3.cyclotomicPowerByU().conjugate         // r^(6u²)
-        let y5 = y4.cyclotomicSquared()                    // r^(12u²)
-        var y6 = y5.cyclotomicPowerByU().conjugate         // r^(−12u³)
-        y3 = y3.conjugate                                  // r^(6u)
-        y6 = y6.conjugate                                  // r^(12u³)
-        let y7 = y6 * y4                                   // r^(12u³ + 6u²)
-        let y8 = y7 * y3                                   // r^(12u³ + 6u² + 6u)
-        let y9 = y8 * y1                                   // r^(12u³ + 6u² + 4u)
-        let y10 = y8 * y4                                  // r^(12u³ + 12u² + 6u)
-        let y11 = y10 * r                                  // r^λ₀
-        let y13 = y9.frobenius(1) * y11                    // · r^(λ₁p)
-        let y14 = y8.frobenius(2) * y13                    // · r^(λ₂p²)
-        let y15 = (r.conjugate * y9).frobenius(3)          // r^(λ₃p³)
+        let y0 = r.cyclotomicPowerByU().conjugate  // r^(−u)
+        let y1 = y0.cyclotomicSquared()  // r^(−2u)
+        let y2 = y1.cyclotomicSquared()  // r^(−4u)
+        var y3 = y2 * y1  // r^(−6u)
+        let y4 = y3.cyclotomicPowerByU().conjugate  // r^(6u²)
+        let y5 = y4.cyclotomicSquared()  // r^(12u²)
+        var y6 = y5.cyclotomicPowerByU().conjugate  // r^(−12u³)
+        y3 = y3.conjugate  // r^(6u)
+        y6 = y6.conjugate  // r^(12u³)
+        let y7 = y6 * y4  // r^(12u³ + 6u²)
+        let y8 = y7 * y3  // r^(12u³ + 6u² + 6u)
+        let y9 = y8 * y1  // r^(12u³ + 6u² + 4u)
+        let y10 = y8 * y4  // r^(12u³ + 12u² + 6u)
+        let y11 = y10 * r  // r^λ₀
+        let y13 = y9.frobenius(1) * y11  // · r^(λ₁p)
+        let y14 = y8.frobenius(2) * y13  // · r^(λ₂p²)
+        let y15 = (r.conjugate * y9).frobenius(3)  // r^(λ₃p³)
         return y15 * y14
     }
 

@@ -26,7 +26,9 @@ extension Projective {
     ///
     /// - Precondition: `points.count == scalars.count`.
     @inlinable
-    public static func multiScalarMultiplication(_ bases: [Affine<Curve>], canonicalScalars scalars: [FieldLimbs]) -> Projective {
+    public static func multiScalarMultiplication(_ bases: [Affine<Curve>], canonicalScalars scalars: [FieldLimbs])
+        -> Projective
+    {
         precondition(bases.count == scalars.count, "multiScalarMultiplication needs one scalar per point")
         // Split off the trivial scalars.
         var unitSum = Projective.infinity
@@ -106,7 +108,8 @@ extension Projective {
             var carry: Int64 = 0
             for window in 0..<windowCount {
                 let bit = window * c
-                let limb = bit >> 6, shift = bit & 63
+                let limb = bit >> 6
+                let shift = bit & 63
                 var raw = limbs[limb] >> UInt64(shift)
                 if shift + c > 64 && limb + 1 < limbs.count { raw |= limbs[limb + 1] << UInt64(64 - shift) }
                 var d = Int64(raw & UInt64(full - 1)) + carry

@@ -56,7 +56,9 @@ public struct CurvePointError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The point is on the curve but outside the prime-order subgroup.
     public static let notInSubgroup = CurvePointError(
         code: .pointNotInSubgroup,
-        message: "The point lies on the curve but not in the order-r subgroup; reject it (it may be a small-subgroup attack).")
+        message:
+            "The point lies on the curve but not in the order-r subgroup; reject it (it may be a small-subgroup attack)."
+    )
     /// A coordinate was not a canonical field element, or the byte length was wrong.
     public static let invalidEncoding = CurvePointError(
         code: .invalidPointEncoding,

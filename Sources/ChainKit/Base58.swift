@@ -37,7 +37,7 @@ public enum Base58 {
         let leadingZeros = input.prefix(while: { $0 == 0 }).count
         // The schoolbook base change, in limbs of 58^5 fed three bytes at a time: a limb (< 58^5 < 2^30) times 2^24
         // plus a carry stays below 2^55, so UInt64 arithmetic is exact, with ~15× fewer steps than digit by digit.
-        let limbBase: UInt64 = 656_356_768   // 58^5
+        let limbBase: UInt64 = 656_356_768  // 58^5
         // log(256) / log(58) ≈ 1.3657: upper bound of Base58 digits per input byte; 5 digits per limb.
         var limbs = [UInt64](repeating: 0, count: ((input.count - leadingZeros) * 138 / 100) / 5 + 2)
         var used = 0
@@ -137,7 +137,8 @@ public enum Base58 {
         guard bytes.count == count else {
             throw Base58Error(
                 code: .wrongLength,
-                message: "Base58 text \"\(text.prefix(100))\" decodes to \(bytes.count) bytes, but \(count) bytes are required; check that the value was copied whole and is of the right kind."
+                message:
+                    "Base58 text \"\(text.prefix(100))\" decodes to \(bytes.count) bytes, but \(count) bytes are required; check that the value was copied whole and is of the right kind."
             )
         }
         return bytes

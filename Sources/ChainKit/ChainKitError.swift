@@ -120,11 +120,14 @@ public struct ShortVecError: ChainKitError {
     public var message: String {
         switch code {
         case .truncated:
-            return "The compact-u16 length ends after \(byteIndex) byte(s) but its last byte had the continuation bit set; the data is truncated."
+            return
+                "The compact-u16 length ends after \(byteIndex) byte(s) but its last byte had the continuation bit set; the data is truncated."
         case .nonCanonical:
-            return "Byte \(byteIndex) of the compact-u16 length is zero, so a shorter encoding exists; Solana accepts only the shortest (canonical) encoding."
+            return
+                "Byte \(byteIndex) of the compact-u16 length is zero, so a shorter encoding exists; Solana accepts only the shortest (canonical) encoding."
         case .tooLong:
-            return "The third byte of the compact-u16 length has the continuation bit set; lengths are at most 3 bytes (values up to 65535)."
+            return
+                "The third byte of the compact-u16 length has the continuation bit set; lengths are at most 3 bytes (values up to 65535)."
         case .overflow:
             return "The compact-u16 length exceeds 65535 (0xFFFF), the largest value Solana allows."
         }
@@ -153,7 +156,8 @@ public struct SolanaValueError: ChainKitError {
     init(wrongLength count: Int, expected: Int, kind: String) {
         self.code = .wrongLength
         self.base58Error = nil
-        self.message = "A Solana \(kind) is exactly \(expected) bytes, but \(count) bytes were given; pass the raw \(kind) bytes."
+        self.message =
+            "A Solana \(kind) is exactly \(expected) bytes, but \(count) bytes were given; pass the raw \(kind) bytes."
     }
 
     init(base58 error: Base58Error, kind: String) {
@@ -202,7 +206,8 @@ public struct Base58Error: ChainKitError {
             scalar.properties.isWhitespace || scalar.value < 0x20
                 ? "U+\(String(scalar.value, radix: 16, uppercase: true))" : String(scalar)
         }.joined()
-        self.message = "Character '\(shown)' at position \(position) is not in the Base58 alphabet (which excludes 0, O, I, l, whitespace and punctuation); remove or correct it."
+        self.message =
+            "Character '\(shown)' at position \(position) is not in the Base58 alphabet (which excludes 0, O, I, l, whitespace and punctuation); remove or correct it."
     }
 }
 

@@ -4,7 +4,8 @@
 enum SIWSGrammar {
     /// `unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"` (RFC 3986 §2.3).
     static func isUnreserved(_ byte: UInt8) -> Bool {
-        isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+        isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "~")
     }
 
     /// `sub-delims = "!" / "$" / "&" / "'" / "(" / ")" / "*" / "+" / "," / ";" / "="` (§2.2).
@@ -38,13 +39,20 @@ enum SIWSGrammar {
 
     /// `message-statement = 1*( reserved / unreserved / " " )`.
     static func isStatement(_ text: String) -> Bool {
-        !text.isEmpty && allows(text, allowPercent: false) { isUnreserved($0) || subDelims.contains($0) || genDelims.contains($0) || $0 == 0x20 }
+        !text.isEmpty
+            && allows(text, allowPercent: false) {
+                isUnreserved($0) || subDelims.contains($0) || genDelims.contains($0) || $0 == 0x20
+            }
     }
 
     /// `authority = [ userinfo "@" ] host [ ":" port ]`, checked at the character level:
     /// unreserved, pct-encoded, sub-delims, ":", "@", and "[" "]" for IP literals.
     static func isAuthority(_ text: String) -> Bool {
-        !text.isEmpty && allows(text, allowPercent: true) { isUnreserved($0) || subDelims.contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }
+        !text.isEmpty
+            && allows(text, allowPercent: true) {
+                isUnreserved($0) || subDelims.contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@")
+                    || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]")
+            }
     }
 
     /// `URI = scheme ":" hier-part [ "?" query ] [ "#" fragment ]`, with
@@ -53,8 +61,10 @@ enum SIWSGrammar {
     static func isURI(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0,
-              (0x41...0x5A).contains(bytes[0]) || (0x61...0x7A).contains(bytes[0]),
-              bytes[..<colon].allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+            (0x41...0x5A).contains(bytes[0]) || (0x61...0x7A).contains(bytes[0]),
+            bytes[..<colon].allSatisfy({
+                isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+            })
         else { return false }
         return allows(text, allowPercent: true) { isUnreserved($0) || subDelims.contains($0) || genDelims.contains($0) }
     }
@@ -62,6 +72,9 @@ enum SIWSGrammar {
     /// `message-request-id = *pchar`, `pchar = unreserved / pct-encoded / sub-delims / ":" / "@"`
     /// (§3.3); an empty id is refused (the reference implementation omits empty fields).
     static func isRequestID(_ text: String) -> Bool {
-        !text.isEmpty && allows(text, allowPercent: true) { isUnreserved($0) || subDelims.contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@") }
+        !text.isEmpty
+            && allows(text, allowPercent: true) {
+                isUnreserved($0) || subDelims.contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@")
+            }
     }
 }

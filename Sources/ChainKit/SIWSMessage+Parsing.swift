@@ -7,10 +7,13 @@ extension SIWSMessage {
     ///
     /// - Throws: ``SIWSError`` with the failing line (1-based) in its reason.
     public init(text: String) throws(SIWSError) {
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
+            String(String.UnicodeScalarView($0))
+        }
 
         guard let first = lines.first, first.hasSuffix(Self.headerSuffix) else {
-            throw SIWSError(.invalidHeaderLine, "Line 1 must be \"<domain> wants you to sign in with your Solana account:\".")
+            throw SIWSError(
+                .invalidHeaderLine, "Line 1 must be \"<domain> wants you to sign in with your Solana account:\".")
         }
         let domain = String(first.dropLast(Self.headerSuffix.count))
         guard lines.count > 1 else {
@@ -23,7 +26,8 @@ extension SIWSMessage {
             throw SIWSError(.invalidAddress, "Line 2 must be a Base58 Solana address: \(error.message)")
         }
         guard lines.count > 2, lines[2].isEmpty else {
-            throw SIWSError(.unexpectedLine, "Line 3 must be empty, separating the address from the statement or fields.")
+            throw SIWSError(
+                .unexpectedLine, "Line 3 must be empty, separating the address from the statement or fields.")
         }
         // Fields never contain blank lines, so a blank line 5 means line 4 is the statement.
         var index = 3
@@ -41,7 +45,10 @@ extension SIWSMessage {
         func required(_ label: String) throws(SIWSError) -> String {
             guard let value = field(label) else {
                 let found = index < lines.count ? "\"\(lines[index].prefix(60))\"" : "the end of the message"
-                throw SIWSError(.missingField, "Line \(index + 1) must be the \"\(label)\" field (fields come in a fixed order), but found \(found).")
+                throw SIWSError(
+                    .missingField,
+                    "Line \(index + 1) must be the \"\(label)\" field (fields come in a fixed order), but found \(found)."
+                )
             }
             return value
         }
@@ -54,11 +61,15 @@ extension SIWSMessage {
         let uri = try required("URI: ")
         let version = try required("Version: ")
         guard version == Self.supportedVersion else {
-            throw SIWSError(.unsupportedVersion, "Version \"\(version.prefix(20))\" is not supported; SIWS defines only version 1.")
+            throw SIWSError(
+                .unsupportedVersion, "Version \"\(version.prefix(20))\" is not supported; SIWS defines only version 1.")
         }
         let chainText = try required("Chain ID: ")
         guard let chainID = ChainID(rawValue: chainText) else {
-            throw SIWSError(.invalidChainID, "Chain ID \"\(chainText.prefix(40))\" is not one of mainnet, testnet, devnet, localnet, solana:mainnet, solana:testnet, solana:devnet.")
+            throw SIWSError(
+                .invalidChainID,
+                "Chain ID \"\(chainText.prefix(40))\" is not one of mainnet, testnet, devnet, localnet, solana:mainnet, solana:testnet, solana:devnet."
+            )
         }
         let nonce = try required("Nonce: ")
         let issuedAt = try timestamp(try required("Issued At: "), "Issued At")
@@ -74,8 +85,14 @@ extension SIWSMessage {
             resources = list
         }
         guard index == lines.count else {
-            throw SIWSError(.unexpectedLine, "Line \(index + 1) (\"\(lines[index].prefix(60))\") is not expected here: unknown, repeated or out-of-order field, blank line, or trailing newline.")
+            throw SIWSError(
+                .unexpectedLine,
+                "Line \(index + 1) (\"\(lines[index].prefix(60))\") is not expected here: unknown, repeated or out-of-order field, blank line, or trailing newline."
+            )
         }
-        try self.init(domain: domain, address: address, statement: statement, uri: uri, chainID: chainID, nonce: nonce, issuedAt: issuedAt, expirationTime: expirationTime, notBefore: notBefore, requestID: requestID, resources: resources)
+        try self.init(
+            domain: domain, address: address, statement: statement, uri: uri, chainID: chainID, nonce: nonce,
+            issuedAt: issuedAt, expirationTime: expirationTime, notBefore: notBefore, requestID: requestID,
+            resources: resources)
     }
 }

@@ -14,7 +14,9 @@ extension SIWSMessage {
     /// - Throws: ``SIWSError`` `issued_in_future`, `not_yet_valid` or `expired`.
     public func checkValidity(at now: Date, clockSkew: TimeInterval = 0) throws(SIWSError) {
         guard issuedAt.date <= now.addingTimeInterval(clockSkew) else {
-            throw SIWSError(.issuedInFuture, "The message was issued at \(issuedAt), after the current time; check the issuer's clock.")
+            throw SIWSError(
+                .issuedInFuture,
+                "The message was issued at \(issuedAt), after the current time; check the issuer's clock.")
         }
         if let notBefore, notBefore.date > now.addingTimeInterval(clockSkew) {
             throw SIWSError(.notYetValid, "The message is not valid before \(notBefore); try again later.")
@@ -29,16 +31,24 @@ extension SIWSMessage {
     ///
     /// - Throws: ``SIWSError`` `domain_mismatch`, `nonce_mismatch`, `issued_in_future`,
     ///   `not_yet_valid`, `expired` or `invalid_signature`.
-    public func verify(signature: SolanaSignature, expectedDomain: String, expectedNonce: String, at now: Date, clockSkew: TimeInterval = 0) throws(SIWSError) {
+    public func verify(
+        signature: SolanaSignature, expectedDomain: String, expectedNonce: String, at now: Date,
+        clockSkew: TimeInterval = 0
+    ) throws(SIWSError) {
         guard domain == expectedDomain else {
-            throw SIWSError(.domainMismatch, "The message is for domain \"\(domain)\", not \"\(expectedDomain)\"; it may come from a phishing site.")
+            throw SIWSError(
+                .domainMismatch,
+                "The message is for domain \"\(domain)\", not \"\(expectedDomain)\"; it may come from a phishing site.")
         }
         guard nonce == expectedNonce else {
-            throw SIWSError(.nonceMismatch, "The message nonce is not the one issued for this sign-in; it may be a replay.")
+            throw SIWSError(
+                .nonceMismatch, "The message nonce is not the one issued for this sign-in; it may be a replay.")
         }
         try checkValidity(at: now, clockSkew: clockSkew)
         guard isValidSignature(signature) else {
-            throw SIWSError(.invalidSignature, "The signature is not a valid Ed25519 signature by \(address) over the message text.")
+            throw SIWSError(
+                .invalidSignature, "The signature is not a valid Ed25519 signature by \(address) over the message text."
+            )
         }
     }
 }

@@ -108,19 +108,32 @@ public struct SIWSMessage: Hashable, Sendable {
         resources: [String]? = nil
     ) throws(SIWSError) {
         guard SIWSGrammar.isAuthority(domain) else {
-            throw SIWSError(.invalidDomain, "Domain \"\(domain.prefix(80))\" is not an RFC 3986 authority (host[:port], no spaces, scheme or path).")
+            throw SIWSError(
+                .invalidDomain,
+                "Domain \"\(domain.prefix(80))\" is not an RFC 3986 authority (host[:port], no spaces, scheme or path)."
+            )
         }
         if let statement, !SIWSGrammar.isStatement(statement) {
-            throw SIWSError(.invalidStatement, "The statement must be one non-empty line of letters, digits, spaces and RFC 3986 reserved/unreserved punctuation (no line breaks, quotes, % or non-ASCII).")
+            throw SIWSError(
+                .invalidStatement,
+                "The statement must be one non-empty line of letters, digits, spaces and RFC 3986 reserved/unreserved punctuation (no line breaks, quotes, % or non-ASCII)."
+            )
         }
         guard SIWSGrammar.isURI(uri) else {
-            throw SIWSError(.invalidURI, "URI \"\(uri.prefix(80))\" is not an RFC 3986 URI (scheme \":\" followed by URI characters).")
+            throw SIWSError(
+                .invalidURI,
+                "URI \"\(uri.prefix(80))\" is not an RFC 3986 URI (scheme \":\" followed by URI characters).")
         }
         guard nonce.utf8.count >= Self.minimumNonceLength, nonce.utf8.allSatisfy(SIWSGrammar.isAlphanumeric) else {
-            throw SIWSError(.invalidNonce, "The nonce must be at least 8 ASCII letters and digits; generate it from a secure random source.")
+            throw SIWSError(
+                .invalidNonce,
+                "The nonce must be at least 8 ASCII letters and digits; generate it from a secure random source.")
         }
         if let requestID, !SIWSGrammar.isRequestID(requestID) {
-            throw SIWSError(.invalidRequestID, "The request id must be one or more RFC 3986 path characters (letters, digits, -._~!$&'()*+,;=:@ or %XX).")
+            throw SIWSError(
+                .invalidRequestID,
+                "The request id must be one or more RFC 3986 path characters (letters, digits, -._~!$&'()*+,;=:@ or %XX)."
+            )
         }
         for (index, resource) in (resources ?? []).enumerated() where !SIWSGrammar.isURI(resource) {
             throw SIWSError(.invalidResource, "Resource \(index) \"\(resource.prefix(80))\" is not an RFC 3986 URI.")

@@ -28,18 +28,22 @@ public struct SIWSTimestamp: Hashable, Sendable, Comparable, CustomStringConvert
     public init(_ date: Date, rounding rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) throws(SIWSError) {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(rule))
         let millisPerDay = Self.secondsPerDay * 1000
-        let days = milliseconds >= 0 ? milliseconds / millisPerDay : -((-milliseconds + millisPerDay - 1) / millisPerDay)
+        let days =
+            milliseconds >= 0 ? milliseconds / millisPerDay : -((-milliseconds + millisPerDay - 1) / millisPerDay)
         let millisOfDay = milliseconds - days * millisPerDay
         let (year, month, day) = Self.civil(fromDays: days)
         guard (0...9999).contains(year) else {
-            throw SIWSError(.invalidTimestamp, "The date \(date) falls in year \(year), which RFC 3339 timestamps cannot express (0000–9999).")
+            throw SIWSError(
+                .invalidTimestamp,
+                "The date \(date) falls in year \(year), which RFC 3339 timestamps cannot express (0000–9999).")
         }
         func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
         let seconds = millisOfDay / 1000
-        self.text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(millisOfDay % 1000, 3))Z"
+        self.text =
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(millisOfDay % 1000, 3))Z"
         self.date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
@@ -49,7 +53,9 @@ public struct SIWSTimestamp: Hashable, Sendable, Comparable, CustomStringConvert
     public init(rfc3339 text: String) throws(SIWSError) {
         let b = Array(text.utf8)
         func fail(_ why: String) -> SIWSError {
-            SIWSError(.invalidTimestamp, "\"\(text.prefix(64))\" is not an RFC 3339 date-time (YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)): \(why).")
+            SIWSError(
+                .invalidTimestamp,
+                "\"\(text.prefix(64))\" is not an RFC 3339 date-time (YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)): \(why).")
         }
         func number(_ range: Range<Int>) -> Int64? {
             guard range.upperBound <= b.count else { return nil }
@@ -63,12 +69,16 @@ public struct SIWSTimestamp: Hashable, Sendable, Comparable, CustomStringConvert
         func byte(_ index: Int, _ allowed: Set<UInt8>) -> Bool { index < b.count && allowed.contains(b[index]) }
 
         guard let year = number(0..<4), byte(4, [0x2D]), let month = number(5..<7), byte(7, [0x2D]),
-              let day = number(8..<10) else { throw fail("the date must be YYYY-MM-DD") }
+            let day = number(8..<10)
+        else { throw fail("the date must be YYYY-MM-DD") }
         guard byte(10, [0x54, 0x74]) else { throw fail("a 'T' must separate date and time") }
         guard let hour = number(11..<13), byte(13, [0x3A]), let minute = number(14..<16), byte(16, [0x3A]),
-              let second = number(17..<19) else { throw fail("the time must be hh:mm:ss") }
+            let second = number(17..<19)
+        else { throw fail("the time must be hh:mm:ss") }
         guard (1...12).contains(month) else { throw fail("month \(month) is not 01–12") }
-        guard (1...Self.daysIn(month: month, year: year)).contains(day) else { throw fail("day \(day) does not exist in month \(month) of \(year)") }
+        guard (1...Self.daysIn(month: month, year: year)).contains(day) else {
+            throw fail("day \(day) does not exist in month \(month) of \(year)")
+        }
         guard hour <= 23, minute <= 59 else { throw fail("hour must be 00–23 and minute 00–59") }
         guard second <= 59 else { throw fail("second must be 00–59 (leap seconds are not supported)") }
 
@@ -87,7 +97,8 @@ public struct SIWSTimestamp: Hashable, Sendable, Comparable, CustomStringConvert
         } else if byte(index, [0x2B, 0x2D]) {
             let sign: Int64 = b[index] == 0x2B ? 1 : -1
             guard let offsetHour = number(index + 1..<index + 3), byte(index + 3, [0x3A]),
-                  let offsetMinute = number(index + 4..<index + 6), offsetHour <= 23, offsetMinute <= 59 else {
+                let offsetMinute = number(index + 4..<index + 6), offsetHour <= 23, offsetMinute <= 59
+            else {
                 throw fail("the offset must be Z or ±hh:mm within ±23:59")
             }
             offsetSeconds = sign * (offsetHour * 3600 + offsetMinute * 60)

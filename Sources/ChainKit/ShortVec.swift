@@ -38,7 +38,7 @@ public enum ShortVec {
 
     /// The number of bytes ``encode(_:)`` produces for `value`.
     public static func encodedLength(of value: UInt16) -> Int {
-        value < 0x80 ? 1 : (value < 0x4000 ? 2 : 3) // 2^7, 2^14
+        value < 0x80 ? 1 : (value < 0x4000 ? 2 : 3)  // 2^7, 2^14
     }
 
     /// Decodes a length at the start of `bytes`.

@@ -36,10 +36,14 @@ extension SolanaMessage {
     /// Every account's source, in account-index order.
     var accountSources: [SolanaInstruction.Account] { accounts.map(\.source) }
 
-    private func decode(_ index: Int, _ sources: [SolanaInstruction.Account]) throws(SolanaInstructionError) -> SolanaInstruction {
+    private func decode(_ index: Int, _ sources: [SolanaInstruction.Account]) throws(SolanaInstructionError)
+        -> SolanaInstruction
+    {
         let compiled = instructions[index]
         let program = staticAccountKeys[Int(compiled.programIDIndex)]
-        var reader = InstructionReader(data: compiled.data, accounts: compiled.accountIndexes.map { sources[Int($0)] }, instruction: index, program: program)
+        var reader = InstructionReader(
+            data: compiled.data, accounts: compiled.accountIndexes.map { sources[Int($0)] }, instruction: index,
+            program: program)
         let kind: SolanaInstruction.Kind
         switch program {
         case SolanaProgram.system: kind = .system(try reader.system())
@@ -72,13 +76,19 @@ private struct InstructionReader {
 
     private var programName: String { SolanaProgram.name(of: program) ?? program.base58 }
 
-    func failure(_ code: SolanaInstructionError.Code, at offset: Int? = nil, _ reason: String) -> SolanaInstructionError {
+    func failure(_ code: SolanaInstructionError.Code, at offset: Int? = nil, _ reason: String) -> SolanaInstructionError
+    {
         SolanaInstructionError(code, instruction: instruction, program: program, at: offset, reason)
     }
 
-    mutating func bytes(_ count: Int, _ field: String, of name: String) throws(SolanaInstructionError) -> ArraySlice<UInt8> {
+    mutating func bytes(_ count: Int, _ field: String, of name: String) throws(SolanaInstructionError) -> ArraySlice<
+        UInt8
+    > {
         guard count <= data.count - offset else {
-            throw failure(.dataTruncated, at: offset, "Instruction \(instruction) (\(programName) \(name)) ends \(count - (data.count - offset)) byte(s) short of \(field) (\(count) bytes at offset \(offset), \(data.count) bytes of data); the program would reject it.")
+            throw failure(
+                .dataTruncated, at: offset,
+                "Instruction \(instruction) (\(programName) \(name)) ends \(count - (data.count - offset)) byte(s) short of \(field) (\(count) bytes at offset \(offset), \(data.count) bytes of data); the program would reject it."
+            )
         }
         defer { offset += count }
         return data[offset..<offset + count]
@@ -105,13 +115,19 @@ private struct InstructionReader {
         let start = offset
         let length = try u64("the length of \(field)", of: name)
         guard length <= UInt64(data.count - offset) else {
-            throw failure(.dataTruncated, at: start, "Instruction \(instruction) (\(programName) \(name)) declares \(field) of \(length) bytes but only \(data.count - offset) remain; the program would reject it.")
+            throw failure(
+                .dataTruncated, at: start,
+                "Instruction \(instruction) (\(programName) \(name)) declares \(field) of \(length) bytes but only \(data.count - offset) remain; the program would reject it."
+            )
         }
         let raw = try bytes(Int(length), field, of: name)
         // serde's `String` refuses invalid UTF-8; decoding with replacement and comparing detects it portably.
         let text = String(decoding: raw, as: UTF8.self)
         guard text.utf8.elementsEqual(raw) else {
-            throw failure(.invalidString, at: start, "Instruction \(instruction) (\(programName) \(name)): \(field) is not UTF-8 text; the program would reject it.")
+            throw failure(
+                .invalidString, at: start,
+                "Instruction \(instruction) (\(programName) \(name)): \(field) is not UTF-8 text; the program would reject it."
+            )
         }
         return text
     }
@@ -119,7 +135,10 @@ private struct InstructionReader {
     /// The instruction's account `position`, requiring at least `count` accounts.
     func accounts(_ count: Int, of name: String) throws(SolanaInstructionError) -> [SolanaInstruction.Account] {
         guard accounts.count >= count else {
-            throw failure(.missingAccounts, "Instruction \(instruction) (\(programName) \(name)) passes \(accounts.count) account(s) but needs at least \(count); the program would reject it.")
+            throw failure(
+                .missingAccounts,
+                "Instruction \(instruction) (\(programName) \(name)) passes \(accounts.count) account(s) but needs at least \(count); the program would reject it."
+            )
         }
         return accounts
     }
@@ -137,13 +156,15 @@ private struct InstructionReader {
             let lamports = try u64("lamports", of: "TransferWithSeed")
             let seed = try string("from_seed", of: "TransferWithSeed")
             let owner = try publicKey("from_owner", of: "TransferWithSeed")
-            return .transferWithSeed(from: accounts[0], base: accounts[1], to: accounts[2], lamports: lamports, seed: seed, owner: owner)
+            return .transferWithSeed(
+                from: accounts[0], base: accounts[1], to: accounts[2], lamports: lamports, seed: seed, owner: owner)
         case SystemInstruction.Index.createAccount:
             let accounts = try accounts(2, of: "CreateAccount")
             let lamports = try u64("lamports", of: "CreateAccount")
             let space = try u64("space", of: "CreateAccount")
             let owner = try publicKey("owner", of: "CreateAccount")
-            return .createAccount(funding: accounts[0], newAccount: accounts[1], lamports: lamports, space: space, owner: owner)
+            return .createAccount(
+                funding: accounts[0], newAccount: accounts[1], lamports: lamports, space: space, owner: owner)
         case SystemInstruction.Index.createAccountWithSeed:
             let accounts = try accounts(2, of: "CreateAccountWithSeed")
             let base = try publicKey("base", of: "CreateAccountWithSeed")
@@ -151,7 +172,9 @@ private struct InstructionReader {
             let lamports = try u64("lamports", of: "CreateAccountWithSeed")
             let space = try u64("space", of: "CreateAccountWithSeed")
             let owner = try publicKey("owner", of: "CreateAccountWithSeed")
-            return .createAccountWithSeed(funding: accounts[0], newAccount: accounts[1], base: base, seed: seed, lamports: lamports, space: space, owner: owner)
+            return .createAccountWithSeed(
+                funding: accounts[0], newAccount: accounts[1], base: base, seed: seed, lamports: lamports, space: space,
+                owner: owner)
         case SystemInstruction.Index.advanceNonceAccount:
             return .advanceNonceAccount(nonce: try accounts(1, of: "AdvanceNonceAccount")[0])
         default:
@@ -165,12 +188,16 @@ private struct InstructionReader {
         case TokenInstruction.Tag.transfer:
             let accounts = try accounts(3, of: "Transfer")
             let amount = try u64("amount", of: "Transfer")
-            return .transfer(source: accounts[0], destination: accounts[1], authority: accounts[2], multisigSigners: Array(accounts.dropFirst(3)), amount: amount)
+            return .transfer(
+                source: accounts[0], destination: accounts[1], authority: accounts[2],
+                multisigSigners: Array(accounts.dropFirst(3)), amount: amount)
         case TokenInstruction.Tag.transferChecked:
             let accounts = try accounts(4, of: "TransferChecked")
             let amount = try u64("amount", of: "TransferChecked")
             let decimals = try u8("decimals", of: "TransferChecked")
-            return .transferChecked(source: accounts[0], mint: accounts[1], destination: accounts[2], authority: accounts[3], multisigSigners: Array(accounts.dropFirst(4)), amount: amount, decimals: decimals)
+            return .transferChecked(
+                source: accounts[0], mint: accounts[1], destination: accounts[2], authority: accounts[3],
+                multisigSigners: Array(accounts.dropFirst(4)), amount: amount, decimals: decimals)
         default:
             return .other(tag: tag)
         }
@@ -182,10 +209,15 @@ private struct InstructionReader {
         guard tag <= 1 else { return .other(tag: tag) }
         let name = tag == 0 ? "Create" : "CreateIdempotent"
         guard offset == data.count else {
-            throw failure(.trailingData, at: offset, "Instruction \(instruction) (\(programName) \(name)) carries \(data.count - offset) byte(s) after its tag; the program decodes the whole input and would reject it.")
+            throw failure(
+                .trailingData, at: offset,
+                "Instruction \(instruction) (\(programName) \(name)) carries \(data.count - offset) byte(s) after its tag; the program decodes the whole input and would reject it."
+            )
         }
         let accounts = try accounts(6, of: name)
-        return .create(funding: accounts[0], associatedAccount: accounts[1], wallet: accounts[2], mint: accounts[3], systemProgram: accounts[4], tokenProgram: accounts[5], idempotent: tag == 1)
+        return .create(
+            funding: accounts[0], associatedAccount: accounts[1], wallet: accounts[2], mint: accounts[3],
+            systemProgram: accounts[4], tokenProgram: accounts[5], idempotent: tag == 1)
     }
 
     mutating func computeBudget() throws(SolanaInstructionError) -> ComputeBudgetInstruction {

@@ -32,7 +32,8 @@ extension SolanaInstruction {
             }
         }
         guard price > 0 else { return 0 }
-        let defaultLimit = UInt64(instructions.count).multipliedReportingOverflow(by: defaultComputeUnitsPerInstruction).partialValue
+        let defaultLimit = UInt64(instructions.count).multipliedReportingOverflow(by: defaultComputeUnitsPerInstruction)
+            .partialValue
         let limit = min(requestedLimit ?? defaultLimit, maximumComputeUnitLimit)
         // price × limit fits in 128 bits; round up, then saturate to u64 as the runtime does.
         let product = price.multipliedFullWidth(by: limit)

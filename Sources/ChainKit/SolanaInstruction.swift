@@ -49,12 +49,18 @@ public enum SystemInstruction: Hashable, Sendable {
     case transfer(from: SolanaInstruction.Account, to: SolanaInstruction.Account, lamports: UInt64)
     /// `TransferWithSeed { lamports, from_seed, from_owner }` (index 11); accounts `[from (derived from base), base
     /// (signer), to]`. The base key controls the derived source account.
-    case transferWithSeed(from: SolanaInstruction.Account, base: SolanaInstruction.Account, to: SolanaInstruction.Account, lamports: UInt64, seed: String, owner: SolanaPublicKey)
+    case transferWithSeed(
+        from: SolanaInstruction.Account, base: SolanaInstruction.Account, to: SolanaInstruction.Account,
+        lamports: UInt64, seed: String, owner: SolanaPublicKey)
     /// `CreateAccount { lamports, space, owner }` (index 0); accounts `[funding (signer), new account (signer)]`.
-    case createAccount(funding: SolanaInstruction.Account, newAccount: SolanaInstruction.Account, lamports: UInt64, space: UInt64, owner: SolanaPublicKey)
+    case createAccount(
+        funding: SolanaInstruction.Account, newAccount: SolanaInstruction.Account, lamports: UInt64, space: UInt64,
+        owner: SolanaPublicKey)
     /// `CreateAccountWithSeed { base, seed, lamports, space, owner }` (index 3); accounts `[funding (signer), new
     /// account, base (signer, omitted when it is the funding account)]`.
-    case createAccountWithSeed(funding: SolanaInstruction.Account, newAccount: SolanaInstruction.Account, base: SolanaPublicKey, seed: String, lamports: UInt64, space: UInt64, owner: SolanaPublicKey)
+    case createAccountWithSeed(
+        funding: SolanaInstruction.Account, newAccount: SolanaInstruction.Account, base: SolanaPublicKey, seed: String,
+        lamports: UInt64, space: UInt64, owner: SolanaPublicKey)
     /// `AdvanceNonceAccount` (index 4): the durable-nonce instruction; accounts `[nonce, RecentBlockhashes sysvar,
     /// authority (signer)]`. Moves no lamports.
     case advanceNonceAccount(nonce: SolanaInstruction.Account)
@@ -83,10 +89,15 @@ public enum SystemInstruction: Hashable, Sendable {
 public enum TokenInstruction: Hashable, Sendable {
     /// `Transfer { amount }` (tag 3); accounts `[source, destination, authority, multisig signers…]`. The mint is not
     /// named: only the source account's on-chain data says which token moves.
-    case transfer(source: SolanaInstruction.Account, destination: SolanaInstruction.Account, authority: SolanaInstruction.Account, multisigSigners: [SolanaInstruction.Account], amount: UInt64)
+    case transfer(
+        source: SolanaInstruction.Account, destination: SolanaInstruction.Account, authority: SolanaInstruction.Account,
+        multisigSigners: [SolanaInstruction.Account], amount: UInt64)
     /// `TransferChecked { amount, decimals }` (tag 12); accounts `[source, mint, destination, authority, multisig
     /// signers…]`. The program fails unless `mint` and `decimals` match the source account's.
-    case transferChecked(source: SolanaInstruction.Account, mint: SolanaInstruction.Account, destination: SolanaInstruction.Account, authority: SolanaInstruction.Account, multisigSigners: [SolanaInstruction.Account], amount: UInt64, decimals: UInt8)
+    case transferChecked(
+        source: SolanaInstruction.Account, mint: SolanaInstruction.Account, destination: SolanaInstruction.Account,
+        authority: SolanaInstruction.Account, multisigSigners: [SolanaInstruction.Account], amount: UInt64,
+        decimals: UInt8)
     /// Any other token instruction, by its tag (Approve, SetAuthority, CloseAccount, Burn, extensions, …).
     case other(tag: UInt8)
 
@@ -108,8 +119,10 @@ public enum AssociatedTokenAccountInstruction: Hashable, Sendable {
     /// wallet, mint, System Program, token program]`. The funding account pays the new account's rent-exempt deposit.
     /// The program does not check `tokenProgram` against the real token programs: it asks whatever program is named for
     /// the account's size and creates the account owned by it — so a caller that prices this must check it.
-    case create(funding: SolanaInstruction.Account, associatedAccount: SolanaInstruction.Account, wallet: SolanaInstruction.Account, mint: SolanaInstruction.Account,
-                systemProgram: SolanaInstruction.Account, tokenProgram: SolanaInstruction.Account, idempotent: Bool)
+    case create(
+        funding: SolanaInstruction.Account, associatedAccount: SolanaInstruction.Account,
+        wallet: SolanaInstruction.Account, mint: SolanaInstruction.Account,
+        systemProgram: SolanaInstruction.Account, tokenProgram: SolanaInstruction.Account, idempotent: Bool)
     /// Any other instruction (`RecoverNested`, tag 2, moves tokens), by its tag.
     case other(tag: UInt8)
 }

@@ -32,8 +32,10 @@ public struct SolanaKeypair: Sendable {
     public init<Bytes: Collection>(seed: Bytes) throws(SolanaSigningError) where Bytes.Element == UInt8 {
         let bytes = Array(seed)
         guard bytes.count == Self.seedByteCount,
-              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
-            throw SolanaSigningError(.invalidSeed, "An Ed25519 seed is exactly 32 bytes, but \(bytes.count) were given.")
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes)
+        else {
+            throw SolanaSigningError(
+                .invalidSeed, "An Ed25519 seed is exactly 32 bytes, but \(bytes.count) were given.")
         }
         self.init(privateKey: key)
     }
@@ -45,11 +47,16 @@ public struct SolanaKeypair: Sendable {
     public init<Bytes: Collection>(keypairBytes: Bytes) throws(SolanaSigningError) where Bytes.Element == UInt8 {
         let bytes = Array(keypairBytes)
         guard bytes.count == Self.keypairByteCount else {
-            throw SolanaSigningError(.invalidSeed, "A Solana keypair is 64 bytes (32-byte seed then 32-byte public key), but \(bytes.count) were given.")
+            throw SolanaSigningError(
+                .invalidSeed,
+                "A Solana keypair is 64 bytes (32-byte seed then 32-byte public key), but \(bytes.count) were given.")
         }
         try self.init(seed: bytes[0..<Self.seedByteCount])
         guard publicKey.bytes == Array(bytes[Self.seedByteCount...]) else {
-            throw SolanaSigningError(.keypairMismatch, "The public key half of the keypair does not belong to its seed; the keypair file is corrupt or was assembled from different keys.")
+            throw SolanaSigningError(
+                .keypairMismatch,
+                "The public key half of the keypair does not belong to its seed; the keypair file is corrupt or was assembled from different keys."
+            )
         }
     }
 
@@ -64,7 +71,8 @@ public struct SolanaKeypair: Sendable {
     /// Signs `message` with Ed25519 (RFC 8032 §5.1.6).
     ///
     /// - Throws: ``SolanaSigningError`` with code `signing_failed` if the crypto backend fails.
-    public func sign<Bytes: Collection>(_ message: Bytes) throws(SolanaSigningError) -> SolanaSignature where Bytes.Element == UInt8 {
+    public func sign<Bytes: Collection>(_ message: Bytes) throws(SolanaSigningError) -> SolanaSignature
+    where Bytes.Element == UInt8 {
         do {
             let signature = try privateKey.signature(for: Array(message))
             return SolanaSignature(uncheckedBytes: Array(signature))

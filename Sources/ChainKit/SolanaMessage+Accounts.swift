@@ -71,7 +71,9 @@ extension SolanaMessage {
         }
         let programs = Set(instructions.map { Int($0.programIDIndex) })
         return sources.enumerated().map { index, source in
-            Account(index: index, source: source, isSigner: isSigner(index: index), isWritable: isWritable(index: index), isInvokedAsProgram: programs.contains(index))
+            Account(
+                index: index, source: source, isSigner: isSigner(index: index), isWritable: isWritable(index: index),
+                isInvokedAsProgram: programs.contains(index))
         }
     }
 
@@ -93,15 +95,23 @@ extension SolanaMessage {
     /// - Returns: The keys in account-index order (static, loaded writable, loaded read-only).
     /// - Throws: `lookup_table_missing`, `lookup_index_out_of_range`, or `duplicate_account_key`
     ///   when a loaded address repeats another account (`AccountLoadedTwice`).
-    public func resolveAccountKeys(lookupTables: [SolanaPublicKey: [SolanaPublicKey]] = [:]) throws(SolanaWireError) -> [SolanaPublicKey] {
+    public func resolveAccountKeys(lookupTables: [SolanaPublicKey: [SolanaPublicKey]] = [:]) throws(SolanaWireError)
+        -> [SolanaPublicKey]
+    {
         var keys = staticAccountKeys
         func load(_ lookup: AddressTableLookup, _ indexes: [UInt8]) throws(SolanaWireError) {
             guard let contents = lookupTables[lookup.tableAddress] else {
-                throw SolanaWireError(.lookupTableMissing, "The contents of lookup table \(lookup.tableAddress) were not supplied; fetch the table account and pass its addresses.")
+                throw SolanaWireError(
+                    .lookupTableMissing,
+                    "The contents of lookup table \(lookup.tableAddress) were not supplied; fetch the table account and pass its addresses."
+                )
             }
             for index in indexes {
                 guard Int(index) < contents.count else {
-                    throw SolanaWireError(.lookupIndexOutOfRange, "Lookup table \(lookup.tableAddress) holds \(contents.count) address(es) but entry \(index) is requested; the table may be stale or the transaction invalid.")
+                    throw SolanaWireError(
+                        .lookupIndexOutOfRange,
+                        "Lookup table \(lookup.tableAddress) holds \(contents.count) address(es) but entry \(index) is requested; the table may be stale or the transaction invalid."
+                    )
                 }
                 keys.append(contents[Int(index)])
             }
@@ -110,7 +120,10 @@ extension SolanaMessage {
         for lookup in addressTableLookups { try load(lookup, lookup.readonlyIndexes) }
         var seen = Set<SolanaPublicKey>()
         for (index, key) in keys.enumerated() where !seen.insert(key).inserted {
-            throw SolanaWireError(.duplicateAccountKey, "Account \(index) resolves to \(key), which the message already references; the runtime rejects accounts loaded twice.")
+            throw SolanaWireError(
+                .duplicateAccountKey,
+                "Account \(index) resolves to \(key), which the message already references; the runtime rejects accounts loaded twice."
+            )
         }
         return keys
     }

@@ -21,13 +21,22 @@ extension SolanaMessage {
         let required = Int(header.numRequiredSignatures)
 
         if version == .legacy && header.numRequiredSignatures >= Self.versionPrefix {
-            throw SolanaWireError(.invalidHeader, "A legacy message cannot require \(required) signatures: a first byte of 0x80 or more is read as a version prefix.")
+            throw SolanaWireError(
+                .invalidHeader,
+                "A legacy message cannot require \(required) signatures: a first byte of 0x80 or more is read as a version prefix."
+            )
         }
         guard header.numReadonlySignedAccounts < header.numRequiredSignatures else {
-            throw SolanaWireError(.noWritableFeePayer, "The header makes \(header.numReadonlySignedAccounts) of \(required) signer(s) read-only, leaving no writable fee payer; at least one signer (the first) must be writable.")
+            throw SolanaWireError(
+                .noWritableFeePayer,
+                "The header makes \(header.numReadonlySignedAccounts) of \(required) signer(s) read-only, leaving no writable fee payer; at least one signer (the first) must be writable."
+            )
         }
         guard required + Int(header.numReadonlyUnsignedAccounts) <= keyCount else {
-            throw SolanaWireError(.headerExceedsAccountKeys, "The header declares \(required) signer(s) and \(header.numReadonlyUnsignedAccounts) read-only non-signer(s), but the message has only \(keyCount) account key(s).")
+            throw SolanaWireError(
+                .headerExceedsAccountKeys,
+                "The header declares \(required) signer(s) and \(header.numReadonlyUnsignedAccounts) read-only non-signer(s), but the message has only \(keyCount) account key(s)."
+            )
         }
 
         var loadedCount = 0
@@ -35,24 +44,36 @@ extension SolanaMessage {
         for (lookupIndex, lookup) in addressTableLookups.enumerated() {
             let entries = lookup.writableIndexes.count + lookup.readonlyIndexes.count
             guard entries > 0 else {
-                throw SolanaWireError(.emptyLookup, "Address table lookup \(lookupIndex) (table \(lookup.tableAddress)) loads no account; remove it or give it at least one index.")
+                throw SolanaWireError(
+                    .emptyLookup,
+                    "Address table lookup \(lookupIndex) (table \(lookup.tableAddress)) loads no account; remove it or give it at least one index."
+                )
             }
             loadedCount += entries
             for entry in lookup.writableIndexes + lookup.readonlyIndexes {
                 guard loadedEntries.insert(LookupEntry(table: lookup.tableAddress, index: entry)).inserted else {
-                    throw SolanaWireError(.duplicateLookupIndex, "Entry \(entry) of lookup table \(lookup.tableAddress) is loaded twice; the runtime rejects a transaction that loads an account twice.")
+                    throw SolanaWireError(
+                        .duplicateLookupIndex,
+                        "Entry \(entry) of lookup table \(lookup.tableAddress) is loaded twice; the runtime rejects a transaction that loads an account twice."
+                    )
                 }
             }
         }
         let totalAccounts = keyCount + loadedCount
         guard totalAccounts <= Self.maxAccounts else {
-            throw SolanaWireError(.tooManyAccountKeys, "The message references \(totalAccounts) accounts (\(keyCount) static, \(loadedCount) loaded), but account indexes are single bytes so at most 256 are allowed.")
+            throw SolanaWireError(
+                .tooManyAccountKeys,
+                "The message references \(totalAccounts) accounts (\(keyCount) static, \(loadedCount) loaded), but account indexes are single bytes so at most 256 are allowed."
+            )
         }
 
         var seen = Set<SolanaPublicKey>()
         for (position, key) in staticAccountKeys.enumerated() {
             guard seen.insert(key).inserted else {
-                throw SolanaWireError(.duplicateAccountKey, "Account key \(key) appears twice (again at index \(position)); each account may be listed only once.")
+                throw SolanaWireError(
+                    .duplicateAccountKey,
+                    "Account key \(key) appears twice (again at index \(position)); each account may be listed only once."
+                )
             }
         }
 
@@ -60,19 +81,31 @@ extension SolanaMessage {
             let program = Int(instruction.programIDIndex)
             // Program ids must be static keys so instructions can be checked without loading tables.
             guard program < keyCount else {
-                throw SolanaWireError(.programIndexOutOfRange, "Instruction \(instructionIndex) names program index \(program), but only \(keyCount) static account key(s) exist; program ids cannot come from lookup tables.")
+                throw SolanaWireError(
+                    .programIndexOutOfRange,
+                    "Instruction \(instructionIndex) names program index \(program), but only \(keyCount) static account key(s) exist; program ids cannot come from lookup tables."
+                )
             }
             guard program != 0 else {
-                throw SolanaWireError(.feePayerAsProgram, "Instruction \(instructionIndex) invokes account 0, the fee payer, as its program; the fee payer cannot be a program.")
+                throw SolanaWireError(
+                    .feePayerAsProgram,
+                    "Instruction \(instructionIndex) invokes account 0, the fee payer, as its program; the fee payer cannot be a program."
+                )
             }
             for account in instruction.accountIndexes where Int(account) >= totalAccounts {
-                throw SolanaWireError(.accountIndexOutOfRange, "Instruction \(instructionIndex) names account index \(account), but the message has only \(totalAccounts) account(s).")
+                throw SolanaWireError(
+                    .accountIndexOutOfRange,
+                    "Instruction \(instructionIndex) names account index \(account), but the message has only \(totalAccounts) account(s)."
+                )
             }
         }
 
         let transactionSize = computedTransactionByteCount()
         guard transactionSize <= Self.packetDataSize else {
-            throw SolanaWireError(.transactionTooLarge, "The transaction would be \(transactionSize) bytes, over the 1232-byte packet limit (1280-byte IPv6 MTU minus 48 bytes of headers); split it or use address lookup tables.")
+            throw SolanaWireError(
+                .transactionTooLarge,
+                "The transaction would be \(transactionSize) bytes, over the 1232-byte packet limit (1280-byte IPv6 MTU minus 48 bytes of headers); split it or use address lookup tables."
+            )
         }
     }
 

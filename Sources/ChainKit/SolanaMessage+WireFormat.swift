@@ -9,7 +9,10 @@ extension SolanaMessage {
         var reader = WireReader(Array(wireBytes))
         let message = try Self.read(from: &reader)
         guard reader.remaining == 0 else {
-            throw SolanaWireError(.trailingBytes, at: reader.offset, "\(reader.remaining) byte(s) follow the end of the message; a message must be exactly its serialised bytes.")
+            throw SolanaWireError(
+                .trailingBytes, at: reader.offset,
+                "\(reader.remaining) byte(s) follow the end of the message; a message must be exactly its serialised bytes."
+            )
         }
         self = message
     }
@@ -23,8 +26,12 @@ extension SolanaMessage {
         if first & versionPrefix != 0 {
             let number = first & ~versionPrefix
             guard number == 0 else {
-                let hint = first == 0xFF ? " (0xFF begins an off-chain message, \"\\xffsolana offchain\", which is never a transaction)" : ""
-                throw SolanaWireError(.unsupportedVersion, at: start, "Message version \(number) is not supported\(hint); only legacy and v0 messages exist.")
+                let hint =
+                    first == 0xFF
+                    ? " (0xFF begins an off-chain message, \"\\xffsolana offchain\", which is never a transaction)" : ""
+                throw SolanaWireError(
+                    .unsupportedVersion, at: start,
+                    "Message version \(number) is not supported\(hint); only legacy and v0 messages exist.")
             }
             version = .v0
             required = try reader.readByte("the header's num_required_signatures")
@@ -34,15 +41,20 @@ extension SolanaMessage {
         }
         let readonlySigned = try reader.readByte("the header's num_readonly_signed_accounts")
         let readonlyUnsigned = try reader.readByte("the header's num_readonly_unsigned_accounts")
-        let header = Header(numRequiredSignatures: required, numReadonlySignedAccounts: readonlySigned, numReadonlyUnsignedAccounts: readonlyUnsigned)
+        let header = Header(
+            numRequiredSignatures: required, numReadonlySignedAccounts: readonlySigned,
+            numReadonlyUnsignedAccounts: readonlyUnsigned)
 
         let keyCount = try reader.readCount(elementSize: SolanaPublicKey.byteCount, "the account key list")
         var keys: [SolanaPublicKey] = []
         keys.reserveCapacity(keyCount)
         for index in 0..<keyCount {
-            keys.append(SolanaPublicKey(uncheckedBytes: try reader.readBytes(SolanaPublicKey.byteCount, "account key \(index)")))
+            keys.append(
+                SolanaPublicKey(uncheckedBytes: try reader.readBytes(SolanaPublicKey.byteCount, "account key \(index)"))
+            )
         }
-        let blockhash = SolanaBlockhash(uncheckedBytes: try reader.readBytes(SolanaBlockhash.byteCount, "the recent blockhash"))
+        let blockhash = SolanaBlockhash(
+            uncheckedBytes: try reader.readBytes(SolanaBlockhash.byteCount, "the recent blockhash"))
 
         // Each instruction takes at least 3 bytes: program index and two empty-vector prefixes.
         let instructionCount = try reader.readCount(elementSize: 3, "the instruction list")
@@ -60,20 +72,26 @@ extension SolanaMessage {
         var lookups: [AddressTableLookup] = []
         if version == .v0 {
             // Each lookup takes at least 34 bytes: the table key and two empty-vector prefixes.
-            let lookupCount = try reader.readCount(elementSize: SolanaPublicKey.byteCount + 2, "the address table lookup list")
+            let lookupCount = try reader.readCount(
+                elementSize: SolanaPublicKey.byteCount + 2, "the address table lookup list")
             lookups.reserveCapacity(lookupCount)
             for index in 0..<lookupCount {
-                let table = SolanaPublicKey(uncheckedBytes: try reader.readBytes(SolanaPublicKey.byteCount, "the table address of lookup \(index)"))
+                let table = SolanaPublicKey(
+                    uncheckedBytes: try reader.readBytes(
+                        SolanaPublicKey.byteCount, "the table address of lookup \(index)"))
                 let writableCount = try reader.readCount(elementSize: 1, "the writable indexes of lookup \(index)")
                 let writable = try reader.readBytes(writableCount, "the writable indexes of lookup \(index)")
                 let readonlyCount = try reader.readCount(elementSize: 1, "the read-only indexes of lookup \(index)")
                 let readonly = try reader.readBytes(readonlyCount, "the read-only indexes of lookup \(index)")
-                lookups.append(AddressTableLookup(tableAddress: table, writableIndexes: writable, readonlyIndexes: readonly))
+                lookups.append(
+                    AddressTableLookup(tableAddress: table, writableIndexes: writable, readonlyIndexes: readonly))
             }
         }
 
         do {
-            return try SolanaMessage(version: version, header: header, staticAccountKeys: keys, recentBlockhash: blockhash, instructions: instructions, addressTableLookups: lookups)
+            return try SolanaMessage(
+                version: version, header: header, staticAccountKeys: keys, recentBlockhash: blockhash,
+                instructions: instructions, addressTableLookups: lookups)
         } catch {
             // Validation errors concern the message as a whole: report its start offset.
             throw SolanaWireError(error.code, at: start, error.message)

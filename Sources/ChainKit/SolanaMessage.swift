@@ -39,7 +39,8 @@ public struct SolanaMessage: Hashable, Sendable {
         public var numReadonlyUnsignedAccounts: UInt8
 
         /// Creates a header; ``SolanaMessage/validate()`` checks it against the account keys.
-        public init(numRequiredSignatures: UInt8, numReadonlySignedAccounts: UInt8, numReadonlyUnsignedAccounts: UInt8) {
+        public init(numRequiredSignatures: UInt8, numReadonlySignedAccounts: UInt8, numReadonlyUnsignedAccounts: UInt8)
+        {
             self.numRequiredSignatures = numRequiredSignatures
             self.numReadonlySignedAccounts = numReadonlySignedAccounts
             self.numReadonlyUnsignedAccounts = numReadonlyUnsignedAccounts
@@ -126,7 +127,8 @@ public struct SolanaMessage: Hashable, Sendable {
         addressTableLookups: [AddressTableLookup] = []
     ) throws(SolanaWireError) {
         if version == .legacy && !addressTableLookups.isEmpty {
-            throw SolanaWireError(.lookupsInLegacyMessage, "A legacy message cannot carry address table lookups; use version v0.")
+            throw SolanaWireError(
+                .lookupsInLegacyMessage, "A legacy message cannot carry address table lookups; use version v0.")
         }
         self.version = version
         self.header = header
@@ -144,7 +146,8 @@ public struct SolanaMessage: Hashable, Sendable {
 
     /// The number of accounts the message references: static keys plus every loaded lookup entry.
     public var accountCount: Int {
-        staticAccountKeys.count + addressTableLookups.reduce(0) { $0 + $1.writableIndexes.count + $1.readonlyIndexes.count }
+        staticAccountKeys.count
+            + addressTableLookups.reduce(0) { $0 + $1.writableIndexes.count + $1.readonlyIndexes.count }
     }
 
     /// The size of the transaction that carries this message:

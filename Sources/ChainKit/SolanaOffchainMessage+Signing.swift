@@ -7,7 +7,9 @@ extension SolanaOffchainMessage {
     ///   ``signers``, or ``SolanaSigningError``.
     public func sign(with keypair: SolanaKeypair) throws -> SolanaSignature {
         guard signers.contains(keypair.publicKey) else {
-            throw SolanaOffchainMessageError(.signerNotListed, "\(keypair.publicKey) is not among the message's signers; a key may only sign a message that names it.")
+            throw SolanaOffchainMessageError(
+                .signerNotListed,
+                "\(keypair.publicKey) is not among the message's signers; a key may only sign a message that names it.")
         }
         return try keypair.sign(serializedBytes)
     }

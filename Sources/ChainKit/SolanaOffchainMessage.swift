@@ -79,14 +79,18 @@ public struct SolanaOffchainMessage: Hashable, Sendable {
     ///
     /// - Throws: ``SolanaOffchainMessageError`` (`no_signers`, `too_many_signers`, `zero_signer`,
     ///   `empty_message`, `message_too_long`).
-    public init(applicationDomain: SolanaPublicKey, signers: [SolanaPublicKey], text: String) throws(SolanaOffchainMessageError) {
+    public init(applicationDomain: SolanaPublicKey, signers: [SolanaPublicKey], text: String)
+        throws(SolanaOffchainMessageError)
+    {
         try self.init(applicationDomain: applicationDomain, signers: signers, body: Array(text.utf8))
     }
 
     /// Builds a message from raw body bytes, which must be UTF-8.
     ///
     /// - Throws: as ``init(applicationDomain:signers:text:)``, plus `invalid_utf8`.
-    public init(applicationDomain: SolanaPublicKey, signers: [SolanaPublicKey], body: [UInt8]) throws(SolanaOffchainMessageError) {
+    public init(applicationDomain: SolanaPublicKey, signers: [SolanaPublicKey], body: [UInt8])
+        throws(SolanaOffchainMessageError)
+    {
         try Self.checkSigners(signers)
         let format = try Self.determineFormat(signerCount: signers.count, body: body)
         self.applicationDomain = applicationDomain
@@ -111,27 +115,38 @@ public struct SolanaOffchainMessage: Hashable, Sendable {
     /// - Throws: ``SolanaOffchainMessageError``: `truncated`, `invalid_signing_domain`,
     ///   `unsupported_version`, `invalid_format`, `no_signers`, `zero_signer`, `empty_message`,
     ///   `length_mismatch`, `invalid_utf8`, `format_mismatch`, `message_too_long`.
-    public init<Bytes: Collection>(serialized bytes: Bytes) throws(SolanaOffchainMessageError) where Bytes.Element == UInt8 {
+    public init<Bytes: Collection>(serialized bytes: Bytes) throws(SolanaOffchainMessageError)
+    where Bytes.Element == UInt8 {
         let input = Array(bytes)
         var offset = 0
         func take(_ count: Int, _ field: String) throws(SolanaOffchainMessageError) -> ArraySlice<UInt8> {
             guard input.count - offset >= count else {
-                throw SolanaOffchainMessageError(.truncated, at: offset, "The input ends before \(field) (\(count) byte(s) needed, \(input.count - offset) left).")
+                throw SolanaOffchainMessageError(
+                    .truncated, at: offset,
+                    "The input ends before \(field) (\(count) byte(s) needed, \(input.count - offset) left).")
             }
             defer { offset += count }
             return input[offset..<offset + count]
         }
         guard Array(try take(Self.signingDomain.count, "the signing domain")) == Self.signingDomain else {
-            throw SolanaOffchainMessageError(.invalidSigningDomain, at: 0, "The input does not start with the signing domain \"\\xffsolana offchain\"; it is not a Solana off-chain message.")
+            throw SolanaOffchainMessageError(
+                .invalidSigningDomain, at: 0,
+                "The input does not start with the signing domain \"\\xffsolana offchain\"; it is not a Solana off-chain message."
+            )
         }
         let version = try take(1, "the header version").first!
         guard version == Self.headerVersion else {
-            throw SolanaOffchainMessageError(.unsupportedVersion, at: offset - 1, "Header version \(version) is not supported; only version 0 is implemented.")
+            throw SolanaOffchainMessageError(
+                .unsupportedVersion, at: offset - 1,
+                "Header version \(version) is not supported; only version 0 is implemented.")
         }
         let domain = SolanaPublicKey(uncheckedBytes: Array(try take(32, "the application domain")))
         let formatByte = try take(1, "the message format").first!
         guard let declared = Format(rawValue: formatByte) else {
-            throw SolanaOffchainMessageError(.invalidFormat, at: offset - 1, "Message format \(formatByte) is not defined; version 0 defines formats 0 (restricted ASCII), 1 (UTF-8) and 2 (extended UTF-8).")
+            throw SolanaOffchainMessageError(
+                .invalidFormat, at: offset - 1,
+                "Message format \(formatByte) is not defined; version 0 defines formats 0 (restricted ASCII), 1 (UTF-8) and 2 (extended UTF-8)."
+            )
         }
         let signerCount = Int(try take(1, "the signer count").first!)
         var signers: [SolanaPublicKey] = []
@@ -142,15 +157,23 @@ public struct SolanaOffchainMessage: Hashable, Sendable {
         let lengthBytes = try take(2, "the message length")
         let length = Int(lengthBytes.first!) | Int(lengthBytes.last!) << 8
         guard length > 0 else {
-            throw SolanaOffchainMessageError(.emptyMessage, at: offset - 2, "The message length is zero; an off-chain message must have a non-empty body.")
+            throw SolanaOffchainMessageError(
+                .emptyMessage, at: offset - 2,
+                "The message length is zero; an off-chain message must have a non-empty body.")
         }
         guard input.count - offset == length else {
-            throw SolanaOffchainMessageError(.lengthMismatch, at: offset, "The preamble declares a \(length)-byte body but \(input.count - offset) byte(s) follow; the message is truncated or has trailing bytes.")
+            throw SolanaOffchainMessageError(
+                .lengthMismatch, at: offset,
+                "The preamble declares a \(length)-byte body but \(input.count - offset) byte(s) follow; the message is truncated or has trailing bytes."
+            )
         }
         let body = Array(input[offset...])
         let expected = try Self.determineFormat(signerCount: signerCount, body: body)
         guard expected == declared else {
-            throw SolanaOffchainMessageError(.formatMismatch, at: Self.signingDomain.count + 1 + 32, "The message declares format \(declared.rawValue) but its content and size call for format \(expected.rawValue); the format must be the one the content determines.")
+            throw SolanaOffchainMessageError(
+                .formatMismatch, at: Self.signingDomain.count + 1 + 32,
+                "The message declares format \(declared.rawValue) but its content and size call for format \(expected.rawValue); the format must be the one the content determines."
+            )
         }
         try self.init(applicationDomain: domain, signers: signers, body: body)
     }
@@ -167,10 +190,15 @@ public struct SolanaOffchainMessage: Hashable, Sendable {
             throw SolanaOffchainMessageError(.noSigners, "An off-chain message must name at least one signer.")
         }
         guard signers.count <= maxSigners else {
-            throw SolanaOffchainMessageError(.tooManySigners, "An off-chain message can name at most 255 signers (the count is one byte), not \(signers.count).")
+            throw SolanaOffchainMessageError(
+                .tooManySigners,
+                "An off-chain message can name at most 255 signers (the count is one byte), not \(signers.count).")
         }
         if signers.count > 1 && signers.contains(.zero) {
-            throw SolanaOffchainMessageError(.zeroSigner, "The all-zero key is a single-signer placeholder and cannot appear among several signers; list the real signer keys.")
+            throw SolanaOffchainMessageError(
+                .zeroSigner,
+                "The all-zero key is a single-signer placeholder and cannot appear among several signers; list the real signer keys."
+            )
         }
     }
 
@@ -181,10 +209,13 @@ public struct SolanaOffchainMessage: Hashable, Sendable {
         }
         let total = fixedPreambleByteCount + 32 * signerCount + body.count
         guard total <= maxExtendedByteCount else {
-            throw SolanaOffchainMessageError(.messageTooLong, "The message would be \(total) bytes with its preamble, over the 65535-byte maximum; shorten the text.")
+            throw SolanaOffchainMessageError(
+                .messageTooLong,
+                "The message would be \(total) bytes with its preamble, over the 65535-byte maximum; shorten the text.")
         }
         guard isValidUTF8(body) else {
-            throw SolanaOffchainMessageError(.invalidUTF8, "The message body is not valid UTF-8; off-chain messages carry text only.")
+            throw SolanaOffchainMessageError(
+                .invalidUTF8, "The message body is not valid UTF-8; off-chain messages carry text only.")
         }
         if total > maxLedgerByteCount { return .extendedUTF8 }
         return body.allSatisfy { (0x20...0x7E).contains($0) } ? .restrictedASCII : .limitedUTF8

@@ -6,9 +6,14 @@ extension SolanaTransaction {
     /// The signature is placed as given; call ``verifySignatures()`` to check it.
     ///
     /// - Throws: `signer_not_found` when `signer` is not a required signer.
-    public func settingSignature(_ signature: SolanaSignature, for signer: SolanaPublicKey) throws(SolanaWireError) -> SolanaTransaction {
+    public func settingSignature(_ signature: SolanaSignature, for signer: SolanaPublicKey) throws(SolanaWireError)
+        -> SolanaTransaction
+    {
         guard let slot = signerIndex(of: signer) else {
-            throw SolanaWireError(.signerNotFound, "\(signer) is not among the transaction's \(requiredSigners.count) required signer(s); only a required signer's slot can be filled.")
+            throw SolanaWireError(
+                .signerNotFound,
+                "\(signer) is not among the transaction's \(requiredSigners.count) required signer(s); only a required signer's slot can be filled."
+            )
         }
         var slots = signatures
         slots[slot] = signature
@@ -20,7 +25,10 @@ extension SolanaTransaction {
     /// - Throws: ``SolanaWireError`` (`signer_not_found`) or ``SolanaSigningError``.
     public func signing(with keypair: SolanaKeypair) throws -> SolanaTransaction {
         guard signerIndex(of: keypair.publicKey) != nil else {
-            throw SolanaWireError(.signerNotFound, "\(keypair.publicKey) is not among the transaction's required signers; it cannot sign this transaction.")
+            throw SolanaWireError(
+                .signerNotFound,
+                "\(keypair.publicKey) is not among the transaction's required signers; it cannot sign this transaction."
+            )
         }
         return try settingSignature(keypair.sign(messageBytes), for: keypair.publicKey)
     }
@@ -54,7 +62,8 @@ extension SolanaTransaction {
         let bytes = messageBytes
         return zip(requiredSigners, signatures).enumerated().map { index, pair in
             let (signer, signature) = pair
-            let status: SignatureStatus = signature.isEmpty
+            let status: SignatureStatus =
+                signature.isEmpty
                 ? .empty
                 : (signer.isValidSignature(signature, for: bytes) ? .valid : .invalid)
             return SignatureSlot(index: index, signer: signer, signature: signature, status: status)

@@ -23,7 +23,10 @@ public struct SolanaTransaction: Hashable, Sendable {
         let required = Int(message.header.numRequiredSignatures)
         let slots = signatures ?? Array(repeating: .empty, count: required)
         guard slots.count == required else {
-            throw SolanaWireError(.signatureCountMismatch, "The message requires \(required) signature(s) but \(slots.count) were given; supply one per required signer, using empty signatures for missing ones.")
+            throw SolanaWireError(
+                .signatureCountMismatch,
+                "The message requires \(required) signature(s) but \(slots.count) were given; supply one per required signer, using empty signatures for missing ones."
+            )
         }
         self.message = message
         self.signatures = slots
@@ -37,22 +40,32 @@ public struct SolanaTransaction: Hashable, Sendable {
     public init<Bytes: Collection>(wireBytes: Bytes) throws(SolanaWireError) where Bytes.Element == UInt8 {
         let bytes = Array(wireBytes)
         guard bytes.count <= SolanaMessage.packetDataSize else {
-            throw SolanaWireError(.transactionTooLarge, at: SolanaMessage.packetDataSize, "The transaction is \(bytes.count) bytes, over the 1232-byte packet limit (1280-byte IPv6 MTU minus 48 bytes of headers); the network would drop it.")
+            throw SolanaWireError(
+                .transactionTooLarge, at: SolanaMessage.packetDataSize,
+                "The transaction is \(bytes.count) bytes, over the 1232-byte packet limit (1280-byte IPv6 MTU minus 48 bytes of headers); the network would drop it."
+            )
         }
         var reader = WireReader(bytes)
         let count = try reader.readCount(elementSize: SolanaSignature.byteCount, "the signature list")
         var signatures: [SolanaSignature] = []
         signatures.reserveCapacity(count)
         for index in 0..<count {
-            signatures.append(SolanaSignature(uncheckedBytes: try reader.readBytes(SolanaSignature.byteCount, "signature \(index)")))
+            signatures.append(
+                SolanaSignature(uncheckedBytes: try reader.readBytes(SolanaSignature.byteCount, "signature \(index)")))
         }
         let messageStart = reader.offset
         let message = try SolanaMessage.read(from: &reader)
         guard reader.remaining == 0 else {
-            throw SolanaWireError(.trailingBytes, at: reader.offset, "\(reader.remaining) byte(s) follow the end of the transaction; a transaction must be exactly its serialised bytes.")
+            throw SolanaWireError(
+                .trailingBytes, at: reader.offset,
+                "\(reader.remaining) byte(s) follow the end of the transaction; a transaction must be exactly its serialised bytes."
+            )
         }
         guard count == Int(message.header.numRequiredSignatures) else {
-            throw SolanaWireError(.signatureCountMismatch, at: messageStart, "The transaction carries \(count) signature(s) but its message requires \(message.header.numRequiredSignatures); there must be exactly one slot per required signer.")
+            throw SolanaWireError(
+                .signatureCountMismatch, at: messageStart,
+                "The transaction carries \(count) signature(s) but its message requires \(message.header.numRequiredSignatures); there must be exactly one slot per required signer."
+            )
         }
         self.message = message
         self.signatures = signatures

@@ -12,7 +12,9 @@ struct WireReader {
 
     mutating func readByte(_ field: @autoclosure () -> String) throws(SolanaWireError) -> UInt8 {
         guard offset < bytes.count else {
-            throw SolanaWireError(.truncated, at: offset, "The input ends before \(field()) (1 byte needed); the transaction is truncated.")
+            throw SolanaWireError(
+                .truncated, at: offset,
+                "The input ends before \(field()) (1 byte needed); the transaction is truncated.")
         }
         defer { offset += 1 }
         return bytes[offset]
@@ -20,7 +22,10 @@ struct WireReader {
 
     mutating func readBytes(_ count: Int, _ field: @autoclosure () -> String) throws(SolanaWireError) -> [UInt8] {
         guard count <= remaining else {
-            throw SolanaWireError(.truncated, at: offset, "The input ends \(count - remaining) byte(s) short of \(field()) (\(count) bytes needed, \(remaining) left); the transaction is truncated.")
+            throw SolanaWireError(
+                .truncated, at: offset,
+                "The input ends \(count - remaining) byte(s) short of \(field()) (\(count) bytes needed, \(remaining) left); the transaction is truncated."
+            )
         }
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
@@ -36,7 +41,9 @@ struct WireReader {
             let name = field()
             switch error.code {
             case .truncated:
-                throw SolanaWireError(.truncated, at: at, "The input ends inside the compact-u16 length of \(name); the transaction is truncated.")
+                throw SolanaWireError(
+                    .truncated, at: at,
+                    "The input ends inside the compact-u16 length of \(name); the transaction is truncated.")
             case .nonCanonical:
                 throw SolanaWireError(.shortVecNonCanonical, at: at, "The length of \(name): \(error.message)")
             case .tooLong:
@@ -53,7 +60,10 @@ struct WireReader {
         let name = field()
         let count = try readShortVecLength(name)
         guard count * elementSize <= remaining else {
-            throw SolanaWireError(.truncated, at: offset, "\(name.prefix(1).uppercased() + name.dropFirst()) declares \(count) element(s) of \(elementSize) byte(s) but only \(remaining) byte(s) remain; the transaction is truncated.")
+            throw SolanaWireError(
+                .truncated, at: offset,
+                "\(name.prefix(1).uppercased() + name.dropFirst()) declares \(count) element(s) of \(elementSize) byte(s) but only \(remaining) byte(s) remain; the transaction is truncated."
+            )
         }
         return count
     }

@@ -35,8 +35,10 @@ extension ConstraintSystem {
 
     /// ``decomposeIntoBits(_:bitCount:)`` where, when proving, `claimedBits` (if given) replace the honest bits
     /// and every later witness is derived from them — a cheating prover, for soundness tests.
-    func decomposeIntoBits(_ x: LinearCombination, bitCount: Int,
-                           claimedBits: [Bool]?) throws(CircuitError) -> [Boolean] {
+    func decomposeIntoBits(
+        _ x: LinearCombination, bitCount: Int,
+        claimedBits: [Bool]?
+    ) throws(CircuitError) -> [Boolean] {
         guard (1...Self.fieldBitCount).contains(bitCount) else {
             throw .invalidBitWidth(bitCount, allowed: 1...Self.fieldBitCount, gadget: "bit decomposition")
         }
@@ -109,42 +111,54 @@ extension ConstraintSystem {
     /// The gadget does **not** range-check `a` and `b`: outside `[0, 2ⁿ)` the result is meaningless. Bound them
     /// first (``enforceFitsInBits(_:bitCount:)``, or because they are packed from bits). Compare with a constant
     /// by passing `.constant(c)` with `c < 2ⁿ`.
-    public func isLessThan(_ a: LinearCombination, _ b: LinearCombination,
-                           bitWidth: Int) throws(CircuitError) -> Boolean {
+    public func isLessThan(
+        _ a: LinearCombination, _ b: LinearCombination,
+        bitWidth: Int
+    ) throws(CircuitError) -> Boolean {
         try checkComparisonWidth(bitWidth)
         let shifted = a - b + Self.powersOfTwo[bitWidth]
         return try decomposeIntoBits(shifted, bitCount: bitWidth + 1)[bitWidth].not
     }
 
     /// The bit `a ≤ b` for values in `[0, 2^bitWidth)` (see ``isLessThan(_:_:bitWidth:)``).
-    public func isLessThanOrEqual(_ a: LinearCombination, _ b: LinearCombination,
-                                  bitWidth: Int) throws(CircuitError) -> Boolean {
+    public func isLessThanOrEqual(
+        _ a: LinearCombination, _ b: LinearCombination,
+        bitWidth: Int
+    ) throws(CircuitError) -> Boolean {
         try isLessThan(b, a, bitWidth: bitWidth).not
     }
 
     /// The bit `a > b` for values in `[0, 2^bitWidth)` (see ``isLessThan(_:_:bitWidth:)``).
-    public func isGreaterThan(_ a: LinearCombination, _ b: LinearCombination,
-                              bitWidth: Int) throws(CircuitError) -> Boolean {
+    public func isGreaterThan(
+        _ a: LinearCombination, _ b: LinearCombination,
+        bitWidth: Int
+    ) throws(CircuitError) -> Boolean {
         try isLessThan(b, a, bitWidth: bitWidth)
     }
 
     /// The bit `a ≥ b` for values in `[0, 2^bitWidth)` (see ``isLessThan(_:_:bitWidth:)``).
-    public func isGreaterThanOrEqual(_ a: LinearCombination, _ b: LinearCombination,
-                                     bitWidth: Int) throws(CircuitError) -> Boolean {
+    public func isGreaterThanOrEqual(
+        _ a: LinearCombination, _ b: LinearCombination,
+        bitWidth: Int
+    ) throws(CircuitError) -> Boolean {
         try isLessThan(a, b, bitWidth: bitWidth).not
     }
 
     /// Enforces `a < b` for values in `[0, 2^bitWidth)`: `b − a − 1` must fit in `n` bits (`n + 1`
     /// constraints). If `a ≥ b` it is a field element of at least `r − 2ⁿ`, which does not.
-    public func enforceLessThan(_ a: LinearCombination, _ b: LinearCombination,
-                                bitWidth: Int) throws(CircuitError) {
+    public func enforceLessThan(
+        _ a: LinearCombination, _ b: LinearCombination,
+        bitWidth: Int
+    ) throws(CircuitError) {
         try checkComparisonWidth(bitWidth)
         try enforceFitsInBits(b - a - Fr.one, bitCount: bitWidth)
     }
 
     /// Enforces `a ≤ b` for values in `[0, 2^bitWidth)`: `b − a` must fit in `n` bits (`n + 1` constraints).
-    public func enforceLessThanOrEqual(_ a: LinearCombination, _ b: LinearCombination,
-                                       bitWidth: Int) throws(CircuitError) {
+    public func enforceLessThanOrEqual(
+        _ a: LinearCombination, _ b: LinearCombination,
+        bitWidth: Int
+    ) throws(CircuitError) {
         try checkComparisonWidth(bitWidth)
         try enforceFitsInBits(b - a, bitCount: bitWidth)
     }

@@ -40,8 +40,10 @@ extension ConstraintSystem {
 
     /// `condition ? ifTrue : ifFalse` (1 constraint `condition · (ifTrue − ifFalse) = out − ifFalse`; none when the
     /// condition is constant or both branches are equal).
-    public func select(_ condition: Boolean, _ ifTrue: LinearCombination,
-                       _ ifFalse: LinearCombination) throws(CircuitError) -> LinearCombination {
+    public func select(
+        _ condition: Boolean, _ ifTrue: LinearCombination,
+        _ ifFalse: LinearCombination
+    ) throws(CircuitError) -> LinearCombination {
         if let constant = condition.constantValue { return constant ? ifTrue : ifFalse }
         let difference = ifTrue - ifFalse
         if difference.terms.isEmpty { return ifFalse }

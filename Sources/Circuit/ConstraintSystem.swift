@@ -92,8 +92,10 @@ public final class ConstraintSystem {
     // MARK: - Constraints
 
     /// Adds the constraint `a · b = c`. `label` (optional) names it in ``label(ofConstraint:)`` for debugging.
-    public func enforce(_ a: LinearCombination, _ b: LinearCombination, _ c: LinearCombination,
-                        label: String? = nil) {
+    public func enforce(
+        _ a: LinearCombination, _ b: LinearCombination, _ c: LinearCombination,
+        label: String? = nil
+    ) {
         if let label { labels[self.a.count] = label }
         self.a.append(a)
         self.b.append(b)
@@ -177,9 +179,12 @@ public final class ConstraintSystem {
         }
         // Variable order equals column order, so each row stays sorted by column.
         func rows(_ lcs: [LinearCombination]) -> [[R1CSMatrices.Entry]] {
-            lcs.map { lc in lc.terms.map { R1CSMatrices.Entry(column: column($0.variable), coefficient: $0.coefficient) } }
+            lcs.map { lc in
+                lc.terms.map { R1CSMatrices.Entry(column: column($0.variable), coefficient: $0.coefficient) }
+            }
         }
-        return R1CSMatrices(instanceColumnCount: 1 + instanceCount, witnessColumnCount: witnessCount,
-                            a: rows(a), b: rows(b), c: rows(c))
+        return R1CSMatrices(
+            instanceColumnCount: 1 + instanceCount, witnessColumnCount: witnessCount,
+            a: rows(a), b: rows(b), c: rows(c))
     }
 }

@@ -106,7 +106,8 @@ public struct LinearCombination: Hashable, Sendable, CustomStringConvertible {
     /// `scale · self`.
     public func scaled(by scale: Fr) -> LinearCombination {
         if scale.isZero { return .zero }
-        return LinearCombination(sortedTerms: terms.map { Term(variable: $0.variable, coefficient: scale * $0.coefficient) })
+        return LinearCombination(
+            sortedTerms: terms.map { Term(variable: $0.variable, coefficient: scale * $0.coefficient) })
     }
 
     /// `a + b`.

@@ -36,7 +36,9 @@ extension Groth16 {
         func word<F: PrimeField>(_ x: F) -> String {
             "\"0x" + x.bigEndianBytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined() + "\""
         }
-        let a = proof.a, b = proof.b, c = proof.c
+        let a = proof.a
+        let b = proof.b
+        let c = proof.c
         return "[\(word(a.x)), \(word(a.y))],"
             + "[[\(word(b.x.c1)), \(word(b.x.c0))],[\(word(b.y.c1)), \(word(b.y.c0))]],"
             + "[\(word(c.x)), \(word(c.y))],"
@@ -76,8 +78,10 @@ extension Groth16.VerifyingKey {
         var icConstants = ""
         for (i, point) in ic.enumerated() {
             // The point at infinity is (0, 0) on the EVM (EIP-196).
-            icConstants += "    uint256 internal constant IC\(i)_X = \(point.isInfinity ? "0" : point.x.decimalString);\n"
-            icConstants += "    uint256 internal constant IC\(i)_Y = \(point.isInfinity ? "0" : point.y.decimalString);\n"
+            icConstants +=
+                "    uint256 internal constant IC\(i)_X = \(point.isInfinity ? "0" : point.x.decimalString);\n"
+            icConstants +=
+                "    uint256 internal constant IC\(i)_Y = \(point.isInfinity ? "0" : point.y.decimalString);\n"
         }
         var accumulate = ""
         for i in 0..<n {
@@ -85,7 +89,9 @@ extension Groth16.VerifyingKey {
             accumulate += "        if (!ok) return false;\n"
         }
         let signalsParameter = n > 0 ? ",\n        uint256[\(n)] calldata pubSignals" : ""
-        let signalsCheck = n > 0 ? """
+        let signalsCheck =
+            n > 0
+            ? """
                     for (uint256 i = 0; i < \(n); i++) {
                         if (pubSignals[i] >= SCALAR_FIELD) return false;
                     }

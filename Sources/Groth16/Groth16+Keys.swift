@@ -21,8 +21,10 @@ extension Groth16 {
         /// Creates a key after checking every point is on its curve and in the order-r subgroup, and that there is
         /// an IC entry for the constant one.
         /// - Throws: ``Groth16Error`` naming the offending element.
-        public init(alpha1: G1Affine, beta2: G2Affine, gamma2: G2Affine, delta2: G2Affine,
-                    ic: [G1Affine]) throws(Groth16Error) {
+        public init(
+            alpha1: G1Affine, beta2: G2Affine, gamma2: G2Affine, delta2: G2Affine,
+            ic: [G1Affine]
+        ) throws(Groth16Error) {
             try Groth16.checkPoint(alpha1, "vk_alpha_1")
             try Groth16.checkPoint(beta2, "vk_beta_2")
             try Groth16.checkPoint(gamma2, "vk_gamma_2")
@@ -65,13 +67,16 @@ extension Groth16 {
         public init(_ matrices: R1CSMatrices) throws(Groth16Error) {
             let required = matrices.constraintCount + matrices.instanceColumnCount
             guard let domain = Radix2EvaluationDomain(minimumSize: required) else { throw .circuitTooLarge(required) }
-            self.init(constraintCount: matrices.constraintCount, instanceColumnCount: matrices.instanceColumnCount,
-                      witnessColumnCount: matrices.witnessColumnCount, domainLog2Size: domain.log2Size,
-                      matricesDigest: matrices.digest)
+            self.init(
+                constraintCount: matrices.constraintCount, instanceColumnCount: matrices.instanceColumnCount,
+                witnessColumnCount: matrices.witnessColumnCount, domainLog2Size: domain.log2Size,
+                matricesDigest: matrices.digest)
         }
 
-        init(constraintCount: Int, instanceColumnCount: Int, witnessColumnCount: Int, domainLog2Size: Int,
-             matricesDigest: [UInt8]) {
+        init(
+            constraintCount: Int, instanceColumnCount: Int, witnessColumnCount: Int, domainLog2Size: Int,
+            matricesDigest: [UInt8]
+        ) {
             self.constraintCount = constraintCount
             self.instanceColumnCount = instanceColumnCount
             self.witnessColumnCount = witnessColumnCount
@@ -109,9 +114,11 @@ extension Groth16 {
         /// [(β·uⱼ(τ) + α·vⱼ(τ) + wⱼ(τ))/δ]₁ for every private witness column j.
         public let lQuery: [G1Affine]
 
-        init(shape: CircuitShape, verifyingKey: VerifyingKey, beta1: G1Affine, delta1: G1Affine,
-             aQuery: [G1Affine], bG1Query: [G1Affine], bG2Query: [G2Affine], hQuery: [G1Affine],
-             lQuery: [G1Affine]) throws(Groth16Error) {
+        init(
+            shape: CircuitShape, verifyingKey: VerifyingKey, beta1: G1Affine, delta1: G1Affine,
+            aQuery: [G1Affine], bG1Query: [G1Affine], bG2Query: [G2Affine], hQuery: [G1Affine],
+            lQuery: [G1Affine]
+        ) throws(Groth16Error) {
             let columns = shape.columnCount
             let domainSize = 1 << shape.domainLog2Size
             guard aQuery.count == columns, bG1Query.count == columns, bG2Query.count == columns else {

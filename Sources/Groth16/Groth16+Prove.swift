@@ -29,8 +29,8 @@ extension Groth16 {
     ) throws(Groth16Error) -> Proof {
         let shape = key.shape
         guard shape.constraintCount == matrices.constraintCount,
-              shape.instanceColumnCount == matrices.instanceColumnCount,
-              shape.witnessColumnCount == matrices.witnessColumnCount
+            shape.instanceColumnCount == matrices.instanceColumnCount,
+            shape.witnessColumnCount == matrices.witnessColumnCount
         else {
             throw .keyCircuitMismatch(
                 "key: \(shape.constraintCount) constraints, \(shape.instanceColumnCount - 1) public inputs, "
@@ -58,7 +58,8 @@ extension Groth16 {
         g1Sums.withUnsafeMutableBufferPointer { g1Buffer in
             withUnsafeMutablePointer(to: &b2Sum) { g2Pointer in
                 // Each task writes its own slot; the buffers outlive concurrentPerform, which returns when all are done.
-                nonisolated(unsafe) let g1 = g1Buffer, g2 = g2Pointer
+                nonisolated(unsafe) let g1 = g1Buffer
+                nonisolated(unsafe) let g2 = g2Pointer
                 DispatchQueue.concurrentPerform(iterations: 5) { task in
                     switch task {
                     case 0: g2.pointee = Projective.multiScalarMultiplication(key.bG2Query, canonicalScalars: z)
@@ -83,7 +84,8 @@ extension Groth16 {
     }
 
     /// ``prove(_:matrices:assignment:using:)`` with r, s from the system CSPRNG.
-    public static func prove(_ key: ProvingKey, matrices: R1CSMatrices, assignment: [Fr]) throws(Groth16Error) -> Proof {
+    public static func prove(_ key: ProvingKey, matrices: R1CSMatrices, assignment: [Fr]) throws(Groth16Error) -> Proof
+    {
         var generator = SystemRandomNumberGenerator()
         return try prove(key, matrices: matrices, assignment: assignment, using: &generator)
     }

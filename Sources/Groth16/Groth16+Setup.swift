@@ -32,7 +32,11 @@ extension Groth16 {
         var delta = nonzeroRandom(using: &generator)
         defer {
             // Best-effort erasure of the waste: the values leave scope here, and these are the last references.
-            tau = .zero; alpha = .zero; beta = .zero; gamma = .zero; delta = .zero
+            tau = .zero
+            alpha = .zero
+            beta = .zero
+            gamma = .zero
+            delta = .zero
         }
 
         // QAP polynomials at τ.
@@ -63,14 +67,17 @@ extension Groth16 {
 
         let g1Count = 3 + icScalars.count + 2 * matrices.columnCount + hScalars.count + lScalars.count
         let g2Count = 3 + matrices.columnCount
-        let g1 = FixedBaseTable(base: G1Affine.generator,
-                                windowWidth: FixedBaseTable<G1Config>.windowWidth(forScalarCount: g1Count))
-        let g2 = FixedBaseTable(base: G2Affine.generator,
-                                windowWidth: FixedBaseTable<G2Config>.windowWidth(forScalarCount: g2Count))
+        let g1 = FixedBaseTable(
+            base: G1Affine.generator,
+            windowWidth: FixedBaseTable<G1Config>.windowWidth(forScalarCount: g1Count))
+        let g2 = FixedBaseTable(
+            base: G2Affine.generator,
+            windowWidth: FixedBaseTable<G2Config>.windowWidth(forScalarCount: g2Count))
         let g1Points = g1.multiplyAll([alpha, beta, delta])
         let g2Points = g2.multiplyAll([beta, gamma, delta])
-        let verifyingKey = VerifyingKey(unchecked: g1Points[0], g2Points[0], g2Points[1], g2Points[2],
-                                        g1.multiplyAll(icScalars))
+        let verifyingKey = VerifyingKey(
+            unchecked: g1Points[0], g2Points[0], g2Points[1], g2Points[2],
+            g1.multiplyAll(icScalars))
         return try ProvingKey(
             shape: shape, verifyingKey: verifyingKey, beta1: g1Points[1], delta1: g1Points[2],
             aQuery: g1.multiplyAll(qap.u), bG1Query: g1.multiplyAll(qap.v), bG2Query: g2.multiplyAll(qap.v),
@@ -110,8 +117,9 @@ enum QAP {
     static func evaluate(_ matrices: R1CSMatrices, domain: Radix2EvaluationDomain, at tau: Fr) -> Evaluation {
         let lagrange = domain.lagrangeCoefficients(at: tau)
         let columns = matrices.columnCount
-        var result = Evaluation(u: .init(repeating: .zero, count: columns), v: .init(repeating: .zero, count: columns),
-                                w: .init(repeating: .zero, count: columns))
+        var result = Evaluation(
+            u: .init(repeating: .zero, count: columns), v: .init(repeating: .zero, count: columns),
+            w: .init(repeating: .zero, count: columns))
         for (i, l) in lagrange.prefix(matrices.constraintCount).enumerated() {
             for entry in matrices.a[i] { result.u[entry.column] += entry.coefficient * l }
             for entry in matrices.b[i] { result.v[entry.column] += entry.coefficient * l }
@@ -130,8 +138,10 @@ enum QAP {
     ///
     /// - Throws: ``Groth16Error/unsatisfied(row:)`` when some ⟨Aᵢ, z⟩·⟨Bᵢ, z⟩ ≠ ⟨Cᵢ, z⟩ (checked on the way, one
     ///   product per row): such an assignment has no quotient and could only yield a proof that fails to verify.
-    static func quotientCoefficients(_ matrices: R1CSMatrices, domain: Radix2EvaluationDomain,
-                                     assignment z: [Fr]) throws(Groth16Error) -> [Fr] {
+    static func quotientCoefficients(
+        _ matrices: R1CSMatrices, domain: Radix2EvaluationDomain,
+        assignment z: [Fr]
+    ) throws(Groth16Error) -> [Fr] {
         let n = domain.size
         var a = [Fr](repeating: .zero, count: n)
         var b = [Fr](repeating: .zero, count: n)

@@ -43,8 +43,10 @@ extension Groth16 {
     ///
     /// - Returns: `true` for a valid proof, `false` otherwise.
     /// - Throws: ``Groth16Error/publicInputCount(expected:got:)`` when the number of inputs does not match the key.
-    public static func verify(_ key: PreparedVerifyingKey, proof: Proof,
-                              publicInputs: [Fr]) throws(Groth16Error) -> Bool {
+    public static func verify(
+        _ key: PreparedVerifyingKey, proof: Proof,
+        publicInputs: [Fr]
+    ) throws(Groth16Error) -> Bool {
         let ic = key.verifyingKey.ic
         guard publicInputs.count == ic.count - 1 else {
             throw .publicInputCount(expected: ic.count - 1, got: publicInputs.count)

@@ -45,9 +45,11 @@ extension Groth16.ProvingKey {
         let columns = shape.columnCount
         out.reserveCapacity(Self.expectedSize(shape: shape))
         out += Self.magic
-        for value in [Self.formatVersion, Self.curveBN254, UInt32(shape.constraintCount),
-                      UInt32(shape.instanceColumnCount), UInt32(shape.witnessColumnCount),
-                      UInt32(shape.domainLog2Size)] {
+        for value in [
+            Self.formatVersion, Self.curveBN254, UInt32(shape.constraintCount),
+            UInt32(shape.instanceColumnCount), UInt32(shape.witnessColumnCount),
+            UInt32(shape.domainLog2Size),
+        ] {
             withUnsafeBytes(of: value.littleEndian) { out += $0 }
         }
         out += shape.matricesDigest
@@ -67,7 +69,8 @@ extension Groth16.ProvingKey {
 
     static func expectedSize(shape: Groth16.CircuitShape) -> Int {
         let columns = shape.columnCount
-        let g1Count = 1 + shape.instanceColumnCount + 2 + 2 * columns + ((1 << shape.domainLog2Size) - 1)
+        let g1Count =
+            1 + shape.instanceColumnCount + 2 + 2 * columns + ((1 << shape.domainLog2Size) - 1)
             + shape.witnessColumnCount
         let g2Count = 3 + columns
         return headerSize + g1Count * g1Size + g2Count * g2Size + digestSize
@@ -89,17 +92,22 @@ extension Groth16.ProvingKey {
         let version = u32(8)
         guard version == Self.formatVersion else { throw .unsupportedProvingKeyVersion(version) }
         guard u32(12) == Self.curveBN254 else { throw .malformedProvingKey("curve \(u32(12)) is not BN254 (1)") }
-        let constraints = Int(u32(16)), instance = Int(u32(20)), witness = Int(u32(24)), log2 = Int(u32(28))
+        let constraints = Int(u32(16))
+        let instance = Int(u32(20))
+        let witness = Int(u32(24))
+        let log2 = Int(u32(28))
         guard constraints <= Self.maximumCount, (1...Self.maximumCount).contains(instance),
-              witness <= Self.maximumCount, log2 <= Fr.twoAdicity,
-              (1 << log2) >= constraints + instance
+            witness <= Self.maximumCount, log2 <= Fr.twoAdicity,
+            (1 << log2) >= constraints + instance
         else {
-            throw .malformedProvingKey("inconsistent header: \(constraints) constraints, \(instance) instance "
-                + "columns, \(witness) witnesses, domain 2^\(log2)")
+            throw .malformedProvingKey(
+                "inconsistent header: \(constraints) constraints, \(instance) instance "
+                    + "columns, \(witness) witnesses, domain 2^\(log2)")
         }
-        let shape = Groth16.CircuitShape(constraintCount: constraints, instanceColumnCount: instance,
-                                         witnessColumnCount: witness, domainLog2Size: log2,
-                                         matricesDigest: Array(bytes[32..<64]))
+        let shape = Groth16.CircuitShape(
+            constraintCount: constraints, instanceColumnCount: instance,
+            witnessColumnCount: witness, domainLog2Size: log2,
+            matricesDigest: Array(bytes[32..<64]))
         let expected = Self.expectedSize(shape: shape)
         guard bytes.count == expected else {
             throw .malformedProvingKey("the header implies \(expected) bytes but the file has \(bytes.count)")
@@ -126,8 +134,9 @@ extension Groth16.ProvingKey {
         let hQuery = try reader.g1s((1 << log2) - 1, "H query")
         let lQuery = try reader.g1s(witness, "L query")
         let verifyingKey = Groth16.VerifyingKey(unchecked: alpha1, beta2, gamma2, delta2, ic)
-        try self.init(shape: shape, verifyingKey: verifyingKey, beta1: beta1, delta1: delta1, aQuery: aQuery,
-                      bG1Query: bG1Query, bG2Query: bG2Query, hQuery: hQuery, lQuery: lQuery)
+        try self.init(
+            shape: shape, verifyingKey: verifyingKey, beta1: beta1, delta1: delta1, aQuery: aQuery,
+            bG1Query: bG1Query, bG2Query: bG2Query, hQuery: hQuery, lQuery: lQuery)
     }
 }
 
@@ -145,7 +154,8 @@ private struct PointReader {
     }
 
     mutating func g1(_ what: String) throws(Groth16Error) -> G1Affine {
-        let x = try coordinate(what), y = try coordinate(what)
+        let x = try coordinate(what)
+        let y = try coordinate(what)
         if x.isZero && y.isZero { return .infinity }
         // G1 has cofactor 1: on the curve means in the group.
         guard G1Config.isOnCurve(x: x, y: y) else { throw .malformedProvingKey("\(what) is not on the curve") }
@@ -160,8 +170,12 @@ private struct PointReader {
     }
 
     mutating func g2(_ what: String, subgroupCheck: Bool) throws(Groth16Error) -> G2Affine {
-        let x1 = try coordinate(what), x0 = try coordinate(what), y1 = try coordinate(what), y0 = try coordinate(what)
-        let x = Fq2(c0: x0, c1: x1), y = Fq2(c0: y0, c1: y1)
+        let x1 = try coordinate(what)
+        let x0 = try coordinate(what)
+        let y1 = try coordinate(what)
+        let y0 = try coordinate(what)
+        let x = Fq2(c0: x0, c1: x1)
+        let y = Fq2(c0: y0, c1: y1)
         if x.isZero && y.isZero { return .infinity }
         guard G2Config.isOnCurve(x: x, y: y) else { throw .malformedProvingKey("\(what) is not on the curve") }
         let point = G2Affine(uncheckedX: x, y: y)

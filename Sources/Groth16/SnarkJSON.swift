@@ -27,7 +27,10 @@ enum SnarkJSONValue {
         case .integer(let n):
             out += String(n)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "[\n"
             for (i, item) in items.enumerated() {
                 out += indent
@@ -36,7 +39,10 @@ enum SnarkJSONValue {
             }
             out += closing + "]"
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{\n"
             for (i, (key, value)) in members.enumerated() {
                 out += indent + Self.quoted(key) + ": "
@@ -74,7 +80,8 @@ enum SnarkJSON {
 
     /// G1 as snarkjs `toObject`: [x, y, "1"], infinity [“0”, “1”, “0”].
     static func g1(_ p: G1Affine) -> SnarkJSONValue {
-        p.isInfinity ? .array([.string("0"), .string("1"), .string("0")])
+        p.isInfinity
+            ? .array([.string("0"), .string("1"), .string("0")])
             : .array([field(p.x), field(p.y), .string("1")])
     }
 
@@ -226,9 +233,10 @@ extension Groth16.Proof {
         let root = try reader.object(try reader.parse(data), "the document")
         try reader.expect(root, "protocol", "groth16")
         try reader.expect(root, "curve", "bn128")
-        try self.init(a: try reader.g1(try reader.member(root, "pi_a"), "pi_a"),
-                      b: try reader.g2(try reader.member(root, "pi_b"), "pi_b"),
-                      c: try reader.g1(try reader.member(root, "pi_c"), "pi_c"))
+        try self.init(
+            a: try reader.g1(try reader.member(root, "pi_a"), "pi_a"),
+            b: try reader.g2(try reader.member(root, "pi_b"), "pi_b"),
+            c: try reader.g1(try reader.member(root, "pi_c"), "pi_c"))
     }
 }
 
@@ -258,8 +266,10 @@ extension Groth16.VerifyingKey {
     /// so the value is raised to m⁻¹ mod r =
     /// 21888242871839275217838484774961031246154997185409878258781734729429964517154.
     public var alphaBeta: Fq12 {
-        let mInverse: [UInt64] = [0xb8ca_0b2d_3663_6f22, 0xcc37_a73f_ec2b_c5e9, 0x048b_6e19_3fd8_4104,
-                                  0x3064_4e72_e131_a029]
+        let mInverse: [UInt64] = [
+            0xb8ca_0b2d_3663_6f22, 0xcc37_a73f_ec2b_c5e9, 0x048b_6e19_3fd8_4104,
+            0x3064_4e72_e131_a029,
+        ]
         return Pairing.pairing(alpha1, beta2).pow(mInverse)
     }
 
@@ -296,11 +306,12 @@ extension Groth16.VerifyingKey {
         }
         var ic = [G1Affine]()
         for (i, value) in icValues.enumerated() { ic.append(try reader.g1(value, "IC[\(i)]")) }
-        try self.init(alpha1: try reader.g1(try reader.member(root, "vk_alpha_1"), "vk_alpha_1"),
-                      beta2: try reader.g2(try reader.member(root, "vk_beta_2"), "vk_beta_2"),
-                      gamma2: try reader.g2(try reader.member(root, "vk_gamma_2"), "vk_gamma_2"),
-                      delta2: try reader.g2(try reader.member(root, "vk_delta_2"), "vk_delta_2"),
-                      ic: ic)
+        try self.init(
+            alpha1: try reader.g1(try reader.member(root, "vk_alpha_1"), "vk_alpha_1"),
+            beta2: try reader.g2(try reader.member(root, "vk_beta_2"), "vk_beta_2"),
+            gamma2: try reader.g2(try reader.member(root, "vk_gamma_2"), "vk_gamma_2"),
+            delta2: try reader.g2(try reader.member(root, "vk_delta_2"), "vk_delta_2"),
+            ic: ic)
         if let stated = root["vk_alphabeta_12"] {
             guard let parsed = try? Self.parseFq12(stated, reader), parsed == alphaBeta else {
                 throw .malformedJSON("verification key", "vk_alphabeta_12 is not e(vk_alpha_1, vk_beta_2)")

@@ -2,12 +2,13 @@ import ChainKit
 import Foundation
 import Guardian
 import OTP
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - SQLite store
@@ -58,7 +59,9 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     private let closeLock = NSLock()
     private var isClosed = false
 
-    private init(databasePath: String, writer: SQLiteWriter, readers: SQLiteReaderPool, checkpointer: SQLiteCheckpointer) {
+    private init(
+        databasePath: String, writer: SQLiteWriter, readers: SQLiteReaderPool, checkpointer: SQLiteCheckpointer
+    ) {
         self.databasePath = databasePath
         self.writer = writer
         self.readers = readers
@@ -70,18 +73,21 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     /// The directory is created with mode 0700 and the database file with 0600; SQLite gives its `-wal` and `-shm`
     /// files the database file's mode.
     public static func open(directory: URL, options: Options = Options()) async throws -> SQLiteGuardianStore {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = directory.appendingPathComponent(databaseFileName).path
-        let fd = Glue.open(path, O_RDWR | O_CREAT, 0o600)   // create with 0600 before SQLite does with 0644
+        let fd = Glue.open(path, O_RDWR | O_CREAT, 0o600)  // create with 0600 before SQLite does with 0644
         if fd >= 0 { Glue.close(fd) }
         return try open(path: path, options: options)
     }
 
     /// Opens the database at an explicit file path.
     public static func open(path: String, options: Options = Options()) throws -> SQLiteGuardianStore {
-        let writerConnection = try SQLiteHandle(path: path, readOnly: false, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+        let writerConnection = try SQLiteHandle(
+            path: path, readOnly: false, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
         // WAL: readers and the writer proceed concurrently; FULL: fsync the WAL at every commit (durability).
-        try writerConnection.execute("""
+        try writerConnection.execute(
+            """
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             PRAGMA wal_autocheckpoint = 0;
@@ -97,17 +103,23 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         try SQLiteSchema.migrate(writerConnection, now: Date())
         var readerConnections: [SQLiteHandle] = []
         for _ in 0..<max(1, options.readerCount) {
-            let reader = try SQLiteHandle(path: path, readOnly: true, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
-            try reader.execute("PRAGMA cache_size = -\(options.readerCacheKibibytes); PRAGMA mmap_size = \(options.mmapBytes); PRAGMA query_only = ON; PRAGMA trusted_schema = OFF;")
+            let reader = try SQLiteHandle(
+                path: path, readOnly: true, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+            try reader.execute(
+                "PRAGMA cache_size = -\(options.readerCacheKibibytes); PRAGMA mmap_size = \(options.mmapBytes); PRAGMA query_only = ON; PRAGMA trusted_schema = OFF;"
+            )
             readerConnections.append(reader)
         }
-        let checkpointConnection = try SQLiteHandle(path: path, readOnly: false, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+        let checkpointConnection = try SQLiteHandle(
+            path: path, readOnly: false, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
         try checkpointConnection.execute("PRAGMA synchronous = FULL;")
         let writer = SQLiteWriter(connection: writerConnection, maximumBatch: max(1, options.maximumBatch))
         let checkpointer = SQLiteCheckpointer(connection: checkpointConnection, interval: options.checkpointInterval)
         writer.start()
         checkpointer.start()
-        return SQLiteGuardianStore(databasePath: path, writer: writer, readers: SQLiteReaderPool(connections: readerConnections), checkpointer: checkpointer)
+        return SQLiteGuardianStore(
+            databasePath: path, writer: writer, readers: SQLiteReaderPool(connections: readerConnections),
+            checkpointer: checkpointer)
     }
 
     /// Finishes queued writes, checkpoints, and closes every connection. Further calls fail with `.closed`.
@@ -143,7 +155,9 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         try await writer.write { context in
             let db = context.connection
             guard try db.queryOne("SELECT 1 FROM keyring WHERE id = 1", [], { _ in true }) == nil else { return false }
-            try db.run("INSERT INTO keyring (id, master_key_id, wrapped_audit_key) VALUES (1, ?, ?)", [.text(keyring.masterKeyID), .blob(keyring.wrappedAuditKey)])
+            try db.run(
+                "INSERT INTO keyring (id, master_key_id, wrapped_audit_key) VALUES (1, ?, ?)",
+                [.text(keyring.masterKeyID), .blob(keyring.wrappedAuditKey)])
             try context.append(audit)
             return true
         }
@@ -154,7 +168,8 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
             let db = context.connection
             let current = try db.queryOne("SELECT master_key_id FROM keyring WHERE id = 1") { $0.text(0) }
             guard current == rotation.fromKeyID else {
-                throw GuardianStoreError(.conflict, "stored master key id is \(current ?? "absent"), not \(rotation.fromKeyID)")
+                throw GuardianStoreError(
+                    .conflict, "stored master key id is \(current ?? "absent"), not \(rotation.fromKeyID)")
             }
             let rows = try db.query("SELECT wallet, wrapped_data_key, master_key_id FROM wallets") { row in
                 (row.blob(0), row.blob(1), row.text(2))
@@ -162,9 +177,13 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
             for (walletBytes, wrapped, keyID) in rows {
                 let wallet = try Self.publicKey(walletBytes)
                 let rewrapped = try rotation.rewrap(wallet, wrapped, keyID)
-                try db.run("UPDATE wallets SET wrapped_data_key = ?, master_key_id = ? WHERE wallet = ?", [.blob(rewrapped), .text(rotation.toKeyID), .blob(walletBytes)])
+                try db.run(
+                    "UPDATE wallets SET wrapped_data_key = ?, master_key_id = ? WHERE wallet = ?",
+                    [.blob(rewrapped), .text(rotation.toKeyID), .blob(walletBytes)])
             }
-            try db.run("UPDATE keyring SET master_key_id = ?, wrapped_audit_key = ? WHERE id = 1", [.text(rotation.toKeyID), .blob(rotation.wrappedAuditKey)])
+            try db.run(
+                "UPDATE keyring SET master_key_id = ?, wrapped_audit_key = ? WHERE id = 1",
+                [.text(rotation.toKeyID), .blob(rotation.wrappedAuditKey)])
             try context.append(audit)
             return rows.count
         }
@@ -176,30 +195,46 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         _ = try await writer.write { context in
             try context.connection.run(
                 "INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms, consumed_at_ms, purpose) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-                [.text(challenge.id), .blob(challenge.wallet.bytes), .text(challenge.message), .text(challenge.nonce),
-                 .integer(Self.milliseconds(challenge.issuedAt)), .integer(Self.milliseconds(challenge.expiresAt)), .text(challenge.purpose)])
+                [
+                    .text(challenge.id), .blob(challenge.wallet.bytes), .text(challenge.message),
+                    .text(challenge.nonce),
+                    .integer(Self.milliseconds(challenge.issuedAt)), .integer(Self.milliseconds(challenge.expiresAt)),
+                    .text(challenge.purpose),
+                ])
         }
     }
 
     public func challenge(id: String) async throws -> StoredChallenge? {
         try readers.read { db in
-            try db.queryOne("SELECT id, wallet, message, nonce, issued_at_ms, expires_at_ms, consumed_at_ms, purpose FROM challenges WHERE id = ?", [.text(id)]) { row in
+            try db.queryOne(
+                "SELECT id, wallet, message, nonce, issued_at_ms, expires_at_ms, consumed_at_ms, purpose FROM challenges WHERE id = ?",
+                [.text(id)]
+            ) { row in
                 StoredChallenge(
                     id: row.text(0), wallet: try Self.publicKey(row.blob(1)), message: row.text(2), nonce: row.text(3),
-                    issuedAt: Self.date(row.int64(4)), expiresAt: Self.date(row.int64(5)), consumedAt: row.optionalInt64(6).map(Self.date),
+                    issuedAt: Self.date(row.int64(4)), expiresAt: Self.date(row.int64(5)),
+                    consumedAt: row.optionalInt64(6).map(Self.date),
                     purpose: row.text(7))
             }
         }
     }
 
-    public func completeLogin(challengeID: String, consumedAt: Date, session: StoredSession, audit: AuditAppend) async throws -> Bool {
+    public func completeLogin(challengeID: String, consumedAt: Date, session: StoredSession, audit: AuditAppend)
+        async throws -> Bool
+    {
         try await writer.write { context in
             let db = context.connection
             // The compare-and-set that makes a nonce single-use.
-            let consumed = try db.run("UPDATE challenges SET consumed_at_ms = ? WHERE id = ? AND consumed_at_ms IS NULL", [.integer(Self.milliseconds(consumedAt)), .text(challengeID)])
+            let consumed = try db.run(
+                "UPDATE challenges SET consumed_at_ms = ? WHERE id = ? AND consumed_at_ms IS NULL",
+                [.integer(Self.milliseconds(consumedAt)), .text(challengeID)])
             guard consumed == 1 else { return false }
-            try db.run("INSERT INTO sessions (token_hash, wallet, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)",
-                       [.blob(session.tokenHash), .blob(session.wallet.bytes), .integer(Self.milliseconds(session.createdAt)), .integer(Self.milliseconds(session.expiresAt))])
+            try db.run(
+                "INSERT INTO sessions (token_hash, wallet, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)",
+                [
+                    .blob(session.tokenHash), .blob(session.wallet.bytes),
+                    .integer(Self.milliseconds(session.createdAt)), .integer(Self.milliseconds(session.expiresAt)),
+                ])
             try context.append(audit)
             return true
         }
@@ -210,14 +245,19 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     }
 
     static func readSession(_ db: SQLiteHandle, tokenHash: [UInt8]) throws -> StoredSession? {
-        try db.queryOne("SELECT wallet, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = ?", [.blob(tokenHash)]) { row in
-            StoredSession(tokenHash: tokenHash, wallet: try Self.publicKey(row.blob(0)), createdAt: Self.date(row.int64(1)), expiresAt: Self.date(row.int64(2)))
+        try db.queryOne(
+            "SELECT wallet, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = ?", [.blob(tokenHash)]
+        ) { row in
+            StoredSession(
+                tokenHash: tokenHash, wallet: try Self.publicKey(row.blob(0)), createdAt: Self.date(row.int64(1)),
+                expiresAt: Self.date(row.int64(2)))
         }
     }
 
     public func deleteSession(tokenHash: [UInt8], audit: AuditAppend) async throws -> Bool {
         try await writer.write { context in
-            guard try context.connection.run("DELETE FROM sessions WHERE token_hash = ?", [.blob(tokenHash)]) == 1 else { return false }
+            guard try context.connection.run("DELETE FROM sessions WHERE token_hash = ?", [.blob(tokenHash)]) == 1
+            else { return false }
             try context.append(audit)
             return true
         }
@@ -225,7 +265,8 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
 
     // MARK: Wallets
 
-    static let walletColumns = "wallet, state, guardian_public_key, master_key_id, wrapped_data_key, sealed_totp_secret, sealed_guardian_seed, totp_algorithm, totp_digits, totp_period, last_accepted_step, consecutive_failures, locked_until_ms, created_at_ms, activated_at_ms"
+    static let walletColumns =
+        "wallet, state, guardian_public_key, master_key_id, wrapped_data_key, sealed_totp_secret, sealed_guardian_seed, totp_algorithm, totp_digits, totp_period, last_accepted_step, consecutive_failures, locked_until_ms, created_at_ms, activated_at_ms"
 
     public func wallet(_ wallet: SolanaPublicKey) async throws -> WalletRecord? {
         try readers.read { db in try Self.readWallet(db, wallet) }
@@ -233,52 +274,77 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
 
     static func readWallet(_ db: SQLiteHandle, _ wallet: SolanaPublicKey) throws -> WalletRecord? {
         try db.queryOne("SELECT \(walletColumns) FROM wallets WHERE wallet = ?", [.blob(wallet.bytes)]) { row in
-            guard let state = EnrollmentState(rawValue: row.text(1)), let algorithm = OTPAlgorithm(rawValue: row.text(7)) else {
+            guard let state = EnrollmentState(rawValue: row.text(1)),
+                let algorithm = OTPAlgorithm(rawValue: row.text(7))
+            else {
                 throw GuardianStoreError(.corrupt, "wallet row has an unknown state or algorithm")
             }
             let step = row.optionalInt64(10)
             return WalletRecord(
                 wallet: wallet, state: state, guardianPublicKey: try publicKey(row.blob(2)),
-                keys: SealedWalletKeys(masterKeyID: row.text(3), wrappedDataKey: row.blob(4), sealedTOTPSecret: row.blob(5), sealedGuardianSeed: row.blob(6)),
+                keys: SealedWalletKeys(
+                    masterKeyID: row.text(3), wrappedDataKey: row.blob(4), sealedTOTPSecret: row.blob(5),
+                    sealedGuardianSeed: row.blob(6)),
                 totp: TOTPParameters(algorithm: algorithm, digits: Int(row.int64(8)), period: Int(row.int64(9))),
                 lastAcceptedStep: step.map { UInt64($0) },
-                lockout: LockoutState(consecutiveFailures: Int(row.int64(11)), lockedUntil: row.optionalInt64(12).map(date)),
+                lockout: LockoutState(
+                    consecutiveFailures: Int(row.int64(11)), lockedUntil: row.optionalInt64(12).map(date)),
                 createdAt: date(row.int64(13)), activatedAt: row.optionalInt64(14).map(date))
         }
     }
 
-    public func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend) async throws -> EnrollmentWriteOutcome {
+    public func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend)
+        async throws -> EnrollmentWriteOutcome
+    {
         try await writer.write { context in
             let db = context.connection
             if let session, try !Self.sessionIsLive(db, session) { return .sessionEnded }
             // Active, or activated once (re-enrolling): the guardian key may then change only through a rotation.
-            if let existing = try db.queryOne("SELECT state, activated_at_ms FROM wallets WHERE wallet = ?", [.blob(record.wallet.bytes)], { ($0.text(0), $0.optionalInt64(1)) }),
-               existing.0 == EnrollmentState.active.rawValue || existing.1 != nil {
+            if let existing = try db.queryOne(
+                "SELECT state, activated_at_ms FROM wallets WHERE wallet = ?", [.blob(record.wallet.bytes)],
+                { ($0.text(0), $0.optionalInt64(1)) }),
+                existing.0 == EnrollmentState.active.rawValue || existing.1 != nil
+            {
                 return .alreadyActive
             }
             let current = try db.queryOne("SELECT master_key_id FROM keyring WHERE id = 1") { $0.text(0) }
             if let current, current != record.keys.masterKeyID { return .staleMasterKey(current: current) }
-            try db.run("INSERT OR REPLACE INTO wallets (\(Self.walletColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                .blob(record.wallet.bytes), .text(record.state.rawValue), .blob(record.guardianPublicKey.bytes), .text(record.keys.masterKeyID),
-                .blob(record.keys.wrappedDataKey), .blob(record.keys.sealedTOTPSecret), .blob(record.keys.sealedGuardianSeed),
-                .text(record.totp.algorithm.rawValue), .integer(Int64(record.totp.digits)), .integer(Int64(record.totp.period)),
-                .optional(try record.lastAcceptedStep.map(Self.storedStep)), .integer(Int64(record.lockout.consecutiveFailures)),
-                .optional(record.lockout.lockedUntil.map(Self.milliseconds)), .integer(Self.milliseconds(record.createdAt)),
-                .optional(record.activatedAt.map(Self.milliseconds)),
-            ])
+            try db.run(
+                "INSERT OR REPLACE INTO wallets (\(Self.walletColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .blob(record.wallet.bytes), .text(record.state.rawValue), .blob(record.guardianPublicKey.bytes),
+                    .text(record.keys.masterKeyID),
+                    .blob(record.keys.wrappedDataKey), .blob(record.keys.sealedTOTPSecret),
+                    .blob(record.keys.sealedGuardianSeed),
+                    .text(record.totp.algorithm.rawValue), .integer(Int64(record.totp.digits)),
+                    .integer(Int64(record.totp.period)),
+                    .optional(try record.lastAcceptedStep.map(Self.storedStep)),
+                    .integer(Int64(record.lockout.consecutiveFailures)),
+                    .optional(record.lockout.lockedUntil.map(Self.milliseconds)),
+                    .integer(Self.milliseconds(record.createdAt)),
+                    .optional(record.activatedAt.map(Self.milliseconds)),
+                ])
             try context.append(audit)
             return .saved
         }
     }
 
-    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, session: SessionCondition?, audit: AuditAppend) async throws -> Bool {
+    public func activateEnrollment(
+        wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date,
+        recoveryCodes: RecoveryCodeSet, session: SessionCondition?, audit: AuditAppend
+    ) async throws -> Bool {
         let storedStep = try Self.storedStep(step)
         return try await writer.write { context in
             if let session, try !Self.sessionIsLive(context.connection, session) { return false }
-            let changed = try context.connection.run("""
+            let changed = try context.connection.run(
+                """
                 UPDATE wallets SET state = 'active', activated_at_ms = ?, last_accepted_step = ?, consecutive_failures = 0, locked_until_ms = NULL
                 WHERE wallet = ? AND state = 'pending' AND guardian_public_key = ? AND (last_accepted_step IS NULL OR last_accepted_step < ?)
-                """, [.integer(Self.milliseconds(at)), .integer(storedStep), .blob(wallet.bytes), .blob(guardianPublicKey.bytes), .integer(storedStep)])
+                """,
+                [
+                    .integer(Self.milliseconds(at)), .integer(storedStep), .blob(wallet.bytes),
+                    .blob(guardianPublicKey.bytes), .integer(storedStep),
+                ])
             guard changed == 1 else { return false }
             try Self.replaceRecoveryCodes(context.connection, wallet: wallet, with: recoveryCodes)
             try context.append(audit)
@@ -286,15 +352,27 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
         }
     }
 
-    public func recordFailedAttempt(wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer, audit: @escaping @Sendable (LockoutState) -> [AuditEvent]) async throws -> LockoutState? {
+    public func recordFailedAttempt(
+        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer,
+        audit: @escaping @Sendable (LockoutState) -> [AuditEvent]
+    ) async throws -> LockoutState? {
         try await writer.write { context in
             let db = context.connection
-            guard let current = try db.queryOne("SELECT consecutive_failures, locked_until_ms FROM wallets WHERE wallet = ?", [.blob(wallet.bytes)], { row in
-                LockoutState(consecutiveFailures: Int(row.int64(0)), lockedUntil: row.optionalInt64(1).map(Self.date))
-            }) else { return nil }
+            guard
+                let current = try db.queryOne(
+                    "SELECT consecutive_failures, locked_until_ms FROM wallets WHERE wallet = ?", [.blob(wallet.bytes)],
+                    { row in
+                        LockoutState(
+                            consecutiveFailures: Int(row.int64(0)), lockedUntil: row.optionalInt64(1).map(Self.date))
+                    })
+            else { return nil }
             let next = policy.afterFailure(current, at: at)
-            try db.run("UPDATE wallets SET consecutive_failures = ?, locked_until_ms = ? WHERE wallet = ?",
-                       [.integer(Int64(next.consecutiveFailures)), .optional(next.lockedUntil.map(Self.milliseconds)), .blob(wallet.bytes)])
+            try db.run(
+                "UPDATE wallets SET consecutive_failures = ?, locked_until_ms = ? WHERE wallet = ?",
+                [
+                    .integer(Int64(next.consecutiveFailures)), .optional(next.lockedUntil.map(Self.milliseconds)),
+                    .blob(wallet.bytes),
+                ])
             try context.append(audit(next), sealer: sealer)
             return next
         }
@@ -310,17 +388,31 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
             if let refusal = try Self.policyRefusal(db, commit) { return refusal }
             // The burn: a compare-and-set on the last accepted step, evaluated under the write lock — and only while the
             // key that signed is still the wallet's guardian (another process may have executed a rotation meanwhile).
-            guard try Self.burnStep(db, wallet: commit.wallet, step: step, condition: " AND state = 'active' AND guardian_public_key = ?", [.blob(record.guardianPublicKey.bytes)]) else {
-                let row = try db.queryOne("SELECT state, last_accepted_step, guardian_public_key FROM wallets WHERE wallet = ?", [.blob(commit.wallet.bytes)]) { ($0.text(0), $0.optionalInt64(1), $0.blob(2)) }
+            guard
+                try Self.burnStep(
+                    db, wallet: commit.wallet, step: step,
+                    condition: " AND state = 'active' AND guardian_public_key = ?",
+                    [.blob(record.guardianPublicKey.bytes)])
+            else {
+                let row = try db.queryOne(
+                    "SELECT state, last_accepted_step, guardian_public_key FROM wallets WHERE wallet = ?",
+                    [.blob(commit.wallet.bytes)]
+                ) { ($0.text(0), $0.optionalInt64(1), $0.blob(2)) }
                 guard let row, row.0 == EnrollmentState.active.rawValue else { return .walletNotActive }
                 guard row.2 == record.guardianPublicKey.bytes else { return .guardianRotated }
                 return .stepAlreadyUsed(lastAccepted: row.1.map { UInt64($0) })
             }
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO cosigns (operation_id, wallet, guardian_public_key, step, message_hash, recent_blockhash, signature, created_at_ms, timeline)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(record.operationID), .blob(record.wallet.bytes), .blob(record.guardianPublicKey.bytes), .integer(step), .blob(record.messageHash),
-                      .blob(record.recentBlockhash.bytes), .blob(record.signature.bytes), .integer(Self.milliseconds(record.createdAt)), .text(record.timeline)])
+                """,
+                [
+                    .text(record.operationID), .blob(record.wallet.bytes), .blob(record.guardianPublicKey.bytes),
+                    .integer(step), .blob(record.messageHash),
+                    .blob(record.recentBlockhash.bytes), .blob(record.signature.bytes),
+                    .integer(Self.milliseconds(record.createdAt)), .text(record.timeline),
+                ])
             try Self.insertSpends(db, commit)
             try context.append(audit)
             return .committed
@@ -329,7 +421,11 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
 
     public func unlockWallet(_ wallet: SolanaPublicKey, audit: AuditAppend) async throws -> Bool {
         try await writer.write { context in
-            guard try context.connection.run("UPDATE wallets SET consecutive_failures = 0, locked_until_ms = NULL WHERE wallet = ?", [.blob(wallet.bytes)]) == 1 else { return false }
+            guard
+                try context.connection.run(
+                    "UPDATE wallets SET consecutive_failures = 0, locked_until_ms = NULL WHERE wallet = ?",
+                    [.blob(wallet.bytes)]) == 1
+            else { return false }
             try context.append(audit)
             return true
         }
@@ -337,11 +433,17 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
 
     public func cosignRecord(operationID: String) async throws -> CosignRecord? {
         try readers.read { db in
-            try db.queryOne("SELECT operation_id, wallet, guardian_public_key, step, message_hash, recent_blockhash, signature, created_at_ms, timeline FROM cosigns WHERE operation_id = ?", [.text(operationID)]) { row in
+            try db.queryOne(
+                "SELECT operation_id, wallet, guardian_public_key, step, message_hash, recent_blockhash, signature, created_at_ms, timeline FROM cosigns WHERE operation_id = ?",
+                [.text(operationID)]
+            ) { row in
                 CosignRecord(
-                    operationID: row.text(0), wallet: try Self.publicKey(row.blob(1)), guardianPublicKey: try Self.publicKey(row.blob(2)),
-                    step: UInt64(row.int64(3)), messageHash: row.blob(4), recentBlockhash: try SolanaBlockhash(bytes: row.blob(5)),
-                    signature: try SolanaSignature(bytes: row.blob(6)), createdAt: Self.date(row.int64(7)), timeline: row.text(8))
+                    operationID: row.text(0), wallet: try Self.publicKey(row.blob(1)),
+                    guardianPublicKey: try Self.publicKey(row.blob(2)),
+                    step: UInt64(row.int64(3)), messageHash: row.blob(4),
+                    recentBlockhash: try SolanaBlockhash(bytes: row.blob(5)),
+                    signature: try SolanaSignature(bytes: row.blob(6)), createdAt: Self.date(row.int64(7)),
+                    timeline: row.text(8))
             }
         }
     }
@@ -357,12 +459,18 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     }
 
     static func auditRecords(_ db: SQLiteHandle, after sequence: Int64, limit: Int) throws -> [AuditRecord] {
-        try db.query("SELECT sequence, at_ms, kind, wallet, operation_id, detail, previous_mac, mac FROM audit_log WHERE sequence > ? ORDER BY sequence LIMIT ?", [.integer(sequence), .integer(Int64(limit))]) { row in
-                // An unknown kind is tampering or a newer writer: keep the raw text so the MAC check reports it.
-                let kind = AuditEvent.Kind(rawValue: row.text(2))
-                let event = AuditEvent(kind: kind ?? .codeRejected, atMilliseconds: row.int64(1), wallet: try row.optionalBlob(3).map(Self.publicKey), operationID: row.optionalText(4), detail: kind == nil ? "unknown_kind=" + row.text(2) : row.text(5))
-                return AuditRecord(sequence: row.int64(0), event: event, previousMAC: row.blob(6), mac: row.blob(7))
-            }
+        try db.query(
+            "SELECT sequence, at_ms, kind, wallet, operation_id, detail, previous_mac, mac FROM audit_log WHERE sequence > ? ORDER BY sequence LIMIT ?",
+            [.integer(sequence), .integer(Int64(limit))]
+        ) { row in
+            // An unknown kind is tampering or a newer writer: keep the raw text so the MAC check reports it.
+            let kind = AuditEvent.Kind(rawValue: row.text(2))
+            let event = AuditEvent(
+                kind: kind ?? .codeRejected, atMilliseconds: row.int64(1),
+                wallet: try row.optionalBlob(3).map(Self.publicKey), operationID: row.optionalText(4),
+                detail: kind == nil ? "unknown_kind=" + row.text(2) : row.text(5))
+            return AuditRecord(sequence: row.int64(0), event: event, previousMAC: row.blob(6), mac: row.blob(7))
+        }
     }
 
     public func auditHead() async throws -> AuditAnchor? {
@@ -386,8 +494,11 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     /// The compare-and-set that makes a TOTP step single-use, evaluated under the write lock: the wallet's last accepted
     /// step becomes `step` only if it is absent or smaller (and `condition`, SQL over `wallets`, holds); a success
     /// clears the lockout. Returns whether the row changed.
-    static func burnStep(_ db: SQLiteHandle, wallet: SolanaPublicKey, step: Int64, condition: String = "", _ values: [SQLiteValue] = []) throws -> Bool {
-        try db.run("""
+    static func burnStep(
+        _ db: SQLiteHandle, wallet: SolanaPublicKey, step: Int64, condition: String = "", _ values: [SQLiteValue] = []
+    ) throws -> Bool {
+        try db.run(
+            """
             UPDATE wallets SET last_accepted_step = ?, consecutive_failures = 0, locked_until_ms = NULL
             WHERE wallet = ? AND (last_accepted_step IS NULL OR last_accepted_step < ?)\(condition)
             """, [.integer(step), .blob(wallet.bytes), .integer(step)] + values) == 1
@@ -398,19 +509,25 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     /// ``SessionCondition``, read inside the caller's write transaction: the session row exists (no logout), belongs
     /// to the wallet and has not expired.
     static func sessionIsLive(_ db: SQLiteHandle, _ condition: SessionCondition) throws -> Bool {
-        try db.queryOne("SELECT 1 FROM sessions WHERE token_hash = ? AND wallet = ? AND expires_at_ms > ?",
-                        [.blob(condition.tokenHash), .blob(condition.wallet.bytes), .integer(milliseconds(condition.at))]) { _ in true } ?? false
+        try db.queryOne(
+            "SELECT 1 FROM sessions WHERE token_hash = ? AND wallet = ? AND expires_at_ms > ?",
+            [.blob(condition.tokenHash), .blob(condition.wallet.bytes), .integer(milliseconds(condition.at))]
+        ) { _ in true } ?? false
     }
 
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000) }
 
     static func publicKey(_ bytes: [UInt8]) throws -> SolanaPublicKey {
-        do { return try SolanaPublicKey(bytes: bytes) } catch { throw GuardianStoreError(.corrupt, "stored key is not 32 bytes") }
+        do { return try SolanaPublicKey(bytes: bytes) } catch {
+            throw GuardianStoreError(.corrupt, "stored key is not 32 bytes")
+        }
     }
 
     /// Steps are stored as SQLite's signed 64-bit INTEGER; a step beyond 2^63 − 1 (year ~10^11 at 30 s) is refused.
     static func storedStep(_ step: UInt64) throws -> Int64 {
-        guard step <= UInt64(Int64.max) else { throw GuardianStoreError(.corrupt, "TOTP step \(step) exceeds the storable range") }
+        guard step <= UInt64(Int64.max) else {
+            throw GuardianStoreError(.corrupt, "TOTP step \(step) exceeds the storable range")
+        }
         return Int64(step)
     }
 }
@@ -420,21 +537,21 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
 enum Glue {
     static func open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
         #if canImport(Glibc)
-        Glibc.open(path, flags, mode)
+            Glibc.open(path, flags, mode)
         #elseif canImport(Musl)
-        Musl.open(path, flags, mode)
+            Musl.open(path, flags, mode)
         #else
-        Darwin.open(path, flags, mode)
+            Darwin.open(path, flags, mode)
         #endif
     }
 
     static func close(_ fd: Int32) {
         #if canImport(Glibc)
-        _ = Glibc.close(fd)
+            _ = Glibc.close(fd)
         #elseif canImport(Musl)
-        _ = Musl.close(fd)
+            _ = Musl.close(fd)
         #else
-        _ = Darwin.close(fd)
+            _ = Darwin.close(fd)
         #endif
     }
 }

@@ -110,8 +110,10 @@ final class PoseidonTable: @unchecked Sendable {  // immutable after init; the b
     }
 
     @inline(__always)
-    static func multiply(_ state: UnsafeMutablePointer<Fr>, by matrix: UnsafePointer<Fr>, width t: Int,
-                         scratch: UnsafeMutablePointer<Fr>) {
+    static func multiply(
+        _ state: UnsafeMutablePointer<Fr>, by matrix: UnsafePointer<Fr>, width t: Int,
+        scratch: UnsafeMutablePointer<Fr>
+    ) {
         var entry = matrix
         for i in 0..<t {
             var sum = entry[0] * state[0]

@@ -57,10 +57,12 @@ public final class PoseidonParameters: Sendable {
         partialRounds = Self.partialRoundCounts[width - Self.minWidth]
         roundConstants = Self.parseRows(Self.generatedRoundConstants[width - Self.minWidth], columns: width)
         mds = Self.parseRows(Self.generatedMDS[width - Self.minWidth], columns: width)
-        precondition(roundConstants.count == fullRounds + partialRounds && mds.count == width,
-                     "PoseidonParameters+Generated.swift does not match the round numbers; regenerate it")
-        sparse = SparsePoseidonParameters(roundConstants: roundConstants, mds: mds,
-                                          fullRounds: fullRounds, partialRounds: partialRounds)
+        precondition(
+            roundConstants.count == fullRounds + partialRounds && mds.count == width,
+            "PoseidonParameters+Generated.swift does not match the round numbers; regenerate it")
+        sparse = SparsePoseidonParameters(
+            roundConstants: roundConstants, mds: mds,
+            fullRounds: fullRounds, partialRounds: partialRounds)
         table = PoseidonTable(sparse)
     }
 

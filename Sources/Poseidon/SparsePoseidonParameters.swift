@@ -60,7 +60,7 @@ public struct SparsePoseidonParameters: Sendable {
         secondHalfConstants = Array(roundConstants[(half + partialRounds + 1)...])
 
         // Post-S-box constants d_r = M⁻¹·c_{r+1} for rounds h−1 … h+R_P−1, then the backward sweep.
-        var post = (half - 1 ..< half + partialRounds).map { Matrix.apply(mdsInverse, roundConstants[$0 + 1]) }
+        var post = (half - 1..<half + partialRounds).map { Matrix.apply(mdsInverse, roundConstants[$0 + 1]) }
         var scalars = [Fr](repeating: .zero, count: partialRounds)
         for k in stride(from: partialRounds - 1, through: 0, by: -1) {
             let round = k + 1  // index into `post` (post[0] belongs to round h − 1)
@@ -83,7 +83,8 @@ public struct SparsePoseidonParameters: Sendable {
         var sparse = [SparseMatrix]()
         sparse.reserveCapacity(partialRounds)
         for _ in 0..<partialRounds {
-            rowTail = (0..<(t - 1)).map { j in (0..<(t - 1)).reduce(Fr.zero) { $0 + rowTail[$1] * lowerInverse[$1][j] } }
+            rowTail = (0..<(t - 1)).map { j in (0..<(t - 1)).reduce(Fr.zero) { $0 + rowTail[$1] * lowerInverse[$1][j] }
+            }
             sparse.append(SparseMatrix(firstRow: [mds[0][0]] + rowTail, firstColumn: column))
             column = Matrix.apply(lower, column)
         }

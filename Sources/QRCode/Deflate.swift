@@ -60,7 +60,7 @@ enum Deflate {
     /// One final block with BTYPE = 01 (fixed Huffman codes).
     static func fixedHuffmanBlock(_ input: [UInt8]) -> [UInt8] {
         var writer = BitWriter(capacity: input.count / 4 + 16)
-        writer.write(0b1, count: 1)   // BFINAL
+        writer.write(0b1, count: 1)  // BFINAL
         writer.write(0b01, count: 2)  // BTYPE = fixed Huffman
         let count = input.count
         let hashSize = 1 << hashBits

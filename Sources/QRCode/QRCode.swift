@@ -51,10 +51,12 @@ public enum QRCode {
         var segmentations: [[QRSegment]?] = [nil, nil, nil]
         for version in versions {
             let versionClass = QRSegment.versionClass(of: version)
-            let segments = segmentations[versionClass] ?? QRSegment.optimalSegments(for: payload, versionClass: versionClass)
+            let segments =
+                segmentations[versionClass] ?? QRSegment.optimalSegments(for: payload, versionClass: versionClass)
             segmentations[versionClass] = segments
             if let bits = encodedBitCount(of: segments, version: version),
-               bits <= QRSpec.dataBits(version: version, level: ecLevel) {
+                bits <= QRSpec.dataBits(version: version, level: ecLevel)
+            {
                 return build(segments: segments, version: version, ecLevel: ecLevel, mask: mask)
             }
         }
@@ -74,7 +76,8 @@ public enum QRCode {
         try validate(versions)
         for version in versions {
             if let bits = encodedBitCount(of: segments, version: version),
-               bits <= QRSpec.dataBits(version: version, level: ecLevel) {
+                bits <= QRSpec.dataBits(version: version, level: ecLevel)
+            {
                 return build(segments: segments, version: version, ecLevel: ecLevel, mask: mask)
             }
         }

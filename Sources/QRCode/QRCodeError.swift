@@ -34,18 +34,25 @@ public struct QRCodeError: Error, Sendable, Hashable, CustomStringConvertible {
     ///   - availableBits: Data bits that version holds at `ecLevel`.
     ///   - version: The largest version that was allowed.
     ///   - ecLevel: The requested error-correction level.
-    public static func dataTooLong(requiredBits: Int, availableBits: Int, version: Int, ecLevel: QRErrorCorrection) -> QRCodeError {
-        let remedy = version < QRSpec.maximumVersion
+    public static func dataTooLong(requiredBits: Int, availableBits: Int, version: Int, ecLevel: QRErrorCorrection)
+        -> QRCodeError
+    {
+        let remedy =
+            version < QRSpec.maximumVersion
             ? "allow a larger version, shorten the payload or choose a lower error-correction level"
             : "shorten the payload or choose a lower error-correction level"
-        return QRCodeError(.dataTooLong, "The payload needs \(requiredBits) data bits but a version-\(version) QR code at "
-            + "error-correction level \(ecLevel.letter) holds at most \(availableBits); \(remedy).")
+        return QRCodeError(
+            .dataTooLong,
+            "The payload needs \(requiredBits) data bits but a version-\(version) QR code at "
+                + "error-correction level \(ecLevel.letter) holds at most \(availableBits); \(remedy).")
     }
 
     /// The requested version range reaches outside 1...40.
     public static func invalidVersionRange(lowerBound: Int, upperBound: Int) -> QRCodeError {
-        QRCodeError(.invalidVersionRange, "The version range \(lowerBound)...\(upperBound) reaches outside 1...40; "
-            + "pass a range of versions between 1 and 40.")
+        QRCodeError(
+            .invalidVersionRange,
+            "The version range \(lowerBound)...\(upperBound) reaches outside 1...40; "
+                + "pass a range of versions between 1 and 40.")
     }
 
     /// A character cannot be represented in the requested segment mode.
@@ -54,7 +61,9 @@ public struct QRCodeError: Error, Sendable, Hashable, CustomStringConvertible {
     ///   - mode: The segment mode that was requested.
     ///   - offset: Zero-based index of the offending character (a UTF-8 byte offset).
     public static func invalidCharacter(mode: QRSegment.Mode, offset: Int) -> QRCodeError {
-        QRCodeError(.invalidSegmentCharacter, "The byte at offset \(offset) cannot be encoded in \(mode) mode; "
-            + "use a byte segment or let the encoder choose the mode automatically.")
+        QRCodeError(
+            .invalidSegmentCharacter,
+            "The byte at offset \(offset) cannot be encoded in \(mode) mode; "
+                + "use a byte segment or let the encoder choose the mode automatically.")
     }
 }

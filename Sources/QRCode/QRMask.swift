@@ -26,7 +26,8 @@ public enum QRMask: Int, CaseIterable, Sendable, Hashable {
     /// Whether the module in column `x`, row `y` is inverted by this mask (Table 10).
     @inlinable
     public func inverts(x: Int, y: Int) -> Bool {
-        let i = y, j = x
+        let i = y
+        let j = x
         switch self {
         case .pattern0: return (i + j) % 2 == 0
         case .pattern1: return i % 2 == 0

@@ -16,7 +16,8 @@ extension QRMatrix {
         precondition(quietZone >= 0, "the quiet zone cannot be negative")
         let side = size + 2 * quietZone
         var svg = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        svg += #"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 \#(side) \#(side)" shape-rendering="crispEdges">"#
+        svg +=
+            #"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 \#(side) \#(side)" shape-rendering="crispEdges">"#
         svg += "\n"
         if let lightColor {
             svg += #"<rect width="\#(side)" height="\#(side)" fill="\#(Self.xmlAttribute(lightColor))"/>"# + "\n"

@@ -23,7 +23,8 @@ extension QRMatrix {
         // (only ever the half row of an odd height) are never inked.
         func inked(_ x: Int, _ y: Int) -> Bool {
             guard y < side else { return false }
-            let mx = x - quietZone, my = y - quietZone
+            let mx = x - quietZone
+            let my = y - quietZone
             let dark = mx >= 0 && mx < size && my >= 0 && my < size && isDark(index: my * size + mx)
             return dark == invert
         }
@@ -34,7 +35,7 @@ extension QRMatrix {
             line.unicodeScalars.reserveCapacity(side)
             for x in 0..<side {
                 switch (inked(x, top), inked(x, top + 1)) {
-                case (true, true): line.unicodeScalars.append("\u{2588}")   // █ full block
+                case (true, true): line.unicodeScalars.append("\u{2588}")  // █ full block
                 case (true, false): line.unicodeScalars.append("\u{2580}")  // ▀ upper half block
                 case (false, true): line.unicodeScalars.append("\u{2584}")  // ▄ lower half block
                 case (false, false): line.unicodeScalars.append(" ")

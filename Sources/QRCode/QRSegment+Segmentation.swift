@@ -55,7 +55,8 @@ extension QRSegment {
         // Group runs of equal modes into segments.
         var segments: [QRSegment] = []
         var runStart = 0
-        for index in 1...payload.count where index == payload.count || characterModes[index] != characterModes[runStart] {
+        for index in 1...payload.count where index == payload.count || characterModes[index] != characterModes[runStart]
+        {
             let run = payload[runStart..<index]
             switch modes[Int(characterModes[runStart])] {
             case .numeric: segments.append(numeric(validated: run))

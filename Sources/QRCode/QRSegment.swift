@@ -105,7 +105,8 @@ public struct QRSegment: Sendable, Hashable {
         var bits = BitBuffer(minimumCapacity: (text.count * 11 + 1) / 2)
         var index = text.startIndex
         while index + 1 < text.endIndex {
-            let pair = UInt32(alphanumericValue[Int(text[index])]) * 45 + UInt32(alphanumericValue[Int(text[index + 1])])
+            let pair =
+                UInt32(alphanumericValue[Int(text[index])]) * 45 + UInt32(alphanumericValue[Int(text[index + 1])])
             bits.append(pair, bitCount: 11)
             index += 2
         }

@@ -71,7 +71,8 @@ enum ReedSolomon {
     /// divided by the generator polynomial (§7.5.2), computed with a shift-register division.
     static func remainder(of data: ArraySlice<UInt8>, ecCount: Int) -> [UInt8] {
         precondition(ecCount >= 1, "a Reed–Solomon block needs at least one EC codeword")
-        let generator = ecCount < generatorLogs.count
+        let generator =
+            ecCount < generatorLogs.count
             ? generatorLogs[ecCount]
             : logForm(generatorPolynomial(degree: ecCount))
         var result = [UInt8](repeating: 0, count: ecCount)

@@ -72,7 +72,12 @@ extension SymbolBuilder {
     private static func linePenalty(_ line: UnsafePointer<UInt8>, count: Int) -> Int {
         var runPenalty = 0
         var patterns = 0
-        var h1 = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0, h6 = 0
+        var h1 = 0
+        var h2 = 0
+        var h3 = 0
+        var h4 = 0
+        var h5 = 0
+        var h6 = 0
         var colour: UInt8 = 0
         var length = 0
         var border = count  // added to the first run only: the light area before the line
@@ -84,7 +89,12 @@ extension SymbolBuilder {
             return (r0 >= 4 * n && h6 >= n ? 1 : 0) + (h6 >= 4 * n && r0 >= n ? 1 : 0)
         }
         @inline(__always) func push(_ run: Int) {
-            h6 = h5; h5 = h4; h4 = h3; h3 = h2; h2 = h1; h1 = run
+            h6 = h5
+            h5 = h4
+            h4 = h3
+            h3 = h2
+            h2 = h1
+            h1 = run
         }
 
         for index in 0..<count {

@@ -50,7 +50,8 @@ struct SymbolBuilder {
         let last = centers.count - 1
         for (row, y) in centers.enumerated() {
             for (column, x) in centers.enumerated() {
-                let overlapsFinder = (row == 0 && column == 0) || (row == 0 && column == last) || (row == last && column == 0)
+                let overlapsFinder =
+                    (row == 0 && column == 0) || (row == 0 && column == last) || (row == last && column == 0)
                 if !overlapsFinder { drawAlignmentPattern(centerX: x, centerY: y) }
             }
         }
@@ -68,7 +69,8 @@ struct SymbolBuilder {
     private mutating func drawFinderPattern(centerX: Int, centerY: Int) {
         for dy in -4...4 {
             for dx in -4...4 {
-                let x = centerX + dx, y = centerY + dy
+                let x = centerX + dx
+                let y = centerY + dy
                 guard (0..<size).contains(x), (0..<size).contains(y) else { continue }
                 let ring = max(abs(dx), abs(dy))  // 0…1 core, 2 light ring, 3 dark ring, 4 separator
                 setFunction(x: x, y: y, dark: ring != 2 && ring != 4)
@@ -100,7 +102,8 @@ struct SymbolBuilder {
     func formatModuleIndices() -> [(Int, Int)] {
         // Copy 1, around the top-left finder: up column 8 from row 0 (skipping the timing row 6),
         // then along row 8 from column 7 leftwards (skipping the timing column 6).
-        let copy1: [(x: Int, y: Int)] = (0...5).map { (8, $0) } + [(8, 7), (8, 8), (7, 8)] + (9..<15).map { (14 - $0, 8) }
+        let copy1: [(x: Int, y: Int)] =
+            (0...5).map { (8, $0) } + [(8, 7), (8, 8), (7, 8)] + (9..<15).map { (14 - $0, 8) }
         // Copy 2: bits 0–7 along row 8 under the top-right finder, bits 8–14 up column 8 beside the
         // bottom-left one.
         let copy2: [(x: Int, y: Int)] = (0..<8).map { (size - 1 - $0, 8) } + (8..<15).map { (8, size - 15 + $0) }
@@ -113,7 +116,8 @@ struct SymbolBuilder {
         let bits = QRSpec.versionBits(version: version)
         for i in 0..<18 {
             let dark = bits >> i & 1 == 1
-            let a = size - 11 + i % 3, b = i / 3
+            let a = size - 11 + i % 3
+            let b = i / 3
             setFunction(x: a, y: b, dark: dark)
             setFunction(x: b, y: a, dark: dark)
         }

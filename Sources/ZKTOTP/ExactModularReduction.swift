@@ -72,8 +72,10 @@ public enum ExactModularReduction {
     /// - Parameters:
     ///   - h: the dividend; its value is read in proving mode.
     ///   - claim: `nil` for the honest prover; otherwise the values to allocate (see ``Claim``).
-    public static func synthesize(_ cs: ConstraintSystem, dividing h: LinearCombination,
-                                  claim: Claim? = nil) throws(CircuitError) -> Output {
+    public static func synthesize(
+        _ cs: ConstraintSystem, dividing h: LinearCombination,
+        claim: Claim? = nil
+    ) throws(CircuitError) -> Output {
         var values: (quotient: FieldLimbs, code: UInt64)?
         if let claim {
             values = (claim.quotient, claim.code)
@@ -114,8 +116,10 @@ public enum ExactModularReduction {
     /// would make the value larger than the constant, so E·bitᵢ = 0 is enforced; a run of constant 1 bits is folded
     /// into E with one k-ary AND. Bits below the constant's lowest 0 cannot matter. Each AND output is fixed by its
     /// constraints, so the bits alone decide whether the comparison is satisfiable.
-    static func enforceAtMost(_ cs: ConstraintSystem, _ bits: [Boolean],
-                              constantBits: [Bool]) throws(CircuitError) {
+    static func enforceAtMost(
+        _ cs: ConstraintSystem, _ bits: [Boolean],
+        constantBits: [Bool]
+    ) throws(CircuitError) {
         precondition(bits.count == constantBits.count, "the value and the constant must have the same bit length")
         guard let lowestZero = constantBits.firstIndex(of: false) else { return }
         var equalSoFar = Boolean.true

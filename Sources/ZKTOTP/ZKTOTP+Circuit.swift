@@ -101,8 +101,10 @@ extension ZKTOTP {
     ///
     /// - Throws: ``ZKTOTPError/keyForAnotherCircuit`` if the key's circuit digest differs from this build's circuit,
     ///   or a ``Groth16Error``.
-    public static func prove(secret: Fr, timeCounter: UInt64, txCommitment: Fr,
-                             provingKey: Groth16.ProvingKey) throws -> (proof: Groth16.Proof, publicInputs: PublicInputs) {
+    public static func prove(
+        secret: Fr, timeCounter: UInt64, txCommitment: Fr,
+        provingKey: Groth16.ProvingKey
+    ) throws -> (proof: Groth16.Proof, publicInputs: PublicInputs) {
         let publicInputs = PublicInputs(secret: secret, timeCounter: timeCounter, txCommitment: txCommitment)
         let proof = try prove(Circuit.Witness(secret: secret, publicInputs: publicInputs), provingKey: provingKey)
         return (proof, publicInputs)
@@ -118,8 +120,10 @@ extension ZKTOTP {
 
     /// Whether `proof` is valid for these public signals under the verifying key.
     /// - Throws: ``Groth16Error/publicInputCount(expected:got:)`` if the key is not a 4-input key.
-    public static func verify(_ key: Groth16.PreparedVerifyingKey, proof: Groth16.Proof,
-                              publicInputs: PublicInputs) throws(Groth16Error) -> Bool {
+    public static func verify(
+        _ key: Groth16.PreparedVerifyingKey, proof: Groth16.Proof,
+        publicInputs: PublicInputs
+    ) throws(Groth16Error) -> Bool {
         try Groth16.verify(key, proof: proof, publicInputs: publicInputs.signals)
     }
 }

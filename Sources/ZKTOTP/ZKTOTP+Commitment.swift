@@ -18,8 +18,10 @@ extension ZKTOTP {
     ///
     /// - Throws: ``ZKTOTPError/invalidLength(_:expected:got:)`` for an address that is not 20 bytes or a hash that is
     ///   not 32 bytes.
-    public static func transactionCommitment(chainID: UInt64, wallet: [UInt8], transactionHash: [UInt8],
-                                             nonce: UInt64) throws(ZKTOTPError) -> Fr {
+    public static func transactionCommitment(
+        chainID: UInt64, wallet: [UInt8], transactionHash: [UInt8],
+        nonce: UInt64
+    ) throws(ZKTOTPError) -> Fr {
         guard wallet.count == 20 else { throw .invalidLength("the wallet address", expected: 20, got: wallet.count) }
         guard transactionHash.count == 32 else {
             throw .invalidLength("the transaction hash", expected: 32, got: transactionHash.count)

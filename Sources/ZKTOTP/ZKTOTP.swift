@@ -90,14 +90,16 @@ extension ZKTOTP {
 
         /// Creates the signals from a code and counter given as integers.
         public init(totpCode: UInt32, timeCounter: UInt64, secretHash: Fr, txCommitment: Fr) {
-            self.init(totpCode: Fr(UInt64(totpCode)), timeCounter: Fr(timeCounter), secretHash: secretHash,
-                      txCommitment: txCommitment)
+            self.init(
+                totpCode: Fr(UInt64(totpCode)), timeCounter: Fr(timeCounter), secretHash: secretHash,
+                txCommitment: txCommitment)
         }
 
         /// The honest statement for a secret at a time counter.
         public init(secret: Fr, timeCounter: UInt64, txCommitment: Fr) {
-            self.init(totpCode: ZKTOTP.codeValue(secret: secret, timeCounter: timeCounter), timeCounter: timeCounter,
-                      secretHash: ZKTOTP.secretHash(secret), txCommitment: txCommitment)
+            self.init(
+                totpCode: ZKTOTP.codeValue(secret: secret, timeCounter: timeCounter), timeCounter: timeCounter,
+                secretHash: ZKTOTP.secretHash(secret), txCommitment: txCommitment)
         }
 
         /// Parses the four signals in circuit order.

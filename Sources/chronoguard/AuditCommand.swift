@@ -48,7 +48,8 @@ struct AuditCommand: AsyncParsableCommand {
                 }
                 let reader = try SQLiteAuditReader(path: path)
                 let keyProvider = try GuardianServerDependencies.keyProvider(.automatic, directory: directory)
-                let report = try await GuardianService.verifyAuditLog(store: reader, keyProvider: keyProvider, anchor: expected)
+                let report = try await GuardianService.verifyAuditLog(
+                    store: reader, keyProvider: keyProvider, anchor: expected)
                 if let writeAnchor, let head = report.head, report.isIntact {
                     try Self.write(head, to: writeAnchor)
                 }
@@ -56,8 +57,11 @@ struct AuditCommand: AsyncParsableCommand {
                 if report.isIntact {
                     print("Audit log intact: \(report.recordCount) record(s), head at \(headText).")
                 } else {
-                    for problem in report.problems { Self.printError("audit: \(problem.kind.rawValue) at record \(problem.sequence)") }
-                    print("Audit log NOT intact: \(report.problems.count) problem(s) in \(report.recordCount) record(s).")
+                    for problem in report.problems {
+                        Self.printError("audit: \(problem.kind.rawValue) at record \(problem.sequence)")
+                    }
+                    print(
+                        "Audit log NOT intact: \(report.problems.count) problem(s) in \(report.recordCount) record(s).")
                 }
                 return report.isIntact
             }
@@ -65,7 +69,9 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         static func readAnchor(_ path: String) throws -> AuditAnchor {
-            guard let data = FileManager.default.contents(atPath: path), let anchor = try? JSONDecoder().decode(AuditAnchor.self, from: data) else {
+            guard let data = FileManager.default.contents(atPath: path),
+                let anchor = try? JSONDecoder().decode(AuditAnchor.self, from: data)
+            else {
                 throw CLIFailure("Cannot read the anchor file \(path); it must be a file written by --write-anchor.")
             }
             return anchor

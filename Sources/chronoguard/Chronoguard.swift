@@ -13,7 +13,10 @@ struct Chronoguard: AsyncParsableCommand {
             (a malformed secret, URI or option), 64 for a command-line usage error.
             """,
         version: "0.1.0",
-        subcommands: [OTPCommand.self, QRCommand.self, ZKCommand.self, ServeCommand.self, GuardianCommand.self, KeysCommand.self, AuditCommand.self]
+        subcommands: [
+            OTPCommand.self, QRCommand.self, ZKCommand.self, ServeCommand.self, GuardianCommand.self, KeysCommand.self,
+            AuditCommand.self,
+        ]
     )
 }
 

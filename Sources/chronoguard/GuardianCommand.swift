@@ -1,9 +1,9 @@
 import ArgumentParser
 import ChainKit
 import Foundation
+import GuardianAPI
 import GuardianServer
 import QRCode
-import GuardianAPI
 
 // MARK: - chronoguard guardian
 
@@ -18,8 +18,11 @@ struct GuardianCommand: AsyncParsableCommand {
             read it from there. The server URL defaults to CHRONOGUARD_URL or http://127.0.0.1:8080; an API key, \
             when the server requires one, comes from CHRONOGUARD_API_KEY.
             """,
-        subcommands: [Login.self, Enroll.self, Confirm.self, Status.self, Cosign.self, Logout.self,
-                      Governance.self, Migrate.self, Rotate.self, CancelRotation.self, ExecuteRotation.self, BreakGlass.self, RecoveryCodes.self, Reenroll.self, Policy.self, SetPolicy.self]
+        subcommands: [
+            Login.self, Enroll.self, Confirm.self, Status.self, Cosign.self, Logout.self,
+            Governance.self, Migrate.self, Rotate.self, CancelRotation.self, ExecuteRotation.self, BreakGlass.self,
+            RecoveryCodes.self, Reenroll.self, Policy.self, SetPolicy.self,
+        ]
     )
 
     // MARK: Shared options
@@ -28,7 +31,9 @@ struct GuardianCommand: AsyncParsableCommand {
         @Option(help: "The guardian's base URL (default: CHRONOGUARD_URL or http://127.0.0.1:8080).")
         var url: String?
 
-        @Option(name: .customLong("session-file"), help: "Where the session is kept (default: ~/.chronoguard/session.json).")
+        @Option(
+            name: .customLong("session-file"), help: "Where the session is kept (default: ~/.chronoguard/session.json)."
+        )
         var sessionFile: String?
 
         @Flag(help: "Print the server's JSON response instead of text.")
@@ -38,10 +43,13 @@ struct GuardianCommand: AsyncParsableCommand {
 
         func client() throws -> GuardianAPIClient {
             let text = url ?? environment["CHRONOGUARD_URL"] ?? "http://127.0.0.1:8080"
-            guard let base = URL(string: text), let scheme = base.scheme, ["http", "https"].contains(scheme), base.host != nil else {
+            guard let base = URL(string: text), let scheme = base.scheme, ["http", "https"].contains(scheme),
+                base.host != nil
+            else {
                 throw CLIFailure("--url must be an http(s) URL such as http://127.0.0.1:8080, not \(text).")
             }
-            return GuardianAPIClient(baseURL: base, apiKey: environment["CHRONOGUARD_API_KEY"].flatMap { $0.isEmpty ? nil : $0 })
+            return GuardianAPIClient(
+                baseURL: base, apiKey: environment["CHRONOGUARD_API_KEY"].flatMap { $0.isEmpty ? nil : $0 })
         }
 
         var sessionPath: String {
@@ -53,11 +61,14 @@ struct GuardianCommand: AsyncParsableCommand {
         /// The stored session; it must be for this server.
         func session(for client: GuardianAPIClient) throws -> StoredSession {
             guard let data = FileManager.default.contents(atPath: sessionPath),
-                  let session = try? JSONDecoder().decode(StoredSession.self, from: data) else {
+                let session = try? JSONDecoder().decode(StoredSession.self, from: data)
+            else {
                 throw CLIFailure("No session in \(sessionPath); run `chronoguard guardian login --keypair FILE` first.")
             }
             guard session.url == client.baseURL.absoluteString else {
-                throw CLIFailure("The session in \(sessionPath) is for \(session.url), not \(client.baseURL.absoluteString); log in to this server first.")
+                throw CLIFailure(
+                    "The session in \(sessionPath) is for \(session.url), not \(client.baseURL.absoluteString); log in to this server first."
+                )
             }
             guard session.expiresAt > Date() else {
                 throw CLIFailure("The session in \(sessionPath) expired at \(session.expiresAt); log in again.")
@@ -68,9 +79,12 @@ struct GuardianCommand: AsyncParsableCommand {
         /// Writes the session file with mode 0600 from the start (the token is a credential).
         func save(_ session: StoredSession) throws {
             let url = URL(fileURLWithPath: sessionPath)
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try? FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
             let data = try JSONEncoder().encode(session)
-            _ = FileManager.default.createFile(atPath: sessionPath + ".tmp", contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(
+                atPath: sessionPath + ".tmp", contents: nil, attributes: [.posixPermissions: 0o600])
             guard let handle = FileHandle(forWritingAtPath: sessionPath + ".tmp") else {
                 throw CLIFailure("Cannot write the session file \(sessionPath).")
             }
@@ -109,7 +123,8 @@ struct GuardianCommand: AsyncParsableCommand {
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sign in with the wallet's keypair (Sign In With Solana) and store the session.",
-            discussion: "The keypair file is solana-keygen's JSON array of 64 bytes (seed then public key), or of the 32-byte seed. The sign-in message is parsed and checked (wallet, domain, URI, the sign-in statement word for word, no request id, nonce, lifetime) before it is signed, so a hostile server cannot pass another message off as a sign-in."
+            discussion:
+                "The keypair file is solana-keygen's JSON array of 64 bytes (seed then public key), or of the 32-byte seed. The sign-in message is parsed and checked (wallet, domain, URI, the sign-in statement word for word, no request id, nonce, lifetime) before it is signed, so a hostile server cannot pass another message off as a sign-in."
         )
 
         @OptionGroup var connection: Connection
@@ -117,7 +132,8 @@ struct GuardianCommand: AsyncParsableCommand {
         @Option(help: "The wallet's keypair file (solana-keygen JSON).")
         var keypair: String
 
-        @Option(name: .customLong("expected-domain"), help: "The sign-in domain to accept (default: the URL's host:port).")
+        @Option(
+            name: .customLong("expected-domain"), help: "The sign-in domain to accept (default: the URL's host:port).")
         var expectedDomain: String?
 
         func run() async throws {
@@ -125,11 +141,19 @@ struct GuardianCommand: AsyncParsableCommand {
                 let client = try connection.client()
                 let keys = try Self.readKeypair(keypair)
                 let session = try await client.login(keypair: keys, expectedDomain: expectedDomain)
-                try connection.save(StoredSession(url: client.baseURL.absoluteString, wallet: session.wallet, token: session.token, expiresAt: session.expiresAt))
+                try connection.save(
+                    StoredSession(
+                        url: client.baseURL.absoluteString, wallet: session.wallet, token: session.token,
+                        expiresAt: session.expiresAt))
                 if connection.json {
-                    try connection.printJSON(["wallet": session.wallet, "expiresAt": ISO8601DateFormatter().string(from: session.expiresAt), "sessionFile": connection.sessionPath])
+                    try connection.printJSON([
+                        "wallet": session.wallet, "expiresAt": ISO8601DateFormatter().string(from: session.expiresAt),
+                        "sessionFile": connection.sessionPath,
+                    ])
                 } else {
-                    print("Signed in as \(session.wallet) until \(ISO8601DateFormatter().string(from: session.expiresAt)); session saved to \(connection.sessionPath).")
+                    print(
+                        "Signed in as \(session.wallet) until \(ISO8601DateFormatter().string(from: session.expiresAt)); session saved to \(connection.sessionPath)."
+                    )
                 }
             }
         }
@@ -138,7 +162,9 @@ struct GuardianCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CLIFailure("Cannot read the keypair file \(path).")
             }
-            guard let numbers = try? JSONDecoder().decode([Int].self, from: data), numbers.allSatisfy({ (0...255).contains($0) }) else {
+            guard let numbers = try? JSONDecoder().decode([Int].self, from: data),
+                numbers.allSatisfy({ (0...255).contains($0) })
+            else {
                 throw CLIFailure("The keypair file \(path) is not a JSON array of bytes (solana-keygen format).")
             }
             let bytes = numbers.map { UInt8($0) }
@@ -146,12 +172,16 @@ struct GuardianCommand: AsyncParsableCommand {
                 switch bytes.count {
                 case SolanaKeypair.keypairByteCount: return try SolanaKeypair(keypairBytes: bytes)
                 case SolanaKeypair.seedByteCount: return try SolanaKeypair(seed: bytes)
-                default: throw CLIFailure("The keypair file \(path) holds \(bytes.count) bytes; expected 64 (solana-keygen) or 32 (seed).")
+                default:
+                    throw CLIFailure(
+                        "The keypair file \(path) holds \(bytes.count) bytes; expected 64 (solana-keygen) or 32 (seed)."
+                    )
                 }
             } catch let failure as CLIFailure {
                 throw failure
             } catch {
-                throw CLIFailure("The keypair file \(path) is not a valid Ed25519 keypair: its public key does not match its seed.")
+                throw CLIFailure(
+                    "The keypair file \(path) is not a valid Ed25519 keypair: its public key does not match its seed.")
             }
         }
     }
@@ -161,7 +191,8 @@ struct GuardianCommand: AsyncParsableCommand {
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create the wallet's guardian and show the authenticator QR code (once).",
-            discussion: "Scan the QR code (or enter the otpauth URI) in an authenticator app, then run `chronoguard guardian confirm --code CODE`. The URI and the QR code contain the secret: do not save or share them."
+            discussion:
+                "Scan the QR code (or enter the otpauth URI) in an authenticator app, then run `chronoguard guardian confirm --code CODE`. The URI and the QR code contain the secret: do not save or share them."
         )
 
         @OptionGroup var connection: Connection
@@ -176,9 +207,13 @@ struct GuardianCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let client = try connection.client()
                 let session = try connection.session(for: client)
-                let enrollment = try await client.beginEnrollment(wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), token: session.token)
+                let enrollment = try await client.beginEnrollment(
+                    wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), token: session.token)
                 if let qrSVG, let svg = enrollment.qrSvg {
-                    guard FileManager.default.createFile(atPath: qrSVG, contents: Data(svg.utf8), attributes: [.posixPermissions: 0o600]) else {
+                    guard
+                        FileManager.default.createFile(
+                            atPath: qrSVG, contents: Data(svg.utf8), attributes: [.posixPermissions: 0o600])
+                    else {
                         throw CLIFailure("Cannot write the QR code to \(qrSVG).")
                     }
                 }
@@ -196,7 +231,8 @@ struct GuardianCommand: AsyncParsableCommand {
     // MARK: confirm
 
     struct Confirm: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Activate the guardian with a code from the authenticator app.")
+        static let configuration = CommandConfiguration(
+            abstract: "Activate the guardian with a code from the authenticator app.")
 
         @OptionGroup var connection: Connection
 
@@ -207,11 +243,15 @@ struct GuardianCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let client = try connection.client()
                 let session = try connection.session(for: client)
-                let status = try await client.confirmEnrollment(wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), code: code, token: session.token)
+                let status = try await client.confirmEnrollment(
+                    wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), code: code,
+                    token: session.token)
                 if connection.json { return try connection.printJSON(status) }
                 print("Guardian \(status.guardianPublicKey) is \(status.status) for \(status.wallet).")
                 if let codes = status.recoveryCodes, !codes.isEmpty {
-                    print("\nRecovery codes — shown only now. Store them offline; each works once, for break-glass recovery")
+                    print(
+                        "\nRecovery codes — shown only now. Store them offline; each works once, for break-glass recovery"
+                    )
                     print("or to re-enroll a lost authenticator:")
                     for code in codes { print("  \(code)") }
                 }
@@ -238,7 +278,9 @@ struct GuardianCommand: AsyncParsableCommand {
                 if connection.json { return try connection.printJSON(status) }
                 var line = "Wallet \(status.wallet): guardian \(status.guardianPublicKey), \(status.status)"
                 if status.disabled == true { line += ", DISABLED (an operator must unlock it)" }
-                if let until = status.lockedUntil { line += ", locked until \(ISO8601DateFormatter().string(from: until))" }
+                if let until = status.lockedUntil {
+                    line += ", locked until \(ISO8601DateFormatter().string(from: until))"
+                }
                 print(line + ".")
             }
         }
@@ -249,7 +291,8 @@ struct GuardianCommand: AsyncParsableCommand {
     struct Cosign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Have the guardian co-sign a transaction after a fresh code.",
-            discussion: "The transaction is the serialized transaction in standard Base64, with the wallet and its guardian key as required signers. Prints the transaction with the guardian's signature in its slot (Base64) on the last line."
+            discussion:
+                "The transaction is the serialized transaction in standard Base64, with the wallet and its guardian key as required signers. Prints the transaction with the guardian's signature in its slot (Base64) on the last line."
         )
 
         @OptionGroup var connection: Connection
@@ -257,7 +300,9 @@ struct GuardianCommand: AsyncParsableCommand {
         @Option(help: "The serialized transaction, Base64.")
         var transaction: String?
 
-        @Option(name: .customLong("transaction-file"), help: "A file holding the Base64 transaction ('-' for standard input).")
+        @Option(
+            name: .customLong("transaction-file"),
+            help: "A file holding the Base64 transaction ('-' for standard input).")
         var transactionFile: String?
 
         @Option(help: "The code the authenticator app shows.")
@@ -268,9 +313,13 @@ struct GuardianCommand: AsyncParsableCommand {
                 let base64 = try readTransaction()
                 let client = try connection.client()
                 let session = try connection.session(for: client)
-                let result = try await client.cosign(wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"), transactionBase64: base64, code: code, token: session.token)
+                let result = try await client.cosign(
+                    wallet: try GuardianCommand.wallet(session.wallet, option: "session wallet"),
+                    transactionBase64: base64, code: code, token: session.token)
                 if connection.json { return try connection.printJSON(result) }
-                Self.printNote("Co-signed by \(result.guardianPublicKey) (operation \(result.operationId), step \(result.step)); signature \(result.signature).")
+                Self.printNote(
+                    "Co-signed by \(result.guardianPublicKey) (operation \(result.operationId), step \(result.step)); signature \(result.signature)."
+                )
                 print(result.transaction)
             }
         }
@@ -280,7 +329,9 @@ struct GuardianCommand: AsyncParsableCommand {
             case let (text?, nil):
                 return text.trimmingCharacters(in: .whitespacesAndNewlines)
             case let (nil, path?):
-                let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
+                let data =
+                    path == "-"
+                    ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
                 guard let data else { throw CLIFailure("Cannot read the transaction file \(path).") }
                 return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             default:
@@ -292,7 +343,8 @@ struct GuardianCommand: AsyncParsableCommand {
     // MARK: logout
 
     struct Logout: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "End the session on the server and delete the session file.")
+        static let configuration = CommandConfiguration(
+            abstract: "End the session on the server and delete the session file.")
 
         @OptionGroup var connection: Connection
 

@@ -33,11 +33,14 @@ struct KeysCommand: AsyncParsableCommand {
             try await reportingFailures {
                 var configuration = GuardianServerConfiguration()
                 configuration.dataDirectory = URL(fileURLWithPath: dataDir)
-                let dependencies = try await GuardianServerDependencies.open(configuration: configuration, requiringExistingDatabase: true)
+                let dependencies = try await GuardianServerDependencies.open(
+                    configuration: configuration, requiringExistingDatabase: true)
                 do {
                     let report = try await dependencies.service.rotateMasterKey()
                     await dependencies.close()
-                    print("Rotated the master key \(report.fromKeyID) → \(report.toKeyID); \(report.walletsRewrapped) wallet key(s) rewrapped.")
+                    print(
+                        "Rotated the master key \(report.fromKeyID) → \(report.toKeyID); \(report.walletsRewrapped) wallet key(s) rewrapped."
+                    )
                 } catch {
                     await dependencies.close()
                     throw error

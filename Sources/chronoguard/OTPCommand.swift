@@ -41,7 +41,8 @@ struct CredentialOptions: ParsableArguments {
         case (nil, nil): throw ValidationError("Give the credential with --uri URI or --secret BASE32.")
         case (.some, .some): throw ValidationError("Give either --uri or --secret, not both.")
         case (.some, nil) where algorithm != nil || digits != nil || period != nil:
-            throw ValidationError("--algorithm, --digits and --period go with --secret; a URI carries its own parameters.")
+            throw ValidationError(
+                "--algorithm, --digits and --period go with --secret; a URI carries its own parameters.")
         default: break
         }
     }
@@ -66,8 +67,10 @@ struct CredentialOptions: ParsableArguments {
 extension OTPCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a TOTP secret and its otpauth:// URI, shown as a QR code to scan with an authenticator app.",
-            discussion: "The secret comes from the system CSPRNG and is as long as the hash output (20, 32 or 64 bytes). The URI is printed alone on the last line of standard output."
+            abstract:
+                "Create a TOTP secret and its otpauth:// URI, shown as a QR code to scan with an authenticator app.",
+            discussion:
+                "The secret comes from the system CSPRNG and is as long as the hash output (20, 32 or 64 bytes). The URI is printed alone on the last line of standard output."
         )
 
         @Option(help: "Service name shown in the authenticator app.")
@@ -176,7 +179,10 @@ extension OTPCommand {
         @Option(help: "Steps accepted on each side of the current one (0 to 10).")
         var window: Int = 1
 
-        @Option(help: "The last step already accepted for this credential; it and earlier steps are refused (replay protection).")
+        @Option(
+            help:
+                "The last step already accepted for this credential; it and earlier steps are refused (replay protection)."
+        )
         var after: UInt64?
 
         func run() throws {
@@ -187,9 +193,13 @@ extension OTPCommand {
                 case .accepted(let accepted):
                     match = accepted
                 case .alreadyUsed(let spent):
-                    throw CLIFailure("The code was already used: its step \(spent.step) is not after the last accepted step \(after ?? spent.step) (RFC 6238 §5.2). Wait for the next code.", status: 1)
+                    throw CLIFailure(
+                        "The code was already used: its step \(spent.step) is not after the last accepted step \(after ?? spent.step) (RFC 6238 §5.2). Wait for the next code.",
+                        status: 1)
                 case .rejected:
-                    throw CLIFailure("The code is not valid for this credential within ±\(window) step(s) of the given time.", status: 1)
+                    throw CLIFailure(
+                        "The code is not valid for this credential within ±\(window) step(s) of the given time.",
+                        status: 1)
                 }
                 print("step: \(match.step)")
                 print("drift: \(match.drift)")

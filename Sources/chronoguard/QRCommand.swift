@@ -8,7 +8,8 @@ struct QRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qr",
         abstract: "Encode text as a QR code (ISO/IEC 18004): terminal, PNG or SVG.",
-        discussion: "Without --png or --svg the code is drawn in the terminal with Unicode half blocks, dark on light, ready for a phone camera."
+        discussion:
+            "Without --png or --svg the code is drawn in the terminal with Unicode half blocks, dark on light, ready for a phone camera."
     )
 
     @Argument(help: "The text to encode (UTF-8).")
@@ -20,7 +21,9 @@ struct QRCommand: ParsableCommand {
     @Option(help: "Write an SVG image to this file.")
     var svg: String?
 
-    @Option(help: ArgumentHelp("Error-correction level: L (7 %), M (15 %), Q (25 %) or H (30 %); default M.", valueName: "L|M|Q|H"))
+    @Option(
+        help: ArgumentHelp(
+            "Error-correction level: L (7 %), M (15 %), Q (25 %) or H (30 %); default M.", valueName: "L|M|Q|H"))
     var ec: QRErrorCorrection?
 
     @Option(help: "Pixels per module in the PNG.")
@@ -30,7 +33,9 @@ struct QRCommand: ParsableCommand {
     var invert = false
 
     func validate() throws {
-        guard (1...64).contains(scale) else { throw ValidationError("--scale must be between 1 and 64 pixels per module.") }
+        guard (1...64).contains(scale) else {
+            throw ValidationError("--scale must be between 1 and 64 pixels per module.")
+        }
     }
 
     func run() throws {
@@ -91,7 +96,8 @@ struct QROutput {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw CLIFailure("Could not write the \(kind) file '\(path)': check that the folder exists and is writable.")
+            throw CLIFailure(
+                "Could not write the \(kind) file '\(path)': check that the folder exists and is writable.")
         }
     }
 }

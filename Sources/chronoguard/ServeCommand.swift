@@ -29,13 +29,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Directory for the database and the master key file.")
     var dataDir = "./chronoguard-data"
 
-    @Option(name: .customLong("public-url"), help: "The URL clients use (its host becomes the sign-in domain). Default: http(s)://host:port.")
+    @Option(
+        name: .customLong("public-url"),
+        help: "The URL clients use (its host becomes the sign-in domain). Default: http(s)://host:port.")
     var publicURL: String?
 
-    @Option(name: .customLong("allow-origin"), help: "A browser origin allowed to call the API (repeatable). Default: none.")
+    @Option(
+        name: .customLong("allow-origin"), help: "A browser origin allowed to call the API (repeatable). Default: none."
+    )
     var allowedOrigins: [String] = []
 
-    @Option(name: .customLong("api-keys-file"), help: "File with one API key per line; once set, every /v1 call needs X-API-Key.")
+    @Option(
+        name: .customLong("api-keys-file"),
+        help: "File with one API key per line; once set, every /v1 call needs X-API-Key.")
     var apiKeysFile: String?
 
     @Option(name: .customLong("ip-rate-limit"), help: "Per-client-IP bucket as COUNT/SECONDS, or 'off'.")
@@ -44,13 +50,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key-rate-limit"), help: "Per-API-key bucket as COUNT/SECONDS, or 'off'.")
     var apiKeyRateLimit = "30000/60"
 
-    @Option(name: .customLong("verify-present-signatures"), help: "Verify the signatures already in a transaction before co-signing, refusing a bad one before the code is used: 'on', or 'off' (default: the network verifies them anyway, and it saves one Ed25519 verification per cosign).")
+    @Option(
+        name: .customLong("verify-present-signatures"),
+        help:
+            "Verify the signatures already in a transaction before co-signing, refusing a bad one before the code is used: 'on', or 'off' (default: the network verifies them anyway, and it saves one Ed25519 verification per cosign)."
+    )
     var verifyPresentSignatures = "off"
 
     @Option(help: "Who may read /metrics: public, api-key (default; public while no API keys are configured) or off.")
     var metrics = "api-key"
 
-    @Option(name: .customLong("request-timeout"), help: "Seconds a client has to send a request's head, then its body (1–300); slower connections are closed.")
+    @Option(
+        name: .customLong("request-timeout"),
+        help: "Seconds a client has to send a request's head, then its body (1–300); slower connections are closed.")
     var requestTimeout = 10
 
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (1024 to 16 MiB).")
@@ -89,8 +101,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.dataDirectory = URL(fileURLWithPath: dataDir)
         if let publicURL {
-            guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-                throw CLIFailure("--public-url must be an http(s) URL such as https://guardian.example.com, not \(publicURL).", status: 64)
+            guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                url.host != nil
+            else {
+                throw CLIFailure(
+                    "--public-url must be an http(s) URL such as https://guardian.example.com, not \(publicURL).",
+                    status: 64)
             }
             configuration.publicURL = url
         }
@@ -100,7 +116,9 @@ struct ServeCommand: AsyncParsableCommand {
         switch verifyPresentSignatures {
         case "on": configuration.guardian.verifiesPresentSignatures = true
         case "off": configuration.guardian.verifiesPresentSignatures = false
-        default: throw CLIFailure("--verify-present-signatures must be 'on' or 'off', not \(verifyPresentSignatures).", status: 64)
+        default:
+            throw CLIFailure(
+                "--verify-present-signatures must be 'on' or 'off', not \(verifyPresentSignatures).", status: 64)
         }
         guard let metrics = GuardianServerConfiguration.MetricsExposure(rawValue: metrics) else {
             throw CLIFailure("--metrics must be public, api-key or off, not \(metrics).", status: 64)
@@ -108,7 +126,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.metrics = metrics
         configuration.guardian.apiKeyRateLimit = try Self.bucket(apiKeyRateLimit, option: "--api-key-rate-limit")
         guard (1_024...Self.maximumBodyBytes).contains(maxBodyBytes) else {
-            throw CLIFailure("--max-body-bytes must be 1024 (a cosign request needs ~1.7 KB) to \(Self.maximumBodyBytes) (16 MiB), not \(maxBodyBytes).", status: 64)
+            throw CLIFailure(
+                "--max-body-bytes must be 1024 (a cosign request needs ~1.7 KB) to \(Self.maximumBodyBytes) (16 MiB), not \(maxBodyBytes).",
+                status: 64)
         }
         configuration.maxBodyBytes = maxBodyBytes
         guard (1...300).contains(requestTimeout) else {
@@ -121,7 +141,8 @@ struct ServeCommand: AsyncParsableCommand {
         default: throw CLIFailure("HTTPS needs both --tls-certificate and --tls-key.", status: 64)
         }
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            throw CLIFailure("--log-level must be one of trace, debug, info, notice, warning, error, critical.", status: 64)
+            throw CLIFailure(
+                "--log-level must be one of trace, debug, info, notice, warning, error, critical.", status: 64)
         }
         configuration.logLevel = level
         return configuration
@@ -136,7 +157,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let policy = TokenBucketPolicy(capacity: count, per: seconds)
         guard policy.isValid else {
-            throw CLIFailure("\(option) needs COUNT from 1 to 10^9 and SECONDS above 0 and at most 10^9, as finite numbers (e.g. 300/60); got \(text).", status: 64)
+            throw CLIFailure(
+                "\(option) needs COUNT from 1 to 10^9 and SECONDS above 0 and at most 10^9, as finite numbers (e.g. 300/60); got \(text).",
+                status: 64)
         }
         return policy
     }
@@ -146,9 +169,12 @@ struct ServeCommand: AsyncParsableCommand {
         var keys: [String] = []
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw CLIFailure("Cannot read the API keys file \(file); check the path and its permissions.", status: 64)
+                throw CLIFailure(
+                    "Cannot read the API keys file \(file); check the path and its permissions.", status: 64)
             }
-            keys += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            keys += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty && !$0.hasPrefix("#")
+            }
         }
         if let list = environment["CHRONOGUARD_API_KEYS"] {
             keys += list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -156,7 +182,9 @@ struct ServeCommand: AsyncParsableCommand {
         // Short keys are guessable: 16 characters of Base64 or hex carry at least 64 bits.
         if let index = keys.firstIndex(where: { $0.count < 16 }) {
             // The key itself is a secret: name its position, never its text.
-            throw CLIFailure("API key number \(index + 1) is shorter than 16 characters; use random keys (openssl rand -base64 24).", status: 64)
+            throw CLIFailure(
+                "API key number \(index + 1) is shorter than 16 characters; use random keys (openssl rand -base64 24).",
+                status: 64)
         }
         return keys
     }

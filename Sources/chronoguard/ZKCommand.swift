@@ -32,9 +32,10 @@ extension ZKCommand {
     /// A canonical decimal element of 𝔽ᵣ, or a sentence saying what is wrong.
     static func fieldElement(_ text: String, option: String) throws -> Fr {
         guard text == "0" || !text.hasPrefix("0"), let value = Fr(decimalString: text) else {
-            throw CLIFailure("\(option) must be an unsigned decimal integer below the BN254 scalar field modulus "
-                + "r = 21888242871839275222246405745257275088548364400416034343698204186575808495617, "
-                + "without leading zeros (the value given is not repeated here: it may be a secret)")
+            throw CLIFailure(
+                "\(option) must be an unsigned decimal integer below the BN254 scalar field modulus "
+                    + "r = 21888242871839275222246405745257275088548364400416034343698204186575808495617, "
+                    + "without leading zeros (the value given is not repeated here: it may be a secret)")
         }
         return value
     }
@@ -99,8 +100,9 @@ extension ZKCommand {
             }
         }
         guard digits.count == 2 * count else {
-            throw CLIFailure("\(option) must be \(count) bytes as \(2 * count) hex digits (optionally 0x-prefixed); "
-                + "got \(digits.count) digits")
+            throw CLIFailure(
+                "\(option) must be \(count) bytes as \(2 * count) hex digits (optionally 0x-prefixed); "
+                    + "got \(digits.count) digits")
         }
         var bytes = [UInt8]()
         for i in stride(from: 0, to: digits.count, by: 2) {
@@ -118,7 +120,8 @@ extension ZKCommand {
 extension ZKCommand {
     struct Setup: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate the proving key and verification_key.json for the TOTP circuit (UNSAFE for real funds).",
+            abstract:
+                "Generate the proving key and verification_key.json for the TOTP circuit (UNSAFE for real funds).",
             discussion: """
                 A single-party trusted setup: the toxic waste comes from the system CSPRNG and is dropped, but \
                 whoever runs this could keep it and forge proofs. Use it for tests or for a wallet whose only \
@@ -137,9 +140,12 @@ extension ZKCommand {
                 let directory = try ZKCommand.outputDirectory(out)
                 let provingURL = directory.appendingPathComponent(ZKCommand.provingKeyFile)
                 let verifyingURL = directory.appendingPathComponent(ZKCommand.verificationKeyFile)
-                if !force, [provingURL, verifyingURL].contains(where: { FileManager.default.fileExists(atPath: $0.path) }) {
-                    throw CLIFailure("\(out) already holds keys; proofs made with them would stop verifying. "
-                        + "Choose another directory or pass --force")
+                if !force,
+                    [provingURL, verifyingURL].contains(where: { FileManager.default.fileExists(atPath: $0.path) })
+                {
+                    throw CLIFailure(
+                        "\(out) already holds keys; proofs made with them would stop verifying. "
+                            + "Choose another directory or pass --force")
                 }
                 Self.printNote("warning: single-party setup — unsafe for keys that protect other people's funds")
                 let key = try ZKTOTP.unsafeSinglePartySetup()
@@ -264,13 +270,17 @@ extension ZKCommand {
                 let counter = try ZKCommand.timeCounter(time)
                 let keyPath = URL(fileURLWithPath: keys).appendingPathComponent(ZKCommand.provingKeyFile).path
                 let key = try Groth16.ProvingKey(serialized: [UInt8](ZKCommand.read(keyPath, what: "proving key")))
-                let (proof, inputs) = try ZKTOTP.prove(secret: secret, timeCounter: counter, txCommitment: commitment,
-                                                       provingKey: key)
+                let (proof, inputs) = try ZKTOTP.prove(
+                    secret: secret, timeCounter: counter, txCommitment: commitment,
+                    provingKey: key)
                 let directory = try ZKCommand.outputDirectory(out)
                 try ZKCommand.write(proof.snarkJSON, to: directory.appendingPathComponent("proof.json"))
-                try ZKCommand.write(Groth16.publicSignalsJSON(inputs.signals),
-                                    to: directory.appendingPathComponent("public.json"))
-                print("totpCode: \(String(repeating: "0", count: max(0, 6 - inputs.totpCode.decimalString.count)) + inputs.totpCode.decimalString)")
+                try ZKCommand.write(
+                    Groth16.publicSignalsJSON(inputs.signals),
+                    to: directory.appendingPathComponent("public.json"))
+                print(
+                    "totpCode: \(String(repeating: "0", count: max(0, 6 - inputs.totpCode.decimalString.count)) + inputs.totpCode.decimalString)"
+                )
                 print("timeCounter: \(counter)")
                 print("Wrote \(directory.appendingPathComponent("proof.json").path)")
                 print("Wrote \(directory.appendingPathComponent("public.json").path)")
@@ -301,7 +311,8 @@ extension ZKCommand {
             try reportingFailures {
                 let key = try ZKCommand.verifyingKey(in: keys)
                 let proof = try Groth16.Proof(snarkJSON: ZKCommand.read(proof, what: "proof"))
-                let signals = try Groth16.publicSignals(snarkJSON: ZKCommand.read(publicSignals, what: "public signals"))
+                let signals = try Groth16.publicSignals(
+                    snarkJSON: ZKCommand.read(publicSignals, what: "public signals"))
                 guard try Groth16.verify(key, proof: proof, publicInputs: signals) else {
                     print("invalid")
                     throw CLIFailure("the proof is not valid for these public signals and this key", status: 1)
@@ -342,7 +353,9 @@ extension ZKCommand {
                     throw ValidationError("--calldata needs --proof FILE and --public FILE.")
                 }
             } else {
-                guard keys != nil else { throw ValidationError("Give --keys DIR (or --calldata with --proof and --public).") }
+                guard keys != nil else {
+                    throw ValidationError("Give --keys DIR (or --calldata with --proof and --public).")
+                }
                 guard proof == nil, publicSignals == nil else {
                     throw ValidationError("--proof and --public go with --calldata.")
                 }
@@ -353,12 +366,15 @@ extension ZKCommand {
             try reportingFailures {
                 if calldata, let proof, let publicSignals {
                     let parsed = try Groth16.Proof(snarkJSON: ZKCommand.read(proof, what: "proof"))
-                    let signals = try Groth16.publicSignals(snarkJSON: ZKCommand.read(publicSignals, what: "public signals"))
+                    let signals = try Groth16.publicSignals(
+                        snarkJSON: ZKCommand.read(publicSignals, what: "public signals"))
                     // The contract takes uint[N]: calldata with another count would only revert on chain.
                     let expected = try keys.map { try ZKCommand.verifyingKey(in: $0).publicInputCount } ?? 4
                     guard signals.count == expected else {
-                        throw CLIFailure("public.json holds \(signals.count) public signals but the verifier takes \(expected) "
-                            + "(totpCode, timeCounter, secretHash, txCommitment); pass the public.json written by zk prove.")
+                        throw CLIFailure(
+                            "public.json holds \(signals.count) public signals but the verifier takes \(expected) "
+                                + "(totpCode, timeCounter, secretHash, txCommitment); pass the public.json written by zk prove."
+                        )
                     }
                     print(Groth16.solidityCalldata(proof: parsed, publicInputs: signals))
                 } else if let keys {

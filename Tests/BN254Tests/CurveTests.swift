@@ -1,8 +1,8 @@
-import BigInt
 import BN254
+import BigInt
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 // MARK: - G1
 
@@ -11,8 +11,10 @@ struct G1Tests {
     @Test func generatorDoublingMatchesKnownValue() {
         // 2·(1, 2), as listed by EIP-196 test vectors / py_ecc.
         let doubled = G1Projective.generator.doubled().affine
-        #expect(doubled.x.bigEndianBytes == Hex.bytes("030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3"))
-        #expect(doubled.y.bigEndianBytes == Hex.bytes("15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4"))
+        #expect(
+            doubled.x.bigEndianBytes == Hex.bytes("030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3"))
+        #expect(
+            doubled.y.bigEndianBytes == Hex.bytes("15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4"))
         #expect((G1Affine.generator + G1Affine.generator).affine == doubled)
         #expect((G1Affine.generator * Fr(2)).affine == doubled)
     }
@@ -20,13 +22,16 @@ struct G1Tests {
     @Test func generatorIsOnCurveAndOrderIsR() {
         #expect(G1Affine.generator.isOnCurve)
         #expect(G1Projective.generator.multiplied(byLimbs: Fr.modulusLimbs).isInfinity)
-        #expect(!(G1Projective.generator.multiplied(byLimbs: Reference.limbs(Reference.modulus(Fr.self) - 1))).isInfinity)
+        #expect(
+            !(G1Projective.generator.multiplied(byLimbs: Reference.limbs(Reference.modulus(Fr.self) - 1))).isInfinity)
     }
 
     @Test func groupLaws() async {
         await propertyCheck(count: 30, input: Arbitrary.fr, Arbitrary.fr, Arbitrary.fr) { a, b, c in
             let g = G1Projective.generator
-            let p = g * a, q = g * b, s = g * c
+            let p = g * a
+            let q = g * b
+            let s = g * c
             #expect(p + q == q + p)
             #expect((p + q) + s == p + (q + s))
             #expect(p + G1Projective.infinity == p)
@@ -70,7 +75,9 @@ struct G1Tests {
 
     @Test func batchNormalizationMatchesSingleConversion() {
         var rng = SplitMix64(seed: 11)
-        let points = (0..<20).map { i in i % 5 == 0 ? G1Projective.infinity : G1Projective.generator * Fr.random(using: &rng) }
+        let points = (0..<20).map { i in
+            i % 5 == 0 ? G1Projective.infinity : G1Projective.generator * Fr.random(using: &rng)
+        }
         #expect(G1Projective.batchNormalize(points) == points.map(\.affine))
     }
 
@@ -93,7 +100,8 @@ struct G2Tests {
     @Test func groupLaws() async {
         await propertyCheck(count: 10, input: Arbitrary.fr, Arbitrary.fr) { a, b in
             let g = G2Projective.generator
-            let p = g * a, q = g * b
+            let p = g * a
+            let q = g * b
             #expect(p + q == q + p)
             #expect(p - p == .infinity)
             #expect(p + p == p.doubled())

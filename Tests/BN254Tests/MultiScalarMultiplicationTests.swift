@@ -1,6 +1,6 @@
 import BN254
-import Testing
 import TestSupport
+import Testing
 
 // MARK: - MSM and fixed-base tables
 
@@ -63,9 +63,10 @@ import TestSupport
     @Test(arguments: [0, 1, 7, 8, 33, 130])
     func g1MatchesSumOfProducts(count: Int) {
         var rng = SplitMix64(seed: UInt64(count) &+ 41)
-        let points = G1Projective.batchNormalize((0..<count).map { i in
-            i % 11 == 5 ? .infinity : G1Projective.generator * Fr.random(using: &rng)
-        })
+        let points = G1Projective.batchNormalize(
+            (0..<count).map { i in
+                i % 11 == 5 ? .infinity : G1Projective.generator * Fr.random(using: &rng)
+            })
         let scalars = (0..<count).map { i in i % 13 == 3 ? Fr.zero : (i % 17 == 4 ? -Fr.one : Fr.random(using: &rng)) }
         var expected = G1Projective.infinity
         for (p, s) in zip(points, scalars) { expected += Projective(p) * s }

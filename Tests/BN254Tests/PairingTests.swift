@@ -1,13 +1,14 @@
 import BN254
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Optimal ate pairing")
 struct PairingTests {
     @Test func bilinearity() async {
         await propertyCheck(count: 3, input: Arbitrary.nonzeroFr, Arbitrary.nonzeroFr) { a, b in
-            let p = G1Affine.generator, q = G2Affine.generator
+            let p = G1Affine.generator
+            let q = G2Affine.generator
             let lhs = Pairing.pairing((p * a).affine, (q * b).affine)
             let base = Pairing.pairing(p, q)
             #expect(lhs == base.pow((a * b).canonicalLimbs))

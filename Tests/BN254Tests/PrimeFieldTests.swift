@@ -1,9 +1,9 @@
+import BN254
 import BigInt
 import Foundation
-import BN254
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 // MARK: - Field axioms (property tests)
 
@@ -24,7 +24,9 @@ struct PrimeFieldAxiomTests {
             #expect(a.squared() == a * a)
             #expect(a.doubled() == a + a)
             var d = a
-            d += b; d *= c; d -= a
+            d += b
+            d *= c
+            d -= a
             #expect(d == (a + b) * c - a)
             if a.isZero {
                 #expect(a.inverse() == nil)
@@ -52,8 +54,10 @@ struct PrimeFieldReferenceTests {
         var rng = SplitMix64(seed: seed)
         let p = Reference.modulus(F.self)
         for _ in 0..<500 {
-            let a = F.random(using: &rng), b = F.random(using: &rng)
-            let x = Reference.big(a), y = Reference.big(b)
+            let a = F.random(using: &rng)
+            let b = F.random(using: &rng)
+            let x = Reference.big(a)
+            let y = Reference.big(b)
             #expect(x < p && y < p)
             #expect(Reference.big(a * b) == (x * y) % p)
             #expect(Reference.big(a + b) == (x + y) % p)
@@ -89,11 +93,15 @@ struct PrimeFieldReferenceTests {
                 bytes = [UInt8](repeating: 0, count: max(0, 32 - bytes.count)) + bytes
                 let limbs = Reference.limbs(v)
                 if isFq {
-                    return (Fq(canonicalLimbs: limbs) != nil, Fq(bigEndianBytes: bytes) != nil,
-                            Fq(decimalString: String(v)) != nil)
+                    return (
+                        Fq(canonicalLimbs: limbs) != nil, Fq(bigEndianBytes: bytes) != nil,
+                        Fq(decimalString: String(v)) != nil
+                    )
                 }
-                return (Fr(canonicalLimbs: limbs) != nil, Fr(bigEndianBytes: bytes) != nil,
-                        Fr(decimalString: String(v)) != nil)
+                return (
+                    Fr(canonicalLimbs: limbs) != nil, Fr(bigEndianBytes: bytes) != nil,
+                    Fr(decimalString: String(v)) != nil
+                )
             }
             let below = decodes(p - 1)
             #expect(below.limbs && below.bytes && below.decimal)
@@ -114,10 +122,12 @@ struct PrimeFieldReferenceTests {
     }
 
     @Test func moduliMatchTheirDecimalValues() {
-        #expect(Reference.modulus(Fq.self) == BigUInt(
-            "21888242871839275222246405745257275088696311157297823662689037894645226208583", radix: 10)!)
-        #expect(Reference.modulus(Fr.self) == BigUInt(
-            "21888242871839275222246405745257275088548364400416034343698204186575808495617", radix: 10)!)
+        #expect(
+            Reference.modulus(Fq.self) == BigUInt(
+                "21888242871839275222246405745257275088696311157297823662689037894645226208583", radix: 10)!)
+        #expect(
+            Reference.modulus(Fr.self) == BigUInt(
+                "21888242871839275222246405745257275088548364400416034343698204186575808495617", radix: 10)!)
     }
 
     @Test func batchInversionMatchesSingleInversions() {
@@ -140,7 +150,8 @@ struct FrFFTConstantTests {
         // ω = g^((r−1)/2²⁸) with g = 5.
         let omega = Fr.multiplicativeGenerator.pow(Reference.limbs((r - 1) >> 28))
         #expect(omega == Fr.twoAdicRootOfUnity)
-        #expect(Fr.twoAdicRootOfUnity.decimalString
+        #expect(
+            Fr.twoAdicRootOfUnity.decimalString
                 == "19103219067921713944291392827692070036145651957329286315305642004821462161904")
         // Order exactly 2²⁸: ω^(2²⁷) = −1, hence ω^(2²⁸) = 1.
         var x = Fr.twoAdicRootOfUnity

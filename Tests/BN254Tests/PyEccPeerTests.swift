@@ -1,7 +1,7 @@
 import BN254
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Cross-checks scalar multiplication and the pairing against py_ecc (Ethereum Foundation), an
 /// independent implementation, on random scalars. One Python process per test, many cases each.
@@ -25,14 +25,17 @@ struct PyEccPeerTests {
         var g1Scalars = (0..<40).map { _ in Fr.random(using: &rng) }
         g1Scalars += [.zero, .one, -Fr.one]
         let g2Scalars = (0..<12).map { _ in Fr.random(using: &rng) } + [.zero, -Fr.one]
-        let response = try PythonPeer.run("py_ecc_peer", Request(
-            g1: g1Scalars.map(\.decimalString), g2: g2Scalars.map(\.decimalString)), as: Response.self)
+        let response = try PythonPeer.run(
+            "py_ecc_peer",
+            Request(
+                g1: g1Scalars.map(\.decimalString), g2: g2Scalars.map(\.decimalString)), as: Response.self)
 
         let g1Points = G1Projective.batchNormalize(g1Scalars.map { G1Projective.generator * $0 })
         for (index, (point, expected)) in zip(g1Points, response.g1).enumerated() {
             if let expected {
-                #expect(!point.isInfinity && point.x.decimalString == expected[0] && point.y.decimalString == expected[1],
-                        "G1 scalar \(g1Scalars[index]) (seed \(seed))")
+                #expect(
+                    !point.isInfinity && point.x.decimalString == expected[0] && point.y.decimalString == expected[1],
+                    "G1 scalar \(g1Scalars[index]) (seed \(seed))")
             } else {
                 #expect(point.isInfinity, "G1 scalar \(g1Scalars[index]) (seed \(seed))")
             }
@@ -53,8 +56,10 @@ struct PyEccPeerTests {
         let seed = UInt64.random(in: 0...UInt64.max)
         var rng = SplitMix64(seed: seed)
         let scalars = [(Fr.one, Fr.one)] + (0..<3).map { _ in (Fr.random(using: &rng), Fr.random(using: &rng)) }
-        let response = try PythonPeer.run("py_ecc_peer", Request(
-            pairings: scalars.map { [$0.0.decimalString, $0.1.decimalString] }), as: Response.self)
+        let response = try PythonPeer.run(
+            "py_ecc_peer",
+            Request(
+                pairings: scalars.map { [$0.0.decimalString, $0.1.decimalString] }), as: Response.self)
         #expect(response.pairings.count == scalars.count)
         for ((a, b), coefficients) in zip(scalars, response.pairings) {
             let ours = Pairing.pairing((G1Affine.generator * a).affine, (G2Affine.generator * b).affine)
@@ -77,7 +82,9 @@ enum PyEccFq12 {
 
     static func convert(_ coefficients: [String]) throws -> Fq12 {
         let d = try coefficients.map { string in
-            guard let value = Fq(decimalString: string) else { throw PythonPeer.Failure(description: "bad coefficient \(string)") }
+            guard let value = Fq(decimalString: string) else {
+                throw PythonPeer.Failure(description: "bad coefficient \(string)")
+            }
             return value
         }
         guard d.count == 12 else { throw PythonPeer.Failure(description: "expected 12 coefficients, got \(d.count)") }

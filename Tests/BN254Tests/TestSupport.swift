@@ -1,5 +1,5 @@
-import BigInt
 import BN254
+import BigInt
 import PropertyBased
 
 // MARK: - Generators

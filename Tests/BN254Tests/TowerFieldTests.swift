@@ -1,8 +1,8 @@
-import BigInt
 import BN254
+import BigInt
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 // MARK: - Generators
 
@@ -55,7 +55,8 @@ struct ExtensionFieldAxiomTests {
     }
 
     @Test func sparseProductsMatchDenseProducts() async {
-        await propertyCheck(count: 30, input: Arbitrary.fq12, Arbitrary.fq2, Arbitrary.fq2, Arbitrary.fq2) { f, d0, d3, d4 in
+        await propertyCheck(count: 30, input: Arbitrary.fq12, Arbitrary.fq2, Arbitrary.fq2, Arbitrary.fq2) {
+            f, d0, d3, d4 in
             let line = Fq12(c0: Fq6(c0: d0, c1: .zero, c2: .zero), c1: Fq6(c0: d3, c1: d4, c2: .zero))
             #expect(f.multiplied(by034: d0, d3, d4) == f * line)
             #expect(f.c0.multiplied(by01: d0, d3) == f.c0 * Fq6(c0: d0, c1: d3, c2: .zero))
@@ -109,7 +110,8 @@ struct FrobeniusTests {
     @Test func finalExponentiationMatchesPlainPower() {
         // Reference: f^(m·(p¹² − 1)/r), m = 2u(6u² + 3u + 1) (the multiple computed by the
         // Fuentes-Castañeda hard part), by plain square-and-multiply.
-        let p = Reference.modulus(Fq.self), r = Reference.modulus(Fr.self)
+        let p = Reference.modulus(Fq.self)
+        let r = Reference.modulus(Fr.self)
         let u = BigUInt(BNParameters.u)
         let m = 2 * u * (6 * u * u + 3 * u + 1)
         let exponent = (p.power(12) - 1) / r * m

@@ -11,7 +11,10 @@ struct VectorTests {
         struct G1Add: Decodable { let a, b, sum: String }
         struct G1Mul: Decodable { let point, scalar, product: String }
         struct G2Mul: Decodable { let scalar, product: String }
-        struct PairingCheck: Decodable { let input: String; let success: Bool }
+        struct PairingCheck: Decodable {
+            let input: String
+            let success: Bool
+        }
         struct Invalid: Decodable { let bytes, code: String }
 
         let g1_add: [G1Add]
@@ -23,7 +26,9 @@ struct VectorTests {
     }
 
     static func load() throws -> Vectors {
-        guard let url = Bundle.module.url(forResource: "bn254_vectors", withExtension: "json", subdirectory: "Resources") else {
+        guard
+            let url = Bundle.module.url(forResource: "bn254_vectors", withExtension: "json", subdirectory: "Resources")
+        else {
             throw PythonPeer.Failure(description: "Resources/bn254_vectors.json is missing from the test bundle")
         }
         return try JSONDecoder().decode(Vectors.self, from: Data(contentsOf: url))

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import OTP
+import TestSupport
+import Testing
 
 // MARK: - Running the built CLI
 
@@ -32,7 +32,8 @@ enum CLI {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -43,9 +44,10 @@ enum CLI {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     static func temporaryDirectory() -> String {
@@ -53,7 +55,8 @@ enum CLI {
     }
 
     static func temporaryFile(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("chronoguard-cli-\(UUID().uuidString)-\(name)").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("chronoguard-cli-\(UUID().uuidString)-\(name)")
+            .path
     }
 }
 
@@ -61,8 +64,9 @@ enum CLI {
 
 @Suite(.serialized) struct OTPCommandTests {
     @Test func newPrintsAURIThatWorks() throws {
-        let result = try CLI.run("otp", "new", "--issuer", "Acme Wallet", "--account", "alice@example.com",
-                                 "--algorithm", "sha256", "--digits", "8", "--period", "60", "--no-qr")
+        let result = try CLI.run(
+            "otp", "new", "--issuer", "Acme Wallet", "--account", "alice@example.com",
+            "--algorithm", "sha256", "--digits", "8", "--period", "60", "--no-qr")
         #expect(result.status == 0, "\(result.stderr)")
         let uri = try OTPAuthURI(parsing: result.lastLine)
         #expect(uri.issuer == "Acme Wallet" && uri.account == "alice@example.com")
@@ -72,8 +76,12 @@ enum CLI {
     }
 
     @Test func newShowsAScannableQRCode() throws {
-        let png = CLI.temporaryFile("new.png"), svg = CLI.temporaryFile("new.svg")
-        defer { try? FileManager.default.removeItem(atPath: png); try? FileManager.default.removeItem(atPath: svg) }
+        let png = CLI.temporaryFile("new.png")
+        let svg = CLI.temporaryFile("new.svg")
+        defer {
+            try? FileManager.default.removeItem(atPath: png)
+            try? FileManager.default.removeItem(atPath: svg)
+        }
         let result = try CLI.run("otp", "new", "--issuer", "Acme", "--account", "bob", "--png", png, "--svg", svg)
         #expect(result.status == 0, "\(result.stderr)")
         let decoded = try ExternalPeer.run("zbarimg", ["--raw", "-q", "-Sbinary", png])
@@ -87,12 +95,14 @@ enum CLI {
 
     @Test func codeFromURIAndFromSecretAgreeWithTheLibrary() throws {
         let secret = try OTPSecret.generate(for: .sha512)
-        let uri = try OTPAuthURI(kind: .totp(period: 45), account: "a", issuer: "I", secret: secret, algorithm: .sha512, digits: 7)
+        let uri = try OTPAuthURI(
+            kind: .totp(period: 45), account: "a", issuer: "I", secret: secret, algorithm: .sha512, digits: 7)
         let expected = try #require(try uri.totp()).code(at: 20_000_000_000)
         let fromURI = try CLI.run("otp", "code", "--uri", uri.uriString, "--time", "20000000000")
         #expect(fromURI.status == 0 && fromURI.lastLine == expected, "\(fromURI.stderr)")
-        let fromSecret = try CLI.run("otp", "code", "--secret", secret.base32, "--algorithm", "sha512", "--digits", "7",
-                                     "--period", "45", "--time", "20000000000")
+        let fromSecret = try CLI.run(
+            "otp", "code", "--secret", secret.base32, "--algorithm", "sha512", "--digits", "7",
+            "--period", "45", "--time", "20000000000")
         #expect(fromSecret.status == 0 && fromSecret.lastLine == expected, "\(fromSecret.stderr)")
         let now = try CLI.run("otp", "code", "--uri", uri.uriString, "--verbose")
         #expect(now.status == 0 && now.lastLine.count == 7 && now.stdout.contains("step: "))
@@ -100,7 +110,8 @@ enum CLI {
 
     @Test func rfc6238VectorThroughTheCLI() throws {
         // RFC 6238 Appendix B, SHA-1 seed "12345678901234567890", T = 59 → 94287082.
-        let result = try CLI.run("otp", "code", "--secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "--digits", "8", "--time", "59")
+        let result = try CLI.run(
+            "otp", "code", "--secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "--digits", "8", "--time", "59")
         #expect(result.lastLine == "94287082")
     }
 
@@ -108,10 +119,13 @@ enum CLI {
         let uri = try OTPAuthURI(account: "a", issuer: "I", secret: .generate()).uriString
         let code = try CLI.run("otp", "code", "--uri", uri, "--time", "1800000000").lastLine
         let ok = try CLI.run("otp", "verify", "--uri", uri, "--code", code, "--time", "1800000030")
-        #expect(ok.status == 0 && ok.stdout.contains("step: 60000000") && ok.stdout.contains("drift: -1"), "\(ok.stdout)\(ok.stderr)")
+        #expect(
+            ok.status == 0 && ok.stdout.contains("step: 60000000") && ok.stdout.contains("drift: -1"),
+            "\(ok.stdout)\(ok.stderr)")
         let strict = try CLI.run("otp", "verify", "--uri", uri, "--code", code, "--time", "1800000030", "--window", "0")
         #expect(strict.status == 1 && strict.stderr.contains("not valid"))
-        let replay = try CLI.run("otp", "verify", "--uri", uri, "--code", code, "--time", "1800000000", "--after", "60000000")
+        let replay = try CLI.run(
+            "otp", "verify", "--uri", uri, "--code", code, "--time", "1800000000", "--after", "60000000")
         #expect(replay.status == 1)
     }
 
@@ -120,7 +134,9 @@ enum CLI {
         #expect(badSecret.status == 2 && badSecret.stderr.contains("'1' at position 16"), "\(badSecret.stderr)")
         let shortSecret = try CLI.run("otp", "code", "--secret", "JBSWY3DPEHPK3PXP")
         #expect(shortSecret.status == 2 && shortSecret.stderr.contains("at least 16 bytes"))
-        let badURI = try CLI.run("otp", "verify", "--uri", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=4", "--code", "1234")
+        let badURI = try CLI.run(
+            "otp", "verify", "--uri", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=4", "--code",
+            "1234")
         #expect(badURI.status == 2 && badURI.stderr.contains("digits"))
         let neither = try CLI.run("otp", "code")
         #expect(neither.status != 0 && neither.stderr.contains("--uri"))
@@ -157,8 +173,10 @@ enum CLI {
         #expect(huge.status == 2 && !huge.stderr.isEmpty)
     }
 
-    @Test(arguments: [["--help"], ["otp", "--help"], ["otp", "new", "--help"], ["otp", "code", "--help"],
-                      ["otp", "verify", "--help"], ["qr", "--help"]])
+    @Test(arguments: [
+        ["--help"], ["otp", "--help"], ["otp", "new", "--help"], ["otp", "code", "--help"],
+        ["otp", "verify", "--help"], ["qr", "--help"],
+    ])
     func everyCommandHasHelp(arguments: [String]) throws {
         let result = try CLI.run(arguments)
         #expect(result.status == 0 && result.stdout.contains("USAGE"))

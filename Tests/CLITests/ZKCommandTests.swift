@@ -10,7 +10,8 @@ import ZKTOTP
     @Test func setupSecretCodeProveVerifyAndSolidity() throws {
         let root = CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let keys = root + "/keys", out = root + "/proof"
+        let keys = root + "/keys"
+        let out = root + "/proof"
 
         let setup = try CLI.run("zk", "setup", "--out", keys)
         #expect(setup.status == 0, "\(setup.stderr)")
@@ -33,39 +34,48 @@ import ZKTOTP
         let code = try CLI.run("zk", "code", "--secret", secretText, "--time", "1700000000")
         #expect(code.status == 0 && code.lastLine == ZKTOTP.code(secret: secret, time: 1_700_000_000))
 
-        let wallet = String(repeating: "ab", count: 20), txHash = String(repeating: "cd", count: 32)
-        let commitmentRun = try CLI.run("zk", "commitment", "--chain-id", "8453", "--wallet", "0x" + wallet,
-                                        "--tx-hash", txHash, "--nonce", "7")
+        let wallet = String(repeating: "ab", count: 20)
+        let txHash = String(repeating: "cd", count: 32)
+        let commitmentRun = try CLI.run(
+            "zk", "commitment", "--chain-id", "8453", "--wallet", "0x" + wallet,
+            "--tx-hash", txHash, "--nonce", "7")
         let commitment = try ZKTOTP.transactionCommitment(
             chainID: 8453, wallet: [UInt8](repeating: 0xab, count: 20),
             transactionHash: [UInt8](repeating: 0xcd, count: 32), nonce: 7)
         #expect(commitmentRun.status == 0 && commitmentRun.lastLine == commitment.decimalString)
 
-        let prove = try CLI.run("zk", "prove", "--keys", keys, "--secret", secretText, "--commitment",
-                                commitment.decimalString, "--time", "1700000000", "--out", out)
+        let prove = try CLI.run(
+            "zk", "prove", "--keys", keys, "--secret", secretText, "--commitment",
+            commitment.decimalString, "--time", "1700000000", "--out", out)
         #expect(prove.status == 0, "\(prove.stderr)")
         let publicData = try Data(contentsOf: URL(fileURLWithPath: out + "/public.json"))
         let signals = try Groth16.publicSignals(snarkJSON: publicData)
-        #expect(signals == ZKTOTP.PublicInputs(secret: secret, timeCounter: 56_666_666, txCommitment: commitment).signals)
+        #expect(
+            signals == ZKTOTP.PublicInputs(secret: secret, timeCounter: 56_666_666, txCommitment: commitment).signals)
 
-        let verify = try CLI.run("zk", "verify", "--keys", keys, "--proof", out + "/proof.json", "--public",
-                                 out + "/public.json")
+        let verify = try CLI.run(
+            "zk", "verify", "--keys", keys, "--proof", out + "/proof.json", "--public",
+            out + "/public.json")
         #expect(verify.status == 0 && verify.lastLine == "valid", "\(verify.stderr)")
 
         // A proof presented for another transaction: exit 1.
         var tampered = signals
         tampered[3] += .one
-        try Groth16.publicSignalsJSON(tampered).write(toFile: root + "/tampered.json", atomically: true, encoding: .utf8)
-        let rejected = try CLI.run("zk", "verify", "--keys", keys, "--proof", out + "/proof.json", "--public",
-                                   root + "/tampered.json")
+        try Groth16.publicSignalsJSON(tampered).write(
+            toFile: root + "/tampered.json", atomically: true, encoding: .utf8)
+        let rejected = try CLI.run(
+            "zk", "verify", "--keys", keys, "--proof", out + "/proof.json", "--public",
+            root + "/tampered.json")
         #expect(rejected.status == 1 && rejected.lastLine == "invalid")
 
         let solidity = try CLI.run("zk", "solidity", "--keys", keys)
         #expect(solidity.status == 0 && solidity.stdout == vk.solidityVerifier())
-        let calldata = try CLI.run("zk", "solidity", "--calldata", "--proof", out + "/proof.json", "--public",
-                                   out + "/public.json")
+        let calldata = try CLI.run(
+            "zk", "solidity", "--calldata", "--proof", out + "/proof.json", "--public",
+            out + "/public.json")
         let proof = try Groth16.Proof(snarkJSON: try Data(contentsOf: URL(fileURLWithPath: out + "/proof.json")))
-        #expect(calldata.status == 0 && calldata.lastLine == Groth16.solidityCalldata(proof: proof, publicInputs: signals))
+        #expect(
+            calldata.status == 0 && calldata.lastLine == Groth16.solidityCalldata(proof: proof, publicInputs: signals))
     }
 
     @Test func badInputGetsOneSentenceAndStatus2() throws {
@@ -79,23 +89,39 @@ import ZKTOTP
             (["zk", "code", "--secret", r], "below the BN254 scalar field modulus"),
             (["zk", "code", "--secret=-5"], "decimal"),
             (["zk", "code", "--secret", "12", "--time=-1"], "negative"),
-            (["zk", "commitment", "--chain-id", "1", "--wallet", "0x12", "--tx-hash", String(repeating: "0", count: 64),
-              "--nonce", "0"], "20 bytes"),
-            (["zk", "commitment", "--chain-id", "1", "--wallet", String(repeating: "zz", count: 20), "--tx-hash",
-              String(repeating: "0", count: 64), "--nonce", "0"], "hex digit"),
-            (["zk", "verify", "--keys", root, "--proof", root + "/broken.json", "--public", root + "/public.json"],
-             "verification key"),
-            (["zk", "prove", "--keys", root, "--secret", "1", "--commitment", "2", "--out", root + "/o"], "proving key"),
-            (["zk", "solidity", "--calldata", "--proof", root + "/broken.json", "--public", root + "/public.json"],
-             "not valid snarkjs JSON"),
+            (
+                [
+                    "zk", "commitment", "--chain-id", "1", "--wallet", "0x12", "--tx-hash",
+                    String(repeating: "0", count: 64),
+                    "--nonce", "0",
+                ], "20 bytes"
+            ),
+            (
+                [
+                    "zk", "commitment", "--chain-id", "1", "--wallet", String(repeating: "zz", count: 20), "--tx-hash",
+                    String(repeating: "0", count: 64), "--nonce", "0",
+                ], "hex digit"
+            ),
+            (
+                ["zk", "verify", "--keys", root, "--proof", root + "/broken.json", "--public", root + "/public.json"],
+                "verification key"
+            ),
+            (
+                ["zk", "prove", "--keys", root, "--secret", "1", "--commitment", "2", "--out", root + "/o"],
+                "proving key"
+            ),
+            (
+                ["zk", "solidity", "--calldata", "--proof", root + "/broken.json", "--public", root + "/public.json"],
+                "not valid snarkjs JSON"
+            ),
         ]
         for (arguments, phrase) in cases {
             let result = try CLI.run(arguments)
             #expect(result.status == 2, "\(arguments): status \(result.status)")
-            #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains(phrase), "\(arguments): \(result.stderr)")
+            #expect(
+                result.stderr.hasPrefix("error: ") && result.stderr.contains(phrase), "\(arguments): \(result.stderr)")
             #expect(!result.stderr.contains("Fatal error"), "never a crash")
         }
         #expect(try CLI.run("zk", "solidity").status == 64, "a usage error")
     }
 }
-

@@ -1,12 +1,20 @@
 import ChainKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Base58")
 struct Base58Tests {
     struct Vectors: Decodable {
-        struct Valid: Decodable { let hex: String; let base58: String; let source: String }
-        struct Invalid: Decodable { let text: String; let character: String; let position: Int }
+        struct Valid: Decodable {
+            let hex: String
+            let base58: String
+            let source: String
+        }
+        struct Invalid: Decodable {
+            let text: String
+            let character: String
+            let position: Int
+        }
         let valid: [Valid]
         let invalid: [Invalid]
     }
@@ -51,15 +59,28 @@ struct Base58Tests {
     func randomTextRoundTrip() throws {
         var rng = SplitMix64(seed: 85)
         for _ in 0..<2000 {
-            let text = String(decoding: (0..<Int.random(in: 0...60, using: &rng)).map { _ in Base58.alphabet.randomElement(using: &rng)! }, as: UTF8.self)
+            let text = String(
+                decoding: (0..<Int.random(in: 0...60, using: &rng)).map { _ in
+                    Base58.alphabet.randomElement(using: &rng)!
+                }, as: UTF8.self)
             #expect(Base58.encode(try Base58.decode(text)) == text)
         }
     }
 
     @Test("Agrees with solders on 400 random keys and signatures")
     func soldersPeer() throws {
-        struct Request: Encodable { let command = "base58"; let seed: Int; let count: Int }
-        struct Response: Decodable { struct Value: Decodable { let hex: String; let base58: String }; let values: [Value] }
+        struct Request: Encodable {
+            let command = "base58"
+            let seed: Int
+            let count: Int
+        }
+        struct Response: Decodable {
+            struct Value: Decodable {
+                let hex: String
+                let base58: String
+            }
+            let values: [Value]
+        }
         let response = try PythonPeer.call("solana_peer", Request(seed: 2024, count: 400), as: Response.self)
         #expect(response.values.count == 400)
         for value in response.values {
@@ -86,7 +107,9 @@ struct Base58Tests {
         let short = Base58.encode([UInt8](repeating: 0xFF, count: 31))
         #expect(throws: SolanaValueError.self) { try SolanaPublicKey(base58: short) }
         #expect((try? SolanaPublicKey(base58: short)) == nil)
-        let wrong = #expect(throws: SolanaValueError.self) { try SolanaPublicKey(base58: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5D0") }
+        let wrong = #expect(throws: SolanaValueError.self) {
+            try SolanaPublicKey(base58: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5D0")
+        }
         #expect(wrong?.code == .invalidCharacter)
         #expect(wrong?.base58Error?.position == 42)
         #expect((try? SolanaPublicKey(bytes: [UInt8](repeating: 1, count: 33))) == nil)

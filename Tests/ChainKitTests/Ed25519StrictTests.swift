@@ -1,14 +1,24 @@
 import ChainKit
-import Testing
 import TestSupport
+import Testing
 
 /// Strict Ed25519 verification (SolanaPublicKey.isValidSignature): the verdicts of libsodium's
 /// `crypto_sign_verify_detached` on the ed25519-speccheck edge cases and on forged small-order signatures.
 @Suite("Ed25519 strict verification")
 struct Ed25519StrictTests {
     struct Vectors: Decodable {
-        struct Case: Decodable { let name: String; let message: String; let public_key: String; let signature: String; let libsodium: Bool }
-        struct Encoding: Decodable { let name: String; let hex: String; let canonical: Bool }
+        struct Case: Decodable {
+            let name: String
+            let message: String
+            let public_key: String
+            let signature: String
+            let libsodium: Bool
+        }
+        struct Encoding: Decodable {
+            let name: String
+            let hex: String
+            let canonical: Bool
+        }
         let cases: [Case]
         let small_order_encodings: [Encoding]
     }
@@ -65,8 +75,10 @@ struct Ed25519StrictTests {
         let signature = try keypair.sign(message)
         #expect(keypair.publicKey.isValidSignature(signature, for: message))
         // S + L, little-endian, over the low 32 bytes (S < L < 2^253, so no overflow out of 256 bits).
-        let order: [UInt8] = [0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10]
+        let order: [UInt8] = [
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ]
         var bytes = signature.bytes
         var carry = 0
         for index in 0..<32 {

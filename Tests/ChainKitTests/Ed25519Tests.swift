@@ -1,11 +1,17 @@
 import ChainKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Ed25519")
 struct Ed25519Tests {
     struct Vectors: Decodable {
-        struct Vector: Decodable { let name: String; let seed: String; let public_key: String; let message: String; let signature: String }
+        struct Vector: Decodable {
+            let name: String
+            let seed: String
+            let public_key: String
+            let message: String
+            let signature: String
+        }
         let vectors: [Vector]
     }
 
@@ -36,7 +42,8 @@ struct Ed25519Tests {
         mismatched[40] ^= 1
         let error = #expect(throws: SolanaSigningError.self) { try SolanaKeypair(keypairBytes: mismatched) }
         #expect(error?.code == .keypairMismatch)
-        #expect((#expect(throws: SolanaSigningError.self) { try SolanaKeypair(seed: [1, 2, 3]) })?.code == .invalidSeed)
+        #expect(
+            (#expect(throws: SolanaSigningError.self) { try SolanaKeypair(seed: [1, 2, 3]) })?.code == .invalidSeed)
     }
 
     @Test("PyNaCl verifies ChainKit signatures and ChainKit verifies PyNaCl's (300 random messages)")

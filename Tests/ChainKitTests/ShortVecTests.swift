@@ -1,18 +1,20 @@
 import ChainKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("compact-u16 (shortvec)")
 struct ShortVecTests {
-    @Test("Edge values encode to the documented bytes", arguments: [
-        (0, [0x00]),
-        (127, [0x7F]),
-        (128, [0x80, 0x01]),
-        (255, [0xFF, 0x01]),
-        (16383, [0xFF, 0x7F]),
-        (16384, [0x80, 0x80, 0x01]),
-        (65535, [0xFF, 0xFF, 0x03]),
-    ] as [(UInt16, [UInt8])])
+    @Test(
+        "Edge values encode to the documented bytes",
+        arguments: [
+            (0, [0x00]),
+            (127, [0x7F]),
+            (128, [0x80, 0x01]),
+            (255, [0xFF, 0x01]),
+            (16383, [0xFF, 0x7F]),
+            (16384, [0x80, 0x80, 0x01]),
+            (65535, [0xFF, 0xFF, 0x03]),
+        ] as [(UInt16, [UInt8])])
     func edgeValues(value: UInt16, encoded: [UInt8]) throws {
         #expect(ShortVec.encode(value) == encoded)
         #expect(ShortVec.encodedLength(of: value) == encoded.count)
@@ -33,20 +35,22 @@ struct ShortVecTests {
         }
     }
 
-    @Test("Malformed encodings are rejected as Solana's short_vec does", arguments: [
-        ([], .truncated),
-        ([0x80], .truncated),
-        ([0xFF, 0xFF], .truncated),
-        ([0x80, 0x00], .nonCanonical),          // alias of 0
-        ([0xFF, 0x00], .nonCanonical),          // alias of 127
-        ([0x80, 0x80, 0x00], .nonCanonical),    // alias of 0
-        ([0xFF, 0xFF, 0x00], .nonCanonical),    // alias of 16383
-        ([0x80, 0x80, 0x80, 0x00], .tooLong),
-        ([0xFF, 0xFF, 0xFF, 0x01], .tooLong),
-        ([0x80, 0x80, 0x04], .overflow),        // 65536
-        ([0xFF, 0xFF, 0x07], .overflow),        // 131071
-        ([0xFF, 0xFF, 0x7F], .overflow),
-    ] as [([UInt8], ShortVecError.Code)])
+    @Test(
+        "Malformed encodings are rejected as Solana's short_vec does",
+        arguments: [
+            ([], .truncated),
+            ([0x80], .truncated),
+            ([0xFF, 0xFF], .truncated),
+            ([0x80, 0x00], .nonCanonical),  // alias of 0
+            ([0xFF, 0x00], .nonCanonical),  // alias of 127
+            ([0x80, 0x80, 0x00], .nonCanonical),  // alias of 0
+            ([0xFF, 0xFF, 0x00], .nonCanonical),  // alias of 16383
+            ([0x80, 0x80, 0x80, 0x00], .tooLong),
+            ([0xFF, 0xFF, 0xFF, 0x01], .tooLong),
+            ([0x80, 0x80, 0x04], .overflow),  // 65536
+            ([0xFF, 0xFF, 0x07], .overflow),  // 131071
+            ([0xFF, 0xFF, 0x7F], .overflow),
+        ] as [([UInt8], ShortVecError.Code)])
     func malformed(input: [UInt8], code: ShortVecError.Code) {
         let error = #expect(throws: ShortVecError.self) { try ShortVec.decode(input) }
         #expect(error?.code == code, "\(input)")

@@ -1,6 +1,6 @@
 import ChainKit
-import Testing
 import TestSupport
+import Testing
 
 /// Round trips against solders (Python bindings of the Rust solana-sdk): solders builds random
 /// legacy and v0 transactions, ChainKit parses, checks, re-serialises and co-signs them, and
@@ -16,12 +16,16 @@ struct TransactionInteropTests {
 
         var signedWires: [String] = []
         var expectedSlots: [[String]] = []
-        var oversized = 0, legacy = 0, withLookups = 0
+        var oversized = 0
+        var legacy = 0
+        var withLookups = 0
         for (number, testCase) in cases.enumerated() {
             let wire = bytes(base64: testCase.wire)
             if testCase.oversized {
                 oversized += 1
-                let error = #expect(throws: SolanaWireError.self, "case \(number)") { try SolanaTransaction(wireBytes: wire) }
+                let error = #expect(throws: SolanaWireError.self, "case \(number)") {
+                    try SolanaTransaction(wireBytes: wire)
+                }
                 #expect(error?.code == .transactionTooLarge)
                 #expect(error?.message.contains("\(wire.count) bytes") == true)
                 continue
@@ -33,7 +37,11 @@ struct TransactionInteropTests {
             #expect(message.version == (testCase.version == "v0" ? .v0 : .legacy))
             if message.version == .legacy { legacy += 1 }
             if !message.addressTableLookups.isEmpty { withLookups += 1 }
-            #expect([message.header.numRequiredSignatures, message.header.numReadonlySignedAccounts, message.header.numReadonlyUnsignedAccounts] == testCase.header)
+            #expect(
+                [
+                    message.header.numRequiredSignatures, message.header.numReadonlySignedAccounts,
+                    message.header.numReadonlyUnsignedAccounts,
+                ] == testCase.header)
             #expect(message.staticAccountKeys.map(\.base58) == testCase.static_keys)
             #expect(tx.recentBlockhash.base58 == testCase.blockhash)
             #expect(message.instructions.count == testCase.instructions.count)
@@ -67,11 +75,14 @@ struct TransactionInteropTests {
             #expect(accounts.count == testCase.resolved_accounts.count)
             for (account, expected) in zip(accounts, testCase.resolved_accounts) {
                 #expect(account.isSigner == expected.signer, "signer flag of account \(account.index), case \(number)")
-                #expect(account.isWritable == expected.writable, "writable flag of account \(account.index), case \(number)")
+                #expect(
+                    account.isWritable == expected.writable, "writable flag of account \(account.index), case \(number)"
+                )
                 #expect(message.isWritable(index: account.index) == expected.writable)
             }
             #expect(Set(message.writableStaticKeys).isDisjoint(with: message.readonlyStaticKeys))
-            #expect(message.writableStaticKeys.count + message.readonlyStaticKeys.count == message.staticAccountKeys.count)
+            #expect(
+                message.writableStaticKeys.count + message.readonlyStaticKeys.count == message.staticAccountKeys.count)
 
             // Existing signatures verify; empty slots are reported empty.
             let before = tx.verifySignatures()
@@ -105,10 +116,14 @@ struct TransactionInteropTests {
             }
         }
         #expect(cases.count - oversized >= 200, "need at least 200 transactions within the packet limit")
-        #expect(oversized >= 1 && legacy >= 50 && withLookups >= 50, "coverage: oversized \(oversized), legacy \(legacy), lookups \(withLookups)")
+        #expect(
+            oversized >= 1 && legacy >= 50 && withLookups >= 50,
+            "coverage: oversized \(oversized), legacy \(legacy), lookups \(withLookups)")
 
         // solders verifies what we signed.
-        let verdicts = try PythonPeer.call("solana_peer", VerifyRequest(transactions: signedWires), as: VerifyResponse.self).results
+        let verdicts = try PythonPeer.call(
+            "solana_peer", VerifyRequest(transactions: signedWires), as: VerifyResponse.self
+        ).results
         #expect(verdicts.count == signedWires.count)
         var fullyVerified = 0
         for (index, verdict) in verdicts.enumerated() {
@@ -126,7 +141,10 @@ struct TransactionInteropTests {
 
     @Test("Keys derived from seeds match solders' Keypair.from_seed")
     func keyDerivation() throws {
-        struct Request: Encodable { let command = "derive"; let seeds: [String] }
+        struct Request: Encodable {
+            let command = "derive"
+            let seeds: [String]
+        }
         struct Response: Decodable { let pubkeys: [String] }
         var rng = SplitMix64(seed: 25519)
         let seeds = (0..<64).map { _ in rng.bytes(32) }

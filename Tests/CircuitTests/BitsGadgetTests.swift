@@ -1,7 +1,8 @@
 import BN254
-import Testing
-@testable import Circuit
 import TestSupport
+import Testing
+
+@testable import Circuit
 
 // MARK: - Bit decomposition
 
@@ -16,7 +17,10 @@ struct BitsGadgetTests {
         var run = 0
         var flagIsConstant = true
         for i in stride(from: 253, through: 0, by: -1) {
-            if bits[i] { run += 1; continue }
+            if bits[i] {
+                run += 1
+                continue
+            }
             if run > 0 {
                 let operands = run + (flagIsConstant ? 0 : 1)
                 cost += operands == 1 ? 0 : operands == 2 ? 1 : 2
@@ -28,8 +32,9 @@ struct BitsGadgetTests {
         return cost
     }
 
-    @Test("n-bit decomposition of random and edge values: bits, n + 1 constraints (+ strict check at 254)",
-          arguments: [1, 2, 8, 31, 64, 128, 200, 253, 254])
+    @Test(
+        "n-bit decomposition of random and edge values: bits, n + 1 constraints (+ strict check at 254)",
+        arguments: [1, 2, 8, 31, 64, 128, 200, 253, 254])
     func decomposition(bitCount: Int) throws {
         var (generator, seed) = SplitMix64.seeded()
         let top = bitCount == 254 ? -Fr.one : Fr(2).pow([UInt64(bitCount)]) - .one
@@ -75,15 +80,19 @@ struct BitsGadgetTests {
             checked += 1
             let claimed = Fr.bits(ofLimbs: shifted, 254)
             let cheat = ConstraintSystem(mode: .proving)
-            _ = try cheat.decomposeIntoBits(LinearCombination(try cheat.allocateWitness { x }), bitCount: 254,
-                                        claimedBits: claimed)
+            _ = try cheat.decomposeIntoBits(
+                LinearCombination(try cheat.allocateWitness { x }), bitCount: 254,
+                claimedBits: claimed)
             let failing = try cheat.firstUnsatisfiedConstraint()
             #expect(failing != nil, "seed \(seed): bits of \(x) + r accepted")
-            #expect((failing ?? 0) > 254, "seed \(seed): the bits are boolean and pack to x; the strict check must catch them")
+            #expect(
+                (failing ?? 0) > 254,
+                "seed \(seed): the bits are boolean and pack to x; the strict check must catch them")
 
             let honest = ConstraintSystem(mode: .proving)
-            _ = try honest.decomposeIntoBits(LinearCombination(try honest.allocateWitness { x }), bitCount: 254,
-                                         claimedBits: x.bits(254))
+            _ = try honest.decomposeIntoBits(
+                LinearCombination(try honest.allocateWitness { x }), bitCount: 254,
+                claimedBits: x.bits(254))
             #expect(try honest.isSatisfied(), "seed \(seed): canonical bits of \(x) rejected")
         }
         #expect(checked >= 5)
@@ -108,12 +117,16 @@ struct BitsGadgetTests {
         var (generator, seed) = SplitMix64.seeded()
         for _ in 0..<12 {
             let constant = Fr.random(bitCount: bitCount, using: &generator)
-            let offsets: [Fr] = [.zero, .one, -Fr.one, Fr.random(bitCount: 40, using: &generator),
-                                 -Fr.random(bitCount: 40, using: &generator)]
+            let offsets: [Fr] = [
+                .zero, .one, -Fr.one, Fr.random(bitCount: 40, using: &generator),
+                -Fr.random(bitCount: 40, using: &generator),
+            ]
             for offset in offsets {
                 let value = constant + offset
-                guard Fr.integerLess(value.canonicalLimbs, Fr(2).pow([UInt64(bitCount)]).canonicalLimbs)
-                    || bitCount == 254 else { continue }
+                guard
+                    Fr.integerLess(value.canonicalLimbs, Fr(2).pow([UInt64(bitCount)]).canonicalLimbs)
+                        || bitCount == 254
+                else { continue }
                 let cs = ConstraintSystem(mode: .proving)
                 let bits = try value.bits(bitCount).map { b in try cs.allocateBoolean { b } }
                 let before = cs.witnessCount
@@ -123,7 +136,8 @@ struct BitsGadgetTests {
                 if expected {
                     try GadgetHarness.expectTamperingDetected(
                         cs, witnesses: before..<cs.witnessCount, sample: 10, using: &generator,
-                        context: "seed \(seed): \(value) ≤ \(constant)") { true }
+                        context: "seed \(seed): \(value) ≤ \(constant)"
+                    ) { true }
                 }
             }
         }

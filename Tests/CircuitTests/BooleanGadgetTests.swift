@@ -1,7 +1,8 @@
 import BN254
-import Testing
-@testable import Circuit
 import TestSupport
+import Testing
+
+@testable import Circuit
 
 // MARK: - Boolean gadgets
 
@@ -14,8 +15,9 @@ struct BooleanGadgetTests {
             let cs = ConstraintSystem(mode: .proving)
             let b = try cs.allocateBoolean { bit }
             #expect(cs.constraintCount == 1 && cs.value(of: b) == bit)
-            #expect(cs.value(of: b.not) == !bit && cs.value(of: !b) == !bit && cs.constraintCount == 1,
-                    "negation is free")
+            #expect(
+                cs.value(of: b.not) == !bit && cs.value(of: !b) == !bit && cs.constraintCount == 1,
+                "negation is free")
             #expect(try cs.isSatisfied())
             let variable = Variable(kind: .witness, index: 0)
             for _ in 0..<10 {

@@ -1,7 +1,8 @@
 import BN254
-import Testing
-@testable import Circuit
 import TestSupport
+import Testing
+
+@testable import Circuit
 
 // MARK: - Comparisons of bounded values
 
@@ -21,8 +22,9 @@ struct ComparisonGadgetTests {
 
     static func less(_ a: Fr, _ b: Fr) -> Bool { Fr.integerLess(a.canonicalLimbs, b.canonicalLimbs) }
 
-    @Test("<, ≤, >, ≥ on random n-bit values: right bits, n + 2 constraints each, tampering detected",
-          arguments: [1, 4, 16, 64, 252])
+    @Test(
+        "<, ≤, >, ≥ on random n-bit values: right bits, n + 2 constraints each, tampering detected",
+        arguments: [1, 4, 16, 64, 252])
     func comparisons(bitWidth: Int) throws {
         var (generator, seed) = SplitMix64.seeded()
         for (x, y) in Self.pairs(bitWidth: bitWidth, using: &generator) {
@@ -51,14 +53,16 @@ struct ComparisonGadgetTests {
         var (generator, seed) = SplitMix64.seeded()
         for (x, y) in Self.pairs(bitWidth: bitWidth, using: &generator) {
             let strict = ConstraintSystem(mode: .proving)
-            try strict.enforceLessThan(LinearCombination(try strict.allocateWitness { x }),
-                                       LinearCombination(try strict.allocateWitness { y }), bitWidth: bitWidth)
+            try strict.enforceLessThan(
+                LinearCombination(try strict.allocateWitness { x }),
+                LinearCombination(try strict.allocateWitness { y }), bitWidth: bitWidth)
             #expect(try strict.isSatisfied() == Self.less(x, y), "seed \(seed): \(x) < \(y)")
             #expect(strict.constraintCount == bitWidth + 1)
 
             let loose = ConstraintSystem(mode: .proving)
-            try loose.enforceLessThanOrEqual(LinearCombination(try loose.allocateWitness { x }),
-                                             LinearCombination(try loose.allocateWitness { y }), bitWidth: bitWidth)
+            try loose.enforceLessThanOrEqual(
+                LinearCombination(try loose.allocateWitness { x }),
+                LinearCombination(try loose.allocateWitness { y }), bitWidth: bitWidth)
             #expect(try loose.isSatisfied() == !Self.less(y, x), "seed \(seed): \(x) ≤ \(y)")
         }
     }
@@ -71,8 +75,9 @@ struct ComparisonGadgetTests {
             let b = Fr.random(bitCount: 32, using: &generator)
             let a = b - Fr(1 + generator.next() % 1000) - Fr(1 << 32)
             let cs = ConstraintSystem(mode: .proving)
-            try cs.enforceLessThan(LinearCombination(try cs.allocateWitness { a }),
-                                   LinearCombination(try cs.allocateWitness { b }), bitWidth: 32)
+            try cs.enforceLessThan(
+                LinearCombination(try cs.allocateWitness { a }),
+                LinearCombination(try cs.allocateWitness { b }), bitWidth: 32)
             #expect(try !cs.isSatisfied(), "seed \(seed): \(a) < \(b) accepted")
         }
     }

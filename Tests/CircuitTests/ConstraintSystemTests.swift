@@ -1,8 +1,9 @@
 import BN254
 import Poseidon
-import Testing
-@testable import Circuit
 import TestSupport
+import Testing
+
+@testable import Circuit
 
 // MARK: - Constraint system
 
@@ -60,7 +61,8 @@ struct ConstraintSystemTests {
             let variable = Variable(kind: .witness, index: Int(generator.next() % UInt64(cs.witnessCount)))
             let original = cs.value(of: variable)!
             cs.overrideValue(of: variable, with: original + Fr.random(using: &generator))
-            #expect(matrices.firstUnsatisfiedRow(assignment: try cs.fullAssignment())
+            #expect(
+                matrices.firstUnsatisfiedRow(assignment: try cs.fullAssignment())
                     == (try cs.firstUnsatisfiedConstraint()), "seed \(seed): \(variable)")
             cs.overrideValue(of: variable, with: original)
         }
@@ -105,8 +107,14 @@ struct ConstraintSystemTests {
     func setupMode() throws {
         let cs = ConstraintSystem(mode: .setup)
         var evaluated = false
-        let w = try cs.allocateWitness { evaluated = true; return nil }
-        let i = try cs.allocateInstance { evaluated = true; return nil }
+        let w = try cs.allocateWitness {
+            evaluated = true
+            return nil
+        }
+        let i = try cs.allocateInstance {
+            evaluated = true
+            return nil
+        }
         #expect(!evaluated)
         #expect(cs.value(of: w) == nil && cs.value(of: LinearCombination(i)) == nil && !cs.hasValues)
         #expect { try cs.isSatisfied() } throws: { ($0 as? CircuitError)?.code.rawValue == "values_unavailable" }
@@ -116,8 +124,12 @@ struct ConstraintSystemTests {
     @Test("proving mode requires every value")
     func missingAssignment() {
         let cs = ConstraintSystem(mode: .proving)
-        #expect { try cs.allocateWitness { nil } } throws: { ($0 as? CircuitError)?.code.rawValue == "missing_assignment" }
-        #expect { try cs.allocateInstance { nil } } throws: { ($0 as? CircuitError)?.code.rawValue == "missing_assignment" }
+        #expect { try cs.allocateWitness { nil } } throws: {
+            ($0 as? CircuitError)?.code.rawValue == "missing_assignment"
+        }
+        #expect { try cs.allocateInstance { nil } } throws: {
+            ($0 as? CircuitError)?.code.rawValue == "missing_assignment"
+        }
         #expect(cs.witnessCount == 0 && cs.instanceCount == 0)
     }
 }

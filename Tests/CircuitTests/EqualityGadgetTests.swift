@@ -1,7 +1,8 @@
 import BN254
-import Testing
-@testable import Circuit
 import TestSupport
+import Testing
+
+@testable import Circuit
 
 // MARK: - Equality and selection
 
@@ -40,17 +41,20 @@ struct EqualityGadgetTests {
         var (generator, _) = SplitMix64.seeded()
         for (x, y) in Self.pairs(using: &generator) {
             let equal = ConstraintSystem(mode: .proving)
-            equal.enforceEqual(LinearCombination(try equal.allocateWitness { x }),
-                               LinearCombination(try equal.allocateInstance { y }))
+            equal.enforceEqual(
+                LinearCombination(try equal.allocateWitness { x }),
+                LinearCombination(try equal.allocateInstance { y }))
             #expect(try equal.isSatisfied() == (x == y) && equal.constraintCount == 1)
 
             let different = ConstraintSystem(mode: .proving)
-            try different.enforceNotEqual(LinearCombination(try different.allocateWitness { x }),
-                                          LinearCombination(try different.allocateWitness { y }))
+            try different.enforceNotEqual(
+                LinearCombination(try different.allocateWitness { x }),
+                LinearCombination(try different.allocateWitness { y }))
             #expect(try different.isSatisfied() == (x != y) && different.constraintCount == 1)
             if x != y {
                 try GadgetHarness.expectTamperingDetected(
-                    different, witnesses: 2..<3, using: &generator, context: "not-equal inverse") { true }
+                    different, witnesses: 2..<3, using: &generator, context: "not-equal inverse"
+                ) { true }
             }
         }
         let cs = ConstraintSystem(mode: .proving)

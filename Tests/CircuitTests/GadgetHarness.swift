@@ -1,7 +1,8 @@
 import BN254
-import Testing
-@testable import Circuit
 import TestSupport
+import Testing
+
+@testable import Circuit
 
 // MARK: - Tampering harness
 
@@ -18,8 +19,9 @@ enum GadgetHarness {
         context: String, outputsCorrect: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> Int {
         let failing = try cs.firstUnsatisfiedConstraint()
-        #expect(failing == nil, "\(context): honest witness rejected at constraint \(failing ?? -1)",
-                sourceLocation: sourceLocation)
+        #expect(
+            failing == nil, "\(context): honest witness rejected at constraint \(failing ?? -1)",
+            sourceLocation: sourceLocation)
         #expect(outputsCorrect(), "\(context): honest output wrong", sourceLocation: sourceLocation)
         var indices = Array(witnesses)
         if let sample, sample < indices.count {
@@ -35,9 +37,10 @@ enum GadgetHarness {
             for tampered in [original + offset, Fr.one - original] {
                 cs.overrideValue(of: variable, with: tampered)
                 if try cs.isSatisfied() {
-                    #expect(outputsCorrect(),
-                            "\(context): witness \(index) = \(tampered) satisfies the constraints with a wrong result",
-                            sourceLocation: sourceLocation)
+                    #expect(
+                        outputsCorrect(),
+                        "\(context): witness \(index) = \(tampered) satisfies the constraints with a wrong result",
+                        sourceLocation: sourceLocation)
                 } else {
                     rejected += 1
                 }

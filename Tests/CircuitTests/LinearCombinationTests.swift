@@ -1,13 +1,15 @@
 import BN254
-import Testing
-@testable import Circuit
 import TestSupport
+import Testing
+
+@testable import Circuit
 
 // MARK: - LinearCombination
 
 @Suite("LinearCombination")
 struct LinearCombinationTests {
-    static let pool: [Variable] = [.one]
+    static let pool: [Variable] =
+        [.one]
         + (0..<3).map { Variable(kind: .instance, index: $0) }
         + (0..<5).map { Variable(kind: .witness, index: $0) }
 
@@ -32,7 +34,8 @@ struct LinearCombinationTests {
             #expect(a.terms.map(\.variable) == a.terms.map(\.variable).sorted(), "seed \(seed)")
             #expect(Set(a.terms.map(\.variable)).count == a.terms.count, "seed \(seed)")
             #expect(a.terms.allSatisfy { !$0.coefficient.isZero }, "seed \(seed)")
-            #expect(Dictionary(uniqueKeysWithValues: a.terms.map { ($0.variable, $0.coefficient) })
+            #expect(
+                Dictionary(uniqueKeysWithValues: a.terms.map { ($0.variable, $0.coefficient) })
                     == reference.filter { !$0.value.isZero }, "seed \(seed)")
 
             var assignment = [Variable: Fr]()

@@ -1,8 +1,9 @@
 import BN254
 import Poseidon
-import Testing
-@testable import Circuit
 import TestSupport
+import Testing
+
+@testable import Circuit
 
 // MARK: - Poseidon gadget
 
@@ -41,7 +42,8 @@ struct PoseidonGadgetTests {
 
     @Test("known answer Poseidon([1, 2]) bound to a public input")
     func knownAnswerAsPublicInput() throws {
-        let expected = Fr(decimalString: "7853200120776062878684798364095072458815029376092732009249414926327459813530")!
+        let expected = Fr(
+            decimalString: "7853200120776062878684798364095072458815029376092732009249414926327459813530")!
         for claimed in [expected, expected + .one] {
             let cs = ConstraintSystem(mode: .proving)
             let a = LinearCombination(try cs.allocateInstance { Fr(1) })
@@ -93,7 +95,8 @@ struct PoseidonGadgetTests {
         let setup = ConstraintSystem(mode: .setup)
         _ = try setup.poseidon(try (0..<3).map { _ in LinearCombination(try setup.allocateWitness { nil }) })
         let proving = ConstraintSystem(mode: .proving)
-        _ = try proving.poseidon(try (0..<3).map { _ in LinearCombination(try proving.allocateWitness { Fr.random() }) })
+        _ = try proving.poseidon(
+            try (0..<3).map { _ in LinearCombination(try proving.allocateWitness { Fr.random() }) })
         #expect(setup.matrices() == proving.matrices())
     }
 

@@ -25,7 +25,9 @@ import Testing
         #expect(short?.code.rawValue == "invalid_length")
         var offCurve = bytes
         offCurve[63] ^= 1  // A.y
-        #expect((#expect(throws: Groth16Error.self) { try Groth16.Proof(evmBytes: offCurve) })?.code.rawValue == "invalid_point")
+        #expect(
+            (#expect(throws: Groth16Error.self) { try Groth16.Proof(evmBytes: offCurve) })?.code.rawValue
+                == "invalid_point")
         var aboveP = bytes
         for i in 0..<32 { aboveP[i] = 0xff }
         #expect(throws: Groth16Error.self) { try Groth16.Proof(evmBytes: aboveP) }
@@ -56,7 +58,9 @@ import Testing
         let n = vk.publicInputCount
         #expect(source.contains("pragma solidity >=0.8.4 <0.9.0;"))
         #expect(source.contains("uint256[\(n)] calldata pubSignals"))
-        #expect(source.contains("function verifyProof(\n        uint256[2] calldata pA,\n        uint256[2][2] calldata pB,"))
+        #expect(
+            source.contains(
+                "function verifyProof(\n        uint256[2] calldata pA,\n        uint256[2][2] calldata pB,"))
         #expect(source.contains("uint256 internal constant ALPHA_X = \(vk.alpha1.x.decimalString);"))
         #expect(source.contains("uint256 internal constant BETA_X1 = \(vk.beta2.x.c1.decimalString);"))
         #expect(source.contains("uint256 internal constant DELTA_Y0 = \(vk.delta2.y.c0.decimalString);"))
@@ -65,8 +69,9 @@ import Testing
         }
         #expect(source.contains("mulAdd(x, y, IC\(n)_X, IC\(n)_Y, pubSignals[\(n - 1)])"))
         #expect(!source.contains("IC\(n + 1)_X"))
-        #expect(source.contains("address(8).staticcall") && source.contains("address(7).staticcall")
-            && source.contains("address(6).staticcall"))
+        #expect(
+            source.contains("address(8).staticcall") && source.contains("address(7).staticcall")
+                && source.contains("address(6).staticcall"))
         // Balanced braces and parentheses: a cheap syntax sanity check (solc is not available to the tests).
         #expect(source.filter { $0 == "{" }.count == source.filter { $0 == "}" }.count)
         #expect(source.filter { $0 == "(" }.count == source.filter { $0 == ")" }.count)

@@ -37,7 +37,8 @@ import Testing
     @Test func aCircuitWithoutConstraintsStillBindsItsInputs() throws {
         // Public inputs that no constraint mentions are still bound through the instance rows of the QAP.
         let cs = ConstraintSystem(mode: .proving)
-        let x = Fr.random(), y = Fr.random()
+        let x = Fr.random()
+        let y = Fr.random()
         _ = try cs.allocateInstance { x }
         _ = try cs.allocateInstance { y }
         let matrices = cs.matrices()

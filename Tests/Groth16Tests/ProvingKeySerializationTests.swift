@@ -39,7 +39,10 @@ import Testing
         version[8] = 2
         #expect(code(version) == "unsupported_proving_key_version")
         var huge = bytes
-        huge[24] = 0xff; huge[25] = 0xff; huge[26] = 0xff; huge[27] = 0x7f  // witness count 2³¹ − 1
+        huge[24] = 0xff
+        huge[25] = 0xff
+        huge[26] = 0xff
+        huge[27] = 0x7f  // witness count 2³¹ − 1
         #expect(code(huge) == "malformed_proving_key")
     }
 }

@@ -22,18 +22,24 @@ import Testing
         tamperedInputs[0] += .one
         let swapped = try Groth16.Proof(a: f.proof.c, b: f.proof.b, c: f.proof.a)
         func verifyCase(_ vk: Any, _ proof: Groth16.Proof, _ inputs: [Fr]) throws -> [String: Any] {
-            ["op": "verify", "vk": vk, "proof": try PythonPeer.tree(proof.snarkJSON),
-             "public": try PythonPeer.tree(Groth16.publicSignalsJSON(inputs))]
+            [
+                "op": "verify", "vk": vk, "proof": try PythonPeer.tree(proof.snarkJSON),
+                "public": try PythonPeer.tree(Groth16.publicSignalsJSON(inputs)),
+            ]
         }
         let cases: [[String: Any]] = [
             try verifyCase(vk, f.proof, f.publicInputs),
             try verifyCase(otherVK, proof, cs.instanceValues),
             try verifyCase(vk, f.proof, tamperedInputs),
             try verifyCase(vk, swapped, f.publicInputs),
-            ["op": "verify_calldata", "vk": vk,
-             "calldata": Groth16.solidityCalldata(proof: f.proof, publicInputs: f.publicInputs)],
-            ["op": "verify_calldata", "vk": vk,
-             "calldata": Groth16.solidityCalldata(proof: f.proof, publicInputs: tamperedInputs)],
+            [
+                "op": "verify_calldata", "vk": vk,
+                "calldata": Groth16.solidityCalldata(proof: f.proof, publicInputs: f.publicInputs),
+            ],
+            [
+                "op": "verify_calldata", "vk": vk,
+                "calldata": Groth16.solidityCalldata(proof: f.proof, publicInputs: tamperedInputs),
+            ],
             ["op": "alphabeta", "vk": vk],
         ]
         let reply = try #require(try PythonPeer.run("groth16_peer.py", ["cases": cases]) as? [String: Any])

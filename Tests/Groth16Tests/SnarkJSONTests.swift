@@ -17,7 +17,9 @@ import Testing
         let text = f.proof.snarkJSON
         #expect(try Groth16.Proof(snarkJSON: Data(text.utf8)) == f.proof)
         // Member order and shape as snarkjs writes them (JSON.stringify(proof, null, 1)).
-        let keys = ["\"pi_a\"", "\"pi_b\"", "\"pi_c\"", "\"protocol\"", "\"curve\""].map { text.range(of: $0)!.lowerBound }
+        let keys = ["\"pi_a\"", "\"pi_b\"", "\"pi_c\"", "\"protocol\"", "\"curve\""].map {
+            text.range(of: $0)!.lowerBound
+        }
         #expect(keys == keys.sorted())
         #expect(text.hasPrefix("{\n \"pi_a\": [\n  \""))
         let root = try #require(try tree(text) as? [String: Any])
@@ -25,8 +27,11 @@ import Testing
         let a = try #require(root["pi_a"] as? [String])
         #expect(a == [f.proof.a.x.decimalString, f.proof.a.y.decimalString, "1"])
         let b = try #require(root["pi_b"] as? [[String]])
-        #expect(b == [[f.proof.b.x.c0.decimalString, f.proof.b.x.c1.decimalString],
-                      [f.proof.b.y.c0.decimalString, f.proof.b.y.c1.decimalString], ["1", "0"]])
+        #expect(
+            b == [
+                [f.proof.b.x.c0.decimalString, f.proof.b.x.c1.decimalString],
+                [f.proof.b.y.c0.decimalString, f.proof.b.y.c1.decimalString], ["1", "0"],
+            ])
     }
 
     @Test func publicSignalsRoundTrip() throws {
@@ -41,8 +46,10 @@ import Testing
         let vk = f.key.verifyingKey
         let text = vk.snarkJSON
         #expect(try Groth16.VerifyingKey(snarkJSON: Data(text.utf8)) == vk)
-        let order = ["protocol", "curve", "nPublic", "vk_alpha_1", "vk_beta_2", "vk_gamma_2", "vk_delta_2",
-                     "vk_alphabeta_12", "IC"].map { text.range(of: "\"\($0)\"")!.lowerBound }
+        let order = [
+            "protocol", "curve", "nPublic", "vk_alpha_1", "vk_beta_2", "vk_gamma_2", "vk_delta_2",
+            "vk_alphabeta_12", "IC",
+        ].map { text.range(of: "\"\($0)\"")!.lowerBound }
         #expect(order == order.sorted())
         let root = try #require(try tree(text) as? [String: Any])
         #expect(root["nPublic"] as? Int == vk.publicInputCount)
@@ -92,8 +99,10 @@ import Testing
         while G2Affine.twistPoint(x: x) == nil || G2Affine.twistPoint(x: x)!.isInPrimeOrderSubgroup { x = .random() }
         let outside = G2Affine.twistPoint(x: x)!
         var root = try #require(try tree(f.proof.snarkJSON) as? [String: Any])
-        root["pi_b"] = [[outside.x.c0.decimalString, outside.x.c1.decimalString],
-                        [outside.y.c0.decimalString, outside.y.c1.decimalString], ["1", "0"]]
+        root["pi_b"] = [
+            [outside.x.c0.decimalString, outside.x.c1.decimalString],
+            [outside.y.c0.decimalString, outside.y.c1.decimalString], ["1", "0"],
+        ]
         let error = #expect(throws: Groth16Error.self) { try Groth16.Proof(snarkJSON: try json(root)) }
         #expect(error?.code.rawValue == "invalid_point")
         #expect(error?.message.contains("subgroup") == true)
@@ -112,14 +121,23 @@ import Testing
         let cases: [(String, (inout [String: Any]) -> Void)] = [
             ("nPublic too large", { $0["nPublic"] = ($0["nPublic"] as! Int) + 1 }),
             ("nPublic as string", { $0["nPublic"] = "3" }),
-            ("IC empty", { $0["IC"] = [[String]](); $0["nPublic"] = -1 }),
+            (
+                "IC empty",
+                {
+                    $0["IC"] = [[String]]()
+                    $0["nPublic"] = -1
+                }
+            ),
             ("alpha off curve", { $0["vk_alpha_1"] = ["1", "3", "1"] }),
             ("gamma off twist", { $0["vk_gamma_2"] = [["1", "0"], ["1", "0"], ["1", "0"]] }),
-            ("wrong alphabeta", {
-                var ab = $0["vk_alphabeta_12"] as! [[[String]]]
-                ab[0][0][0] = "1"
-                $0["vk_alphabeta_12"] = ab
-            }),
+            (
+                "wrong alphabeta",
+                {
+                    var ab = $0["vk_alphabeta_12"] as! [[[String]]]
+                    ab[0][0][0] = "1"
+                    $0["vk_alphabeta_12"] = ab
+                }
+            ),
             ("missing delta", { $0["vk_delta_2"] = nil }),
         ]
         for (name, mutate) in cases {

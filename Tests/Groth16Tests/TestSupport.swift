@@ -1,8 +1,8 @@
 import BN254
 import Circuit
 import Foundation
-import TestSupport
 import Groth16
+import TestSupport
 
 // MARK: - Python peers
 
@@ -65,7 +65,10 @@ struct RandomCircuit {
         for gate in gates {
             func combine(_ terms: [(source: Int, coefficient: UInt64)]) -> (LinearCombination, Fr) {
                 terms.reduce((LinearCombination.zero, Fr.zero)) { acc, term in
-                    (acc.0 + sources[term.source] * Fr(term.coefficient), acc.1 + values[term.source] * Fr(term.coefficient))
+                    (
+                        acc.0 + sources[term.source] * Fr(term.coefficient),
+                        acc.1 + values[term.source] * Fr(term.coefficient)
+                    )
                 }
             }
             let (a, av) = combine(gate.left)
@@ -104,8 +107,9 @@ enum Fixture {
         let key = try! Groth16.unsafeSinglePartySetup(for: matrices)
         let assignment = try! cs.fullAssignment()
         let proof = try! Groth16.prove(key, matrices: matrices, assignment: assignment)
-        return Value(matrices: matrices, key: key, prepared: key.verifyingKey.prepared(), proof: proof,
-                     publicInputs: cs.instanceValues, assignment: assignment)
+        return Value(
+            matrices: matrices, key: key, prepared: key.verifyingKey.prepared(), proof: proof,
+            publicInputs: cs.instanceValues, assignment: assignment)
     }()
 }
 

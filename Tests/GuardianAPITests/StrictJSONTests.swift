@@ -1,16 +1,23 @@
 import Foundation
-@testable import GuardianAPI
 import Testing
+
+@testable import GuardianAPI
 
 /// The one JSON decoding path of request bodies: grammar, duplicate names and depth in one linear pass, then the
 /// strict decoder.
 @Suite struct StrictJSONTests {
     @Test func theStructureCheckAcceptsWhatJSONAcceptsAndNothingElse() throws {
-        let valid = [#"{}"#, #"{"a":[1,-2.5e+3,0,true,false,null,"x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"]}"#, " {\"a\" : {\"b\" : [ ] } } ", #"{"é":1,"é":2}"#]
+        let valid = [
+            #"{}"#, #"{"a":[1,-2.5e+3,0,true,false,null,"x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"]}"#,
+            " {\"a\" : {\"b\" : [ ] } } ", #"{"é":1,"é":2}"#,
+        ]
         for text in valid.prefix(3) { #expect(throws: Never.self) { try JSONStructure.validate(Array(text.utf8)) } }
         // Precomposed and decomposed é are one name for Swift strings, as for the decoder: a duplicate.
         #expect(throws: StrictJSONError.self) { try JSONStructure.validate(Array(valid[3].utf8)) }
-        let invalid = [#"{"#, #"{"a":}"#, #"{"a":01}"#, #"{"a":"\x"}"#, #"{"a":"\ud800"}"#, "{\"a\":\"\u{01}\"}", #"{"a":1,}"#, #"[1 2]"#, #"{"a":1}x"#, #"{"a":tru}"#, #"{"a":-}"#, #"{"a":1.}"#]
+        let invalid = [
+            #"{"#, #"{"a":}"#, #"{"a":01}"#, #"{"a":"\x"}"#, #"{"a":"\ud800"}"#, "{\"a\":\"\u{01}\"}", #"{"a":1,}"#,
+            #"[1 2]"#, #"{"a":1}x"#, #"{"a":tru}"#, #"{"a":-}"#, #"{"a":1.}"#,
+        ]
         for text in invalid {
             #expect(throws: StrictJSONError.self, "\(text)") { try JSONStructure.validate(Array(text.utf8)) }
         }
@@ -34,7 +41,8 @@ import Testing
             }.min()!
         }
         // ~7,000 members fill the 64 KiB limit; a quadratic scan costs 16× the quarter-size body, a linear one 4×.
-        let quarter = cost(1_750), full = cost(7_000)
+        let quarter = cost(1_750)
+        let full = cost(7_000)
         #expect(full / quarter < 8, "7,000 members took \(full), 1,750 took \(quarter)")
     }
 }

@@ -2,10 +2,11 @@ import ChainKit
 import Crypto
 import Foundation
 import Guardian
-@testable import GuardianSQLite
 import GuardianTestSupport
 import OTP
 import Testing
+
+@testable import GuardianSQLite
 
 /// Governance and recovery on the real store: proofs consumed by compare-and-set across two service instances (as two
 /// processes), state that survives a restart, refusals that leave nothing behind, and the schema migration.
@@ -13,10 +14,15 @@ import Testing
     @Test func oneRecoveryCodeUsedFromTwoInstancesAtOnceSucceedsOnce() async throws {
         let directory = try DataDirectory()
         let clock = ManualClock(unixSeconds: GuardianHarness.startTime)
-        let limits: (inout GuardianConfiguration) -> Void = { $0.governance.breakGlassRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
+        let limits: (inout GuardianConfiguration) -> Void = {
+            $0.governance.breakGlassRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
+        }
         let (first, firstStore) = try await GuardianHarness.sqlite(directory, clock: clock, configure: limits)
         let (second, secondStore) = try await GuardianHarness.sqlite(directory, clock: clock, configure: limits)
-        defer { firstStore.close(); secondStore.close() }
+        defer {
+            firstStore.close()
+            secondStore.close()
+        }
         for _ in 0..<3 {
             let wallet = try await first.enroll()
             let secondSession = try await second.login(wallet.owner)
@@ -24,19 +30,34 @@ import Testing
             for index in 0..<20 {
                 let harness = index % 2 == 0 ? first : second
                 let session = index % 2 == 0 ? wallet.session : secondSession
-                let challenge = try await harness.service.governanceChallenge(session: session, wallet: wallet.address, action: .breakGlass)
-                calls.append((harness.service, session, .recoveryCode(wallet.recoveryCodes[4], challengeID: challenge.id, signature: try wallet.owner.sign(Array(challenge.message.utf8)))))
+                let challenge = try await harness.service.governanceChallenge(
+                    session: session, wallet: wallet.address, action: .breakGlass)
+                calls.append(
+                    (
+                        harness.service, session,
+                        .recoveryCode(
+                            wallet.recoveryCodes[4], challengeID: challenge.id,
+                            signature: try wallet.owner.sign(Array(challenge.message.utf8)))
+                    ))
             }
             let outcomes = await withTaskGroup(of: GuardianError.Code?.self) { group in
                 for (service, session, authorization) in calls {
-                    group.addTask { await errorCode { try await service.validateBreakGlass(session: session, wallet: wallet.address, authorization: authorization) } }
+                    group.addTask {
+                        await errorCode {
+                            try await service.validateBreakGlass(
+                                session: session, wallet: wallet.address, authorization: authorization)
+                        }
+                    }
                 }
                 return await group.reduce(into: [GuardianError.Code?]()) { $0.append($1) }
             }
             #expect(outcomes.filter { $0 == nil }.count == 1, "\(outcomes)")
             #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .recoveryCodeUsed })
             let used = try withRawDatabase(firstStore.databasePath) { db in
-                try db.queryOne("SELECT count(*) FROM recovery_codes WHERE wallet = ? AND used_at_ms IS NOT NULL", [.blob(wallet.owner.publicKey.bytes)]) { $0.int64(0) }
+                try db.queryOne(
+                    "SELECT count(*) FROM recovery_codes WHERE wallet = ? AND used_at_ms IS NOT NULL",
+                    [.blob(wallet.owner.publicKey.bytes)]
+                ) { $0.int64(0) }
             }
             #expect(used == 1)
         }
@@ -48,16 +69,30 @@ import Testing
         let clock = ManualClock(unixSeconds: GuardianHarness.startTime)
         let (first, firstStore) = try await GuardianHarness.sqlite(directory, clock: clock)
         let (second, secondStore) = try await GuardianHarness.sqlite(directory, clock: clock)
-        defer { firstStore.close(); secondStore.close() }
+        defer {
+            firstStore.close()
+            secondStore.close()
+        }
         for _ in 0..<4 {
             let wallet = try await migratedWallet(first)
-            let rotation = try #require(try await first.service.scheduleRotation(session: wallet.session, wallet: wallet.address, kind: .planned, sequence: 2, authorization: .totp(code: first.nextCode(wallet))).status.pendingRotation)
+            let rotation = try #require(
+                try await first.service.scheduleRotation(
+                    session: wallet.session, wallet: wallet.address, kind: .planned, sequence: 2,
+                    authorization: .totp(code: first.nextCode(wallet))
+                ).status.pendingRotation)
             clock.advance(by: 48 * 3600)
             let (a, b) = (try await first.login(wallet.owner), try await second.login(wallet.owner))
             let code = try first.nextCode(wallet)
             let (firstService, secondService) = (first.service, second.service)
-            async let executed = errorCode { try await firstService.executeRotation(session: a, wallet: wallet.address, rotationID: rotation.id, sequence: 3) }
-            async let cancelled = errorCode { try await secondService.cancelRotation(session: b, wallet: wallet.address, rotationID: rotation.id, sequence: 3, authorization: .totp(code: code)) }
+            async let executed = errorCode {
+                try await firstService.executeRotation(
+                    session: a, wallet: wallet.address, rotationID: rotation.id, sequence: 3)
+            }
+            async let cancelled = errorCode {
+                try await secondService.cancelRotation(
+                    session: b, wallet: wallet.address, rotationID: rotation.id, sequence: 3,
+                    authorization: .totp(code: code))
+            }
             let outcomes = await [executed, cancelled]
             #expect(outcomes.filter { $0 == nil }.count == 1, "\(outcomes)")
             let status = try await second.service.governanceStatus(wallet: wallet.address)
@@ -71,12 +106,17 @@ import Testing
         let (harness, store) = try await GuardianHarness.sqlite(directory)
         defer { store.close() }
         let wallet = try await harness.enroll()
-        let stale = SolanaKeypair().publicKey   // not (or no longer) the wallet's guardian
-        let record = CosignRecord(operationID: "00" + String(repeating: "ab", count: 15), wallet: wallet.owner.publicKey, guardianPublicKey: stale, step: UInt64.max >> 4,
-                                  messageHash: [UInt8](repeating: 1, count: 32), recentBlockhash: try SolanaBlockhash(bytes: [UInt8](repeating: 2, count: 32)),
-                                  signature: try SolanaSignature(bytes: [UInt8](repeating: 3, count: 64)), createdAt: harness.clock.now(), timeline: "")
-        let outcome = try await harness.store.commitCosign(CosignCommit(wallet: wallet.owner.publicKey, step: UInt64.max >> 4, record: record),
-                                                           audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
+        let stale = SolanaKeypair().publicKey  // not (or no longer) the wallet's guardian
+        let record = CosignRecord(
+            operationID: "00" + String(repeating: "ab", count: 15), wallet: wallet.owner.publicKey,
+            guardianPublicKey: stale, step: UInt64.max >> 4,
+            messageHash: [UInt8](repeating: 1, count: 32),
+            recentBlockhash: try SolanaBlockhash(bytes: [UInt8](repeating: 2, count: 32)),
+            signature: try SolanaSignature(bytes: [UInt8](repeating: 3, count: 64)), createdAt: harness.clock.now(),
+            timeline: "")
+        let outcome = try await harness.store.commitCosign(
+            CosignCommit(wallet: wallet.owner.publicKey, step: UInt64.max >> 4, record: record),
+            audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
         #expect(outcome == .guardianRotated)
         #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep != UInt64.max >> 4)
         #expect(try await harness.store.cosignRecord(operationID: record.operationID) == nil)
@@ -87,8 +127,9 @@ import Testing
         let clock = ManualClock(unixSeconds: GuardianHarness.startTime)
         var (harness, store) = try await GuardianHarness.sqlite(directory, clock: clock)
         let wallet = try await migratedWallet(harness)
-        let receipt = try await harness.service.scheduleRotation(session: wallet.session, wallet: wallet.address, kind: .emergency, sequence: 2,
-                                                                 authorization: recoveryAuthorization(harness, wallet, .scheduleRotation, index: 7))
+        let receipt = try await harness.service.scheduleRotation(
+            session: wallet.session, wallet: wallet.address, kind: .emergency, sequence: 2,
+            authorization: recoveryAuthorization(harness, wallet, .scheduleRotation, index: 7))
         let rotation = try #require(receipt.status.pendingRotation)
         store.close()
 
@@ -100,11 +141,16 @@ import Testing
         #expect(set.remaining == 9 && set.usedAt[7] != nil)
         clock.advance(by: 72 * 3600)
         let session = try await harness.login(wallet.owner)
-        let executed = try await harness.service.executeRotation(session: session, wallet: wallet.address, rotationID: rotation.id, sequence: 3)
+        let executed = try await harness.service.executeRotation(
+            session: session, wallet: wallet.address, rotationID: rotation.id, sequence: 3)
         #expect(executed.status.guardianPublicKey == rotation.newGuardianPublicKey)
         // The resealed key signs: a cosign with the new guardian verifies.
-        let transaction = try TransactionFactory.transaction(signers: [wallet.owner.publicKey, rotation.newGuardianPublicKey])
-        let result = try await harness.service.cosign(session: session, wallet: wallet.address, transactionBase64: TransactionFactory.base64(transaction), code: harness.nextCode(wallet))
+        let transaction = try TransactionFactory.transaction(signers: [
+            wallet.owner.publicKey, rotation.newGuardianPublicKey,
+        ])
+        let result = try await harness.service.cosign(
+            session: session, wallet: wallet.address, transactionBase64: TransactionFactory.base64(transaction),
+            code: harness.nextCode(wallet))
         #expect(rotation.newGuardianPublicKey.isValidSignature(result.signature, for: transaction.messageBytes))
         #expect(try await harness.service.verifyAuditLog().isIntact)
     }
@@ -115,11 +161,15 @@ import Testing
         defer { store.close() }
         let wallet = try await harness.enroll()
         let set = try #require(try await store.recoveryCodes(wallet.owner.publicKey))
-        let challenge = try await harness.service.governanceChallenge(session: wallet.session, wallet: wallet.address, action: .scheduleRotation)
+        let challenge = try await harness.service.governanceChallenge(
+            session: wallet.session, wallet: wallet.address, action: .scheduleRotation)
         // Step, recovery code and challenge all pass their compare-and-set; the sequence does not (v1 wallet): nothing sticks.
-        let commit = AuthorizedCommit(wallet: wallet.owner.publicKey, proofs: [.totpStep(UInt64.max >> 2), .recoveryCode(setID: set.id, index: 0), .challenge(id: challenge.id)],
-                                      sequence: (expected: 1, new: 2), change: .none, at: harness.clock.now())
-        let outcome = try await store.commitAuthorized(commit, audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
+        let commit = AuthorizedCommit(
+            wallet: wallet.owner.publicKey,
+            proofs: [.totpStep(UInt64.max >> 2), .recoveryCode(setID: set.id, index: 0), .challenge(id: challenge.id)],
+            sequence: (expected: 1, new: 2), change: .none, at: harness.clock.now())
+        let outcome = try await store.commitAuthorized(
+            commit, audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
         #expect(outcome == .sequenceConflict(current: nil))
         #expect(try await store.wallet(wallet.owner.publicKey)?.lastAcceptedStep != UInt64.max >> 2)
         #expect(try await store.recoveryCodes(wallet.owner.publicKey)?.remaining == 10)
@@ -134,7 +184,9 @@ import Testing
         try withRawDatabase(path) { db in
             try db.execute(SQLiteSchema.migrations[0].sql)
             try db.execute("PRAGMA user_version = 1")
-            try db.run("INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms) VALUES ('old', ?, 'm', 'n', 0, 1)", [.blob(SolanaKeypair().publicKey.bytes)])
+            try db.run(
+                "INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms) VALUES ('old', ?, 'm', 'n', 0, 1)",
+                [.blob(SolanaKeypair().publicKey.bytes)])
         }
         let store = try await SQLiteGuardianStore.open(directory: directory.url)
         defer { store.close() }

@@ -1,9 +1,10 @@
 import ChainKit
 import Foundation
 import Guardian
-@testable import GuardianSQLite
-import Testing
 import GuardianTestSupport
+import Testing
+
+@testable import GuardianSQLite
 
 /// The SQLite store itself: files, pragmas, migrations, group commit.
 @Suite struct SQLiteStoreTests {
@@ -11,14 +12,17 @@ import GuardianTestSupport
         let directory = try DataDirectory()
         let (harness, store) = try await GuardianHarness.sqlite(directory)
         _ = try await harness.enroll()
-        let attributes = { (name: String) in try FileManager.default.attributesOfItem(atPath: directory.url.appendingPathComponent(name).path)[.posixPermissions] as? Int }
+        let attributes = { (name: String) in
+            try FileManager.default.attributesOfItem(atPath: directory.url.appendingPathComponent(name).path)[
+                .posixPermissions] as? Int
+        }
         #expect(try attributes("") == 0o700)
         #expect(try attributes("guardian.sqlite") == 0o600)
         #expect(try attributes("guardian.sqlite-wal") == 0o600)
         #expect(try attributes("master.key") == 0o600)
         let (journal, synchronous) = try await store.writerSettings()
         #expect(journal == "wal")
-        #expect(synchronous == 2)   // FULL (sqlite.org/pragma.html#pragma_synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA)
+        #expect(synchronous == 2)  // FULL (sqlite.org/pragma.html#pragma_synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA)
         store.close()
     }
 
@@ -29,7 +33,10 @@ import GuardianTestSupport
         store = try await SQLiteGuardianStore.open(directory: directory.url)
         store.close()
         let (version, rows) = try withRawDatabase(store.databasePath) { db in
-            (try db.queryOne("PRAGMA user_version") { $0.int64(0) }, try db.query("SELECT version, name FROM schema_migrations") { ($0.int64(0), $0.text(1)) })
+            (
+                try db.queryOne("PRAGMA user_version") { $0.int64(0) },
+                try db.query("SELECT version, name FROM schema_migrations") { ($0.int64(0), $0.text(1)) }
+            )
         }
         #expect(version == Int64(SQLiteSchema.latestVersion))
         #expect(rows.map(\.0) == SQLiteSchema.migrations.map { Int64($0.version) })
@@ -46,7 +53,10 @@ import GuardianTestSupport
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<400 {
                 group.addTask {
-                    try await store.insertChallenge(StoredChallenge(id: "c\(index)", wallet: wallet, message: "m", nonce: "n", issuedAt: Date(), expiresAt: Date()))
+                    try await store.insertChallenge(
+                        StoredChallenge(
+                            id: "c\(index)", wallet: wallet, message: "m", nonce: "n", issuedAt: Date(),
+                            expiresAt: Date()))
                 }
             }
             try await group.waitForAll()
@@ -68,8 +78,10 @@ import GuardianTestSupport
                 group.addTask {
                     do {
                         try await store.writer.write { context in
-                            try context.connection.run("INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms) VALUES (?, ?, 'm', 'n', 0, 0)", [.text("id\(index)"), .blob([UInt8](repeating: 1, count: 32))])
-                            if index % 3 == 0 { throw Boom() }   // after its insert: the savepoint must undo it
+                            try context.connection.run(
+                                "INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms) VALUES (?, ?, 'm', 'n', 0, 0)",
+                                [.text("id\(index)"), .blob([UInt8](repeating: 1, count: 32))])
+                            if index % 3 == 0 { throw Boom() }  // after its insert: the savepoint must undo it
                         }
                         return true
                     } catch { return false }
@@ -78,7 +90,9 @@ import GuardianTestSupport
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 }.count == 133)
-        let ids = try withRawDatabase(store.databasePath) { db in try db.query("SELECT id FROM challenges") { $0.text(0) } }
+        let ids = try withRawDatabase(store.databasePath) { db in
+            try db.query("SELECT id FROM challenges") { $0.text(0) }
+        }
         #expect(Set(ids) == Set((0..<200).filter { $0 % 3 != 0 }.map { "id\($0)" }))
     }
 
@@ -88,7 +102,9 @@ import GuardianTestSupport
         _ = try await harness.enroll()
         store.close()
         try withRawDatabase(store.databasePath) { db in
-            #expect(throws: GuardianStoreError.self) { try db.run("UPDATE audit_log SET detail = 'x' WHERE sequence = 1") }
+            #expect(throws: GuardianStoreError.self) {
+                try db.run("UPDATE audit_log SET detail = 'x' WHERE sequence = 1")
+            }
             #expect(throws: GuardianStoreError.self) { try db.run("DELETE FROM audit_log WHERE sequence = 1") }
         }
     }
@@ -97,12 +113,16 @@ import GuardianTestSupport
         let directory = try DataDirectory()
         let (harness, store) = try await GuardianHarness.sqlite(directory)
         let wallet = try await harness.enroll()
-        let result = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.standard(for: wallet), code: harness.nextCode(wallet))
+        let result = try await harness.service.cosign(
+            session: wallet.session, wallet: wallet.address,
+            transactionBase64: TransactionFactory.standard(for: wallet), code: harness.nextCode(wallet))
         store.close()
         // The UNIQUE (wallet, step) constraint holds even for a writer that skips the compare-and-set.
         _ = try withRawDatabase(store.databasePath) { db in
             #expect(throws: GuardianStoreError.self) {
-                try db.run("INSERT INTO cosigns SELECT 'another-op', wallet, guardian_public_key, step, message_hash, recent_blockhash, signature, created_at_ms, timeline FROM cosigns WHERE operation_id = ?", [.text(result.operationID)])
+                try db.run(
+                    "INSERT INTO cosigns SELECT 'another-op', wallet, guardian_public_key, step, message_hash, recent_blockhash, signature, created_at_ms, timeline FROM cosigns WHERE operation_id = ?",
+                    [.text(result.operationID)])
             }
         }
     }
@@ -112,7 +132,10 @@ extension SQLiteGuardianStore {
     /// The writer's journal mode and synchronous level, read on the writer connection.
     func writerSettings() async throws -> (String, Int64) {
         try await writer.write { context in
-            (try context.connection.queryOne("PRAGMA journal_mode") { $0.text(0) } ?? "", try context.connection.queryOne("PRAGMA synchronous") { $0.int64(0) } ?? -1)
+            (
+                try context.connection.queryOne("PRAGMA journal_mode") { $0.text(0) } ?? "",
+                try context.connection.queryOne("PRAGMA synchronous") { $0.int64(0) } ?? -1
+            )
         }
     }
 }

@@ -15,7 +15,9 @@ import Testing
     /// 100 cosigns with one valid code at once through the real router: exactly one signature, 99 `code_already_used`.
     /// The wallet bucket is widened so that all 100 reach the capsule instead of 90 stopping at the rate limit.
     @Test func hundredConcurrentCosignsThroughTheRouterYieldOneSignature() async throws {
-        let harness = try await ServerHarness.inMemory { $0.guardian.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 300) }
+        let harness = try await ServerHarness.inMemory {
+            $0.guardian.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 300)
+        }
         try await harness.run { client in
             let wallet = try await client.activeWallet(clock: harness.clock)
             harness.clock.advance(by: 30)
@@ -23,7 +25,8 @@ import Testing
             let statuses = try await withThrowingTaskGroup(of: (UInt, String).self) { group in
                 for _ in 0..<100 {
                     group.addTask {
-                        let response = try await client.cosign(wallet, transaction: TransactionFactory.base64(wallet.transaction()), code: code)
+                        let response = try await client.cosign(
+                            wallet, transaction: TransactionFactory.base64(wallet.transaction()), code: code)
                         return (response.status.code == 200 ? 200 : UInt(response.status.code), response.text)
                     }
                 }
@@ -51,14 +54,20 @@ import Testing
             let code = try wallet.code(clock)
             let port = try #require(client.port)
             var httpConfiguration = HTTPClient.Configuration()
-            httpConfiguration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 100)
+            httpConfiguration.connectionPool = .init(
+                idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 100)
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
             do {
-                let bodies = try (0..<100).map { _ in try JSONEncoder().encode(["transaction": TransactionFactory.base64(wallet.transaction()), "code": code]) }
+                let bodies = try (0..<100).map { _ in
+                    try JSONEncoder().encode([
+                        "transaction": TransactionFactory.base64(wallet.transaction()), "code": code,
+                    ])
+                }
                 let results = try await withThrowingTaskGroup(of: (Int, String).self) { group in
                     for body in bodies {
                         group.addTask {
-                            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/wallets/\(wallet.address)/cosign")
+                            var request = HTTPClientRequest(
+                                url: "http://127.0.0.1:\(port)/v1/wallets/\(wallet.address)/cosign")
                             request.method = .POST
                             request.headers.add(name: "Authorization", value: "Bearer \(wallet.token)")
                             request.headers.add(name: "Content-Type", value: "application/json")
@@ -71,7 +80,9 @@ import Testing
                     return try await group.reduce(into: [(Int, String)]()) { $0.append($1) }
                 }
                 #expect(results.filter { $0.0 == 200 }.count == 1)
-                #expect(results.filter { $0.0 == 409 && $0.1.contains("code_already_used") }.count == 99, "\(Dictionary(grouping: results, by: \.0).mapValues(\.count))")
+                #expect(
+                    results.filter { $0.0 == 409 && $0.1.contains("code_already_used") }.count == 99,
+                    "\(Dictionary(grouping: results, by: \.0).mapValues(\.count))")
             } catch {
                 try await http.shutdown()
                 throw error
@@ -86,7 +97,8 @@ final class TemporaryDirectory: Sendable {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("chronoguard-server-tests-\(UUID().uuidString)")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chronoguard-server-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

@@ -1,8 +1,5 @@
 import ChainKit
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Guardian
 import GuardianServer
 import HTTPTypes
@@ -10,6 +7,10 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 // MARK: - HTTP hardening
 
@@ -26,9 +27,13 @@ import Testing
 
     static func expectSecurityHeaders(_ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
         for (name, value) in securityHeaders {
-            #expect(response.headers[HTTPField.Name(name)!] == value, "\(name) on HTTP \(response.status.code)", sourceLocation: sourceLocation)
+            #expect(
+                response.headers[HTTPField.Name(name)!] == value, "\(name) on HTTP \(response.status.code)",
+                sourceLocation: sourceLocation)
         }
-        #expect(response.headers[HTTPField.Name("Permissions-Policy")!]?.contains("camera=()") == true, sourceLocation: sourceLocation)
+        #expect(
+            response.headers[HTTPField.Name("Permissions-Policy")!]?.contains("camera=()") == true,
+            sourceLocation: sourceLocation)
         #expect(response.headers[.server] == nil, sourceLocation: sourceLocation)
     }
 
@@ -65,7 +70,8 @@ import Testing
             let wrongMethod = try await client.send(.get, "/v1/auth/challenge")
             try wrongMethod.expectError(.methodNotAllowed, "method_not_allowed")
             #expect(wrongMethod.headers[.allow] == "POST")
-            let wrongMethod2 = try await client.send(.put, "/v1/wallets/\(SolanaKeypair().publicKey.base58)/guardian", json: "{}")
+            let wrongMethod2 = try await client.send(
+                .put, "/v1/wallets/\(SolanaKeypair().publicKey.base58)/guardian", json: "{}")
             try wrongMethod2.expectError(.methodNotAllowed, "method_not_allowed")
             #expect(wrongMethod2.headers[.allow] == "GET")
         }
@@ -75,12 +81,16 @@ import Testing
         let harness = try await ServerHarness.inMemory { $0.maxBodyBytes = 4_096 }
         try await harness.run { client in
             let big = #"{"wallet":""# + String(repeating: "1", count: 5_000) + #""}"#
-            let error = try await client.send(.post, "/v1/auth/challenge", json: big).expectError(.contentTooLarge, "payload_too_large")
+            let error = try await client.send(.post, "/v1/auth/challenge", json: big).expectError(
+                .contentTooLarge, "payload_too_large")
             #expect(error.message.contains("4096"))
-            try await client.send(.post, "/v1/wallets/\(SolanaKeypair().publicKey.base58)/cosign", json: big, token: "x").expectError(.contentTooLarge, "payload_too_large")
+            try await client.send(
+                .post, "/v1/wallets/\(SolanaKeypair().publicKey.base58)/cosign", json: big, token: "x"
+            ).expectError(.contentTooLarge, "payload_too_large")
             // Just under the limit is fine (and then fails on content).
             let fits = #"{"wallet":""# + String(repeating: "1", count: 4_000) + #""}"#
-            try await client.send(.post, "/v1/auth/challenge", json: fits).expectError(.badRequest, "invalid_wallet_address")
+            try await client.send(.post, "/v1/auth/challenge", json: fits).expectError(
+                .badRequest, "invalid_wallet_address")
         }
     }
 
@@ -118,8 +128,11 @@ import Testing
                 (#"{"Wallet": "x"}"#, "Wallet", "not allowed"),
             ]
             for (body, field, reason) in cases {
-                let error = try await client.send(.post, "/v1/auth/challenge", json: body.isEmpty ? nil : body, headers: body.isEmpty ? [.contentType: "application/json"] : [:])
-                    .expectError(.badRequest, "invalid_request")
+                let error = try await client.send(
+                    .post, "/v1/auth/challenge", json: body.isEmpty ? nil : body,
+                    headers: body.isEmpty ? [.contentType: "application/json"] : [:]
+                )
+                .expectError(.badRequest, "invalid_request")
                 #expect(error.field == field, "\(body): \(error.message)")
                 #expect(error.message.contains(reason), "\(body): \(error.message)")
                 if let field { #expect(error.message.contains("`\(field)`")) }
@@ -132,7 +145,9 @@ import Testing
                 (#"{"transaction": "AAAA", "code": "123456", "signature": "x"}"#, "signature"),
             ]
             for (body, field) in cosignCases {
-                let error = try await client.send(.post, "/v1/wallets/\(wallet.address)/cosign", json: body, token: wallet.token).expectError(.badRequest, "invalid_request")
+                let error = try await client.send(
+                    .post, "/v1/wallets/\(wallet.address)/cosign", json: body, token: wallet.token
+                ).expectError(.badRequest, "invalid_request")
                 #expect(error.field == field, "\(body): \(error.message)")
             }
         }
@@ -143,11 +158,17 @@ import Testing
         try await harness.run { client in
             let body = #"{"wallet":"\#(SolanaKeypair().publicKey.base58)"}"#
             for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
-                try await client.send(.post, "/v1/auth/challenge", json: body, headers: [.contentType: type]).expectError(.unsupportedMediaType, "unsupported_media_type")
+                try await client.send(.post, "/v1/auth/challenge", json: body, headers: [.contentType: type])
+                    .expectError(.unsupportedMediaType, "unsupported_media_type")
             }
-            try await client.execute(uri: "/v1/auth/challenge", method: .post, headers: [:], body: ByteBuffer(string: body)).expectError(.unsupportedMediaType, "unsupported_media_type")
-            for type in ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/problem+json"] {
-                try await client.send(.post, "/v1/auth/challenge", json: body, headers: [.contentType: type]).expect(.ok)
+            try await client.execute(
+                uri: "/v1/auth/challenge", method: .post, headers: [:], body: ByteBuffer(string: body)
+            ).expectError(.unsupportedMediaType, "unsupported_media_type")
+            for type in [
+                "application/json", "application/json; charset=utf-8", "Application/JSON", "application/problem+json",
+            ] {
+                try await client.send(.post, "/v1/auth/challenge", json: body, headers: [.contentType: type]).expect(
+                    .ok)
             }
         }
     }
@@ -155,7 +176,10 @@ import Testing
     @Test func corsOnlyForAllowedOrigins() async throws {
         let harness = try await ServerHarness.inMemory { $0.allowedOrigins = ["https://wallet.example"] }
         try await harness.run { client in
-            let preflight: HTTPFields = [.origin: "https://wallet.example", .accessControlRequestMethod: "POST", .accessControlRequestHeaders: "authorization, content-type"]
+            let preflight: HTTPFields = [
+                .origin: "https://wallet.example", .accessControlRequestMethod: "POST",
+                .accessControlRequestHeaders: "authorization, content-type",
+            ]
             let allowed = try await client.execute(uri: "/v1/wallets/abc/cosign", method: .options, headers: preflight)
             #expect(allowed.status == .noContent)
             #expect(allowed.headers[.accessControlAllowOrigin] == "https://wallet.example")
@@ -166,22 +190,30 @@ import Testing
 
             var evil = preflight
             evil[.origin] = "https://evil.example"
-            try await client.execute(uri: "/v1/wallets/abc/cosign", method: .options, headers: evil).expectError(.forbidden, "origin_not_allowed")
+            try await client.execute(uri: "/v1/wallets/abc/cosign", method: .options, headers: evil).expectError(
+                .forbidden, "origin_not_allowed")
 
             let body = ["wallet": SolanaKeypair().publicKey.base58]
-            let simple = try await client.send(.post, "/v1/auth/challenge", body: body, headers: [.origin: "https://wallet.example"])
+            let simple = try await client.send(
+                .post, "/v1/auth/challenge", body: body, headers: [.origin: "https://wallet.example"])
             #expect(simple.status == .ok && simple.headers[.accessControlAllowOrigin] == "https://wallet.example")
             #expect(simple.headers[.vary] == "Origin")
-            let foreign = try await client.send(.post, "/v1/auth/challenge", body: body, headers: [.origin: "https://evil.example"])
+            let foreign = try await client.send(
+                .post, "/v1/auth/challenge", body: body, headers: [.origin: "https://evil.example"])
             #expect(foreign.headers[.accessControlAllowOrigin] == nil)
             let error = try await client.send(.get, "/missing", headers: [.origin: "https://wallet.example"])
-            #expect(error.headers[.accessControlAllowOrigin] == "https://wallet.example", "errors must be readable by allowed pages")
+            #expect(
+                error.headers[.accessControlAllowOrigin] == "https://wallet.example",
+                "errors must be readable by allowed pages")
         }
         // Without a configured list nothing is allowed.
         let closed = try await ServerHarness.inMemory()
         try await closed.run { client in
-            try await client.execute(uri: "/v1/auth/challenge", method: .options, headers: [.origin: "https://wallet.example", .accessControlRequestMethod: "POST"])
-                .expectError(.forbidden, "origin_not_allowed")
+            try await client.execute(
+                uri: "/v1/auth/challenge", method: .options,
+                headers: [.origin: "https://wallet.example", .accessControlRequestMethod: "POST"]
+            )
+            .expectError(.forbidden, "origin_not_allowed")
         }
     }
 
@@ -193,10 +225,15 @@ import Testing
         }
         try await harness.run { client in
             let body = ["wallet": SolanaKeypair().publicKey.base58]
-            try await client.send(.post, "/v1/auth/challenge", body: body).expectError(.unauthorized, "api_key_required")
-            try await client.send(.post, "/v1/auth/challenge", body: body, headers: [.apiKeyHeader: key + "x"]).expectError(.unauthorized, "api_key_invalid")
-            try await client.send(.post, "/v1/auth/challenge", body: body, headers: [.apiKeyHeader: String(repeating: "k", count: 10_000)]).expectError(.unauthorized, "api_key_invalid")
-            try await client.send(.get, "/v1/wallets/\(body["wallet"]!)/guardian").expectError(.unauthorized, "api_key_required")
+            try await client.send(.post, "/v1/auth/challenge", body: body).expectError(
+                .unauthorized, "api_key_required")
+            try await client.send(.post, "/v1/auth/challenge", body: body, headers: [.apiKeyHeader: key + "x"])
+                .expectError(.unauthorized, "api_key_invalid")
+            try await client.send(
+                .post, "/v1/auth/challenge", body: body, headers: [.apiKeyHeader: String(repeating: "k", count: 10_000)]
+            ).expectError(.unauthorized, "api_key_invalid")
+            try await client.send(.get, "/v1/wallets/\(body["wallet"]!)/guardian").expectError(
+                .unauthorized, "api_key_required")
             // Public operational routes stay open.
             try await client.send(.get, "/v1/openapi.json").expect(.ok)
             try await client.send(.get, "/healthz").expect(.ok)
@@ -207,13 +244,17 @@ import Testing
             let code = try wallet.code(harness.clock)
             let transaction = try TransactionFactory.base64(wallet.transaction())
             try await client.cosign(wallet, transaction: transaction, code: code, headers: headers).expect(.ok)
-            try await client.cosign(wallet, transaction: transaction, code: code, headers: headers).expectError(.conflict, "code_already_used")
-            try await client.cosign(wallet, transaction: transaction, code: code, headers: headers).expectError(.conflict, "code_already_used")
+            try await client.cosign(wallet, transaction: transaction, code: code, headers: headers).expectError(
+                .conflict, "code_already_used")
+            try await client.cosign(wallet, transaction: transaction, code: code, headers: headers).expectError(
+                .conflict, "code_already_used")
             let limited = try await client.cosign(wallet, transaction: transaction, code: code, headers: headers)
             try limited.expectError(.tooManyRequests, "rate_limited")
             #expect(limited.headers[.retryAfter] == "20", "3 per 60 s refills one every 20 s")
             // The other key has a bucket of its own.
-            try await client.cosign(wallet, transaction: transaction, code: code, headers: [.apiKeyHeader: "second-key-0123456789"]).expectError(.conflict, "code_already_used")
+            try await client.cosign(
+                wallet, transaction: transaction, code: code, headers: [.apiKeyHeader: "second-key-0123456789"]
+            ).expectError(.conflict, "code_already_used")
         }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import GuardianServer
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What the HTTP/1.1 parser refuses is answered with the API's JSON error (not Hummingbird's bare 400), over a real
@@ -15,7 +16,8 @@ import Darwin
         try await harness.run(.live) { client in
             let port = try #require(client.port)
             let cookie = String(repeating: "a", count: 9 * 1024)
-            let answer = try await RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: \(cookie)\r\n\r\n")
+            let answer = try await RawHTTP.exchange(
+                port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: \(cookie)\r\n\r\n")
             // `exchange` reads until the server closes: reaching here means it did.
             let response = try #require(answer.responses.first)
             #expect(answer.responses.count == 1)
@@ -45,15 +47,21 @@ import Darwin
         let harness = try await ServerHarness.inMemory()
         try await harness.run(.live) { client in
             let port = try #require(client.port)
-            for request in ["GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header Name: 1\r\n\r\n", "NOT HTTP AT ALL\r\n\r\n", "GET /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n"] {
+            for request in [
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header Name: 1\r\n\r\n", "NOT HTTP AT ALL\r\n\r\n",
+                "GET /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+            ] {
                 let answer = try await RawHTTP.exchange(port: port, request)
                 let response = try #require(answer.responses.first, "\(request.debugDescription)")
                 #expect(response.status == 400, "\(request.debugDescription)")
-                #expect(response.body.contains(#""code":"invalid_request""#), "\(request.debugDescription): \(response.body)")
+                #expect(
+                    response.body.contains(#""code":"invalid_request""#),
+                    "\(request.debugDescription): \(response.body)")
                 #expect(response.body.contains("malformed"))
             }
             // The server is none the worse for it.
-            let healthy = try await RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let healthy = try await RawHTTP.exchange(
+                port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(healthy.responses.first?.status == 200)
         }
     }
@@ -64,7 +72,9 @@ import Darwin
             let port = try #require(client.port)
             let cookie = String(repeating: "b", count: 9 * 1024)
             // Sent one after the other on one connection: a good request, then one the parser refuses.
-            let answer = try await RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", then: "GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: \(cookie)\r\n\r\n")
+            let answer = try await RawHTTP.exchange(
+                port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                then: "GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: \(cookie)\r\n\r\n")
             #expect(answer.responses.map(\.status) == [200, 431], "\(answer.responses.map(\.body))")
             #expect(answer.responses.last?.body.contains("headers_too_large") == true)
         }
@@ -79,7 +89,9 @@ extension HTTPParseErrorTests {
             let cookie = String(repeating: "c", count: 9 * 1024)
             // Both in one write: the parser fails while the first response is still owed, so the handler leaves the
             // error to Hummingbird, whose (bare) 400 follows the whole first response.
-            let answer = try await RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nCookie: \(cookie)\r\n\r\n")
+            let answer = try await RawHTTP.exchange(
+                port: port,
+                "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nCookie: \(cookie)\r\n\r\n")
             #expect(answer.responses.map(\.status) == [200, 400], "\(answer.raw)")
             #expect(answer.responses.first?.body == #"{"status":"ok"}"#)
         }
@@ -101,13 +113,19 @@ enum RawHTTP {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     /// On a thread of its own: blocking reads on the cooperative pool could starve the server under test.
-    static func exchange(port: Int, _ first: String, then second: String? = nil) async throws -> (responses: [Response], raw: String) {
+    static func exchange(port: Int, _ first: String, then second: String? = nil) async throws -> (
+        responses: [Response], raw: String
+    ) {
         try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try blockingExchange(port: port, first, then: second) }) }
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try blockingExchange(port: port, first, then: second) })
+            }
         }
     }
 
-    private static func blockingExchange(port: Int, _ first: String, then second: String?) throws -> (responses: [Response], raw: String) {
+    private static func blockingExchange(port: Int, _ first: String, then second: String?) throws -> (
+        responses: [Response], raw: String
+    ) {
         let connection = try RawConnection(port: port)
         // The connection closes its socket when released: keep it alive for the whole exchange.
         return try withExtendedLifetime(connection) {
@@ -142,7 +160,10 @@ enum RawHTTP {
             if count == 0 { return }
             if count < 0 {
                 if errno == ECONNRESET { return }
-                throw Failure(description: "read: errno \(errno) after \(received.count) bytes: \(String(decoding: received, as: UTF8.self))")
+                throw Failure(
+                    description:
+                        "read: errno \(errno) after \(received.count) bytes: \(String(decoding: received, as: UTF8.self))"
+                )
             }
             received += chunk[..<count]
         } while untilClose
@@ -158,7 +179,9 @@ enum RawHTTP {
             let status = parts.count > 1 ? Int(parts[1]) ?? -1 : -1
             let headers = lines.dropFirst().compactMap { line -> (String, String)? in
                 guard let colon = line.firstIndex(of: ":") else { return nil }
-                return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                return (
+                    line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                )
             }
             let length = Int(headers.first { $0.0 == "content-length" }?.1 ?? "0") ?? 0
             guard rest.endIndex - end.upperBound >= length else { break }

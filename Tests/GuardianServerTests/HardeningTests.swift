@@ -2,16 +2,18 @@ import ChainKit
 import Foundation
 import Guardian
 import GuardianAPI
-@testable import GuardianServer
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
+
+@testable import GuardianServer
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Regression tests for the defects found by attacking the guardian from outside (issue 11), over the router and over
@@ -33,17 +35,20 @@ import Darwin
         let last = segments.removeLast()
         let prefix = segments.map { "/" + $0 }.joined()
         return [
-            "/" + path,                                   // //v1/…
-            "//" + path,                                  // ///v1/…
-            prefix + "//" + last,                         // empty segment inside
-            path + "/",                                   // trailing slash
-            prefix + "/./" + last,                        // dot segment
-            prefix + "/x/../" + last,                     // dot-dot segment
-            "/." + path,                                  // /./v1/… spelled as a leading dot segment
-            prefix + "%2F" + last,                        // percent-encoded slash
+            "/" + path,  // //v1/…
+            "//" + path,  // ///v1/…
+            prefix + "//" + last,  // empty segment inside
+            path + "/",  // trailing slash
+            prefix + "/./" + last,  // dot segment
+            prefix + "/x/../" + last,  // dot-dot segment
+            "/." + path,  // /./v1/… spelled as a leading dot segment
+            prefix + "%2F" + last,  // percent-encoded slash
             prefix + "%2f" + last,
-            path.replacingOccurrences(of: "/v1/", with: "/%76%31/").replacingOccurrences(of: "/healthz", with: "/%68ealthz")
-                .replacingOccurrences(of: "/readyz", with: "/%72eadyz").replacingOccurrences(of: "/metrics", with: "/%6detrics"),
+            path.replacingOccurrences(of: "/v1/", with: "/%76%31/").replacingOccurrences(
+                of: "/healthz", with: "/%68ealthz"
+            )
+            .replacingOccurrences(of: "/readyz", with: "/%72eadyz").replacingOccurrences(
+                of: "/metrics", with: "/%6detrics"),
         ]
     }
 
@@ -53,9 +58,15 @@ import Darwin
             for (route, path) in Self.concretePaths(harness) {
                 for spelling in Self.spellings(of: path) {
                     for headers: HTTPFields in [[:], [.apiKeyHeader: Self.key]] {
-                        let response = try await client.execute(uri: spelling, method: route.method, headers: headers + [.contentType: "application/json"], body: ByteBuffer(string: "{}"))
-                        #expect(response.status == .badRequest || response.status == .notFound, "\(route.method) \(spelling): \(response.status.code) \(response.text)")
-                        if response.status == .badRequest { #expect(response.text.contains("non_canonical_path"), "\(spelling): \(response.text)") }
+                        let response = try await client.execute(
+                            uri: spelling, method: route.method, headers: headers + [.contentType: "application/json"],
+                            body: ByteBuffer(string: "{}"))
+                        #expect(
+                            response.status == .badRequest || response.status == .notFound,
+                            "\(route.method) \(spelling): \(response.status.code) \(response.text)")
+                        if response.status == .badRequest {
+                            #expect(response.text.contains("non_canonical_path"), "\(spelling): \(response.text)")
+                        }
                     }
                 }
             }
@@ -70,7 +81,9 @@ import Darwin
         #expect(publicRoutes == ["GET /healthz", "GET /readyz", "GET /v1/openapi.json"])
         try await harness.run { client in
             for (route, path) in routes {
-                let response = try await client.execute(uri: path, method: route.method, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}"))
+                let response = try await client.execute(
+                    uri: path, method: route.method, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: "{}"))
                 if route.access == .apiKey {
                     try response.expectError(.unauthorized, "api_key_required")
                 } else {
@@ -85,8 +98,14 @@ import Darwin
         try await harness.run(.live) { client in
             let port = try #require(client.port)
             let body = #"{"wallet":"\#(SolanaKeypair().publicKey.base58)"}"#
-            for target in ["//v1/auth/challenge", "///v1/auth/challenge", "/v1//auth/challenge", "/v1/auth/challenge/", "/v1/./auth/challenge", "/v1%2Fauth/challenge"] {
-                let answer = try await RawHTTP.exchange(port: port, "POST \(target) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            for target in [
+                "//v1/auth/challenge", "///v1/auth/challenge", "/v1//auth/challenge", "/v1/auth/challenge/",
+                "/v1/./auth/challenge", "/v1%2Fauth/challenge",
+            ] {
+                let answer = try await RawHTTP.exchange(
+                    port: port,
+                    "POST \(target) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                )
                 let response = try #require(answer.responses.first, "\(target)")
                 #expect(response.status == 400 || response.status == 401, "\(target): \(response.status)")
                 #expect(!response.body.contains("challengeId"), "\(target) reached the handler")
@@ -95,10 +114,17 @@ import Darwin
     }
 
     @Test func metricsExposureFollowsTheConfiguration() async throws {
-        for (exposure, withoutKey) in [(GuardianServerConfiguration.MetricsExposure?.none, 401), (.apiKey, 401), (.public, 200), (.off, 404)] {
-            let harness = try await ServerHarness.inMemory { $0.apiKeys = [Self.key]; $0.metrics = exposure }
+        for (exposure, withoutKey) in [
+            (GuardianServerConfiguration.MetricsExposure?.none, 401), (.apiKey, 401), (.public, 200), (.off, 404),
+        ] {
+            let harness = try await ServerHarness.inMemory {
+                $0.apiKeys = [Self.key]
+                $0.metrics = exposure
+            }
             try await harness.run { client in
-                #expect(try await client.execute(uri: "/metrics", method: .get).status.code == withoutKey, "\(String(describing: exposure))")
+                #expect(
+                    try await client.execute(uri: "/metrics", method: .get).status.code == withoutKey,
+                    "\(String(describing: exposure))")
                 let keyed = try await client.execute(uri: "/metrics", method: .get, headers: [.apiKeyHeader: Self.key])
                 #expect(keyed.status.code == (exposure == .off ? 404 : 200))
             }
@@ -116,27 +142,40 @@ import Darwin
     @Test func duplicateMembersAreRefusedOnEveryPath() async throws {
         let harness = try await ServerHarness.inMemory()
         try await harness.run { client in
-            let a = SolanaKeypair().publicKey.base58, b = SolanaKeypair().publicKey.base58
-            for body in [#"{"wallet":"\#(a)","wallet":"\#(b)"}"#, #"{"wallet":"\#(a)","wal\u006cet":"\#(b)"}"#, #"{"wallet":"\#(a)", "wallet" : "\#(a)"}"#] {
-                let error = try await client.send(.post, "/v1/auth/challenge", json: body).expectError(.badRequest, "invalid_request")
+            let a = SolanaKeypair().publicKey.base58
+            let b = SolanaKeypair().publicKey.base58
+            for body in [
+                #"{"wallet":"\#(a)","wallet":"\#(b)"}"#, #"{"wallet":"\#(a)","wal\u006cet":"\#(b)"}"#,
+                #"{"wallet":"\#(a)", "wallet" : "\#(a)"}"#,
+            ] {
+                let error = try await client.send(.post, "/v1/auth/challenge", json: body).expectError(
+                    .badRequest, "invalid_request")
                 #expect(error.field == "wallet")
                 #expect(error.message.contains("more than once"))
             }
             let wallet = try await client.activeWallet(clock: harness.clock)
             let cosign = #"{"transaction":"AQID","code":"123456","code":"654321"}"#
-            try await client.send(.post, "/v1/wallets/\(wallet.address)/cosign", json: cosign, token: wallet.token).expectError(.badRequest, "invalid_request")
-            let policy = #"{"code":"123456","policy":{"spendingLimits":[{"asset":"SOL","window":"day","amount":"1","amount":"2"}]}}"#
-            let error = try await client.send(.put, "/v1/wallets/\(wallet.address)/policy", json: policy, token: wallet.token).expectError(.badRequest, "invalid_request")
+            try await client.send(.post, "/v1/wallets/\(wallet.address)/cosign", json: cosign, token: wallet.token)
+                .expectError(.badRequest, "invalid_request")
+            let policy =
+                #"{"code":"123456","policy":{"spendingLimits":[{"asset":"SOL","window":"day","amount":"1","amount":"2"}]}}"#
+            let error = try await client.send(
+                .put, "/v1/wallets/\(wallet.address)/policy", json: policy, token: wallet.token
+            ).expectError(.badRequest, "invalid_request")
             #expect(error.field == "policy.spendingLimits[0].amount")
         }
     }
 
     @Test func thePerIPBucketIsChargedBeforeTheBodyIsParsed() async throws {
-        let harness = try await ServerHarness.inMemory { $0.guardian.clientIPRateLimit = TokenBucketPolicy(capacity: 3, per: 60) }
+        let harness = try await ServerHarness.inMemory {
+            $0.guardian.clientIPRateLimit = TokenBucketPolicy(capacity: 3, per: 60)
+        }
         try await harness.run(.live) { client in
             let junk = "{" + String(repeating: #""x":1,"#, count: 5_000) + "}"
             var statuses: [Int] = []
-            for _ in 0..<4 { statuses.append(Int(try await client.send(.post, "/v1/auth/challenge", json: junk).status.code)) }
+            for _ in 0..<4 {
+                statuses.append(Int(try await client.send(.post, "/v1/auth/challenge", json: junk).status.code))
+            }
             #expect(statuses == [400, 400, 400, 429], "the fourth request must be refused before its body is read")
         }
     }
@@ -148,12 +187,15 @@ import Darwin
         try await harness.run { client in
             let wallet = SolanaKeypair().publicKey.base58
             let preflight: HTTPFields = [.origin: "https://wallet.example", .accessControlRequestMethod: "PUT"]
-            let policy = try await client.execute(uri: "/v1/wallets/\(wallet)/policy", method: .options, headers: preflight)
+            let policy = try await client.execute(
+                uri: "/v1/wallets/\(wallet)/policy", method: .options, headers: preflight)
             #expect(policy.status == .noContent)
             #expect(policy.headers[.accessControlAllowMethods] == "GET, PUT, OPTIONS")
-            let cosign = try await client.execute(uri: "/v1/wallets/\(wallet)/cosign", method: .options, headers: preflight)
+            let cosign = try await client.execute(
+                uri: "/v1/wallets/\(wallet)/cosign", method: .options, headers: preflight)
             #expect(cosign.headers[.accessControlAllowMethods] == "POST, OPTIONS")
-            #expect(try await client.execute(uri: "/v1/nowhere", method: .options, headers: preflight).status == .notFound)
+            #expect(
+                try await client.execute(uri: "/v1/nowhere", method: .options, headers: preflight).status == .notFound)
         }
     }
 
@@ -167,11 +209,12 @@ import Darwin
             harness.clock.advance(by: 30)
             let code = try wallet.code(harness.clock)
             let body = #"{"transaction":"\#(try TransactionFactory.base64(wallet.transaction()))","code":"\#(code)"}"#
-            let head = "POST /v1/wallets/\(wallet.address)/cosign HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(wallet.token)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+            let head =
+                "POST /v1/wallets/\(wallet.address)/cosign HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(wallet.token)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
             let split = body.index(body.startIndex, offsetBy: 20)
             let connection = try RawConnection(port: port)
             try connection.send(head + body[..<split])
-            try await Task.sleep(for: .milliseconds(200))   // the handler has the session and waits for the body
+            try await Task.sleep(for: .milliseconds(200))  // the handler has the session and waits for the body
             try await client.send(.post, "/v1/auth/logout", token: wallet.token).expect(.noContent)
             try connection.send(String(body[split...]))
             let answer = try await connection.readUntilClose()
@@ -179,7 +222,9 @@ import Darwin
             #expect(answer.contains("session_invalid"))
             // Nothing was consumed: a new session cosigns with the same code.
             let token = try await client.signIn(wallet.keypair)
-            try await client.cosign(wallet, transaction: try TransactionFactory.base64(wallet.transaction()), code: code, token: token).expect(.ok)
+            try await client.cosign(
+                wallet, transaction: try TransactionFactory.base64(wallet.transaction()), code: code, token: token
+            ).expect(.ok)
         }
     }
 
@@ -192,29 +237,39 @@ import Darwin
             // A head trickled one byte every 200 ms (each byte resets an idle timer) is cut off near the deadline.
             let trickled = try RawConnection(port: port)
             let start = ContinuousClock.now
-            let closedWhileTrickling = try await trickled.trickle("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 100), every: .milliseconds(200))
+            let closedWhileTrickling = try await trickled.trickle(
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 100),
+                every: .milliseconds(200))
             #expect(closedWhileTrickling, "the server never closed a trickling head")
             // The whole trickle would take ~27 s; the 1 s deadline cuts it far earlier (bound loose for a loaded CI).
             #expect(ContinuousClock.now - start < .seconds(15))
             // The same for a body.
             let slowBody = try RawConnection(port: port)
-            try slowBody.send("POST /v1/auth/challenge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+            try slowBody.send(
+                "POST /v1/auth/challenge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+            )
             #expect(try await slowBody.trickle(String(repeating: " ", count: 100), every: .milliseconds(200)))
 
             // An early answer (a 404 before the body is read) must not leave the connection without a deadline: the
             // next head, trickled, is still cut off.
             let early = try RawConnection(port: port)
-            try early.send("POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1\r\n\r\n")   // 404 before the body
+            try early.send(
+                // 404 before the body
+                "POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1\r\n\r\n")
             try await Task.sleep(for: .milliseconds(300))
             try early.send("{")
-            #expect(try await early.trickle("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 100), every: .milliseconds(200)),
-                    "a connection whose previous request was answered early escaped the head deadline")
+            #expect(
+                try await early.trickle(
+                    "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 100),
+                    every: .milliseconds(200)),
+                "a connection whose previous request was answered early escaped the head deadline")
 
             // 1,000 idle connections, then an ordinary request is answered at once.
             let idle = try (0..<1_000).map { _ in try RawConnection(port: port) }
             let answered = ContinuousClock.now
             // On a new connection: the test client's own kept-alive one has met the head deadline meanwhile.
-            let health = try await RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let health = try await RawHTTP.exchange(
+                port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(health.responses.first?.status == 200)
             #expect(ContinuousClock.now - answered < .seconds(1))
             // And the idle ones are closed by the deadline too.
@@ -231,11 +286,11 @@ final class RawConnection: @unchecked Sendable {
     let fd: Int32
 
     init(port: Int) throws {
-        _ = ExternalPeer.ignoreSIGPIPE   // a write to a socket the server closed fails with EPIPE
+        _ = ExternalPeer.ignoreSIGPIPE  // a write to a socket the server closed fails with EPIPE
         #if canImport(Glibc)
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        fd = socket(AF_INET, SOCK_STREAM, 0)
+            fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw RawHTTP.Failure(description: "socket: errno \(errno)") }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
@@ -245,7 +300,9 @@ final class RawConnection: @unchecked Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else {
             close(fd)
@@ -261,7 +318,9 @@ final class RawConnection: @unchecked Sendable {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written <= 0 { return false }
             offset += written
         }

@@ -1,8 +1,5 @@
 import ChainKit
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Guardian
 import GuardianServer
 import HTTPTypes
@@ -11,12 +8,18 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 // MARK: - Over real sockets: client addresses and TLS
 
 @Suite struct LiveServerTests {
     /// The per-client-IP bucket sees the socket's peer address and is shared by every endpoint it guards.
     @Test func theClientAddressBucketLimitsEveryGuardedEndpoint() async throws {
-        let harness = try await ServerHarness.inMemory { $0.guardian.clientIPRateLimit = TokenBucketPolicy(capacity: 3, per: 60) }
+        let harness = try await ServerHarness.inMemory {
+            $0.guardian.clientIPRateLimit = TokenBucketPolicy(capacity: 3, per: 60)
+        }
         try await harness.run(.live) { client in
             let wallet = SolanaKeypair().publicKey.base58
             try await client.send(.post, "/v1/auth/challenge", body: ["wallet": wallet]).expect(.ok)
@@ -26,7 +29,8 @@ import Testing
             try limited.expectError(.tooManyRequests, "rate_limited")
             #expect(limited.headers[.retryAfter] == "20", "3 per 60 s refills one every 20 s")
             try await client.send(.get, "/v1/wallets/\(wallet)/guardian").expectError(.tooManyRequests, "rate_limited")
-            try await client.send(.post, "/v1/auth/verify", body: ["challengeId": "x", "signature": "y"]).expectError(.tooManyRequests, "rate_limited")
+            try await client.send(.post, "/v1/auth/verify", body: ["challengeId": "x", "signature": "y"]).expectError(
+                .tooManyRequests, "rate_limited")
             // Operational endpoints are not limited.
             try await client.send(.get, "/healthz").expect(.ok)
             harness.clock.advance(by: 20)
@@ -57,8 +61,11 @@ import Testing
         let key = directory.url.appendingPathComponent("key.pem").path
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
-                             "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]
+        openssl.arguments = [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+            "-out", certificate,
+            "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ]
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
         do { try openssl.run() } catch {
@@ -68,7 +75,9 @@ import Testing
         openssl.waitUntilExit()
         try #require(openssl.terminationStatus == 0, "openssl could not make a certificate")
 
-        let harness = try await ServerHarness.inMemory { $0.tls = .init(certificateChainPath: certificate, privateKeyPath: key) }
+        let harness = try await ServerHarness.inMemory {
+            $0.tls = .init(certificateChainPath: certificate, privateKeyPath: key)
+        }
         try await harness.run(.ahc(.https)) { client in
             let response = try await client.send(.get, "/healthz").expect(.ok)
             #expect(response.headers[.strictTransportSecurity] == "max-age=63072000; includeSubDomains")
@@ -77,8 +86,11 @@ import Testing
 
         // Unreadable files are a setup error with a sentence, not a crash.
         var broken = ServerHarness.configuration()
-        broken.tls = .init(certificateChainPath: directory.url.appendingPathComponent("missing.pem").path, privateKeyPath: key)
+        broken.tls = .init(
+            certificateChainPath: directory.url.appendingPathComponent("missing.pem").path, privateKeyPath: key)
         let dependencies = try await GuardianServerDependencies.inMemory(configuration: broken)
-        #expect(throws: ServerSetupError.self) { _ = try buildApplication(configuration: broken, dependencies: dependencies) }
+        #expect(throws: ServerSetupError.self) {
+            _ = try buildApplication(configuration: broken, dependencies: dependencies)
+        }
     }
 }

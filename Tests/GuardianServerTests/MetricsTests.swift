@@ -28,9 +28,13 @@ import Testing
             harness.clock.advance(by: 30)
             let transaction = try TransactionFactory.base64(wallet.transaction())
             try await client.cosign(wallet, transaction: transaction, code: wallet.code(harness.clock)).expect(.ok)
-            try await client.cosign(wallet, transaction: transaction, code: wallet.code(harness.clock)).expect(.conflict)
+            try await client.cosign(wallet, transaction: transaction, code: wallet.code(harness.clock)).expect(
+                .conflict)
             for _ in 0..<3 {
-                try await client.cosign(wallet, transaction: transaction, code: EnrollmentRouteTests.wrongCode(wallet.totp, at: harness.clock.now())).expect(.unauthorized)
+                try await client.cosign(
+                    wallet, transaction: transaction,
+                    code: EnrollmentRouteTests.wrongCode(wallet.totp, at: harness.clock.now())
+                ).expect(.unauthorized)
             }
             for _ in 0..<6 { _ = try await client.cosign(wallet, transaction: transaction, code: "000000") }
             try await client.send(.get, "/nowhere").expect(.notFound)
@@ -38,11 +42,26 @@ import Testing
             let response = try await client.send(.get, "/metrics").expect(.ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = response.text
-            #expect(Self.value(text, "chronoguard_http_requests_total", [("method", "POST"), ("route", "/v1/wallets/{wallet}/cosign"), ("status", "200")]) == 1)
-            #expect(Self.value(text, "chronoguard_http_requests_total", [("method", "POST"), ("route", "/v1/wallets/{wallet}/cosign"), ("status", "401")]) == 3)
-            #expect(Self.value(text, "chronoguard_http_requests_total", [("method", "POST"), ("route", "/v1/auth/challenge"), ("status", "200")]) == 1)
-            #expect(Self.value(text, "chronoguard_http_requests_total", [("method", "GET"), ("route", "unmatched"), ("status", "404")]) == 1)
-            #expect(Self.value(text, "chronoguard_http_request_duration_seconds_count", [("method", "POST"), ("route", "/v1/wallets/{wallet}/cosign")]) == 11)
+            #expect(
+                Self.value(
+                    text, "chronoguard_http_requests_total",
+                    [("method", "POST"), ("route", "/v1/wallets/{wallet}/cosign"), ("status", "200")]) == 1)
+            #expect(
+                Self.value(
+                    text, "chronoguard_http_requests_total",
+                    [("method", "POST"), ("route", "/v1/wallets/{wallet}/cosign"), ("status", "401")]) == 3)
+            #expect(
+                Self.value(
+                    text, "chronoguard_http_requests_total",
+                    [("method", "POST"), ("route", "/v1/auth/challenge"), ("status", "200")]) == 1)
+            #expect(
+                Self.value(
+                    text, "chronoguard_http_requests_total",
+                    [("method", "GET"), ("route", "unmatched"), ("status", "404")]) == 1)
+            #expect(
+                Self.value(
+                    text, "chronoguard_http_request_duration_seconds_count",
+                    [("method", "POST"), ("route", "/v1/wallets/{wallet}/cosign")]) == 11)
             #expect(text.contains("chronoguard_http_request_duration_seconds_bucket{"))
             #expect(!text.contains(wallet.address), "wallet addresses must not become label values")
             #expect(Self.value(text, "chronoguard_cosign_total", [("outcome", "completed")]) == 1)

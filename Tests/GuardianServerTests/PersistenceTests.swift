@@ -2,6 +2,7 @@ import ChainKit
 import Crypto
 import Foundation
 import Guardian
+import GuardianAPI
 import GuardianServer
 import HTTPTypes
 import Hummingbird
@@ -9,7 +10,6 @@ import HummingbirdTesting
 import NIOCore
 import OTP
 import Testing
-import GuardianAPI
 
 // MARK: - SQLite: restarts and data at rest
 
@@ -39,16 +39,25 @@ import GuardianAPI
             let locked = try await client.activeWallet(clock: clock)
             clock.advance(by: 30)
             let code = try burned.code(clock)
-            try await client.cosign(burned, transaction: TransactionFactory.base64(burned.transaction()), code: code).expect(.ok)
+            try await client.cosign(burned, transaction: TransactionFactory.base64(burned.transaction()), code: code)
+                .expect(.ok)
             for _ in 0..<3 {
-                try await client.cosign(locked, transaction: TransactionFactory.base64(locked.transaction()), code: EnrollmentRouteTests.wrongCode(locked.totp, at: clock.now())).expect(.unauthorized)
+                try await client.cosign(
+                    locked, transaction: TransactionFactory.base64(locked.transaction()),
+                    code: EnrollmentRouteTests.wrongCode(locked.totp, at: clock.now())
+                ).expect(.unauthorized)
             }
-            return FirstRun(burned: burned, burnedCode: code, locked: locked, guardians: [burned.address: burned.guardian.base58, locked.address: locked.guardian.base58])
+            return FirstRun(
+                burned: burned, burnedCode: code, locked: locked,
+                guardians: [burned.address: burned.guardian.base58, locked.address: locked.guardian.base58])
         }
         await first.dependencies.close()
 
         // The data directory as the server left it.
-        let mode = { (path: String) in try FileManager.default.attributesOfItem(atPath: Self.data(directory).appendingPathComponent(path).path)[.posixPermissions] as? Int }
+        let mode = { (path: String) in
+            try FileManager.default.attributesOfItem(atPath: Self.data(directory).appendingPathComponent(path).path)[
+                .posixPermissions] as? Int
+        }
         #expect(try mode("master.key") == 0o600)
         #expect(try mode("guardian.sqlite") == 0o600)
         #expect(try mode("") == 0o700)
@@ -57,19 +66,28 @@ import GuardianAPI
         let second = try await Self.open(directory, clock: clock)
         try await second.run { client in
             // The step stays burned: the same code, still inside its window, is refused.
-            try await client.cosign(state.burned, transaction: TransactionFactory.base64(state.burned.transaction()), code: state.burnedCode)
-                .expectError(.conflict, "code_already_used")
+            try await client.cosign(
+                state.burned, transaction: TransactionFactory.base64(state.burned.transaction()), code: state.burnedCode
+            )
+            .expectError(.conflict, "code_already_used")
             // The lock holds.
-            try await client.cosign(state.locked, transaction: TransactionFactory.base64(state.locked.transaction()), code: state.locked.code(clock))
-                .expectError(.locked, "wallet_locked")
+            try await client.cosign(
+                state.locked, transaction: TransactionFactory.base64(state.locked.transaction()),
+                code: state.locked.code(clock)
+            )
+            .expectError(.locked, "wallet_locked")
             // Guardian keys are the same, and still sign: the next step works for the burned wallet.
             for (wallet, guardian) in state.guardians {
-                let status = try await client.send(.get, "/v1/wallets/\(wallet)/guardian").decoded(GuardianAPI.GuardianStatusResponse.self, expecting: .ok)
+                let status = try await client.send(.get, "/v1/wallets/\(wallet)/guardian").decoded(
+                    GuardianAPI.GuardianStatusResponse.self, expecting: .ok)
                 #expect(status.guardianPublicKey == guardian && status.status == "active")
             }
             clock.advance(by: 30)
-            let result = try await client.cosign(state.burned, transaction: TransactionFactory.base64(state.burned.transaction()), code: state.burned.code(clock))
-                .decoded(GuardianAPI.CosignResponse.self, expecting: .ok)
+            let result = try await client.cosign(
+                state.burned, transaction: TransactionFactory.base64(state.burned.transaction()),
+                code: state.burned.code(clock)
+            )
+            .decoded(GuardianAPI.CosignResponse.self, expecting: .ok)
             #expect(result.guardianPublicKey == state.guardians[state.burned.address])
         }
         await second.dependencies.close()
@@ -87,7 +105,10 @@ import GuardianAPI
         let keyPath = Self.data(directory).appendingPathComponent("master.key").path
         let original = try Data(contentsOf: URL(fileURLWithPath: keyPath))
         try FileManager.default.removeItem(atPath: keyPath)
-        #expect(FileManager.default.createFile(atPath: keyPath, contents: Data((MasterKey.generate().exportBase64() + "\n").utf8), attributes: [.posixPermissions: 0o600]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: keyPath, contents: Data((MasterKey.generate().exportBase64() + "\n").utf8),
+                attributes: [.posixPermissions: 0o600]))
         do {
             _ = try await Self.open(directory, clock: clock)
             Issue.record("a foreign master key opened the database")
@@ -96,7 +117,8 @@ import GuardianAPI
         }
         // A key file readable by others is refused.
         try FileManager.default.removeItem(atPath: keyPath)
-        #expect(FileManager.default.createFile(atPath: keyPath, contents: original, attributes: [.posixPermissions: 0o644]))
+        #expect(
+            FileManager.default.createFile(atPath: keyPath, contents: original, attributes: [.posixPermissions: 0o644]))
         do {
             _ = try await Self.open(directory, clock: clock)
             Issue.record("a world-readable key file was accepted")
@@ -115,27 +137,38 @@ import GuardianAPI
         let directory = try TemporaryDirectory()
         let clock = ManualClock(unixSeconds: ServerHarness.startTime)
         let harness = try await Self.open(directory, clock: clock)
-        let master = try MasterKey(text: String(contentsOf: Self.data(directory).appendingPathComponent("master.key"), encoding: .utf8))
+        let master = try MasterKey(
+            text: String(contentsOf: Self.data(directory).appendingPathComponent("master.key"), encoding: .utf8))
         let masterBytes = try #require(Data(base64Encoded: master.exportBase64()))
         let secrets = try await harness.run { client -> [Secret] in
             var wallets: [ActiveWallet] = []
             for _ in 0..<3 { wallets.append(try await client.activeWallet(clock: clock)) }
             clock.advance(by: 30)
             for wallet in wallets {
-                try await client.cosign(wallet, transaction: TransactionFactory.base64(wallet.transaction()), code: wallet.code(clock)).expect(.ok)
+                try await client.cosign(
+                    wallet, transaction: TransactionFactory.base64(wallet.transaction()), code: wallet.code(clock)
+                ).expect(.ok)
             }
-            var secrets = [Secret(name: "master key", bytes: [UInt8](masterBytes)), Secret(name: "master key text", bytes: Array(master.exportBase64().utf8))]
+            var secrets = [
+                Secret(name: "master key", bytes: [UInt8](masterBytes)),
+                Secret(name: "master key text", bytes: Array(master.exportBase64().utf8)),
+            ]
             for wallet in wallets {
                 let uri = try OTPAuthURI(parsing: wallet.otpauthURI)
                 secrets.append(Secret(name: "TOTP secret", bytes: uri.secret.bytes))
                 secrets.append(Secret(name: "TOTP secret Base32", bytes: Array(uri.secret.base32.utf8)))
                 secrets.append(Secret(name: "otpauth URI", bytes: Array(wallet.otpauthURI.utf8)))
                 secrets.append(Secret(name: "session token", bytes: Array(wallet.token.utf8)))
-                secrets.append(Secret(name: "session token bytes", bytes: try #require(Self.base64URLDecode(wallet.token))))
+                secrets.append(
+                    Secret(name: "session token bytes", bytes: try #require(Self.base64URLDecode(wallet.token))))
                 let record = try #require(try await harness.dependencies.store.wallet(wallet.keypair.publicKey))
-                let dataKey = try KeyEnvelope.unwrapDataKey(record.keys.wrappedDataKey, wallet: record.wallet, master: master)
-                let seed = try KeyEnvelope.openSecret(record.keys.sealedGuardianSeed, purpose: .guardianSeed, wallet: record.wallet, dataKey: dataKey)
-                #expect(try SolanaKeypair(seed: seed).publicKey == wallet.guardian, "the recovered seed must be the guardian's")
+                let dataKey = try KeyEnvelope.unwrapDataKey(
+                    record.keys.wrappedDataKey, wallet: record.wallet, master: master)
+                let seed = try KeyEnvelope.openSecret(
+                    record.keys.sealedGuardianSeed, purpose: .guardianSeed, wallet: record.wallet, dataKey: dataKey)
+                #expect(
+                    try SolanaKeypair(seed: seed).publicKey == wallet.guardian,
+                    "the recovered seed must be the guardian's")
                 secrets.append(Secret(name: "guardian seed", bytes: seed))
                 secrets.append(Secret(name: "wallet data key", bytes: dataKey.withUnsafeBytes { [UInt8]($0) }))
             }
@@ -153,7 +186,9 @@ import GuardianAPI
     }
 
     static func scan(_ directory: URL, for secrets: [Secret], moment: String) throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("guardian.sqlite") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.hasPrefix("guardian.sqlite")
+        }
         #expect(files.contains("guardian.sqlite"))
         for file in files {
             let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(file)))

@@ -17,13 +17,24 @@ public func expectLoggedOutSessionsCommitNothing(_ harness: GuardianHarness) asy
     // Cosign.
     let inFlight = try await harness.login(wallet.owner)
     try await service.logout(inFlight)
-    try check(await errorCode { try await service.cosign(session: inFlight, wallet: wallet.address, transactionBase64: tx, code: code) } == .sessionInvalid, "line \(#line)")
+    try check(
+        await errorCode {
+            try await service.cosign(session: inFlight, wallet: wallet.address, transactionBase64: tx, code: code)
+        } == .sessionInvalid, "line \(#line)")
     let stepBefore = try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep
     // Policy update.
-    try check(await errorCode { try await service.updatePolicy(session: inFlight, wallet: wallet.address, policy: nil, code: code) } == .sessionInvalid, "line \(#line)")
+    try check(
+        await errorCode {
+            try await service.updatePolicy(session: inFlight, wallet: wallet.address, policy: nil, code: code)
+        } == .sessionInvalid, "line \(#line)")
     // A governance action (migration burns a code).
-    try check(await errorCode { try await service.migrateGovernance(session: inFlight, wallet: wallet.address, sequence: 1, code: code) } == .sessionInvalid, "line \(#line)")
-    try check(try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep == stepBefore, "line \(#line): a refused commit burned the step")
+    try check(
+        await errorCode {
+            try await service.migrateGovernance(session: inFlight, wallet: wallet.address, sequence: 1, code: code)
+        } == .sessionInvalid, "line \(#line)")
+    try check(
+        try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep == stepBefore,
+        "line \(#line): a refused commit burned the step")
     try check(try await harness.store.governance(wallet.owner.publicKey) == nil, "line \(#line)")
     // The code is intact: a live session uses it.
     let live = try await harness.login(wallet.owner)
@@ -34,7 +45,9 @@ public func expectLoggedOutSessionsCommitNothing(_ harness: GuardianHarness) asy
     let newcomer = SolanaKeypair()
     let gone = try await harness.login(newcomer)
     try await service.logout(gone)
-    try check(await errorCode { try await service.beginEnrollment(session: gone, wallet: newcomer.publicKey.base58) } == .sessionInvalid, "line \(#line)")
+    try check(
+        await errorCode { try await service.beginEnrollment(session: gone, wallet: newcomer.publicKey.base58) }
+            == .sessionInvalid, "line \(#line)")
     try check(try await harness.store.wallet(newcomer.publicKey) == nil, "line \(#line)")
 
     // Enrollment confirmation.
@@ -44,7 +57,11 @@ public func expectLoggedOutSessionsCommitNothing(_ harness: GuardianHarness) asy
     let totp = try OTPAuthURI(parsing: start.otpauthURI).totp()!
     try await service.logout(session)
     let first = try totp.code(at: harness.clock.unixSeconds())
-    try check(await errorCode { try await service.confirmEnrollment(session: session, wallet: owner.publicKey.base58, code: first) } == .sessionInvalid, "line \(#line)")
+    try check(
+        await errorCode {
+            try await service.confirmEnrollment(session: session, wallet: owner.publicKey.base58, code: first)
+        } == .sessionInvalid, "line \(#line)")
     try check(try await harness.store.wallet(owner.publicKey)?.state == .pending, "line \(#line)")
-    _ = try await service.confirmEnrollment(session: try await harness.login(owner), wallet: owner.publicKey.base58, code: first)
+    _ = try await service.confirmEnrollment(
+        session: try await harness.login(owner), wallet: owner.publicKey.base58, code: first)
 }

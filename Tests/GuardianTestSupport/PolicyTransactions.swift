@@ -28,19 +28,31 @@ public enum PolicyTransactions {
     }
 
     /// Token `TransferChecked` (tag 12, u64 amount, u8 decimals): source, mint, destination, authority.
-    public static func transferChecked(source: SolanaPublicKey, mint: SolanaPublicKey, destination: SolanaPublicKey, authority: SolanaPublicKey, amount: UInt64, decimals: UInt8, program: SolanaPublicKey = SolanaProgram.splToken) -> Step {
-        Step(program: program, accounts: [(source, true), (mint, false), (destination, true), (authority, false)], data: [12] + le(amount) + [decimals])
+    public static func transferChecked(
+        source: SolanaPublicKey, mint: SolanaPublicKey, destination: SolanaPublicKey, authority: SolanaPublicKey,
+        amount: UInt64, decimals: UInt8, program: SolanaPublicKey = SolanaProgram.splToken
+    ) -> Step {
+        Step(
+            program: program, accounts: [(source, true), (mint, false), (destination, true), (authority, false)],
+            data: [12] + le(amount) + [decimals])
     }
 
     /// Token `Transfer` (tag 3, u64 amount): source, destination, authority — no mint.
-    public static func tokenTransfer(source: SolanaPublicKey, destination: SolanaPublicKey, authority: SolanaPublicKey, amount: UInt64, program: SolanaPublicKey = SolanaProgram.splToken) -> Step {
-        Step(program: program, accounts: [(source, true), (destination, true), (authority, false)], data: [3] + le(amount))
+    public static func tokenTransfer(
+        source: SolanaPublicKey, destination: SolanaPublicKey, authority: SolanaPublicKey, amount: UInt64,
+        program: SolanaPublicKey = SolanaProgram.splToken
+    ) -> Step {
+        Step(
+            program: program, accounts: [(source, true), (destination, true), (authority, false)],
+            data: [3] + le(amount))
     }
 
     /// Compute Budget `SetComputeUnitPrice` (tag 3, u64 micro-lamports) and `SetComputeUnitLimit` (tag 2, u32).
     public static func computeUnitPrice(_ microLamports: UInt64, limit: UInt32) -> [Step] {
-        [Step(program: SolanaProgram.computeBudget, accounts: [], data: [3] + le(microLamports)),
-         Step(program: SolanaProgram.computeBudget, accounts: [], data: [2] + le(limit))]
+        [
+            Step(program: SolanaProgram.computeBudget, accounts: [], data: [3] + le(microLamports)),
+            Step(program: SolanaProgram.computeBudget, accounts: [], data: [2] + le(limit)),
+        ]
     }
 
     /// An instruction of `program` with opaque data.
@@ -50,8 +62,11 @@ public enum PolicyTransactions {
 
     /// A legacy message: owner (writable signer, fee payer), guardian (read-only signer), the instructions' other
     /// accounts (writable first), then the programs; signed by `owner` unless `sign` is false.
-    public static func transaction(owner: SolanaKeypair, guardian: SolanaPublicKey, _ steps: [Step], sign: Bool = true) throws -> SolanaTransaction {
-        var writable: [SolanaPublicKey] = [], readonly: [SolanaPublicKey] = []
+    public static func transaction(owner: SolanaKeypair, guardian: SolanaPublicKey, _ steps: [Step], sign: Bool = true)
+        throws -> SolanaTransaction
+    {
+        var writable: [SolanaPublicKey] = []
+        var readonly: [SolanaPublicKey] = []
         let signers = [owner.publicKey, guardian]
         for step in steps {
             for (key, isWritable) in step.accounts where !signers.contains(key) {
@@ -63,14 +78,21 @@ public enum PolicyTransactions {
                 }
             }
         }
-        for step in steps where !readonly.contains(step.program) && !writable.contains(step.program) { readonly.append(step.program) }
+        for step in steps where !readonly.contains(step.program) && !writable.contains(step.program) {
+            readonly.append(step.program)
+        }
         let keys = signers + writable + readonly
         let index = { (key: SolanaPublicKey) in UInt8(keys.firstIndex(of: key)!) }
         let message = try SolanaMessage(
             version: .legacy,
-            header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: UInt8(readonly.count)),
-            staticAccountKeys: keys, recentBlockhash: SolanaBlockhash(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) }),
-            instructions: steps.map { .init(programIDIndex: index($0.program), accountIndexes: $0.accounts.map { index($0.0) }, data: $0.data) })
+            header: .init(
+                numRequiredSignatures: 2, numReadonlySignedAccounts: 1,
+                numReadonlyUnsignedAccounts: UInt8(readonly.count)),
+            staticAccountKeys: keys,
+            recentBlockhash: SolanaBlockhash(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) }),
+            instructions: steps.map {
+                .init(programIDIndex: index($0.program), accountIndexes: $0.accounts.map { index($0.0) }, data: $0.data)
+            })
         let transaction = try SolanaTransaction(message: message)
         return sign ? try transaction.signing(with: owner) : transaction
     }

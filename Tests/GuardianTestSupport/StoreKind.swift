@@ -23,11 +23,14 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     ) async throws -> GuardianHarness {
         switch self {
         case .inMemory:
-            return try await GuardianHarness.make(keyProvider: keyProvider, clock: clock, metrics: metrics, qrRenderer: qrRenderer, configure: configure)
+            return try await GuardianHarness.make(
+                keyProvider: keyProvider, clock: clock, metrics: metrics, qrRenderer: qrRenderer, configure: configure)
         case .sqlite:
             let directory = try DataDirectory()
             let store = try await SQLiteGuardianStore.open(directory: directory.url)
-            var harness = try await GuardianHarness.make(store: store, keyProvider: keyProvider, clock: clock, metrics: metrics, qrRenderer: qrRenderer, configure: configure)
+            var harness = try await GuardianHarness.make(
+                store: store, keyProvider: keyProvider, clock: clock, metrics: metrics, qrRenderer: qrRenderer,
+                configure: configure)
             harness.retained = OpenStore(store: store, directory: directory)
             return harness
         }
@@ -69,7 +72,8 @@ public final class DataDirectory: @unchecked Sendable {
     /// Copies the directory's files as they are on disk right now — the state a crash would leave behind.
     public func crashCopy() throws -> DataDirectory {
         let copy = try DataDirectory()
-        try FileManager.default.createDirectory(at: copy.url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: copy.url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         for file in try files() {
             try FileManager.default.copyItem(at: file, to: copy.url.appendingPathComponent(file.lastPathComponent))
         }

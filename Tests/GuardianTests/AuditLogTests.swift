@@ -1,8 +1,8 @@
 import ChainKit
 import Foundation
 import Guardian
-import Testing
 import GuardianTestSupport
+import Testing
 
 /// The append-only, hash-chained, keyed audit log and its verification.
 @Suite struct AuditLogTests {
@@ -15,11 +15,20 @@ import GuardianTestSupport
             let wallet = try await harness.enroll()
             let tx = try TransactionFactory.standard(for: wallet)
             let code = try harness.nextCode(wallet)
-            _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
-            _ = await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code) }
+            _ = try await harness.service.cosign(
+                session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
+            _ = await errorCode {
+                try await harness.service.cosign(
+                    session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
+            }
             let wrong = try harness.wrongCode(wallet)
-            _ = await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: wrong) }
-            secrets += [code, wrong, try wallet.totp.code(at: harness.clock.unixSeconds()), wallet.totp.hotp.code(counter: 0)]
+            _ = await errorCode {
+                try await harness.service.cosign(
+                    session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: wrong)
+            }
+            secrets += [
+                code, wrong, try wallet.totp.code(at: harness.clock.unixSeconds()), wallet.totp.hotp.code(counter: 0),
+            ]
         }
         return (harness, store, secrets)
     }
@@ -44,7 +53,9 @@ import GuardianTestSupport
 
     @Test func noCodesSecretsOrTokensInTheLog() async throws {
         let (_, store, codes) = try await Self.populated()
-        let text = try await store.auditRecords(after: 0, limit: 1_000).map { "\($0.event.kind.rawValue) \($0.event.operationID ?? "") \($0.event.detail)" }.joined(separator: "\n")
+        let text = try await store.auditRecords(after: 0, limit: 1_000).map {
+            "\($0.event.kind.rawValue) \($0.event.operationID ?? "") \($0.event.detail)"
+        }.joined(separator: "\n")
         for code in codes {
             #expect(!text.contains(code), "code \(code) appears in the audit log")
         }
@@ -63,12 +74,23 @@ import GuardianTestSupport
         }
 
         // Edited content.
-        var problems = try await verify { records in records.enumerated().map { $0.offset == 5 ? Self.edited($0.element, detail: "step=1") : $0.element } }
+        var problems = try await verify { records in
+            records.enumerated().map { $0.offset == 5 ? Self.edited($0.element, detail: "step=1") : $0.element }
+        }
         #expect(problems == [AuditProblem(kind: .edited, sequence: 6)])
 
         // Edited time (backdating).
         problems = try await verify { records in
-            records.map { r in r.sequence != 4 ? r : AuditRecord(sequence: 4, event: AuditEvent(kind: r.event.kind, atMilliseconds: r.event.atMilliseconds - 1, wallet: r.event.wallet, operationID: r.event.operationID, detail: r.event.detail), previousMAC: r.previousMAC, mac: r.mac) }
+            records.map { r in
+                r.sequence != 4
+                    ? r
+                    : AuditRecord(
+                        sequence: 4,
+                        event: AuditEvent(
+                            kind: r.event.kind, atMilliseconds: r.event.atMilliseconds - 1, wallet: r.event.wallet,
+                            operationID: r.event.operationID, detail: r.event.detail), previousMAC: r.previousMAC,
+                        mac: r.mac)
+            }
         }
         #expect(problems == [AuditProblem(kind: .edited, sequence: 4)])
 
@@ -78,7 +100,10 @@ import GuardianTestSupport
 
         // Deleted and renumbered to hide the gap: the chain link and MACs break.
         problems = try await verify { records in
-            records.filter { $0.sequence != 7 }.map { r in r.sequence < 7 ? r : AuditRecord(sequence: r.sequence - 1, event: r.event, previousMAC: r.previousMAC, mac: r.mac) }
+            records.filter { $0.sequence != 7 }.map { r in
+                r.sequence < 7
+                    ? r : AuditRecord(sequence: r.sequence - 1, event: r.event, previousMAC: r.previousMAC, mac: r.mac)
+            }
         }
         #expect(problems.contains(AuditProblem(kind: .missingOrReordered, sequence: 7)))
         #expect(problems.contains(AuditProblem(kind: .edited, sequence: 7)))
@@ -86,7 +111,8 @@ import GuardianTestSupport
         // Two records swapped (contents exchanged between sequence numbers).
         problems = try await verify { records in
             var swapped = records
-            let a = records[2], b = records[3]
+            let a = records[2]
+            let b = records[3]
             swapped[2] = AuditRecord(sequence: 3, event: b.event, previousMAC: b.previousMAC, mac: b.mac)
             swapped[3] = AuditRecord(sequence: 4, event: a.event, previousMAC: a.previousMAC, mac: a.mac)
             return swapped
@@ -100,7 +126,12 @@ import GuardianTestSupport
         // A forged record with a made-up MAC.
         problems = try await verify { records in
             let last = records.last!
-            return records + [AuditRecord(sequence: last.sequence + 1, event: AuditEvent(.walletUnlocked, at: Date(), wallet: SolanaKeypair().publicKey), previousMAC: last.mac, mac: [UInt8](repeating: 7, count: 32))]
+            return records + [
+                AuditRecord(
+                    sequence: last.sequence + 1,
+                    event: AuditEvent(.walletUnlocked, at: Date(), wallet: SolanaKeypair().publicKey),
+                    previousMAC: last.mac, mac: [UInt8](repeating: 7, count: 32))
+            ]
         }
         #expect(problems.contains(AuditProblem(kind: .edited, sequence: Int64(count + 1))))
 
@@ -110,7 +141,12 @@ import GuardianTestSupport
     }
 
     static func edited(_ record: AuditRecord, detail: String) -> AuditRecord {
-        AuditRecord(sequence: record.sequence, event: AuditEvent(kind: record.event.kind, atMilliseconds: record.event.atMilliseconds, wallet: record.event.wallet, operationID: record.event.operationID, detail: detail), previousMAC: record.previousMAC, mac: record.mac)
+        AuditRecord(
+            sequence: record.sequence,
+            event: AuditEvent(
+                kind: record.event.kind, atMilliseconds: record.event.atMilliseconds, wallet: record.event.wallet,
+                operationID: record.event.operationID, detail: detail), previousMAC: record.previousMAC, mac: record.mac
+        )
     }
 
     @Test func anAnchorCatchesTruncationTheHeadCannot() async throws {
@@ -127,10 +163,17 @@ import GuardianTestSupport
     }
 
     @Test func theMACIsKeyed() throws {
-        let event = AuditEvent(.cosignCompleted, at: Date(timeIntervalSince1970: 1_700_000_000), wallet: SolanaKeypair().publicKey, operationID: "op", detail: ["step": "42"])
-        let one = AuditSealer(key: .init(size: .bits256)), other = AuditSealer(key: .init(size: .bits256))
-        #expect(one.mac(sequence: 1, event: event, previousMAC: AuditSealer.genesisMAC) != other.mac(sequence: 1, event: event, previousMAC: AuditSealer.genesisMAC))
-        #expect(one.mac(sequence: 1, event: event, previousMAC: AuditSealer.genesisMAC) != one.mac(sequence: 2, event: event, previousMAC: AuditSealer.genesisMAC))
+        let event = AuditEvent(
+            .cosignCompleted, at: Date(timeIntervalSince1970: 1_700_000_000), wallet: SolanaKeypair().publicKey,
+            operationID: "op", detail: ["step": "42"])
+        let one = AuditSealer(key: .init(size: .bits256))
+        let other = AuditSealer(key: .init(size: .bits256))
+        #expect(
+            one.mac(sequence: 1, event: event, previousMAC: AuditSealer.genesisMAC)
+                != other.mac(sequence: 1, event: event, previousMAC: AuditSealer.genesisMAC))
+        #expect(
+            one.mac(sequence: 1, event: event, previousMAC: AuditSealer.genesisMAC)
+                != one.mac(sequence: 2, event: event, previousMAC: AuditSealer.genesisMAC))
         #expect(one.mac(sequence: 1, event: event, previousMAC: AuditSealer.genesisMAC).count == 32)
     }
 

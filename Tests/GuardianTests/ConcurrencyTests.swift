@@ -1,19 +1,26 @@
 import ChainKit
 import Foundation
-@testable import Guardian
-import Testing
 import GuardianTestSupport
+import Testing
+
+@testable import Guardian
 
 /// One valid code, many concurrent requests: exactly one signature.
 @Suite struct ConcurrencyTests {
-    static func race(_ harness: GuardianHarness, _ wallet: EnrolledWallet, count: Int) async throws -> [Result<CosignResult, GuardianError>] {
+    static func race(_ harness: GuardianHarness, _ wallet: EnrolledWallet, count: Int) async throws -> [Result<
+        CosignResult, GuardianError
+    >] {
         let tx = try TransactionFactory.standard(for: wallet)
         let code = try harness.nextCode(wallet)
         let service = harness.service
         return await withTaskGroup(of: Result<CosignResult, GuardianError>.self) { group in
             for _ in 0..<count {
                 group.addTask {
-                    do throws(GuardianError) { return .success(try await service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)) } catch { return .failure(error) }
+                    do throws(GuardianError) {
+                        return .success(
+                            try await service.cosign(
+                                session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code))
+                    } catch { return .failure(error) }
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
@@ -26,11 +33,13 @@ import GuardianTestSupport
         let results = try await Self.race(harness, wallet, count: 100)
         let successes = results.compactMap { try? $0.get() }
         #expect(successes.count == 1)
-        #expect(results.filter { result in
-            if case .failure(let error) = result { return error.code == .codeAlreadyUsed }
-            return false
-        }.count == 99)
-        #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lockout == .clear)   // replays are not wrong codes
+        #expect(
+            results.filter { result in
+                if case .failure(let error) = result { return error.code == .codeAlreadyUsed }
+                return false
+            }.count == 99)
+        // replays are not wrong codes
+        #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lockout == .clear)
     }
 
     @Test func withDefaultLimitsTheRestAreRateLimitedOrRefused() async throws {
@@ -58,7 +67,10 @@ import GuardianTestSupport
             for wallet in wallets {
                 let tx = try! TransactionFactory.standard(for: wallet)
                 let code = try! wallet.totp.code(at: now)
-                group.addTask { (try? await service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)) != nil }
+                group.addTask {
+                    (try? await service.cosign(
+                        session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)) != nil
+                }
             }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
@@ -89,7 +101,13 @@ import GuardianTestSupport
         private var inside: [Int: Int] = [:]
         private(set) var maximumInside = 0
         private(set) var entries = 0
-        func enter(_ key: Int) { lock.withLock { inside[key, default: 0] += 1; maximumInside = max(maximumInside, inside[key]!); entries += 1 } }
+        func enter(_ key: Int) {
+            lock.withLock {
+                inside[key, default: 0] += 1
+                maximumInside = max(maximumInside, inside[key]!)
+                entries += 1
+            }
+        }
         func leave(_ key: Int) { lock.withLock { inside[key, default: 0] -= 1 } }
     }
 }

@@ -1,9 +1,10 @@
 import ChainKit
 import Foundation
-@testable import Guardian
 import GuardianTestSupport
 import OTP
 import Testing
+
+@testable import Guardian
 
 /// Regression tests for the defects found by attacking the guardian from outside (issue 11), at the domain level.
 @Suite struct HardeningTests {
@@ -16,8 +17,10 @@ import Testing
             [UInt8](repeating: 0, count: 32),
             [0x01] + [UInt8](repeating: 0, count: 31),
             [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
-            [0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
-             0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x85],
+            [
+                0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+                0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x85,
+            ],
             [0xed] + [UInt8](repeating: 0xff, count: 30) + [0x7f],
         ]
         for bytes in addresses {
@@ -61,7 +64,8 @@ import Testing
         let slow = TokenBucketPolicy(capacity: 1, per: 1e9)
         let now = Date(timeIntervalSince1970: 1_900_000_000)
         #expect(limiter.acquire(.clientIP, key: "a", policy: slow, at: now) == .allowed)
-        #expect(limiter.acquire(.clientIP, key: "a", policy: slow, at: now) == .limited(retryAfterSeconds: 1_000_000_000))
+        #expect(
+            limiter.acquire(.clientIP, key: "a", policy: slow, at: now) == .limited(retryAfterSeconds: 1_000_000_000))
         // Policies that validation refuses still do not trap if a library user calls the limiter directly.
         let absurd = TokenBucketPolicy(capacity: 1, per: .infinity)
         #expect(limiter.acquire(.clientIP, key: "b", policy: absurd, at: now) == .allowed)
@@ -77,7 +81,8 @@ import Testing
 
     @Test func masterKeyCreationRacingOnAFreshDirectoryEndsWithOneKey() throws {
         for _ in 0..<20 {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cg-race-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "cg-race-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let results = Locked<[String]>([])
@@ -86,7 +91,9 @@ import Testing
                 group.enter()
                 Thread.detachNewThread {
                     defer { group.leave() }
-                    if let key = try? FileMasterKeyProvider(directory: directory).candidateKeys(creatingIfMissing: true).first {
+                    if let key = try? FileMasterKeyProvider(directory: directory).candidateKeys(creatingIfMissing: true)
+                        .first
+                    {
                         results.withLock { $0.append(key.id) }
                     }
                 }
@@ -97,7 +104,9 @@ import Testing
             #expect(Set(ids).count == 1, "and it is the same key")
             let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             #expect(files == [FileMasterKeyProvider.fileName], "no temporary files left: \(files)")
-            #expect(try FileMasterKeyProvider(directory: directory).candidateKeys(creatingIfMissing: false).first?.id == ids.first)
+            #expect(
+                try FileMasterKeyProvider(directory: directory).candidateKeys(creatingIfMissing: false).first?.id
+                    == ids.first)
         }
     }
 
@@ -108,7 +117,12 @@ import Testing
         let order = Locked<[String]>([])
         let gate = DispatchSemaphore(value: 0)
         // A blocks the only slot until released; then A queues 3 more, B one: B must run right after A's first.
-        let first = Task { try await scheduler.run(client: "A") { gate.wait(); order.withLock { $0.append("A0") } } }
+        let first = Task {
+            try await scheduler.run(client: "A") {
+                gate.wait()
+                order.withLock { $0.append("A0") }
+            }
+        }
         try await Task.sleep(for: .milliseconds(50))
         var tasks: [Task<Void, any Error>] = []
         for index in 1...3 {
@@ -150,29 +164,34 @@ import Testing
             $0.governance.recoveryCodeScrypt = ScryptParameters(logN: 12, r: 8, p: 1)
             $0.governance.scryptSlots = 2
         }
-        let service = harness.service, clock = harness.clock
+        let service = harness.service
+        let clock = harness.clock
         func pendingWallet() async throws -> PendingWallet {
             let owner = SolanaKeypair()
             let session = try await harness.login(owner)
             let start = try await service.beginEnrollment(session: session, wallet: owner.publicKey.base58)
-            return PendingWallet(owner: owner, session: session, totp: try OTPAuthURI(parsing: start.otpauthURI).totp()!)
+            return PendingWallet(
+                owner: owner, session: session, totp: try OTPAuthURI(parsing: start.otpauthURI).totp()!)
         }
         @Sendable func confirm(_ wallet: PendingWallet, client: String) async throws -> Duration {
             let code = try wallet.totp.code(at: clock.unixSeconds())
             let start = ContinuousClock.now
-            _ = try await service.confirmEnrollment(session: wallet.session, wallet: wallet.owner.publicKey.base58, code: code, clientIP: client)
+            _ = try await service.confirmEnrollment(
+                session: wallet.session, wallet: wallet.owner.publicKey.base58, code: code, clientIP: client)
             return ContinuousClock.now - start
         }
         var ratios: [Double] = []
-        for _ in 0..<2 {   // the better of two rounds: a shared CI machine may stall one
+        for _ in 0..<2 {  // the better of two rounds: a shared CI machine may stall one
             let idle = try await confirm(try await pendingWallet(), client: "victim")
             var flood: [PendingWallet] = []
             for _ in 0..<6 { flood.append(try await pendingWallet()) }
-            let attackers = Task { try await withThrowingTaskGroup(of: Duration.self) { group in
-                for wallet in flood { group.addTask { try await confirm(wallet, client: "attacker") } }
-                return try await group.reduce(.zero, +)
-            } }
-            try await Task.sleep(for: .milliseconds(100))   // the flood is queued first
+            let attackers = Task {
+                try await withThrowingTaskGroup(of: Duration.self) { group in
+                    for wallet in flood { group.addTask { try await confirm(wallet, client: "attacker") } }
+                    return try await group.reduce(.zero, +)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))  // the flood is queued first
             let victim = try await confirm(try await pendingWallet(), client: "victim")
             _ = try await attackers.value
             ratios.append(victim / idle)

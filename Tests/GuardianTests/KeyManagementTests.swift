@@ -2,15 +2,16 @@ import ChainKit
 import Crypto
 import Foundation
 import Guardian
-import Testing
 import GuardianTestSupport
+import Testing
 
 /// Envelope encryption, master-key providers and rotation.
 @Suite struct KeyManagementTests {
     // MARK: Envelope
 
     @Test func ciphertextsAreBoundToWalletAndPurpose() throws {
-        let walletA = SolanaKeypair().publicKey, walletB = SolanaKeypair().publicKey
+        let walletA = SolanaKeypair().publicKey
+        let walletB = SolanaKeypair().publicKey
         let master = MasterKey.generate()
         let dataKey = SymmetricKey(size: .bits256)
         let secret = SecureRandom.bytes(20)
@@ -18,14 +19,23 @@ import GuardianTestSupport
         #expect(sealed.count == 1 + 12 + 20 + 16)
         #expect(try KeyEnvelope.openSecret(sealed, purpose: .totpSecret, wallet: walletA, dataKey: dataKey) == secret)
         // Moved to another wallet's row, or to the guardian-seed column: refused.
-        #expect(throws: (any Error).self) { try KeyEnvelope.openSecret(sealed, purpose: .totpSecret, wallet: walletB, dataKey: dataKey) }
-        #expect(throws: (any Error).self) { try KeyEnvelope.openSecret(sealed, purpose: .guardianSeed, wallet: walletA, dataKey: dataKey) }
-        #expect(throws: (any Error).self) { try KeyEnvelope.openSecret(sealed, purpose: .totpSecret, wallet: walletA, dataKey: SymmetricKey(size: .bits256)) }
+        #expect(throws: (any Error).self) {
+            try KeyEnvelope.openSecret(sealed, purpose: .totpSecret, wallet: walletB, dataKey: dataKey)
+        }
+        #expect(throws: (any Error).self) {
+            try KeyEnvelope.openSecret(sealed, purpose: .guardianSeed, wallet: walletA, dataKey: dataKey)
+        }
+        #expect(throws: (any Error).self) {
+            try KeyEnvelope.openSecret(
+                sealed, purpose: .totpSecret, wallet: walletA, dataKey: SymmetricKey(size: .bits256))
+        }
         // Every single-bit flip anywhere is refused (version, nonce, ciphertext, tag).
         for index in sealed.indices {
             var flipped = sealed
             flipped[index] ^= 1 << UInt8(index % 8)
-            #expect(throws: (any Error).self) { try KeyEnvelope.openSecret(flipped, purpose: .totpSecret, wallet: walletA, dataKey: dataKey) }
+            #expect(throws: (any Error).self) {
+                try KeyEnvelope.openSecret(flipped, purpose: .totpSecret, wallet: walletA, dataKey: dataKey)
+            }
         }
         // Nonces are fresh: sealing twice gives different boxes.
         #expect(try KeyEnvelope.sealSecret(secret, purpose: .totpSecret, wallet: walletA, dataKey: dataKey) != sealed)
@@ -33,7 +43,9 @@ import GuardianTestSupport
         let wrapped = try KeyEnvelope.wrapDataKey(dataKey, wallet: walletA, under: master)
         #expect(try KeyEnvelope.unwrapDataKey(wrapped, wallet: walletA, master: master) == dataKey)
         #expect(throws: (any Error).self) { try KeyEnvelope.unwrapDataKey(wrapped, wallet: walletB, master: master) }
-        #expect(throws: (any Error).self) { try KeyEnvelope.unwrapDataKey(wrapped, wallet: walletA, master: .generate()) }
+        #expect(throws: (any Error).self) {
+            try KeyEnvelope.unwrapDataKey(wrapped, wallet: walletA, master: .generate())
+        }
     }
 
     @Test func envelopeMatchesAnIndependentAESGCMOpen() throws {
@@ -43,7 +55,9 @@ import GuardianTestSupport
         let secret = SecureRandom.bytes(32)
         let sealed = try KeyEnvelope.sealSecret(secret, purpose: .guardianSeed, wallet: wallet, dataKey: dataKey)
         let aad = Array("chronoguard/v1".utf8) + [0] + Array("guardian-ed25519-seed".utf8) + [0] + wallet.bytes + [0]
-        let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: sealed[1..<13]), ciphertext: sealed[13..<(sealed.count - 16)], tag: sealed[(sealed.count - 16)...])
+        let box = try AES.GCM.SealedBox(
+            nonce: AES.GCM.Nonce(data: sealed[1..<13]), ciphertext: sealed[13..<(sealed.count - 16)],
+            tag: sealed[(sealed.count - 16)...])
         #expect([UInt8](try AES.GCM.open(box, using: dataKey, authenticating: aad)) == secret)
         #expect(sealed[0] == 1)
     }
@@ -63,12 +77,18 @@ import GuardianTestSupport
     }
 
     @Test func environmentProvider() throws {
-        let current = MasterKey.generate(), previous = MasterKey.generate()
-        let provider = EnvironmentMasterKeyProvider(environment: ["CHRONOGUARD_MASTER_KEY": current.exportBase64(), "CHRONOGUARD_MASTER_KEY_PREVIOUS": previous.exportBase64()])
+        let current = MasterKey.generate()
+        let previous = MasterKey.generate()
+        let provider = EnvironmentMasterKeyProvider(environment: [
+            "CHRONOGUARD_MASTER_KEY": current.exportBase64(),
+            "CHRONOGUARD_MASTER_KEY_PREVIOUS": previous.exportBase64(),
+        ])
         #expect(try provider.candidateKeys(creatingIfMissing: true).map(\.id) == [current.id, previous.id])
         #expect(try provider.nextKey(replacing: previous).id == current.id)
         #expect(throws: GuardianError.self) { try provider.nextKey(replacing: current) }
-        #expect(throws: GuardianError.self) { try EnvironmentMasterKeyProvider(environment: [:]).candidateKeys(creatingIfMissing: true) }
+        #expect(throws: GuardianError.self) {
+            try EnvironmentMasterKeyProvider(environment: [:]).candidateKeys(creatingIfMissing: true)
+        }
     }
 
     @Test func fileProviderCreatesAPrivateKeyFileOnce() throws {
@@ -101,7 +121,7 @@ import GuardianTestSupport
         #expect(try FileManager.default.attributesOfItem(atPath: staged)[.posixPermissions] as? Int == 0o600)
         try provider.promote(next)
         #expect(try provider.candidateKeys(creatingIfMissing: false).map(\.id) == [next.id])
-        try provider.promote(next)   // idempotent
+        try provider.promote(next)  // idempotent
         #expect(!FileManager.default.fileExists(atPath: staged))
     }
 
@@ -109,7 +129,8 @@ import GuardianTestSupport
 
     @Test func rotationRewrapsEveryWalletAndKeepsEverythingWorking() async throws {
         let store = InMemoryGuardianStore()
-        let old = MasterKey.generate(), new = MasterKey.generate()
+        let old = MasterKey.generate()
+        let new = MasterKey.generate()
         let harness = try await GuardianHarness.make(store: store, keyProvider: StaticMasterKeyProvider([old]))
         var wallets: [EnrolledWallet] = []
         for _ in 0..<5 { wallets.append(try await harness.enroll()) }
@@ -119,17 +140,27 @@ import GuardianTestSupport
         for wallet in wallets {
             let record = try #require(try await store.wallet(wallet.owner.publicKey))
             #expect(record.keys.masterKeyID == new.id)
-            #expect(throws: (any Error).self) { try KeyEnvelope.unwrapDataKey(record.keys.wrappedDataKey, wallet: record.wallet, master: old) }
-            _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: TransactionFactory.standard(for: wallet), code: harness.nextCode(wallet))
+            #expect(throws: (any Error).self) {
+                try KeyEnvelope.unwrapDataKey(record.keys.wrappedDataKey, wallet: record.wallet, master: old)
+            }
+            _ = try await harness.service.cosign(
+                session: wallet.session, wallet: wallet.address,
+                transactionBase64: TransactionFactory.standard(for: wallet), code: harness.nextCode(wallet))
         }
-        _ = try await harness.enroll()   // new enrollments use the new key
+        _ = try await harness.enroll()  // new enrollments use the new key
         #expect(try await harness.service.verifyAuditLog().isIntact)
         #expect(try await store.auditRecords(after: 0, limit: 1_000).contains { $0.event.kind == .masterKeyRotated })
 
         // A restart with only the old key fails loudly; with the new key it works.
-        let stale = await guardianError { try await GuardianService.start(store: store, keyProvider: StaticMasterKeyProvider([old]), configuration: GuardianHarness.configuration()) }
+        let stale = await guardianError {
+            try await GuardianService.start(
+                store: store, keyProvider: StaticMasterKeyProvider([old]),
+                configuration: GuardianHarness.configuration())
+        }
         #expect(stale?.code == .masterKeyMismatch)
-        let restarted = try await GuardianService.start(store: store, keyProvider: StaticMasterKeyProvider([new]), configuration: GuardianHarness.configuration(), clock: harness.clock)
+        let restarted = try await GuardianService.start(
+            store: store, keyProvider: StaticMasterKeyProvider([new]), configuration: GuardianHarness.configuration(),
+            clock: harness.clock)
         #expect(try await restarted.verifyAuditLog().isIntact)
         #expect(await errorCode { try await harness.service.rotateMasterKey(to: new) } == .keyProviderFailed)
     }
@@ -143,7 +174,10 @@ import GuardianTestSupport
         let rotation = KeyRotation(fromKeyID: master.id, toKeyID: "feedfacefeedface", wrappedAuditKey: [1]) { _, _, _ in
             throw GuardianStoreError(.conflict, "simulated failure")
         }
-        await #expect(throws: GuardianStoreError.self) { try await store.rotateKeys(rotation, audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: [])) }
+        await #expect(throws: GuardianStoreError.self) {
+            try await store.rotateKeys(
+                rotation, audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
+        }
         #expect(try await store.wallet(wallet.owner.publicKey) == before)
         #expect(try await store.loadKeyring()?.masterKeyID == master.id)
     }
@@ -151,6 +185,7 @@ import GuardianTestSupport
 
 func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("guardian-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try FileManager.default.createDirectory(
+        at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     return url
 }

@@ -1,8 +1,8 @@
 import ChainKit
 import Foundation
 import Guardian
-import Testing
 import GuardianTestSupport
+import Testing
 
 /// Progressive lockout (NIST SP 800-63B §5.2.2) and token-bucket rate limits.
 @Suite struct LockoutAndRateLimitTests {
@@ -16,27 +16,36 @@ import GuardianTestSupport
         #expect(policy.isDisabled(LockoutState(consecutiveFailures: 100)))
     }
 
-    @Test(arguments: StoreKind.allCases) func wrongCodesLockProgressivelyAndASuccessResets(store: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func wrongCodesLockProgressivelyAndASuccessResets(store: StoreKind)
+        async throws
+    {
         let metrics = MetricsLog()
-        let harness = try await store.harness(metrics: metrics) { $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1) }
+        let harness = try await store.harness(metrics: metrics) {
+            $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
+        }
         let wallet = try await harness.enroll()
         let tx = try TransactionFactory.standard(for: wallet)
         func attempt(_ code: String) async -> GuardianError? {
-            await guardianError { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code) }
+            await guardianError {
+                try await harness.service.cosign(
+                    session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
+            }
         }
         #expect(await attempt(try harness.wrongCode(wallet))?.message.contains("2 more") == true)
         #expect(await attempt(try harness.wrongCode(wallet))?.message.contains("1 more") == true)
-        #expect(await attempt(try harness.wrongCode(wallet))?.message.contains("now locked") == true)   // 3rd: locked 60 s
-        var error = await attempt(try harness.nextCode(wallet))   // even a right code is refused while locked
+        // 3rd: locked 60 s
+        #expect(await attempt(try harness.wrongCode(wallet))?.message.contains("now locked") == true)
+        var error = await attempt(try harness.nextCode(wallet))  // even a right code is refused while locked
         #expect(error?.code == .walletLocked && error?.retryAfterSeconds == 30)
         harness.clock.advance(by: 30)
-        #expect(await attempt(try harness.wrongCode(wallet))?.code == .invalidCode)   // 4th: 120 s
+        #expect(await attempt(try harness.wrongCode(wallet))?.code == .invalidCode)  // 4th: 120 s
         error = await attempt(try harness.currentCode(wallet))
         #expect(error?.code == .walletLocked && error?.retryAfterSeconds == 120)
         #expect(try await harness.service.guardianStatus(wallet: wallet.address).lockedUntil != nil)
         harness.clock.advance(by: 120)
         // A right code after the lock: accepted, and the count resets.
-        _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
+        _ = try await harness.service.cosign(
+            session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
         #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lockout == .clear)
         #expect(try await harness.service.guardianStatus(wallet: wallet.address).lockedUntil == nil)
         #expect(metrics.lockouts.map(\.0) == [3, 4])
@@ -50,7 +59,12 @@ import GuardianTestSupport
         let service = harness.service
         let outcomes = await withTaskGroup(of: GuardianError.Code?.self) { group in
             for _ in 0..<40 {
-                group.addTask { await errorCode { try await service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: wrong) } }
+                group.addTask {
+                    await errorCode {
+                        try await service.cosign(
+                            session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: wrong)
+                    }
+                }
             }
             return await group.reduce(into: [GuardianError.Code?]()) { $0.append($1) }
         }
@@ -60,7 +74,9 @@ import GuardianTestSupport
         #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lockout.consecutiveFailures == 3)
     }
 
-    @Test(arguments: StoreKind.allCases) func aHundredConsecutiveFailuresDisableTheWalletUntilUnlocked(store: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func aHundredConsecutiveFailuresDisableTheWalletUntilUnlocked(store: StoreKind)
+        async throws
+    {
         let metrics = MetricsLog()
         let harness = try await store.harness(metrics: metrics) {
             $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
@@ -69,20 +85,33 @@ import GuardianTestSupport
         let wallet = try await harness.enroll()
         let tx = try TransactionFactory.standard(for: wallet)
         for attempt in 1...100 {
-            let code = await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.wrongCode(wallet)) }
+            let code = await errorCode {
+                try await harness.service.cosign(
+                    session: wallet.session, wallet: wallet.address, transactionBase64: tx,
+                    code: harness.wrongCode(wallet))
+            }
             #expect(code == .invalidCode, "attempt \(attempt)")
-            harness.clock.advance(by: 3_600)   // wait out every lock
+            harness.clock.advance(by: 3_600)  // wait out every lock
         }
-        let error = await guardianError { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet)) }
+        let error = await guardianError {
+            try await harness.service.cosign(
+                session: wallet.session, wallet: wallet.address, transactionBase64: tx,
+                code: harness.currentCode(wallet))
+        }
         #expect(error?.code == .walletDisabled && error?.retryAfterSeconds == nil)
         harness.clock.advance(by: 86_400 * 30)
         let session = try await harness.login(wallet.owner)
-        #expect(await errorCode { try await harness.service.cosign(session: session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet)) } == .walletDisabled)
+        #expect(
+            await errorCode {
+                try await harness.service.cosign(
+                    session: session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
+            } == .walletDisabled)
         #expect(try await harness.service.guardianStatus(wallet: wallet.address).disabled)
         #expect(metrics.lockouts.last.map { $0 == (100, true) } == true)
 
         try await harness.service.unlockWallet(wallet.address, reason: "owner verified by support ticket 4711")
-        _ = try await harness.service.cosign(session: session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
+        _ = try await harness.service.cosign(
+            session: session, wallet: wallet.address, transactionBase64: tx, code: harness.currentCode(wallet))
     }
 
     @Test(arguments: StoreKind.allCases) func walletBucketAllowsTenPerFiveMinutes(store: StoreKind) async throws {
@@ -93,11 +122,20 @@ import GuardianTestSupport
         // The confirmation took one token; nine more requests fill the bucket of ten.
         for _ in 0..<9 {
             // Malformed-code requests still take a token: the limit counts requests, not outcomes.
-            #expect(await errorCode { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x") } == .invalidRequest)
+            #expect(
+                await errorCode {
+                    try await harness.service.cosign(
+                        session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x")
+                } == .invalidRequest)
         }
-        let error = await guardianError { try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x") }
-        #expect(error?.code == .rateLimited && error?.retryAfterSeconds == 30)   // 300 s / 10 tokens
-        _ = try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.nextCode(wallet))   // 30 s later: one token
+        let error = await guardianError {
+            try await harness.service.cosign(
+                session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x")
+        }
+        #expect(error?.code == .rateLimited && error?.retryAfterSeconds == 30)  // 300 s / 10 tokens
+        _ = try await harness.service.cosign(
+            // 30 s later: one token
+            session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: harness.nextCode(wallet))
         #expect(metrics.rateLimits == [.wallet])
     }
 
@@ -111,7 +149,8 @@ import GuardianTestSupport
         func attempt(ip: String?, key: String?) async -> GuardianError.Code? {
             await errorCode {
                 try harness.service.admit(clientIP: ip)
-                return try await harness.service.cosign(session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x", apiKey: key)
+                return try await harness.service.cosign(
+                    session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: "x", apiKey: key)
             }
         }
         #expect(await attempt(ip: "192.0.2.1", key: nil) == .invalidRequest)
@@ -125,12 +164,14 @@ import GuardianTestSupport
 
     @Test func tokenBucketRefillsContinuouslyAndCapsBursts() {
         let limiter = InMemoryRateLimiter()
-        let policy = TokenBucketPolicy(capacity: 3, per: 300)   // seed 002: 3 per 5 min, one per 100 s
+        let policy = TokenBucketPolicy(capacity: 3, per: 300)  // seed 002: 3 per 5 min, one per 100 s
         let start = Date(timeIntervalSince1970: 1_000_000)
         var allowed = 0
         // Over 1,000 s with a request every second: the burst of 3, then one per 100 s.
         for second in 0..<1_000 {
-            if limiter.acquire(.wallet, key: "w", policy: policy, at: start + TimeInterval(second)) == .allowed { allowed += 1 }
+            if limiter.acquire(.wallet, key: "w", policy: policy, at: start + TimeInterval(second)) == .allowed {
+                allowed += 1
+            }
         }
         #expect(allowed == 3 + 9)
         // A clock moving backwards refills nothing.

@@ -2,19 +2,22 @@ import ChainKit
 import Crypto
 import Foundation
 import Guardian
-import Testing
 import GuardianTestSupport
+import Testing
 
 /// Sign-in: SIWS challenges, single-use nonces, signature checks, sessions.
 @Suite struct LoginTests {
     /// Stamps round down: a challenge issued 0.7 ms into a millisecond and signed at once is not "issued in the future"
     /// (rounded to the nearest, its issued-at would be 0.3 ms ahead of the clock).
-    @Test(arguments: StoreKind.allCases) func aChallengeSignedInTheSameMillisecondVerifies(store: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func aChallengeSignedInTheSameMillisecondVerifies(store: StoreKind)
+        async throws
+    {
         let harness = try await store.harness()
         harness.clock.advance(by: 0.0007)
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
-        _ = try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
+        _ = try await harness.service.verifyChallenge(
+            id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
     }
 
     @Test(arguments: StoreKind.allCases) func challengeIsACompleteSIWSMessage(store: StoreKind) async throws {
@@ -58,14 +61,17 @@ import GuardianTestSupport
         #expect(signIn.challengeLifetime == 300)
     }
 
-    @Test(arguments: StoreKind.allCases) func validSignatureOpensA15MinuteSessionBoundToTheWallet(store: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func validSignatureOpensA15MinuteSessionBoundToTheWallet(store: StoreKind)
+        async throws
+    {
         let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
-        let grant = try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)).base58)
+        let grant = try await harness.service.verifyChallenge(
+            id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)).base58)
         #expect(grant.wallet == owner.publicKey)
         #expect(grant.expiresAt.timeIntervalSince1970 == TimeInterval(GuardianHarness.startTime + 900))
-        #expect(grant.token.count == 43)   // 32 bytes, unpadded Base64url
+        #expect(grant.token.count == 43)  // 32 bytes, unpadded Base64url
         #expect(!grant.description.contains(grant.token))
         let session = try await harness.service.authenticate(token: grant.token)
         #expect(session.wallet == owner.publicKey)
@@ -81,7 +87,8 @@ import GuardianTestSupport
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let signature = Data(try owner.sign(Array(challenge.message.utf8)).bytes).base64EncodedString()
-        #expect(try await harness.service.verifyChallenge(id: challenge.id, signature: signature).wallet == owner.publicKey)
+        #expect(
+            try await harness.service.verifyChallenge(id: challenge.id, signature: signature).wallet == owner.publicKey)
     }
 
     @Test func sessionTokenIsStoredOnlyAsItsHash() async throws {
@@ -89,7 +96,8 @@ import GuardianTestSupport
         let harness = try await GuardianHarness.make(store: store)
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
-        let grant = try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
+        let grant = try await harness.service.verifyChallenge(
+            id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
         var raw = grant.token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while raw.count % 4 != 0 { raw += "=" }
         let tokenBytes = [UInt8](Data(base64Encoded: raw)!)
@@ -98,20 +106,37 @@ import GuardianTestSupport
         #expect(try await store.session(tokenHash: hash)?.wallet == owner.publicKey)
     }
 
-    @Test(arguments: StoreKind.allCases) func wrongSignatureIsRefusedAndDoesNotConsumeTheChallenge(store: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func wrongSignatureIsRefusedAndDoesNotConsumeTheChallenge(store: StoreKind)
+        async throws
+    {
         let harness = try await store.harness()
-        let owner = SolanaKeypair(), intruder = SolanaKeypair()
+        let owner = SolanaKeypair()
+        let intruder = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let bytes = Array(challenge.message.utf8)
         // Another key's signature, a signature of other text, a bit-flipped signature, garbage.
-        #expect(await errorCode { try await harness.service.verifyChallenge(id: challenge.id, signature: intruder.sign(bytes)) } == .invalidSignature)
-        #expect(await errorCode { try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(bytes + [0x20])) } == .invalidSignature)
+        #expect(
+            await errorCode {
+                try await harness.service.verifyChallenge(id: challenge.id, signature: intruder.sign(bytes))
+            } == .invalidSignature)
+        #expect(
+            await errorCode {
+                try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(bytes + [0x20]))
+            } == .invalidSignature)
         var flipped = try owner.sign(bytes).bytes
         flipped[Int.random(in: 0..<64)] ^= 1 << UInt8.random(in: 0...7)
-        #expect(await errorCode { try await harness.service.verifyChallenge(id: challenge.id, signature: SolanaSignature(bytes: flipped)) } == .invalidSignature)
-        #expect(await errorCode { try await harness.service.verifyChallenge(id: challenge.id, signature: "not a signature") } == .invalidSignature)
+        #expect(
+            await errorCode {
+                try await harness.service.verifyChallenge(id: challenge.id, signature: SolanaSignature(bytes: flipped))
+            } == .invalidSignature)
+        #expect(
+            await errorCode {
+                try await harness.service.verifyChallenge(id: challenge.id, signature: "not a signature")
+            } == .invalidSignature)
         // The owner can still answer.
-        #expect(try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(bytes)).wallet == owner.publicKey)
+        #expect(
+            try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(bytes)).wallet
+                == owner.publicKey)
     }
 
     @Test(arguments: StoreKind.allCases) func nonceIsSingleUse(store: StoreKind) async throws {
@@ -120,17 +145,25 @@ import GuardianTestSupport
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let signature = try owner.sign(Array(challenge.message.utf8))
         _ = try await harness.service.verifyChallenge(id: challenge.id, signature: signature)
-        #expect(await errorCode { try await harness.service.verifyChallenge(id: challenge.id, signature: signature) } == .nonceReused)
+        #expect(
+            await errorCode { try await harness.service.verifyChallenge(id: challenge.id, signature: signature) }
+                == .nonceReused)
     }
 
-    @Test(arguments: StoreKind.allCases) func concurrentAnswersToOneChallengeOpenOneSession(store: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func concurrentAnswersToOneChallengeOpenOneSession(store: StoreKind)
+        async throws
+    {
         let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         let signature = try owner.sign(Array(challenge.message.utf8))
         let service = harness.service
         let outcomes = await withTaskGroup(of: GuardianError.Code?.self) { group in
-            for _ in 0..<50 { group.addTask { await errorCode { try await service.verifyChallenge(id: challenge.id, signature: signature) } } }
+            for _ in 0..<50 {
+                group.addTask {
+                    await errorCode { try await service.verifyChallenge(id: challenge.id, signature: signature) }
+                }
+            }
             return await group.reduce(into: [GuardianError.Code?]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 == nil }.count == 1)
@@ -142,17 +175,28 @@ import GuardianTestSupport
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
         harness.clock.advance(by: 300)
-        #expect(await errorCode { try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8))) } == .challengeExpired)
+        #expect(
+            await errorCode {
+                try await harness.service.verifyChallenge(
+                    id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
+            } == .challengeExpired)
     }
 
     @Test(arguments: StoreKind.allCases) func unknownChallengeAndBadInputs(store: StoreKind) async throws {
         let harness = try await store.harness()
         let owner = SolanaKeypair()
         let signature = try owner.sign([1])
-        #expect(await errorCode { try await harness.service.verifyChallenge(id: "0123456789abcdef", signature: signature) } == .challengeNotFound)
-        #expect(await errorCode { try await harness.service.verifyChallenge(id: String(repeating: "a", count: 10_000), signature: signature) } == .challengeNotFound)
+        #expect(
+            await errorCode { try await harness.service.verifyChallenge(id: "0123456789abcdef", signature: signature) }
+                == .challengeNotFound)
+        #expect(
+            await errorCode {
+                try await harness.service.verifyChallenge(
+                    id: String(repeating: "a", count: 10_000), signature: signature)
+            } == .challengeNotFound)
         for bad in ["", "0OIl", "abc", String(repeating: "1", count: 60), owner.publicKey.base58 + "x"] {
-            #expect(await errorCode { try await harness.service.challenge(wallet: bad) } == .invalidWalletAddress, "\(bad)")
+            #expect(
+                await errorCode { try await harness.service.challenge(wallet: bad) } == .invalidWalletAddress, "\(bad)")
         }
         for bad in ["", "x", String(repeating: "A", count: 43), String(repeating: "A", count: 500), "AAAA+AAA"] {
             #expect(await errorCode { try await harness.service.authenticate(token: bad) } == .sessionInvalid, "\(bad)")
@@ -163,7 +207,8 @@ import GuardianTestSupport
         let harness = try await store.harness()
         let owner = SolanaKeypair()
         let challenge = try await harness.service.challenge(wallet: owner.publicKey.base58)
-        let grant = try await harness.service.verifyChallenge(id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
+        let grant = try await harness.service.verifyChallenge(
+            id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
         let session = try await harness.service.authenticate(token: grant.token)
         try await harness.service.logout(session)
         #expect(await errorCode { try await harness.service.authenticate(token: grant.token) } == .sessionInvalid)
@@ -178,9 +223,9 @@ import GuardianTestSupport
         }
         let error = await guardianError { try harness.service.admit(clientIP: "203.0.113.7") }
         #expect(error?.code == .rateLimited)
-        #expect(error?.retryAfterSeconds == 20)   // one token per 60/3 = 20 s
+        #expect(error?.retryAfterSeconds == 20)  // one token per 60/3 = 20 s
         try harness.service.admit(clientIP: "203.0.113.8")
-        try harness.service.admit(clientIP: nil)   // no address (in-process callers): nothing to count
+        try harness.service.admit(clientIP: nil)  // no address (in-process callers): nothing to count
     }
 
     @Test(arguments: StoreKind.allCases) func purgeRemovesExpiredChallengesAndSessions(store: StoreKind) async throws {
@@ -190,7 +235,7 @@ import GuardianTestSupport
         _ = try await harness.service.challenge(wallet: owner.publicKey.base58)
         #expect(try await harness.service.purgeExpired() == 0)
         harness.clock.advance(by: 900 + 301)
-        #expect(try await harness.service.purgeExpired() == 3)   // two challenges, one session
+        #expect(try await harness.service.purgeExpired() == 3)  // two challenges, one session
     }
 }
 

@@ -1,11 +1,11 @@
 import ChainKit
 import Foundation
 import Guardian
+import GuardianTestSupport
 import OTP
 import QRCode
-import Testing
 import TestSupport
-import GuardianTestSupport
+import Testing
 
 /// The QR hook filled with Chronoguard's QRCode target, as the server will: the SVG returned at enrollment is the
 /// provisioning URI's symbol, and that symbol scans (zbarimg, from Debian's zbar-tools) back to the exact URI.
@@ -14,7 +14,8 @@ import GuardianTestSupport
         let harness = try await GuardianHarness.make(qrRenderer: QRRendererFunction { try QRCode.encode($0).svg() })
         for _ in 0..<3 {
             let owner = SolanaKeypair()
-            let start = try await harness.service.beginEnrollment(session: harness.login(owner), wallet: owner.publicKey.base58)
+            let start = try await harness.service.beginEnrollment(
+                session: harness.login(owner), wallet: owner.publicKey.base58)
             let svg = try #require(start.qrSVG)
             #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
             #expect(svg == (try QRCode.encode(start.otpauthURI).svg()))

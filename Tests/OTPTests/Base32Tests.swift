@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OTP
 
 @Suite struct Base32Tests {
@@ -21,7 +22,9 @@ import Testing
             #expect(try Base32.decode(text) == bytes)
             // Grouped for display, lower-cased, padded: still the same bytes.
             var grouped = ""
-            for (i, c) in text.lowercased().enumerated() { grouped += (i > 0 && i % 4 == 0 ? (i % 8 == 0 ? " " : "-") : "") + String(c) }
+            for (i, c) in text.lowercased().enumerated() {
+                grouped += (i > 0 && i % 4 == 0 ? (i % 8 == 0 ? " " : "-") : "") + String(c)
+            }
             let padding = String(repeating: "=", count: (8 - text.count % 8) % 8)
             #expect(try Base32.decode(grouped + padding) == bytes)
         }

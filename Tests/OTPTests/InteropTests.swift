@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import OTP
 
 /// Interop with independent implementations: pyotp (PyPI) and oathtool (Debian's oath-toolkit).
@@ -12,7 +13,10 @@ import TestSupport
         let period: Int
         let time: Int64
     }
-    struct CodeRequest: Codable { let op: String; let cases: [CodeCase] }
+    struct CodeRequest: Codable {
+        let op: String
+        let cases: [CodeCase]
+    }
     struct CodeResponse: Codable { let codes: [String] }
 
     static func peerScript() throws -> URL { try TestVectors.url("otp_peer.py", in: .module) }
@@ -33,14 +37,18 @@ import TestSupport
     }
 
     static func ourCode(_ c: CodeCase) throws -> String {
-        try TOTP(secret: OTPSecret(base32: c.secret), algorithm: OTPAlgorithm(name: c.algorithm)!, digits: c.digits, period: c.period)
-            .code(at: c.time)
+        try TOTP(
+            secret: OTPSecret(base32: c.secret), algorithm: OTPAlgorithm(name: c.algorithm)!, digits: c.digits,
+            period: c.period
+        )
+        .code(at: c.time)
     }
 
     @Test func codesMatchPyotp() throws {
         // pyotp accepts periods of at most 120 s.
         let cases = try Self.randomCases(count: 2_000, digits: 6...10, maxPeriod: 120)
-        let response = try ExternalPeer.python(script: Self.peerScript(), request: CodeRequest(op: "pyotp_codes", cases: cases), as: CodeResponse.self)
+        let response = try ExternalPeer.python(
+            script: Self.peerScript(), request: CodeRequest(op: "pyotp_codes", cases: cases), as: CodeResponse.self)
         #expect(response.codes.count == cases.count)
         for (c, theirs) in zip(cases, response.codes) {
             #expect(try Self.ourCode(c) == theirs, "\(c.algorithm) digits=\(c.digits) period=\(c.period) t=\(c.time)")
@@ -50,7 +58,8 @@ import TestSupport
     @Test func codesMatchOathtool() throws {
         // liboath supports 6, 7 and 8 digits.
         let cases = try Self.randomCases(count: 1_000, digits: 6...8, maxPeriod: 3_600)
-        let response = try ExternalPeer.python(script: Self.peerScript(), request: CodeRequest(op: "oathtool_codes", cases: cases), as: CodeResponse.self)
+        let response = try ExternalPeer.python(
+            script: Self.peerScript(), request: CodeRequest(op: "oathtool_codes", cases: cases), as: CodeResponse.self)
         #expect(response.codes.count == cases.count)
         for (c, theirs) in zip(cases, response.codes) {
             #expect(try Self.ourCode(c) == theirs, "\(c.algorithm) digits=\(c.digits) period=\(c.period) t=\(c.time)")
@@ -69,7 +78,10 @@ import TestSupport
         let period: Int?
         let counter: UInt64?
     }
-    struct ParseRequest: Codable { let op: String; let uris: [String] }
+    struct ParseRequest: Codable {
+        let op: String
+        let uris: [String]
+    }
     struct ParseResponse: Codable { let parsed: [ParsedURI] }
     struct BuildCase: Codable {
         let secret: String
@@ -80,7 +92,10 @@ import TestSupport
         let period: Int?
         let counter: UInt64?
     }
-    struct BuildRequest: Codable { let op: String; let cases: [BuildCase] }
+    struct BuildRequest: Codable {
+        let op: String
+        let cases: [BuildCase]
+    }
     struct BuildResponse: Codable { let uris: [String] }
 
     /// Names with spaces, punctuation, colons, slashes, query characters and non-ASCII.
@@ -96,27 +111,33 @@ import TestSupport
         var ours = [OTPAuthURI]()
         for _ in 0..<1_000 {
             let algorithm = OTPAlgorithm.allCases.randomElement(using: &rng)!
-            let kind: OTPAuthURI.Kind = Int.random(in: 0..<4, using: &rng) == 0
+            let kind: OTPAuthURI.Kind =
+                Int.random(in: 0..<4, using: &rng) == 0
                 ? .hotp(counter: UInt64.random(in: 0...UInt64(Int64.max), using: &rng))
                 : .totp(period: Int.random(in: 1...120, using: &rng))
-            ours.append(try OTPAuthURI(
-                kind: kind, account: Self.randomName(&rng), issuer: Bool.random(using: &rng) ? Self.randomName(&rng) : nil,
-                secret: OTPSecret.generate(for: algorithm, byteCount: Int.random(in: 16...64, using: &rng)),
-                // pyotp.parse_uri accepts 6, 7 or 8 digits only.
-                algorithm: algorithm, digits: Int.random(in: 6...8, using: &rng)))
+            ours.append(
+                try OTPAuthURI(
+                    kind: kind, account: Self.randomName(&rng),
+                    issuer: Bool.random(using: &rng) ? Self.randomName(&rng) : nil,
+                    secret: OTPSecret.generate(for: algorithm, byteCount: Int.random(in: 16...64, using: &rng)),
+                    // pyotp.parse_uri accepts 6, 7 or 8 digits only.
+                    algorithm: algorithm, digits: Int.random(in: 6...8, using: &rng)))
         }
         let response = try ExternalPeer.python(
-            script: Self.peerScript(), request: ParseRequest(op: "pyotp_parse", uris: ours.map(\.uriString)), as: ParseResponse.self)
+            script: Self.peerScript(), request: ParseRequest(op: "pyotp_parse", uris: ours.map(\.uriString)),
+            as: ParseResponse.self)
         #expect(response.parsed.count == ours.count)
         for (uri, theirs) in zip(ours, response.parsed) {
             let expected: ParsedURI
             switch uri.kind {
             case .totp(let period):
-                expected = ParsedURI(type: "totp", secret: uri.secret.base32, issuer: uri.issuer, name: uri.account,
-                                     algorithm: uri.algorithm.rawValue, digits: uri.digits, period: period, counter: nil)
+                expected = ParsedURI(
+                    type: "totp", secret: uri.secret.base32, issuer: uri.issuer, name: uri.account,
+                    algorithm: uri.algorithm.rawValue, digits: uri.digits, period: period, counter: nil)
             case .hotp(let counter):
-                expected = ParsedURI(type: "hotp", secret: uri.secret.base32, issuer: uri.issuer, name: uri.account,
-                                     algorithm: uri.algorithm.rawValue, digits: uri.digits, period: nil, counter: counter)
+                expected = ParsedURI(
+                    type: "hotp", secret: uri.secret.base32, issuer: uri.issuer, name: uri.account,
+                    algorithm: uri.algorithm.rawValue, digits: uri.digits, period: nil, counter: counter)
             }
             #expect(theirs == expected, "\(uri.uriString)")
         }
@@ -128,12 +149,14 @@ import TestSupport
         for _ in 0..<1_000 {
             let algorithm = OTPAlgorithm.allCases.randomElement(using: &rng)!
             let hotp = Int.random(in: 0..<4, using: &rng) == 0
-            cases.append(BuildCase(
-                secret: try OTPSecret.generate(for: algorithm, byteCount: Int.random(in: 16...64, using: &rng)).base32,
-                name: Self.randomName(&rng), issuer: Bool.random(using: &rng) ? Self.randomName(&rng) : nil,
-                algorithm: algorithm.rawValue, digits: Int.random(in: 6...8, using: &rng),
-                period: hotp ? nil : Int.random(in: 1...120, using: &rng),
-                counter: hotp ? UInt64.random(in: 0...UInt64(Int64.max), using: &rng) : nil))
+            cases.append(
+                BuildCase(
+                    secret: try OTPSecret.generate(for: algorithm, byteCount: Int.random(in: 16...64, using: &rng))
+                        .base32,
+                    name: Self.randomName(&rng), issuer: Bool.random(using: &rng) ? Self.randomName(&rng) : nil,
+                    algorithm: algorithm.rawValue, digits: Int.random(in: 6...8, using: &rng),
+                    period: hotp ? nil : Int.random(in: 1...120, using: &rng),
+                    counter: hotp ? UInt64.random(in: 0...UInt64(Int64.max), using: &rng) : nil))
         }
         let response = try ExternalPeer.python(
             script: Self.peerScript(), request: BuildRequest(op: "pyotp_build", cases: cases), as: BuildResponse.self)
@@ -143,7 +166,11 @@ import TestSupport
             #expect(uri.secret.base32 == c.secret, "\(text)")
             #expect(uri.account == c.name && uri.issuer == c.issuer, "\(text)")
             #expect(uri.algorithm.rawValue == c.algorithm && uri.digits == c.digits, "\(text)")
-            if let counter = c.counter { #expect(uri.kind == .hotp(counter: counter)) } else { #expect(uri.kind == .totp(period: c.period!)) }
+            if let counter = c.counter {
+                #expect(uri.kind == .hotp(counter: counter))
+            } else {
+                #expect(uri.kind == .totp(period: c.period!))
+            }
         }
     }
 }

@@ -1,24 +1,35 @@
 import Testing
+
 @testable import OTP
 
 @Suite struct KeyURITests {
     @Test func generatesTheCanonicalForm() throws {
         let secret = try OTPSecret(bytes: Array("12345678901234567890".utf8))
         let uri = try OTPAuthURI(account: "alice@example.com", issuer: "Acme Co", secret: secret)
-        #expect(uri.uriString == "otpauth://totp/Acme%20Co:alice%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Acme%20Co&algorithm=SHA1&digits=6&period=30")
+        #expect(
+            uri.uriString
+                == "otpauth://totp/Acme%20Co:alice%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Acme%20Co&algorithm=SHA1&digits=6&period=30"
+        )
         #expect(!uri.description.contains(secret.base32))
-        let hotp = try OTPAuthURI(kind: .hotp(counter: 42), account: "a:b", issuer: nil, secret: secret, algorithm: .sha512, digits: 8)
-        #expect(hotp.uriString == "otpauth://hotp/a%3Ab?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA512&digits=8&counter=42")
+        let hotp = try OTPAuthURI(
+            kind: .hotp(counter: 42), account: "a:b", issuer: nil, secret: secret, algorithm: .sha512, digits: 8)
+        #expect(
+            hotp.uriString
+                == "otpauth://hotp/a%3Ab?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA512&digits=8&counter=42")
     }
 
     @Test func roundTripsRandomURIs() throws {
         var rng = SystemRandomNumberGenerator()
         let alphabet = Array("abcXYZ019 .@_-+:/?&=#%é漢😀")
-        func name() -> String { String((0..<Int.random(in: 1...20, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }) }
+        func name() -> String {
+            String((0..<Int.random(in: 1...20, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+        }
         for _ in 0..<1_000 {
             let algorithm = OTPAlgorithm.allCases.randomElement(using: &rng)!
-            let kind: OTPAuthURI.Kind = Bool.random(using: &rng)
-                ? .totp(period: Int.random(in: 1...600, using: &rng)) : .hotp(counter: UInt64.random(in: 0...UInt64.max, using: &rng))
+            let kind: OTPAuthURI.Kind =
+                Bool.random(using: &rng)
+                ? .totp(period: Int.random(in: 1...600, using: &rng))
+                : .hotp(counter: UInt64.random(in: 0...UInt64.max, using: &rng))
             var account = name()
             while account.first == " " { account.removeFirst() }
             if account.isEmpty { account = "x" }
@@ -32,8 +43,13 @@ import Testing
 
     @Test func acceptsCommonVariants() throws {
         let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-        let a = try OTPAuthURI(parsing: "OTPAUTH://TOTP/Example:alice@google.com?secret=\(secret.lowercased())&issuer=Example&algorithm=sha256&image=https%3A%2F%2Fx")
-        #expect(a.issuer == "Example" && a.account == "alice@google.com" && a.algorithm == .sha256 && a.digits == 6 && a.kind == .totp(period: 30))
+        let a = try OTPAuthURI(
+            parsing:
+                "OTPAUTH://TOTP/Example:alice@google.com?secret=\(secret.lowercased())&issuer=Example&algorithm=sha256&image=https%3A%2F%2Fx"
+        )
+        #expect(
+            a.issuer == "Example" && a.account == "alice@google.com" && a.algorithm == .sha256 && a.digits == 6
+                && a.kind == .totp(period: 30))
         let b = try OTPAuthURI(parsing: "otpauth://totp/Example:%20%20alice?secret=\(secret)")
         #expect(b.issuer == "Example" && b.account == "alice")
         let c = try OTPAuthURI(parsing: "otpauth://totp/Example%3Aalice?secret=\(secret)&issuer=Example")
@@ -62,7 +78,10 @@ import Testing
         ("otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=B", "invalid_uri_issuer"),
         ("otpauth://totp/a%2?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "invalid_uri_encoding"),
         ("otpauth://totp/a%FF?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "invalid_uri_encoding"),
-        ("otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "invalid_uri_parameter"),
+        (
+            "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            "invalid_uri_parameter"
+        ),
     ])
     func badURIsSayWhichPartIsWrong(uri: String, code: String) throws {
         let error = try #require(throws: OTPError.self) { try OTPAuthURI(parsing: uri) }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+
 @testable import OTP
 
 // MARK: - RFC vectors
@@ -15,7 +16,9 @@ import Testing
             let totp = try TOTP(secret: OTPSecret(bytes: Array(seed.utf8)), algorithm: algorithm, digits: 8)
             #expect(try totp.step(at: vector.time) == UInt64(vector.step, radix: 16), "step at \(vector.time)")
             #expect(try totp.code(at: vector.time) == vector.code, "\(vector.algorithm) at \(vector.time)")
-            #expect(try totp.verify(vector.code, at: vector.time, window: 0) == OTPMatch(step: UInt64(vector.step, radix: 16)!, drift: 0))
+            #expect(
+                try totp.verify(vector.code, at: vector.time, window: 0)
+                    == OTPMatch(step: UInt64(vector.step, radix: 16)!, drift: 0))
         }
     }
 
@@ -81,7 +84,9 @@ import Testing
 
     @Test func shortSecretsAreRejected() throws {
         for count in 0..<16 {
-            #expect(throws: OTPError.secretTooShort(count)) { try OTPSecret(bytes: [UInt8](repeating: 7, count: count)) }
+            #expect(throws: OTPError.secretTooShort(count)) {
+                try OTPSecret(bytes: [UInt8](repeating: 7, count: count))
+            }
         }
         #expect(throws: OTPError.secretTooShort(10)) { try OTPSecret(base32: "JBSWY3DPEHPK3PXP") }
         #expect(throws: OTPError.secretTooShort(8)) { try OTPSecret.generate(byteCount: 8) }
@@ -97,9 +102,13 @@ import Testing
             #expect(!"\(secret)".contains(secret.base32))
         }
         // Every bit position should be set in some secret and clear in another (a stuck bit means a broken RNG).
-        var orAll = [UInt8](repeating: 0, count: 20), andAll = [UInt8](repeating: 0xFF, count: 20)
+        var orAll = [UInt8](repeating: 0, count: 20)
+        var andAll = [UInt8](repeating: 0xFF, count: 20)
         for secret in seen.map({ $0 }) {
-            for i in 0..<20 { orAll[i] |= secret[i]; andAll[i] &= secret[i] }
+            for i in 0..<20 {
+                orAll[i] |= secret[i]
+                andAll[i] &= secret[i]
+            }
         }
         #expect(orAll.allSatisfy { $0 == 0xFF } && andAll.allSatisfy { $0 == 0 })
     }
@@ -112,13 +121,15 @@ import Testing
     static func reference(_ algorithm: OTPAlgorithm, key: [UInt8], counter: UInt64) -> UInt32 {
         let message = withUnsafeBytes(of: counter.bigEndian) { Array($0) }
         let symmetricKey = SymmetricKey(data: key)
-        let mac: [UInt8] = switch algorithm {
-        case .sha1: Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: symmetricKey))
-        case .sha256: Array(HMAC<SHA256>.authenticationCode(for: message, using: symmetricKey))
-        case .sha512: Array(HMAC<SHA512>.authenticationCode(for: message, using: symmetricKey))
-        }
+        let mac: [UInt8] =
+            switch algorithm {
+            case .sha1: Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: symmetricKey))
+            case .sha256: Array(HMAC<SHA256>.authenticationCode(for: message, using: symmetricKey))
+            case .sha512: Array(HMAC<SHA512>.authenticationCode(for: message, using: symmetricKey))
+            }
         let offset = Int(mac[mac.count - 1] & 0x0F)
-        return UInt32(mac[offset] & 0x7F) << 24 | UInt32(mac[offset + 1]) << 16 | UInt32(mac[offset + 2]) << 8 | UInt32(mac[offset + 3])
+        return UInt32(mac[offset] & 0x7F) << 24 | UInt32(mac[offset + 1]) << 16 | UInt32(mac[offset + 2]) << 8
+            | UInt32(mac[offset + 3])
     }
 
     @Test(arguments: OTPAlgorithm.allCases)
@@ -129,9 +140,13 @@ import Testing
             for _ in 0..<40 {
                 let key = (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &rng) }
                 let hmac = PrecomputedHMAC(algorithm: algorithm, key: key)
-                for counter in [UInt64.random(in: 0...UInt64.max, using: &rng), 0, .max, UInt64.random(in: 0...1_000_000_000, using: &rng)] {
-                    #expect(hmac.truncatedValue(counter: counter) == Self.reference(algorithm, key: key, counter: counter),
-                            "\(algorithm) key length \(keyLength) counter \(counter)")
+                for counter in [
+                    UInt64.random(in: 0...UInt64.max, using: &rng), 0, .max,
+                    UInt64.random(in: 0...1_000_000_000, using: &rng),
+                ] {
+                    #expect(
+                        hmac.truncatedValue(counter: counter) == Self.reference(algorithm, key: key, counter: counter),
+                        "\(algorithm) key length \(keyLength) counter \(counter)")
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OTP
 
 @Suite struct VerificationTests {
@@ -55,7 +56,8 @@ import Testing
         let previous = totp.code(step: step - 1)
         #expect(try totp.check(previous, at: now) == .accepted(OTPMatch(step: step - 1, drift: -1)))
         #expect(try totp.check(previous, at: now, after: step - 1) == .alreadyUsed(OTPMatch(step: step - 1, drift: -1)))
-        #expect(try totp.check(totp.code(step: step), at: now, after: step) == .alreadyUsed(OTPMatch(step: step, drift: 0)))
+        #expect(
+            try totp.check(totp.code(step: step), at: now, after: step) == .alreadyUsed(OTPMatch(step: step, drift: 0)))
         let window = Set((step - 1...step + 1).map { totp.code(step: $0) })
         let wrong = (0..<10).map { OTPCode.format(UInt32($0) * 111_111, digits: 6) }.first { !window.contains($0) }!
         #expect(try totp.check(wrong, at: now, after: step + 1) == .rejected)
@@ -107,7 +109,9 @@ import Testing
         }
         // Another credential is independent; the next step works.
         #expect(try await guardian.verifyAndConsume(code, totp: totp, at: now, credential: "other") != nil)
-        #expect(try await guardian.verifyAndConsume(try totp.code(at: now + 30), totp: totp, at: now + 30, credential: "w") != nil)
+        #expect(
+            try await guardian.verifyAndConsume(try totp.code(at: now + 30), totp: totp, at: now + 30, credential: "w")
+                != nil)
         // A wrong code consumes nothing.
         let step90 = try totp.step(at: now + 90)
         let window = Set((step90 - 1...step90 + 1).map { totp.code(step: $0) })
@@ -138,7 +142,10 @@ import Testing
         var staleReads = 1
         init(value: UInt64?) { self.value = value }
         func lastAcceptedStep(for credential: String) -> UInt64? {
-            if staleReads > 0 { staleReads -= 1; return nil }
+            if staleReads > 0 {
+                staleReads -= 1
+                return nil
+            }
             return value
         }
         func compareAndSetLastAcceptedStep(for credential: String, expected: UInt64?, newStep: UInt64) -> Bool {

@@ -21,17 +21,30 @@ struct PoseidonKnownAnswerTests {
 
     @Test("fixed-width overloads give the vector answers")
     func fixedWidthKnownAnswers() throws {
-        let one = Fr(1), two = Fr(2), three = Fr(3), four = Fr(4)
-        #expect(Poseidon.hash(one) == (try Fr.decimal(
-            "18586133768512220936620570745912940619677854269274689475585506675881198879027")))
-        #expect(Poseidon.hash(.zero) == (try Fr.decimal(
-            "19014214495641488759237505126948346942972912379615652741039992445865937985820")))
-        #expect(Poseidon.hash(one, two) == (try Fr.decimal(
-            "7853200120776062878684798364095072458815029376092732009249414926327459813530")))
-        #expect(Poseidon.hash(three, four) == (try Fr.decimal(
-            "14763215145315200506921711489642608356394854266165572616578112107564877678998")))
-        #expect(Poseidon.hash(one, two, three, four) == (try Fr.decimal(
-            "18821383157269793795438455681495246036402687001665670618754263018637548127333")))
+        let one = Fr(1)
+        let two = Fr(2)
+        let three = Fr(3)
+        let four = Fr(4)
+        #expect(
+            Poseidon.hash(one)
+                == (try Fr.decimal(
+                    "18586133768512220936620570745912940619677854269274689475585506675881198879027")))
+        #expect(
+            Poseidon.hash(.zero)
+                == (try Fr.decimal(
+                    "19014214495641488759237505126948346942972912379615652741039992445865937985820")))
+        #expect(
+            Poseidon.hash(one, two)
+                == (try Fr.decimal(
+                    "7853200120776062878684798364095072458815029376092732009249414926327459813530")))
+        #expect(
+            Poseidon.hash(three, four)
+                == (try Fr.decimal(
+                    "14763215145315200506921711489642608356394854266165572616578112107564877678998")))
+        #expect(
+            Poseidon.hash(one, two, three, four)
+                == (try Fr.decimal(
+                    "18821383157269793795438455681495246036402687001665670618754263018637548127333")))
         #expect(Poseidon.hash(one, two, three) == (try Poseidon.hash([one, two, three])))
     }
 

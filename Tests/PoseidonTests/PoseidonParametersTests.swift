@@ -1,7 +1,7 @@
 import BN254
 import Poseidon
-import Testing
 import TestSupport
+import Testing
 
 // MARK: - Parameters
 
@@ -10,10 +10,12 @@ struct PoseidonParametersTests {
     @Test("the Swift table equals the generator's JSON (the Python peer's constants) for every width")
     func tableMatchesGeneratorOutput() throws {
         let file = try TestResources.load("poseidon-constants.json", as: PoseidonConstantsFile.self)
-        let modulusHex = "0x" + Fr.modulusLimbs.reversed().map { limb in
-            let digits = String(limb, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }.joined()
+        let modulusHex =
+            "0x"
+            + Fr.modulusLimbs.reversed().map { limb in
+                let digits = String(limb, radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }.joined()
         #expect(file.prime == modulusHex, "the generator must have used r, the BN254 scalar field order")
         #expect(file.fullRounds == PoseidonParameters.fullRoundCount)
         #expect(file.widths.map(\.t) == Array(2...17))
@@ -21,7 +23,8 @@ struct PoseidonParametersTests {
             let parameters = try PoseidonParameters.forWidth(width.t)
             #expect(parameters.width == width.t)
             #expect(parameters.partialRounds == width.partialRounds)
-            #expect(parameters.roundConstants == (try width.roundConstants.map { try $0.map(Fr.hex) }), "t = \(width.t)")
+            #expect(
+                parameters.roundConstants == (try width.roundConstants.map { try $0.map(Fr.hex) }), "t = \(width.t)")
             #expect(parameters.mds == (try width.mds.map { try $0.map(Fr.hex) }), "t = \(width.t)")
         }
     }
@@ -60,7 +63,8 @@ struct PoseidonParametersTests {
             let sparse = parameters.sparse
             #expect(sparse.width == width)
             #expect(sparse.partialRoundConstants.count == parameters.partialRounds)
-            #expect(sparse.sparseMatrices.allSatisfy { $0.firstRow.count == width && $0.firstColumn.count == width - 1 })
+            #expect(
+                sparse.sparseMatrices.allSatisfy { $0.firstRow.count == width && $0.firstColumn.count == width - 1 })
             for _ in 0..<3 {
                 let state = (0..<width).map { _ in Fr.testValue(using: &generator) }
                 var permuted = state

@@ -1,7 +1,7 @@
 import BN254
 import Poseidon
-import Testing
 import TestSupport
+import Testing
 
 // MARK: - Random cross-checks against independent implementations
 

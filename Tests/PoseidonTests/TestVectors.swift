@@ -33,8 +33,9 @@ struct PoseidonConstantsFile: Decodable {
 
 enum TestResources {
     static func load<T: Decodable>(_ name: String, as _: T.Type = T.self) throws -> T {
-        guard let url = Bundle.module.url(forResource: "Resources", withExtension: nil)?
-            .appendingPathComponent(name)
+        guard
+            let url = Bundle.module.url(forResource: "Resources", withExtension: nil)?
+                .appendingPathComponent(name)
         else { throw ExternalPeer.Failure(description: "missing test resource \(name)") }
         return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
     }
@@ -59,7 +60,7 @@ extension Fr {
         }
         var bytes = [UInt8]()
         for index in stride(from: 0, to: 64, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index ..< index + 2], as: UTF8.self), radix: 16) else {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
                 throw ExternalPeer.Failure(description: "bad hex digit in \(text)")
             }
             bytes.append(byte)

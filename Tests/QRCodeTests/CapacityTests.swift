@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QRCode
 
 @Suite("Symbol geometry and capacity (ISO/IEC 18004:2015 Tables 1, 7, 9 and Annex E)")
@@ -27,10 +28,16 @@ struct CapacityTests {
             let blocks = Int(QRSpec.errorCorrectionBlocks[level.rawValue][entry.version])
             let ecPerBlock = Int(QRSpec.ecCodewordsPerBlock[level.rawValue][entry.version])
             let long = total % blocks
-            var derived = [CapacityEntry.BlockGroup(count: blocks - long, totalCodewords: total / blocks,
-                                                    dataCodewords: total / blocks - ecPerBlock)]
+            var derived = [
+                CapacityEntry.BlockGroup(
+                    count: blocks - long, totalCodewords: total / blocks,
+                    dataCodewords: total / blocks - ecPerBlock)
+            ]
             if long > 0 {
-                derived.append(.init(count: long, totalCodewords: total / blocks + 1, dataCodewords: total / blocks + 1 - ecPerBlock))
+                derived.append(
+                    .init(
+                        count: long, totalCodewords: total / blocks + 1, dataCodewords: total / blocks + 1 - ecPerBlock)
+                )
             }
             #expect(derived == entry.blocks, "\(label)")
         }
@@ -41,8 +48,10 @@ struct CapacityTests {
         let filler = mode.alphabet[mode.alphabet.count / 2]
         for entry in CapacityTable.entries {
             let count = entry.characters(mode)
-            let fits = try QRCode.encodedBitCount(of: [mode.segment([UInt8](repeating: filler, count: count))], version: entry.version)
-            let overflows = try QRCode.encodedBitCount(of: [mode.segment([UInt8](repeating: filler, count: count + 1))], version: entry.version)
+            let fits = try QRCode.encodedBitCount(
+                of: [mode.segment([UInt8](repeating: filler, count: count))], version: entry.version)
+            let overflows = try QRCode.encodedBitCount(
+                of: [mode.segment([UInt8](repeating: filler, count: count + 1))], version: entry.version)
             let label = "\(mode) \(count) characters at \(entry.version)-\(entry.level)"
             #expect(fits.map { $0 <= entry.dataBits } == true, "\(label) should fit")
             #expect(overflows.map { $0 > entry.dataBits } ?? true, "\(label) plus one should not fit")

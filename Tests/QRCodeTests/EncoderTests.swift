@@ -1,10 +1,12 @@
 import Testing
+
 @testable import QRCode
 
 @Suite("Encoder API: version choice, masks and errors")
 struct EncoderTests {
-    @Test("one character beyond version 40's capacity throws data_too_long at every level and mode",
-          arguments: QRErrorCorrection.allCases)
+    @Test(
+        "one character beyond version 40's capacity throws data_too_long at every level and mode",
+        arguments: QRErrorCorrection.allCases)
     func tooLong(_ level: QRErrorCorrection) throws {
         for mode in PayloadMode.allCases {
             let capacity = CapacityTable.characters(version: 40, level: level, mode: mode)
@@ -34,7 +36,8 @@ struct EncoderTests {
 
     @Test("a capped version range reports its own largest version and suggests a larger one")
     func cappedRange() throws {
-        let payload = [UInt8](repeating: 0x61, count: 100)  // needs version 6 at M (Table 7: 5-M holds 84 bytes, 6-M 106)
+        // needs version 6 at M (Table 7: 5-M holds 84 bytes, 6-M 106)
+        let payload = [UInt8](repeating: 0x61, count: 100)
         #expect(try QRCode.encode(bytes: payload, ecLevel: .medium).version == 6)
         do {
             _ = try QRCode.encode(bytes: payload, ecLevel: .medium, versions: 1...5)
@@ -74,11 +77,14 @@ struct EncoderTests {
         var random = SeededGenerator(salt: 8)
         for _ in 0..<12 {
             let level = QRErrorCorrection.allCases.randomElement(using: &random)!
-            let payload = (0..<Int.random(in: 1...300, using: &random)).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) }
+            let payload = (0..<Int.random(in: 1...300, using: &random)).map { _ in
+                UInt8.random(in: 0x20...0x7E, using: &random)
+            }
             let chosen = try QRCode.encode(bytes: payload, ecLevel: level)
             var penalties: [Int] = []
             for mask in QRMask.allCases {
-                let candidate = try QRCode.encode(bytes: payload, ecLevel: level, versions: chosen.version...chosen.version, mask: mask)
+                let candidate = try QRCode.encode(
+                    bytes: payload, ecLevel: level, versions: chosen.version...chosen.version, mask: mask)
                 penalties.append(SymbolBuilder.penalty(of: candidate.modules, size: candidate.size))
             }
             #expect(chosen.mask.rawValue == penalties.firstIndex(of: penalties.min()!), "penalties \(penalties)")
@@ -91,7 +97,9 @@ struct EncoderTests {
             let offset = mask.rawValue * QRMask.rowPeriod * QRMask.columnPeriod
             for y in 0..<177 {
                 for x in 0..<177 {
-                    let tabled = QRMask.periodicTable[offset + (y % QRMask.rowPeriod) * QRMask.columnPeriod + x % QRMask.columnPeriod] == 1
+                    let tabled =
+                        QRMask.periodicTable[
+                            offset + (y % QRMask.rowPeriod) * QRMask.columnPeriod + x % QRMask.columnPeriod] == 1
                     if tabled != mask.inverts(x: x, y: y) { Issue.record("\(mask) at (\(x), \(y))") }
                 }
             }
@@ -106,15 +114,18 @@ struct EncoderTests {
             for (cx, cy) in [(3, 3), (size - 4, 3), (3, size - 4)] {
                 for dy in -4...4 {
                     for dx in -4...4 {
-                        let x = cx + dx, y = cy + dy
+                        let x = cx + dx
+                        let y = cy + dy
                         guard (0..<size).contains(x), (0..<size).contains(y) else { continue }
                         let ring = max(abs(dx), abs(dy))
-                        #expect(matrix[x, y] == (ring <= 1 || ring == 3), "finder at (\(cx), \(cy)), version \(version)")
+                        #expect(
+                            matrix[x, y] == (ring <= 1 || ring == 3), "finder at (\(cx), \(cy)), version \(version)")
                     }
                 }
             }
             for i in 8..<size - 8 {
-                #expect(matrix[i, 6] == (i % 2 == 0) && matrix[6, i] == (i % 2 == 0), "timing at \(i), version \(version)")
+                #expect(
+                    matrix[i, 6] == (i % 2 == 0) && matrix[6, i] == (i % 2 == 0), "timing at \(i), version \(version)")
             }
         }
     }
@@ -130,6 +141,9 @@ struct EncoderTests {
     @Test("errors describe themselves with code and sentence")
     func errorDescription() {
         let error = QRCodeError.dataTooLong(requiredBits: 30000, availableBits: 23648, version: 40, ecLevel: .low)
-        #expect(error.description == "data_too_long: The payload needs 30000 data bits but a version-40 QR code at error-correction level L holds at most 23648; shorten the payload or choose a lower error-correction level.")
+        #expect(
+            error.description
+                == "data_too_long: The payload needs 30000 data bits but a version-40 QR code at error-correction level L holds at most 23648; shorten the payload or choose a lower error-correction level."
+        )
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QRCode
 
 @Suite("Format and version information BCH codes (ISO/IEC 18004:2015 §7.9, §7.10)")
@@ -31,14 +32,17 @@ struct FormatVersionInformationTests {
         let entries = try TestResources.load(VectorFile<VersionEntry>.self, from: "version-information.json").entries
         #expect(entries.map(\.version) == Array(7...40))
         for entry in entries {
-            #expect(String(QRSpec.versionBits(version: entry.version), radix: 2).leftPadded(to: 18) == entry.bits,
-                    "version \(entry.version)")
+            #expect(
+                String(QRSpec.versionBits(version: entry.version), radix: 2).leftPadded(to: 18) == entry.bits,
+                "version \(entry.version)")
         }
     }
 
     @Test("any two format sequences differ in at least 7 bits, any two version sequences in at least 8")
     func minimumDistance() {
-        let formats = QRErrorCorrection.allCases.flatMap { level in QRMask.allCases.map { QRSpec.formatBits(level: level, mask: $0) } }
+        let formats = QRErrorCorrection.allCases.flatMap { level in
+            QRMask.allCases.map { QRSpec.formatBits(level: level, mask: $0) }
+        }
         for (i, a) in formats.enumerated() {
             for b in formats[(i + 1)...] { #expect((a ^ b).nonzeroBitCount >= 7) }
         }
@@ -58,7 +62,8 @@ struct FormatVersionInformationTests {
                 let expected = QRSpec.formatBits(level: level, mask: mask)
                 let size = matrix.size
                 // Figure 25: copy 1 around the top-left finder, copy 2 split between the other two.
-                let copy1: [(Int, Int)] = (0...5).map { (8, $0) } + [(8, 7), (8, 8), (7, 8)] + (9..<15).map { (14 - $0, 8) }
+                let copy1: [(Int, Int)] =
+                    (0...5).map { (8, $0) } + [(8, 7), (8, 8), (7, 8)] + (9..<15).map { (14 - $0, 8) }
                 let copy2: [(Int, Int)] = (0..<8).map { (size - 1 - $0, 8) } + (8..<15).map { (8, size - 15 + $0) }
                 for copy in [copy1, copy2] {
                     let read = copy.enumerated().reduce(UInt32(0)) { $0 | (matrix[$1.1.0, $1.1.1] ? 1 << $1.0 : 0) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QRCode
 
 /// Bit-for-bit comparison with Project Nayuki's reference encoder (`qrcodegen` on PyPI), an
@@ -54,7 +55,8 @@ struct PeerEncoderTests {
                 for version in versions.sorted() {
                     let payload = CapacityTable.payload(version: version, level: level, mode: mode, using: &random)
                     // Large symbols with automatic masks are slow in the Python peer; sample those sparsely.
-                    let automatic = version <= 20 ? Bool.random(using: &random) : Int.random(in: 0..<4, using: &random) == 0
+                    let automatic =
+                        version <= 20 ? Bool.random(using: &random) : Int.random(in: 0..<4, using: &random) == 0
                     let mask = automatic ? nil : QRMask.allCases.randomElement(using: &random)
                     cases.append(Case(payload: payload, mode: mode, level: level, minimumVersion: 1, mask: mask))
                 }
@@ -64,12 +66,16 @@ struct PeerEncoderTests {
         for _ in 0..<6 {
             let level = QRErrorCorrection.allCases.randomElement(using: &random)!
             let payload = CapacityTable.payload(version: 1, level: level, mode: .byte, using: &random)
-            cases.append(Case(payload: payload, mode: .byte, level: level, minimumVersion: Int.random(in: 2...12, using: &random), mask: nil))
+            cases.append(
+                Case(
+                    payload: payload, mode: .byte, level: level, minimumVersion: Int.random(in: 2...12, using: &random),
+                    mask: nil))
         }
 
         let requests = cases.map {
-            EncodeRequest(hex: $0.payload.hex, mode: $0.mode.rawValue, ecLevel: String($0.level.letter),
-                          minVersion: $0.minimumVersion, maxVersion: 40, mask: $0.mask?.rawValue ?? -1)
+            EncodeRequest(
+                hex: $0.payload.hex, mode: $0.mode.rawValue, ecLevel: String($0.level.letter),
+                minVersion: $0.minimumVersion, maxVersion: 40, mask: $0.mask?.rawValue ?? -1)
         }
         let responses = try PythonPeer.call(requests, as: EncodeResponse.self)
         for (testCase, expected) in zip(cases, responses) {
@@ -79,7 +85,8 @@ struct PeerEncoderTests {
                 versions: testCase.minimumVersion...40,
                 mask: testCase.mask
             )
-            let label = "\(testCase.mode) \(testCase.level) v\(expected.version) mask \(testCase.mask.map { "\($0.rawValue)" } ?? "auto") length \(testCase.payload.count)"
+            let label =
+                "\(testCase.mode) \(testCase.level) v\(expected.version) mask \(testCase.mask.map { "\($0.rawValue)" } ?? "auto") length \(testCase.payload.count)"
             #expect(matrix.version == expected.version, "\(label)")
             #expect(matrix.mask.rawValue == expected.mask, "\(label)")
             let difference = ModuleDifference(matrix.bitString, expected.modules, width: matrix.size)
@@ -114,7 +121,9 @@ struct PeerEncoderTests {
                 for _ in 0..<size {
                     let n = Int.random(in: 1...2, using: &random)
                     let margin = Int.random(in: 0...5, using: &random) * n
-                    let pattern = [UInt8](repeating: 0, count: margin) + [1, 0, 1, 1, 1, 0, 1].flatMap { [UInt8](repeating: $0, count: n) }
+                    let pattern =
+                        [UInt8](repeating: 0, count: margin)
+                        + [1, 0, 1, 1, 1, 0, 1].flatMap { [UInt8](repeating: $0, count: n) }
                         + [UInt8](repeating: 0, count: Int.random(in: 0...5, using: &random) * n)
                     guard pattern.count <= size else { continue }
                     let start = Int.random(in: 0...(size - pattern.count), using: &random)
@@ -127,7 +136,9 @@ struct PeerEncoderTests {
             }
             grids.append((size, modules))
         }
-        let requests = grids.map { PenaltyRequest(size: $0.size, modules: $0.modules.map { $0 == 1 ? "1" : "0" }.joined()) }
+        let requests = grids.map {
+            PenaltyRequest(size: $0.size, modules: $0.modules.map { $0 == 1 ? "1" : "0" }.joined())
+        }
         let responses = try PythonPeer.call(requests, as: PenaltyResponse.self)
         for (index, (grid, expected)) in zip(grids, responses).enumerated() {
             let penalty = SymbolBuilder.penalty(of: grid.modules, size: grid.size)

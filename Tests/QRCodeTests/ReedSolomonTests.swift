@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QRCode
 
 @Suite("Reed–Solomon over GF(256) (ISO/IEC 18004:2015 §7.5.2, Annex A)")
@@ -14,7 +15,8 @@ struct ReedSolomonTests {
         var testDescription: String { name }
     }
 
-    static let vectors: [Vector] = (try? TestResources.load(VectorFile<Vector>.self, from: "reed-solomon.json").entries) ?? []
+    static let vectors: [Vector] =
+        (try? TestResources.load(VectorFile<Vector>.self, from: "reed-solomon.json").entries) ?? []
 
     /// Carry-less multiplication reduced by x⁸ + x⁴ + x³ + x² + 1: the field product from first principles.
     static func referenceMultiply(_ a: UInt8, _ b: UInt8) -> UInt8 {
@@ -46,7 +48,8 @@ struct ReedSolomonTests {
     func multiplication() {
         var mismatches = 0
         for a in 0...255 {
-            for b in 0...255 where ReedSolomon.multiply(UInt8(a), UInt8(b)) != Self.referenceMultiply(UInt8(a), UInt8(b)) {
+            for b in 0...255
+            where ReedSolomon.multiply(UInt8(a), UInt8(b)) != Self.referenceMultiply(UInt8(a), UInt8(b)) {
                 mismatches += 1
             }
         }
@@ -71,7 +74,9 @@ struct ReedSolomonTests {
         let ec = try #require([UInt8](hex: vector.ec))
         #expect(ReedSolomon.remainder(of: data[...], ecCount: ec.count) == ec)
 
-        let segment = vector.mode == "numeric" ? try QRSegment.numeric(vector.payload) : try QRSegment.alphanumeric(vector.payload)
+        let segment =
+            vector.mode == "numeric"
+            ? try QRSegment.numeric(vector.payload) : try QRSegment.alphanumeric(vector.payload)
         let level = try #require(QRErrorCorrection.allCases.first { String($0.letter) == vector.level })
         let codewords = QRCode.dataCodewords(for: [segment], version: vector.version, level: level)
         #expect(codewords == data)
@@ -84,7 +89,9 @@ struct ReedSolomonTests {
         var random = SeededGenerator(salt: 1)
         for _ in 0..<200 {
             let ecCount = Int.random(in: 7...30, using: &random)
-            let data = (0..<Int.random(in: 1...150, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let data = (0..<Int.random(in: 1...150, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
             let codeword = data + ReedSolomon.remainder(of: data[...], ecCount: ecCount)
             for k in 0..<ecCount {
                 #expect(Self.evaluate(codeword, at: ReedSolomon.exp[k]) == 0, "ecCount \(ecCount), root α^\(k)")

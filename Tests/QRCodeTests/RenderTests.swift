@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QRCode
 
 @Suite("Renderers: PNG, zlib, SVG and terminal text")
@@ -52,7 +53,8 @@ struct RenderTests {
         text.reserveCapacity(side * side)
         for py in 0..<side {
             for px in 0..<side {
-                let x = px / scale - quietZone, y = py / scale - quietZone
+                let x = px / scale - quietZone
+                let y = py / scale - quietZone
                 let dark = x >= 0 && x < matrix.size && y >= 0 && y < matrix.size && matrix[x, y]
                 text.append(dark ? "1" : "0")
             }
@@ -61,8 +63,10 @@ struct RenderTests {
     }
 
     static func sampleMatrices() throws -> [QRMatrix] {
-        [try QRCode.encode("1"), try QRCode.encode("Chronoguard renderer test", ecLevel: .high),
-         try QRCode.encode(String(repeating: "render ", count: 30), ecLevel: .low)]
+        [
+            try QRCode.encode("1"), try QRCode.encode("Chronoguard renderer test", ecLevel: .high),
+            try QRCode.encode(String(repeating: "render ", count: 30), ecLevel: .low),
+        ]
     }
 
     // MARK: PNG
@@ -76,7 +80,9 @@ struct RenderTests {
             }
         }
         let requests = cases.map { matrix, scale, quietZone, depth in
-            BlobRequest(op: "png", base64: Data(matrix.png(scale: scale, quietZone: quietZone, bitDepth: depth)).base64EncodedString())
+            BlobRequest(
+                op: "png",
+                base64: Data(matrix.png(scale: scale, quietZone: quietZone, bitDepth: depth)).base64EncodedString())
         }
         let responses = try PythonPeer.call(requests, as: PNGResponse.self)
         for ((matrix, scale, quietZone, depth), response) in zip(cases, responses) {
@@ -96,7 +102,9 @@ struct RenderTests {
     /// Inputs that exercise stored blocks, long runs, far matches and the 65535-byte block limit.
     static func deflateInputs() -> [(String, [UInt8])] {
         var random = SeededGenerator(salt: 9)
-        var inputs: [(String, [UInt8])] = [("empty", []), ("one byte", [0x42]), ("zeros", [UInt8](repeating: 0, count: 100_000))]
+        var inputs: [(String, [UInt8])] = [
+            ("empty", []), ("one byte", [0x42]), ("zeros", [UInt8](repeating: 0, count: 100_000)),
+        ]
         inputs.append(("random 70000", (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &random) }))
         inputs.append(("random 131070", (0..<131_070).map { _ in UInt8.random(in: 0...255, using: &random) }))
         inputs.append(("small alphabet", (0..<50_000).map { _ in UInt8.random(in: 0...3, using: &random) }))
@@ -112,7 +120,8 @@ struct RenderTests {
         for index in 0..<20 {
             let length = Int.random(in: 0...5000, using: &random)
             let alphabet = UInt8.random(in: 1...255, using: &random)
-            inputs.append(("random text \(index)", (0..<length).map { _ in UInt8.random(in: 0...alphabet, using: &random) }))
+            inputs.append(
+                ("random text \(index)", (0..<length).map { _ in UInt8.random(in: 0...alphabet, using: &random) }))
         }
         return inputs
     }
@@ -122,10 +131,13 @@ struct RenderTests {
         var streams: [(String, [UInt8], [UInt8])] = []
         for (name, input) in Self.deflateInputs() {
             let adler = Adler32.checksum(input)
-            let trailer = [UInt8(adler >> 24), UInt8(adler >> 16 & 0xFF), UInt8(adler >> 8 & 0xFF), UInt8(adler & 0xFF)]
+            let trailer = [
+                UInt8(adler >> 24), UInt8(adler >> 16 & 0xFF), UInt8(adler >> 8 & 0xFF), UInt8(adler & 0xFF),
+            ]
             streams.append((name + ", chosen", input, Deflate.zlibCompress(input)))
             streams.append((name + ", stored", input, [0x78, 0x01] + Deflate.storedBlocks(input) + trailer))
-            streams.append((name + ", fixed Huffman", input, [0x78, 0x01] + Deflate.fixedHuffmanBlock(input) + trailer))
+            streams.append(
+                (name + ", fixed Huffman", input, [0x78, 0x01] + Deflate.fixedHuffmanBlock(input) + trailer))
         }
         let requests = streams.map { BlobRequest(op: "inflate", base64: Data($0.2).base64EncodedString()) }
         let responses = try PythonPeer.call(requests, as: InflateResponse.self)
@@ -198,13 +210,22 @@ struct RenderTests {
                 for line in lines {
                     let glyphs = Array(line.unicodeScalars)
                     #expect(glyphs.count == side)
-                    var upper: [Bool] = [], lower: [Bool] = []
+                    var upper: [Bool] = []
+                    var lower: [Bool] = []
                     for glyph in glyphs {
                         switch glyph {
-                        case "\u{2588}": upper.append(true); lower.append(true)
-                        case "\u{2580}": upper.append(true); lower.append(false)
-                        case "\u{2584}": upper.append(false); lower.append(true)
-                        case " ": upper.append(false); lower.append(false)
+                        case "\u{2588}":
+                            upper.append(true)
+                            lower.append(true)
+                        case "\u{2580}":
+                            upper.append(true)
+                            lower.append(false)
+                        case "\u{2584}":
+                            upper.append(false)
+                            lower.append(true)
+                        case " ":
+                            upper.append(false)
+                            lower.append(false)
                         default: Issue.record("unexpected glyph U+\(String(glyph.value, radix: 16))")
                         }
                     }
@@ -218,7 +239,9 @@ struct RenderTests {
                     decoded += row.map { $0 == invert ? "1" : "0" }.joined()
                 }
                 let expected = Self.expectedPixels(matrix, quietZone: quietZone, scale: 1)
-                #expect(ModuleDifference(decoded, expected, width: side).isEmpty, "v\(matrix.version) quiet \(quietZone) invert \(invert)")
+                #expect(
+                    ModuleDifference(decoded, expected, width: side).isEmpty,
+                    "v\(matrix.version) quiet \(quietZone) invert \(invert)")
             }
         }
     }

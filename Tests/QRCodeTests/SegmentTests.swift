@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QRCode
 
 @Suite("Data segments and automatic mode selection (ISO/IEC 18004:2015 §7.4)")
@@ -29,14 +30,18 @@ struct SegmentTests {
         let segment = QRSegment.utf8("é")
         #expect(Self.bits(segment.data) == "11000011" + "10101001")
         #expect(segment.characterCount == 2)
-        let widths = [1, 9, 10, 26, 27, 40].map { version in QRSegment.Mode.allCases.map { $0.characterCountBits(version: version) } }
+        let widths = [1, 9, 10, 26, 27, 40].map { version in
+            QRSegment.Mode.allCases.map { $0.characterCountBits(version: version) }
+        }
         #expect(widths == [[10, 9, 8], [10, 9, 8], [12, 11, 16], [12, 11, 16], [14, 13, 16], [14, 13, 16]])
     }
 
     @Test("characters outside a mode's set are rejected with their offset")
     func invalidCharacters() {
         #expect(throws: QRCodeError.invalidCharacter(mode: .numeric, offset: 3)) { try QRSegment.numeric("123a5") }
-        #expect(throws: QRCodeError.invalidCharacter(mode: .alphanumeric, offset: 1)) { try QRSegment.alphanumeric("Ab") }
+        #expect(throws: QRCodeError.invalidCharacter(mode: .alphanumeric, offset: 1)) {
+            try QRSegment.alphanumeric("Ab")
+        }
         do {
             _ = try QRSegment.alphanumeric("lower")
             Issue.record("lower-case letters are not alphanumeric")
@@ -51,18 +56,20 @@ struct SegmentTests {
     /// on the start position (the cost of the rest does not depend on how the prefix was split).
     static func exhaustiveMinimum(_ payload: [UInt8], version: Int) -> Int {
         func bits(_ mode: QRSegment.Mode, _ n: Int) -> Int {
-            let data = switch mode {
-            case .numeric: 10 * (n / 3) + [0, 4, 7][n % 3]
-            case .alphanumeric: 11 * (n / 2) + 6 * (n % 2)
-            case .byte: 8 * n
-            }
+            let data =
+                switch mode {
+                case .numeric: 10 * (n / 3) + [0, 4, 7][n % 3]
+                case .alphanumeric: 11 * (n / 2) + 6 * (n % 2)
+                case .byte: 8 * n
+                }
             return 4 + mode.characterCountBits(version: version) + data
         }
         let alphanumericSet = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".utf8)
         var best = [Int](repeating: 0, count: payload.count + 1)
         for start in stride(from: payload.count - 1, through: 0, by: -1) {
             var minimum = Int.max
-            var allNumeric = true, allAlphanumeric = true
+            var allNumeric = true
+            var allAlphanumeric = true
             for end in start + 1...payload.count {
                 let character = payload[end - 1]
                 allNumeric = allNumeric && (0x30...0x39).contains(character)
@@ -93,8 +100,9 @@ struct SegmentTests {
                 let version = [1, 10, 27][versionClass]
                 let segments = QRSegment.optimalSegments(for: payload, versionClass: versionClass)
                 let bits = QRCode.encodedBitCount(of: segments, version: version)
-                #expect(bits == Self.exhaustiveMinimum(payload, version: version),
-                        "\(String(decoding: payload, as: UTF8.self)) in class \(versionClass)")
+                #expect(
+                    bits == Self.exhaustiveMinimum(payload, version: version),
+                    "\(String(decoding: payload, as: UTF8.self)) in class \(versionClass)")
                 // The segments hold the payload's characters in order.
                 #expect(segments.reduce(0) { $0 + $1.characterCount } == payload.count)
             }
@@ -103,8 +111,10 @@ struct SegmentTests {
 
     @Test("long uniform payloads use one segment of their natural mode")
     func naturalModes() {
-        let cases: [(String, QRSegment.Mode)] = [("31415926535897932384626", .numeric), ("HELLO WORLD $%*+-./:", .alphanumeric),
-                                                 ("hello, world", .byte)]
+        let cases: [(String, QRSegment.Mode)] = [
+            ("31415926535897932384626", .numeric), ("HELLO WORLD $%*+-./:", .alphanumeric),
+            ("hello, world", .byte),
+        ]
         for (text, mode) in cases {
             let segments = QRSegment.optimalSegments(for: Array(text.utf8), versionClass: 0)
             #expect(segments.map(\.mode) == [mode], "\(text)")
@@ -114,7 +124,8 @@ struct SegmentTests {
 
     @Test("an otpauth URI with a long base32 secret switches to alphanumeric for the secret")
     func otpauthSegmentation() {
-        let uri = "otpauth://totp/Chronoguard:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Chronoguard"
+        let uri =
+            "otpauth://totp/Chronoguard:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Chronoguard"
         let segments = QRSegment.optimalSegments(for: Array(uri.utf8), versionClass: 0)
         #expect(segments.contains { $0.mode == .alphanumeric && $0.characterCount >= 40 })
         let single = QRCode.encodedBitCount(of: [.utf8(uri)], version: 1)!

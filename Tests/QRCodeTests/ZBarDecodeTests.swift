@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QRCode
 
 /// The real-decoder check: ZBar's `zbarimg` (Debian package zbar-tools) must read every PNG we
@@ -54,13 +55,16 @@ struct ZBarDecodeTests {
 
     /// The start of a decoded payload, for failure messages.
     static func preview(_ bytes: [UInt8]) -> String {
-        bytes.isEmpty ? "nothing" : "\"\(String(decoding: bytes.prefix(60), as: UTF8.self))\(bytes.count > 60 ? "…" : "")\" (\(bytes.count) bytes)"
+        bytes.isEmpty
+            ? "nothing"
+            : "\"\(String(decoding: bytes.prefix(60), as: UTF8.self))\(bytes.count > 60 ? "…" : "")\" (\(bytes.count) bytes)"
     }
 
     static func runZBar(_ paths: [String]) throws -> [UInt8] {
         // Only the QR code reader: ZBar's linear-barcode readers occasionally report an empty
         // CODE-128 symbol inside a dense QR code's module pattern.
-        let output = try ExternalTool.run(["zbarimg", "--raw", "-q", "--nodbus", "-Sdisable", "-Sqrcode.enable"] + paths)
+        let output = try ExternalTool.run(
+            ["zbarimg", "--raw", "-q", "--nodbus", "-Sdisable", "-Sqrcode.enable"] + paths)
         switch output.status {
         case 0, 4: return Array(output.stdout)  // 4: no symbol found in some image (checked by the caller)
         case ExternalTool.commandNotFound:
@@ -96,14 +100,17 @@ struct ZBarDecodeTests {
         var samples: [Sample] = []
         // Mixed content that makes the optimal segmentation switch modes: digit runs, upper-case
         // runs and lower-case text.
-        let pieces: [[UInt8]] = [Array("0123456789".utf8), Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8),
-                                 Array("abcdefghijklmnopqrstuvwxyz-_=&?:/.".utf8)]
+        let pieces: [[UInt8]] = [
+            Array("0123456789".utf8), Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8),
+            Array("abcdefghijklmnopqrstuvwxyz-_=&?:/.".utf8),
+        ]
         for index in 0..<24 {
             var payload: [UInt8] = []
             let target = [10, 60, 200, 700, 1500][index % 5]
             while payload.count < target {
                 let piece = pieces.randomElement(using: &random)!
-                payload += (0..<Int.random(in: 1...30, using: &random)).map { _ in piece.randomElement(using: &random)! }
+                payload += (0..<Int.random(in: 1...30, using: &random)).map { _ in piece.randomElement(using: &random)!
+                }
             }
             let level = QRErrorCorrection.allCases[index % 4]
             let matrix = try QRCode.encode(bytes: payload, ecLevel: level)

@@ -14,7 +14,8 @@ public enum ExternalPeer {
     }
 
     /// The hint every missing-peer failure carries.
-    public static let installHint = "install the test peers with scripts/install-test-deps.sh (the README's test command runs it)"
+    public static let installHint =
+        "install the test peers with scripts/install-test-deps.sh (the README's test command runs it)"
 
     /// What a finished process produced.
     public struct Output: Sendable {
@@ -41,7 +42,9 @@ public enum ExternalPeer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        let input = Pipe(), output = Pipe(), error = Pipe()
+        let input = Pipe()
+        let output = Pipe()
+        let error = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = error
@@ -59,7 +62,8 @@ public enum ExternalPeer {
         let stdout = output.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: errorBox.data, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: stdout, stderr: String(decoding: errorBox.data, as: UTF8.self))
     }
 
     /// Runs a command and returns its stdout.
@@ -69,8 +73,12 @@ public enum ExternalPeer {
     public static func run(_ executable: String, _ arguments: [String], stdin: Data = Data()) throws -> Data {
         let output = try execute(executable, arguments, stdin: stdin)
         guard output.status == 0 else {
-            let missing = output.status == commandNotFound || output.status == 3 || output.stderr.contains("ModuleNotFoundError")
-            throw Failure(description: "\(executable) \(arguments.prefix(2).joined(separator: " ")) exited with \(output.status): \(output.stderr.suffix(2000))" + (missing ? " — \(installHint)" : ""))
+            let missing =
+                output.status == commandNotFound || output.status == 3 || output.stderr.contains("ModuleNotFoundError")
+            throw Failure(
+                description:
+                    "\(executable) \(arguments.prefix(2).joined(separator: " ")) exited with \(output.status): \(output.stderr.suffix(2000))"
+                    + (missing ? " — \(installHint)" : ""))
         }
         return output.stdout
     }
@@ -84,7 +92,10 @@ public enum ExternalPeer {
         do {
             return try JSONDecoder().decode(Response.self, from: data)
         } catch {
-            throw Failure(description: "\(script.lastPathComponent) answered with JSON that does not decode as \(Response.self): \(error); output starts \(String(decoding: data.prefix(300), as: UTF8.self))")
+            throw Failure(
+                description:
+                    "\(script.lastPathComponent) answered with JSON that does not decode as \(Response.self): \(error); output starts \(String(decoding: data.prefix(300), as: UTF8.self))"
+            )
         }
     }
 
@@ -127,9 +138,11 @@ public enum TestVectors {
 
     /// The URL of a non-JSON resource (a peer script) in a test bundle's Resources folder.
     public static func url(_ file: String, in bundle: Bundle) throws -> URL {
-        let name = (file as NSString).deletingPathExtension, ext = (file as NSString).pathExtension
+        let name = (file as NSString).deletingPathExtension
+        let ext = (file as NSString).pathExtension
         if let url = bundle.url(forResource: name, withExtension: ext, subdirectory: "Resources")
-            ?? bundle.url(forResource: name, withExtension: ext) {
+            ?? bundle.url(forResource: name, withExtension: ext)
+        {
             return url
         }
         throw ExternalPeer.Failure(description: "resource \(file) is missing from the test bundle")

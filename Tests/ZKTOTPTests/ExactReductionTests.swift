@@ -16,9 +16,11 @@ import ZKTOTP
     /// random field elements.
     static let dividends: [BigUInt] = {
         let r = scalarModulus
-        var values: [BigUInt] = [0, 1, 999_999, 1_000_000, 504_382, 504_383, 123_456, r - 1, r - 2,
-                                 bigQ * million, bigQ * million - 1, (bigQ - 1) * million + 999_999,
-                                 BigUInt(1) << 253, (BigUInt(1) << 253) + 999_999, (BigUInt(1) << 253) - 1]
+        var values: [BigUInt] = [
+            0, 1, 999_999, 1_000_000, 504_382, 504_383, 123_456, r - 1, r - 2,
+            bigQ * million, bigQ * million - 1, (bigQ - 1) * million + 999_999,
+            BigUInt(1) << 253, (BigUInt(1) << 253) + 999_999, (BigUInt(1) << 253) - 1,
+        ]
         for _ in 0..<6 { values.append((BigUInt(1) << 253) + BigUInt.randomInteger(lessThan: r - (BigUInt(1) << 253))) }
         for _ in 0..<6 { values.append(BigUInt.randomInteger(lessThan: 504_383)) }
         for _ in 0..<6 { values.append(BigUInt.randomInteger(lessThan: r)) }
@@ -27,7 +29,8 @@ import ZKTOTP
 
     /// The gadget alone on an arbitrary field element h (a free witness), in proving mode.
     func gadget(_ h: BigUInt, claim: ExactModularReduction.Claim? = nil) throws
-        -> (ConstraintSystem, ExactModularReduction.Output) {
+        -> (ConstraintSystem, ExactModularReduction.Output)
+    {
         let cs = ConstraintSystem(mode: .proving)
         let variable = try cs.allocateWitness { Fr(h) }
         let output = try ExactModularReduction.synthesize(cs, dividing: LinearCombination(variable), claim: claim)
@@ -85,8 +88,9 @@ import ZKTOTP
             }
             // A remainder of 10⁶ or more (with the matching quotient) is rejected by code ≤ 999999.
             if h >= Self.million {
-                let claim = ExactModularReduction.Claim(quotient: (h / Self.million - 1).limbs,
-                                                        code: UInt64(honest + Self.million))
+                let claim = ExactModularReduction.Claim(
+                    quotient: (h / Self.million - 1).limbs,
+                    code: UInt64(honest + Self.million))
                 let (cs, _) = try gadget(h, claim: claim)
                 #expect(try !cs.isSatisfied(), "h = \(h): a remainder ≥ 10⁶")
             }
@@ -98,7 +102,8 @@ import ZKTOTP
         // rejection above is due to the bound, not to something incidental.
         let h = BigUInt.randomInteger(lessThan: 504_383)
         let shifted = h + scalarModulus
-        let code = shifted % Self.million, quotient = shifted / Self.million
+        let code = shifted % Self.million
+        let quotient = shifted / Self.million
         #expect(code != h % Self.million)
         let cs = ConstraintSystem(mode: .proving)
         let hVariable = LinearCombination(try cs.allocateWitness { Fr(h) })
@@ -123,8 +128,9 @@ import ZKTOTP
             let h = BigUInt(ZKTOTP.codeHash(secret: secret, timeCounter: counter))
             for code in [(h + scalarModulus) % Self.million, (h + 1) % Self.million] where code != h % Self.million {
                 let quotient = ((h + scalarModulus - code) * inverse) % scalarModulus
-                let lying = ZKTOTP.PublicInputs(totpCode: UInt32(code), timeCounter: counter,
-                                                secretHash: honest.secretHash, txCommitment: honest.txCommitment)
+                let lying = ZKTOTP.PublicInputs(
+                    totpCode: UInt32(code), timeCounter: counter,
+                    secretHash: honest.secretHash, txCommitment: honest.txCommitment)
                 let witness = ZKTOTP.Circuit.Witness(
                     secret: secret, publicInputs: lying,
                     reductionClaim: .init(quotient: quotient.limbs, code: UInt64(code)))

@@ -7,12 +7,13 @@ import TestSupport
 
 /// The JSON-tree peers of `TestSupport` (a batch per process call; a missing package fails with the install hint).
 enum PythonPeer {
-    static func run(_ script: String, _ request: Any) throws -> Any { try JSONPeer.run(script, request, bundle: .module) }
+    static func run(_ script: String, _ request: Any) throws -> Any {
+        try JSONPeer.run(script, request, bundle: .module)
+    }
     static func tree(_ text: String) throws -> Any { try JSONPeer.tree(text) }
 }
 
 // MARK: - Big integers
-
 
 /// r as a big integer (independent of BN254's limb constants: the decimal from EIP-197).
 let scalarModulus = BigUInt("21888242871839275222246405745257275088548364400416034343698204186575808495617", radix: 10)!

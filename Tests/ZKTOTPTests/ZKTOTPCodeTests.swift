@@ -17,8 +17,14 @@ import ZKTOTP
             let time: UInt64 = i % 7 == 0 ? UInt64(i) : UInt64.random(in: 0...UInt64(UInt32.max))
             let counter = ZKTOTP.timeCounter(unixTime: time)
             cases.append(["op": "code", "secret": secret.decimalString, "counter": counter])
-            expectations.append(("code", (ZKTOTP.code(secret: secret, time: time),
-                                          ZKTOTP.codeHash(secret: secret, timeCounter: counter).decimalString)))
+            expectations.append(
+                (
+                    "code",
+                    (
+                        ZKTOTP.code(secret: secret, time: time),
+                        ZKTOTP.codeHash(secret: secret, timeCounter: counter).decimalString
+                    )
+                ))
             cases.append(["op": "secretHash", "secret": secret.decimalString])
             expectations.append(("secretHash", ZKTOTP.secretHash(secret).decimalString))
         }
@@ -28,9 +34,12 @@ import ZKTOTP
             let chain = [1, 10, 8453, 11_155_111, UInt64.max][i % 5]
             let nonce = UInt64.random(in: 0...UInt64.max)
             let hex = { (b: [UInt8]) in b.map { String(format: "%02x", $0) }.joined() }
-            cases.append(["op": "commitment", "chainId": String(chain), "wallet": hex(wallet), "txHash": hex(hash),
-                          "nonce": String(nonce)])
-            let ours = try ZKTOTP.transactionCommitment(chainID: chain, wallet: wallet, transactionHash: hash, nonce: nonce)
+            cases.append([
+                "op": "commitment", "chainId": String(chain), "wallet": hex(wallet), "txHash": hex(hash),
+                "nonce": String(nonce),
+            ])
+            let ours = try ZKTOTP.transactionCommitment(
+                chainID: chain, wallet: wallet, transactionHash: hash, nonce: nonce)
             expectations.append(("commitment", ours.decimalString))
         }
         let reply = try #require(try PythonPeer.run("zktotp_peer.py", ["cases": cases]) as? [String: Any])
@@ -81,9 +90,11 @@ import ZKTOTP
     }
 
     @Test func commitmentInputsAreLengthChecked() {
-        let wallet = [UInt8](repeating: 1, count: 20), hash = [UInt8](repeating: 2, count: 32)
+        let wallet = [UInt8](repeating: 1, count: 20)
+        let hash = [UInt8](repeating: 2, count: 32)
         #expect(throws: ZKTOTPError.self) {
-            try ZKTOTP.transactionCommitment(chainID: 1, wallet: Array(wallet.dropLast()), transactionHash: hash, nonce: 0)
+            try ZKTOTP.transactionCommitment(
+                chainID: 1, wallet: Array(wallet.dropLast()), transactionHash: hash, nonce: 0)
         }
         #expect(throws: ZKTOTPError.self) {
             try ZKTOTP.transactionCommitment(chainID: 1, wallet: wallet, transactionHash: hash + [0], nonce: 0)
@@ -94,7 +105,8 @@ import ZKTOTP
         otherHash[0] ^= 1
         let variants = [
             try! ZKTOTP.transactionCommitment(chainID: 137, wallet: wallet, transactionHash: hash, nonce: 7),
-            try! ZKTOTP.transactionCommitment(chainID: 1, wallet: [0] + wallet.dropFirst(), transactionHash: hash, nonce: 7),
+            try! ZKTOTP.transactionCommitment(
+                chainID: 1, wallet: [0] + wallet.dropFirst(), transactionHash: hash, nonce: 7),
             try! ZKTOTP.transactionCommitment(chainID: 1, wallet: wallet, transactionHash: otherHash, nonce: 7),
             try! ZKTOTP.transactionCommitment(chainID: 1, wallet: wallet, transactionHash: hash, nonce: 8),
         ]

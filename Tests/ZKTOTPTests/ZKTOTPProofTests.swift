@@ -23,8 +23,9 @@ enum TOTPFixture {
         let commitment = try! ZKTOTP.transactionCommitment(
             chainID: 8453, wallet: (0..<20).map { UInt8($0) }, transactionHash: (0..<32).map { UInt8(255 - $0) },
             nonce: 5)
-        let (proof, inputs) = try! ZKTOTP.prove(secret: secret, timeCounter: 59_000_123, txCommitment: commitment,
-                                                 provingKey: key)
+        let (proof, inputs) = try! ZKTOTP.prove(
+            secret: secret, timeCounter: 59_000_123, txCommitment: commitment,
+            provingKey: key)
         return Value(key: key, prepared: key.verifyingKey.prepared(), secret: secret, proof: proof, inputs: inputs)
     }()
 }
@@ -44,8 +45,9 @@ enum TOTPFixture {
 
     @Test func anotherSecretAndTimeProveUnderTheSameKey() throws {
         let secret = ZKTOTP.newSecret()
-        let (proof, inputs) = try ZKTOTP.prove(secret: secret, timeCounter: 1, txCommitment: -Fr.one,
-                                               provingKey: f.key)
+        let (proof, inputs) = try ZKTOTP.prove(
+            secret: secret, timeCounter: 1, txCommitment: -Fr.one,
+            provingKey: f.key)
         #expect(try verify(proof, inputs))
         #expect(try !verify(proof, f.inputs))
     }
@@ -63,7 +65,8 @@ enum TOTPFixture {
 
     @Test func aChangedCommitmentIsRejected() throws {
         // Same wallet and transaction, but another chain, wallet, transaction or nonce (SEEDS-NOTES item 6).
-        let wallet = (0..<20).map { UInt8($0) }, hash = (0..<32).map { UInt8(255 - $0) }
+        let wallet = (0..<20).map { UInt8($0) }
+        let hash = (0..<32).map { UInt8(255 - $0) }
         let others = try [
             ZKTOTP.transactionCommitment(chainID: 1, wallet: wallet, transactionHash: hash, nonce: 5),
             ZKTOTP.transactionCommitment(chainID: 8453, wallet: wallet.reversed(), transactionHash: hash, nonce: 5),
@@ -72,8 +75,9 @@ enum TOTPFixture {
             -f.inputs.txCommitment,  // same square: the square constraint alone would not tell them apart
         ]
         for commitment in others {
-            let inputs = ZKTOTP.PublicInputs(totpCode: f.inputs.totpCode, timeCounter: f.inputs.timeCounter,
-                                             secretHash: f.inputs.secretHash, txCommitment: commitment)
+            let inputs = ZKTOTP.PublicInputs(
+                totpCode: f.inputs.totpCode, timeCounter: f.inputs.timeCounter,
+                secretHash: f.inputs.secretHash, txCommitment: commitment)
             #expect(try !verify(f.proof, inputs))
         }
     }
@@ -82,18 +86,21 @@ enum TOTPFixture {
         let p = f.proof
         let random1 = (G1Projective.generator * Fr.random()).affine
         let random2 = (G2Projective.generator * Fr.random()).affine
-        for proof in try [Groth16.Proof(a: p.c, b: p.b, c: p.a), Groth16.Proof(a: -p.a, b: p.b, c: p.c),
-                          Groth16.Proof(a: p.a, b: -p.b, c: p.c), Groth16.Proof(a: p.a, b: p.b, c: -p.c),
-                          Groth16.Proof(a: random1, b: p.b, c: p.c), Groth16.Proof(a: p.a, b: random2, c: p.c),
-                          Groth16.Proof(a: p.a, b: p.b, c: random1)] {
+        for proof in try [
+            Groth16.Proof(a: p.c, b: p.b, c: p.a), Groth16.Proof(a: -p.a, b: p.b, c: p.c),
+            Groth16.Proof(a: p.a, b: -p.b, c: p.c), Groth16.Proof(a: p.a, b: p.b, c: -p.c),
+            Groth16.Proof(a: random1, b: p.b, c: p.c), Groth16.Proof(a: p.a, b: random2, c: p.c),
+            Groth16.Proof(a: p.a, b: p.b, c: random1),
+        ] {
             #expect(try !verify(proof, f.inputs))
         }
     }
 
     @Test func aWrongCodeCannotBeProven() throws {
         let honest = f.inputs
-        let lying = ZKTOTP.PublicInputs(totpCode: honest.totpCode + .one, timeCounter: honest.timeCounter,
-                                        secretHash: honest.secretHash, txCommitment: honest.txCommitment)
+        let lying = ZKTOTP.PublicInputs(
+            totpCode: honest.totpCode + .one, timeCounter: honest.timeCounter,
+            secretHash: honest.secretHash, txCommitment: honest.txCommitment)
         let error = #expect(throws: Groth16Error.self) {
             try ZKTOTP.prove(.init(secret: f.secret, publicInputs: lying), provingKey: f.key)
         }
@@ -122,13 +129,18 @@ enum TOTPFixture {
         var tampered = f.inputs.signals
         tampered[3] += .one
         let cases: [[String: Any]] = try [
-            ["op": "verify", "vk": PythonPeer.tree(vkJSON), "proof": PythonPeer.tree(proofJSON),
-             "public": PythonPeer.tree(publicJSON)],
-            ["op": "verify", "vk": PythonPeer.tree(vkJSON), "proof": PythonPeer.tree(proofJSON),
-             "public": PythonPeer.tree(Groth16.publicSignalsJSON(tampered))],
+            [
+                "op": "verify", "vk": PythonPeer.tree(vkJSON), "proof": PythonPeer.tree(proofJSON),
+                "public": PythonPeer.tree(publicJSON),
+            ],
+            [
+                "op": "verify", "vk": PythonPeer.tree(vkJSON), "proof": PythonPeer.tree(proofJSON),
+                "public": PythonPeer.tree(Groth16.publicSignalsJSON(tampered)),
+            ],
         ]
         let reply = try #require(try PythonPeer.run("groth16_peer.py", ["cases": cases]) as? [String: Any])
-        #expect(reply["results"] as? [Bool] == [true, false],
-                "py_ecc must accept the TOTP proof and reject it with a changed commitment")
+        #expect(
+            reply["results"] as? [Bool] == [true, false],
+            "py_ecc must accept the TOTP proof and reject it with a changed commitment")
     }
 }

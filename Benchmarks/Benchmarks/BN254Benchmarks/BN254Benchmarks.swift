@@ -1,5 +1,5 @@
-import Benchmark
 import BN254
+import Benchmark
 
 // MARK: - BN254 benchmarks
 

@@ -6,7 +6,8 @@ import Guardian
 // MARK: - Guardian governance and policy benchmarks
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.throughput, .wallClock, .mallocCountTotal], maxDuration: .seconds(3))
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.throughput, .wallClock, .mallocCountTotal], maxDuration: .seconds(3))
 
     // Recovery codes: issuing a set at confirmation (10 scrypt hashes) and checking a candidate (one scrypt, then ten
     // constant-time comparisons), at the production cost N = 2^15, r = 8, p = 1.
@@ -15,7 +16,9 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(try! RecoveryCodes.match(issued.codes[7], in: issued.set)) }
     }
     Benchmark("recovery codes: issue a set of 10 (scrypt 2^15)", configuration: .init(maxIterations: 5)) { benchmark in
-        for _ in benchmark.scaledIterations { blackHole(try! RecoveryCodes.issue(count: 10, parameters: .standard, at: Date())) }
+        for _ in benchmark.scaledIterations {
+            blackHole(try! RecoveryCodes.issue(count: 10, parameters: .standard, at: Date()))
+        }
     }
 
     // Policy evaluation inside the capsule: decode a SOL transfer + an SPL transferChecked and price them.
@@ -28,12 +31,14 @@ let benchmarks: @Sendable () -> Void = {
     let token = try! SolanaPublicKey(base58: "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
     func le(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
     let message = try! SolanaMessage(
-        version: .legacy, header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: 3),
+        version: .legacy,
+        header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: 3),
         staticAccountKeys: [wallet, guardian, recipient, source, destination, .zero, token, mint],
         recentBlockhash: try! SolanaBlockhash(bytes: [UInt8](repeating: 7, count: 32)),
         instructions: [
-            .init(programIDIndex: 5, accountIndexes: [0, 2], data: [2, 0, 0, 0] + le(1_000_000)),        // System Transfer
-            .init(programIDIndex: 6, accountIndexes: [3, 7, 4, 0], data: [12] + le(2_500_000) + [6]),     // TransferChecked
+            .init(programIDIndex: 5, accountIndexes: [0, 2], data: [2, 0, 0, 0] + le(1_000_000)),  // System Transfer
+            // TransferChecked
+            .init(programIDIndex: 6, accountIndexes: [3, 7, 4, 0], data: [12] + le(2_500_000) + [6]),
         ])
     let policy = try! TransactionPolicy(spendingLimits: [
         SpendingLimit(asset: .sol, period: .day, amount: 5_000_000_000),

@@ -1,12 +1,13 @@
-import Benchmark
 import BN254
+import Benchmark
 import Circuit
 import Poseidon
 
 // MARK: - Poseidon benchmarks
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(2))
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(2))
 
     let inputs = (0..<16).map { _ in Fr.random() }
     // Warm the per-width tables outside the measurement.
@@ -27,7 +28,8 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Poseidon gadget, 2 inputs (proving mode)") { benchmark in
         for _ in benchmark.scaledIterations {
             let cs = ConstraintSystem(mode: .proving)
-            let a = try cs.allocateWitness { inputs[0] }, b = try cs.allocateWitness { inputs[1] }
+            let a = try cs.allocateWitness { inputs[0] }
+            let b = try cs.allocateWitness { inputs[1] }
             blackHole(try cs.poseidon([LinearCombination(a), LinearCombination(b)]))
         }
     }

@@ -19,13 +19,16 @@ let benchmarks: @Sendable () -> Void = {
     let prepared = key.verifyingKey.prepared()
     let secret = ZKTOTP.newSecret()
     let commitment = try! ZKTOTP.transactionCommitment(
-        chainID: 8453, wallet: [UInt8](repeating: 0x11, count: 20), transactionHash: [UInt8](repeating: 0x22, count: 32),
+        chainID: 8453, wallet: [UInt8](repeating: 0x11, count: 20),
+        transactionHash: [UInt8](repeating: 0x22, count: 32),
         nonce: 1)
-    let (proof, inputs) = try! ZKTOTP.prove(secret: secret, timeCounter: 59_000_000, txCommitment: commitment,
-                                            provingKey: key)
+    let (proof, inputs) = try! ZKTOTP.prove(
+        secret: secret, timeCounter: 59_000_000, txCommitment: commitment,
+        provingKey: key)
 
     Benchmark("BN254 pairing e(P, Q)") { benchmark in
-        let p = G1Affine.generator, q = G2Affine.generator
+        let p = G1Affine.generator
+        let q = G2Affine.generator
         for _ in benchmark.scaledIterations { blackHole(Pairing.pairing(p, q)) }
     }
 
@@ -33,8 +36,10 @@ let benchmarks: @Sendable () -> Void = {
         var counter: UInt64 = 59_000_000
         for _ in benchmark.scaledIterations {
             counter += 1
-            blackHole(try! ZKTOTP.prove(secret: secret, timeCounter: counter, txCommitment: commitment,
-                                        provingKey: key))
+            blackHole(
+                try! ZKTOTP.prove(
+                    secret: secret, timeCounter: counter, txCommitment: commitment,
+                    provingKey: key))
         }
     }
 

@@ -80,13 +80,16 @@ struct CapsuleRecorder {
 
     init(operationID: String, startedAt: Date) {
         self.start = .now
-        self.timeline = CapsuleTimeline(operationID: operationID, startedAt: startedAt, entries: [.init(state: .created, offsetNanoseconds: 0)], failure: nil)
+        self.timeline = CapsuleTimeline(
+            operationID: operationID, startedAt: startedAt, entries: [.init(state: .created, offsetNanoseconds: 0)],
+            failure: nil)
     }
 
     mutating func enter(_ state: CapsuleState) {
         let elapsed = ContinuousClock.now - start
         let (seconds, attoseconds) = elapsed.components
-        timeline.entries.append(.init(state: state, offsetNanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        timeline.entries.append(
+            .init(state: state, offsetNanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
     }
 
     mutating func fail(_ code: GuardianError.Code) {

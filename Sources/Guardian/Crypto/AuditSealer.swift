@@ -41,7 +41,9 @@ public struct AuditSealer: Sendable {
     public func seal(_ event: AuditEvent, after previous: AuditAnchor?) -> AuditRecord {
         let sequence = (previous?.sequence ?? 0) + 1
         let previousMAC = previous?.mac ?? Self.genesisMAC
-        return AuditRecord(sequence: sequence, event: event, previousMAC: previousMAC, mac: mac(sequence: sequence, event: event, previousMAC: previousMAC))
+        return AuditRecord(
+            sequence: sequence, event: event, previousMAC: previousMAC,
+            mac: mac(sequence: sequence, event: event, previousMAC: previousMAC))
     }
 
     static let domainTag = Array("chronoguard/audit/v1".utf8)

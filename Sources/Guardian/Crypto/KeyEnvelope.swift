@@ -40,7 +40,9 @@ public enum KeyEnvelope {
     /// Associated data: `"chronoguard/v1" ‖ 0 ‖ purpose ‖ 0 ‖ wallet (32 bytes, or empty) ‖ 0 ‖ master key id (or empty)`.
     /// The zero separators keep the fields unambiguous (no field contains a zero byte except the raw wallet, which has
     /// a fixed length).
-    public static func associatedData(_ purpose: Purpose, wallet: SolanaPublicKey?, masterKeyID: String? = nil) -> [UInt8] {
+    public static func associatedData(_ purpose: Purpose, wallet: SolanaPublicKey?, masterKeyID: String? = nil)
+        -> [UInt8]
+    {
         var aad = Array("chronoguard/v1".utf8)
         aad.append(0)
         aad += Array(purpose.rawValue.utf8)
@@ -82,26 +84,35 @@ public enum KeyEnvelope {
     // MARK: Wallet keys
 
     /// Wraps a wallet's data key under the master key.
-    public static func wrapDataKey(_ dataKey: SymmetricKey, wallet: SolanaPublicKey, under master: MasterKey) throws -> [UInt8] {
+    public static func wrapDataKey(_ dataKey: SymmetricKey, wallet: SolanaPublicKey, under master: MasterKey) throws
+        -> [UInt8]
+    {
         var raw = dataKey.withUnsafeBytes { [UInt8]($0) }
         defer { wipe(&raw) }
         return try seal(raw, key: master.key, aad: associatedData(.dataKey, wallet: wallet, masterKeyID: master.id))
     }
 
     /// Unwraps a wallet's data key.
-    public static func unwrapDataKey(_ wrapped: [UInt8], wallet: SolanaPublicKey, master: MasterKey) throws -> SymmetricKey {
-        var raw = try open(wrapped, key: master.key, aad: associatedData(.dataKey, wallet: wallet, masterKeyID: master.id))
+    public static func unwrapDataKey(_ wrapped: [UInt8], wallet: SolanaPublicKey, master: MasterKey) throws
+        -> SymmetricKey
+    {
+        var raw = try open(
+            wrapped, key: master.key, aad: associatedData(.dataKey, wallet: wallet, masterKeyID: master.id))
         defer { wipe(&raw) }
         return SymmetricKey(data: raw)
     }
 
     /// Encrypts one of a wallet's secrets (`purpose` `.totpSecret` or `.guardianSeed`) under its data key.
-    public static func sealSecret(_ secret: [UInt8], purpose: Purpose, wallet: SolanaPublicKey, dataKey: SymmetricKey) throws -> [UInt8] {
+    public static func sealSecret(_ secret: [UInt8], purpose: Purpose, wallet: SolanaPublicKey, dataKey: SymmetricKey)
+        throws -> [UInt8]
+    {
         try seal(secret, key: dataKey, aad: associatedData(purpose, wallet: wallet))
     }
 
     /// Decrypts one of a wallet's secrets. The caller owns the plaintext and should ``wipe`` it after use.
-    public static func openSecret(_ sealed: [UInt8], purpose: Purpose, wallet: SolanaPublicKey, dataKey: SymmetricKey) throws -> [UInt8] {
+    public static func openSecret(_ sealed: [UInt8], purpose: Purpose, wallet: SolanaPublicKey, dataKey: SymmetricKey)
+        throws -> [UInt8]
+    {
         try open(sealed, key: dataKey, aad: associatedData(purpose, wallet: wallet))
     }
 
@@ -114,7 +125,8 @@ public enum KeyEnvelope {
 
     /// Unwraps the audit MAC key; failing here means the master key does not belong to this database.
     public static func unwrapAuditKey(_ wrapped: [UInt8], master: MasterKey) throws -> SymmetricKey {
-        var raw = try open(wrapped, key: master.key, aad: associatedData(.auditKey, wallet: nil, masterKeyID: master.id))
+        var raw = try open(
+            wrapped, key: master.key, aad: associatedData(.auditKey, wallet: nil, masterKeyID: master.id))
         defer { wipe(&raw) }
         return SymmetricKey(data: raw)
     }

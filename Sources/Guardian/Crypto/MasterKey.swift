@@ -21,7 +21,10 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringCon
     /// - Throws: ``GuardianError`` `key_provider_failed` when `bytes` is not 32 bytes long.
     public init(bytes: [UInt8]) throws(GuardianError) {
         guard bytes.count == Self.byteCount else {
-            throw GuardianError(.keyProviderFailed, "A master key is exactly \(Self.byteCount) bytes (AES-256); the provided key has \(bytes.count). Generate one with `openssl rand -base64 32`.")
+            throw GuardianError(
+                .keyProviderFailed,
+                "A master key is exactly \(Self.byteCount) bytes (AES-256); the provided key has \(bytes.count). Generate one with `openssl rand -base64 32`."
+            )
         }
         let key = SymmetricKey(data: bytes)
         self.key = key
@@ -33,7 +36,7 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringCon
     public static func generate() -> MasterKey {
         var bytes = SecureRandom.bytes(byteCount)
         defer { wipe(&bytes) }
-        return try! MasterKey(bytes: bytes)   // 32 bytes by construction
+        return try! MasterKey(bytes: bytes)  // 32 bytes by construction
     }
 
     /// Parses the text form used by key files and environment variables: standard Base64 (RFC 4648 §4) of 32 bytes,
@@ -45,10 +48,16 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomDebugStringCon
             try self.init(bytes: bytes)
         } else if var data = Data(base64Encoded: trimmed) {
             var bytes = [UInt8](data)
-            defer { wipe(&bytes); wipe(&data) }
+            defer {
+                wipe(&bytes)
+                wipe(&data)
+            }
             try self.init(bytes: bytes)
         } else {
-            throw GuardianError(.keyProviderFailed, "The master key is neither Base64 nor hex text; store it as the Base64 of 32 random bytes (`openssl rand -base64 32`).")
+            throw GuardianError(
+                .keyProviderFailed,
+                "The master key is neither Base64 nor hex text; store it as the Base64 of 32 random bytes (`openssl rand -base64 32`)."
+            )
         }
     }
 

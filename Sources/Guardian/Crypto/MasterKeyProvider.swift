@@ -1,10 +1,11 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - Key providers
@@ -42,7 +43,8 @@ public struct StaticMasterKeyProvider: MasterKeyProvider {
 
     public func nextKey(replacing current: MasterKey) throws(GuardianError) -> MasterKey {
         if let fresh = keys.first(where: { $0.id != current.id }) { return fresh }
-        throw GuardianError(.keyProviderFailed, "No new master key was supplied; pass the new key to rotateMasterKey(to:).")
+        throw GuardianError(
+            .keyProviderFailed, "No new master key was supplied; pass the new key to rotateMasterKey(to:).")
     }
 
     public func stage(_ key: MasterKey) throws(GuardianError) {}
@@ -77,17 +79,25 @@ public struct EnvironmentMasterKeyProvider: MasterKeyProvider {
 
     public func candidateKeys(creatingIfMissing: Bool) throws(GuardianError) -> [MasterKey] {
         guard let text = environment[variable], !text.isEmpty else {
-            throw GuardianError(.keyProviderFailed, "The environment variable \(variable) is not set; set it to the Base64 of 32 random bytes (`openssl rand -base64 32`).")
+            throw GuardianError(
+                .keyProviderFailed,
+                "The environment variable \(variable) is not set; set it to the Base64 of 32 random bytes (`openssl rand -base64 32`)."
+            )
         }
         var keys = [try MasterKey(text: text)]
-        if let previous = environment[previousVariable], !previous.isEmpty { keys.append(try MasterKey(text: previous)) }
+        if let previous = environment[previousVariable], !previous.isEmpty {
+            keys.append(try MasterKey(text: previous))
+        }
         return keys
     }
 
     public func nextKey(replacing current: MasterKey) throws(GuardianError) -> MasterKey {
         let keys = try candidateKeys(creatingIfMissing: false)
         guard keys[0].id != current.id else {
-            throw GuardianError(.keyProviderFailed, "\(variable) still holds the current key; set it to the new key and \(previousVariable) to the current one, then rotate.")
+            throw GuardianError(
+                .keyProviderFailed,
+                "\(variable) still holds the current key; set it to the new key and \(previousVariable) to the current one, then rotate."
+            )
         }
         return keys[0]
     }
@@ -128,7 +138,9 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
         }
         if let staged = try Self.read(stagedPath) { keys.append(staged) }
         guard !keys.isEmpty else {
-            throw GuardianError(.keyProviderFailed, "The master key file \(keyPath) is missing but the database exists; restore the key file from backup.")
+            throw GuardianError(
+                .keyProviderFailed,
+                "The master key file \(keyPath) is missing but the database exists; restore the key file from backup.")
         }
         return keys
     }
@@ -140,18 +152,21 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
         guard rename(temporary, stagedPath) == 0 else {
             let code = errno
             unlink(temporary)
-            throw GuardianError(.keyProviderFailed, "Cannot move the master key file into place at \(stagedPath) (errno \(code)).")
+            throw GuardianError(
+                .keyProviderFailed, "Cannot move the master key file into place at \(stagedPath) (errno \(code)).")
         }
         Self.syncDirectory(directory.path)
     }
 
     public func promote(_ key: MasterKey) throws(GuardianError) {
         guard let staged = try Self.read(stagedPath) else {
-            if let current = try Self.read(keyPath), current.id == key.id { return }   // already promoted
-            throw GuardianError(.keyProviderFailed, "The staged master key \(stagedPath) disappeared before it could be promoted.")
+            if let current = try Self.read(keyPath), current.id == key.id { return }  // already promoted
+            throw GuardianError(
+                .keyProviderFailed, "The staged master key \(stagedPath) disappeared before it could be promoted.")
         }
         guard staged.id == key.id else {
-            throw GuardianError(.keyProviderFailed, "The staged master key file holds a different key than the one being promoted.")
+            throw GuardianError(
+                .keyProviderFailed, "The staged master key file holds a different key than the one being promoted.")
         }
         guard rename(stagedPath, keyPath) == 0 else {
             throw GuardianError(.keyProviderFailed, "Could not rename \(stagedPath) to \(keyPath) (errno \(errno)).")
@@ -169,7 +184,9 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
             throw GuardianError(.keyProviderFailed, "Cannot read the master key file \(path) (errno \(errno)).")
         }
         guard info.st_mode & 0o077 == 0 else {
-            throw GuardianError(.keyProviderFailed, "The master key file \(path) is readable by other users; run `chmod 600 \(path)` and restart.")
+            throw GuardianError(
+                .keyProviderFailed,
+                "The master key file \(path) is readable by other users; run `chmod 600 \(path)` and restart.")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GuardianError(.keyProviderFailed, "Cannot read the master key file \(path).")
@@ -185,11 +202,14 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
     /// processes racing on a fresh directory exactly one creates the file, and the other reads and uses that key.
     static func create(_ key: MasterKey, at path: String) throws(GuardianError) -> MasterKey {
         let temporary = try writeTemporary(key, beside: path)
-        defer { unlink(temporary) }   // our own unique name: after the link (or its failure) it is no longer needed
+        defer { unlink(temporary) }  // our own unique name: after the link (or its failure) it is no longer needed
         if link(temporary, path) != 0 {
             let code = errno
             guard code == EEXIST, let existing = try read(path) else {
-                throw GuardianError(.keyProviderFailed, "Cannot create the master key file \(path) (errno \(code)); check the data directory's permissions.")
+                throw GuardianError(
+                    .keyProviderFailed,
+                    "Cannot create the master key file \(path) (errno \(code)); check the data directory's permissions."
+                )
             }
             return existing
         }
@@ -203,9 +223,12 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
         let temporary = path + ".tmp-" + Hex.encode(SecureRandom.bytes(8))
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, fileMode)
         guard fd >= 0 else {
-            throw GuardianError(.keyProviderFailed, "Cannot create the master key file \(temporary) (errno \(errno)); check the data directory's permissions.")
+            throw GuardianError(
+                .keyProviderFailed,
+                "Cannot create the master key file \(temporary) (errno \(errno)); check the data directory's permissions."
+            )
         }
-        _ = fchmod(fd, fileMode)   // the umask may have narrowed the mode further; 0600 exactly is what we want
+        _ = fchmod(fd, fileMode)  // the umask may have narrowed the mode further; 0600 exactly is what we want
         let text = Array((key.exportBase64() + "\n").utf8)
         let written = text.withUnsafeBytes { Glue.write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd)
@@ -229,11 +252,11 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
 enum Glue {
     static func write(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
         #if canImport(Glibc)
-        Glibc.write(fd, buffer, count)
+            Glibc.write(fd, buffer, count)
         #elseif canImport(Musl)
-        Musl.write(fd, buffer, count)
+            Musl.write(fd, buffer, count)
         #else
-        Darwin.write(fd, buffer, count)
+            Darwin.write(fd, buffer, count)
         #endif
     }
 }

@@ -43,7 +43,9 @@ public enum RecoveryCodes {
             codes.append(format(raw))
             hashes.append(try hash(raw, salt: salt, parameters: parameters))
         }
-        let set = RecoveryCodeSet(id: SecureRandom.hexIdentifier(), salt: salt, parameters: parameters, hashes: hashes, usedAt: Array(repeating: nil, count: count), createdAt: date)
+        let set = RecoveryCodeSet(
+            id: SecureRandom.hexIdentifier(), salt: salt, parameters: parameters, hashes: hashes,
+            usedAt: Array(repeating: nil, count: count), createdAt: date)
         return Issued(codes: codes, set: set)
     }
 
@@ -70,10 +72,13 @@ public enum RecoveryCodes {
     /// scrypt(code, salt, N, r, p, 32) — the same value Python's `hashlib.scrypt` computes.
     static func hash(_ normalisedCode: String, salt: [UInt8], parameters: ScryptParameters) throws -> [UInt8] {
         guard (1...22).contains(parameters.logN), parameters.r > 0, parameters.p > 0 else {
-            throw GuardianError(.invalidConfiguration, "The scrypt parameters for recovery codes are out of range (log2 N 1–22, r ≥ 1, p ≥ 1).")
+            throw GuardianError(
+                .invalidConfiguration,
+                "The scrypt parameters for recovery codes are out of range (log2 N 1–22, r ≥ 1, p ≥ 1).")
         }
-        let key = try KDF.Scrypt.deriveKey(from: Array(normalisedCode.utf8), salt: salt, outputByteCount: hashByteCount,
-                                           rounds: 1 << parameters.logN, blockSize: parameters.r, parallelism: parameters.p)
+        let key = try KDF.Scrypt.deriveKey(
+            from: Array(normalisedCode.utf8), salt: salt, outputByteCount: hashByteCount,
+            rounds: 1 << parameters.logN, blockSize: parameters.r, parallelism: parameters.p)
         return key.withUnsafeBytes { Array($0) }
     }
 
@@ -86,6 +91,8 @@ public enum RecoveryCodes {
 
     private static func format(_ raw: String) -> String {
         let characters = Array(raw)
-        return stride(from: 0, to: characters.count, by: 4).map { String(characters[$0..<min($0 + 4, characters.count)]) }.joined(separator: "-")
+        return stride(from: 0, to: characters.count, by: 4).map {
+            String(characters[$0..<min($0 + 4, characters.count)])
+        }.joined(separator: "-")
     }
 }

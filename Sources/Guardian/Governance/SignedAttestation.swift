@@ -34,12 +34,16 @@ public struct SignedAttestation: Sendable, Hashable {
     public static let header = "Chronoguard attestation v1"
 
     /// Builds the body from `fields` (in order) and signs it in the off-chain message format.
-    static func sign(_ fields: [(String, String)], domain: SolanaPublicKey, with guardian: SolanaKeypair) throws(GuardianError) -> SignedAttestation {
+    static func sign(_ fields: [(String, String)], domain: SolanaPublicKey, with guardian: SolanaKeypair)
+        throws(GuardianError) -> SignedAttestation
+    {
         let text = ([header] + fields.map { "\($0.0): \($0.1)" }).joined(separator: "\n")
         do {
-            let message = try SolanaOffchainMessage(applicationDomain: domain, signers: [guardian.publicKey], text: text)
+            let message = try SolanaOffchainMessage(
+                applicationDomain: domain, signers: [guardian.publicKey], text: text)
             let signature = try message.sign(with: guardian)
-            return SignedAttestation(text: text, message: message.serializedBytes, signature: signature, signer: guardian.publicKey)
+            return SignedAttestation(
+                text: text, message: message.serializedBytes, signature: signature, signer: guardian.publicKey)
         } catch {
             throw .internal("signing the attestation failed: \(error)")
         }

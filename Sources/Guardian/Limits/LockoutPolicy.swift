@@ -21,7 +21,10 @@ public struct LockoutPolicy: Sendable, Hashable {
     public var disableAfter: Int
 
     /// The defaults are the policy; see the properties.
-    public init(freeFailures: Int = 2, initialLock: TimeInterval = 60, maximumLock: TimeInterval = 3_600, disableAfter: Int = 100) {
+    public init(
+        freeFailures: Int = 2, initialLock: TimeInterval = 60, maximumLock: TimeInterval = 3_600,
+        disableAfter: Int = 100
+    ) {
         self.freeFailures = max(0, freeFailures)
         self.initialLock = initialLock
         self.maximumLock = max(initialLock, maximumLock)

@@ -97,12 +97,17 @@ public final class InMemoryRateLimiter: RateLimiter, Sendable {
         self.shards = (0..<Self.shardCount).map { _ in Locked([:]) }
     }
 
-    public func acquire(_ scope: RateLimitScope, key: String, policy: TokenBucketPolicy, at now: Date) -> RateLimitDecision {
+    public func acquire(_ scope: RateLimitScope, key: String, policy: TokenBucketPolicy, at now: Date)
+        -> RateLimitDecision
+    {
         let bucketKey = Key(scope: scope, key: key)
         let shard = shards[bucketKey.hashValue & (Self.shardCount - 1)]
         let time = now.timeIntervalSince1970
         return shard.withLock { buckets in
-            var bucket = buckets[bucketKey] ?? Bucket(tokens: policy.capacity, updated: time, capacity: policy.capacity, refillRate: policy.refillRate)
+            var bucket =
+                buckets[bucketKey]
+                ?? Bucket(
+                    tokens: policy.capacity, updated: time, capacity: policy.capacity, refillRate: policy.refillRate)
             bucket.capacity = policy.capacity
             bucket.refillRate = policy.refillRate
             // Refill for the elapsed time; a clock that went backwards refills nothing.
@@ -114,7 +119,8 @@ public final class InMemoryRateLimiter: RateLimiter, Sendable {
                 bucket.tokens -= 1
                 decision = .allowed
             } else {
-                decision = .limited(retryAfterSeconds: max(1, Int(saturatingSecondsUp: (1 - bucket.tokens) / policy.refillRate)))
+                decision = .limited(
+                    retryAfterSeconds: max(1, Int(saturatingSecondsUp: (1 - bucket.tokens) / policy.refillRate)))
             }
             buckets[bucketKey] = bucket
             if buckets.count > pruneThreshold {

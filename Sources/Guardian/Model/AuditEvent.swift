@@ -46,7 +46,10 @@ public struct AuditEvent: Sendable, Hashable {
     public let detail: String
 
     /// An event at `date` (stored to the millisecond) with detail pairs in the given order.
-    public init(_ kind: Kind, at date: Date, wallet: SolanaPublicKey? = nil, operationID: String? = nil, detail: KeyValuePairs<String, String> = [:]) {
+    public init(
+        _ kind: Kind, at date: Date, wallet: SolanaPublicKey? = nil, operationID: String? = nil,
+        detail: KeyValuePairs<String, String> = [:]
+    ) {
         self.kind = kind
         self.atMilliseconds = Self.milliseconds(date)
         self.wallet = wallet
@@ -70,7 +73,9 @@ public struct AuditEvent: Sendable, Hashable {
     public var detailPairs: [(key: String, value: String)] {
         detail.split(separator: ";", omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(parts[0]), parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : "")
+            return (
+                String(parts[0]), parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+            )
         }
     }
 

@@ -30,7 +30,10 @@ public struct PendingRotation: Sendable, Hashable {
     public var executeAfter: Date
 
     /// A rotation with every field given.
-    public init(id: String, kind: RotationKind, newGuardianPublicKey: SolanaPublicKey, sealedNewGuardianSeed: [UInt8], sequence: UInt64, scheduledAt: Date, executeAfter: Date) {
+    public init(
+        id: String, kind: RotationKind, newGuardianPublicKey: SolanaPublicKey, sealedNewGuardianSeed: [UInt8],
+        sequence: UInt64, scheduledAt: Date, executeAfter: Date
+    ) {
         self.id = id
         self.kind = kind
         self.newGuardianPublicKey = newGuardianPublicKey
@@ -100,7 +103,9 @@ public struct RecoveryCodeSet: Sendable, Hashable {
     public var createdAt: Date
 
     /// A set with every field given.
-    public init(id: String, salt: [UInt8], parameters: ScryptParameters, hashes: [[UInt8]], usedAt: [Date?], createdAt: Date) {
+    public init(
+        id: String, salt: [UInt8], parameters: ScryptParameters, hashes: [[UInt8]], usedAt: [Date?], createdAt: Date
+    ) {
         self.id = id
         self.salt = salt
         self.parameters = parameters
@@ -162,7 +167,10 @@ public struct AuthorizedCommit: Sendable {
     public var at: Date
 
     /// A commit of `change` authorised by `proofs`.
-    public init(wallet: SolanaPublicKey, proofs: [Proof], sequence: (expected: UInt64, new: UInt64)? = nil, change: Change, at: Date) {
+    public init(
+        wallet: SolanaPublicKey, proofs: [Proof], sequence: (expected: UInt64, new: UInt64)? = nil, change: Change,
+        at: Date
+    ) {
         self.wallet = wallet
         self.proofs = proofs
         self.sequence = sequence

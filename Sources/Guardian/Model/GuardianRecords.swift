@@ -91,7 +91,10 @@ public struct WalletRecord: Sendable, Hashable {
     public var activatedAt: Date?
 
     /// A record with every field given.
-    public init(wallet: SolanaPublicKey, state: EnrollmentState, guardianPublicKey: SolanaPublicKey, keys: SealedWalletKeys, totp: TOTPParameters, lastAcceptedStep: UInt64?, lockout: LockoutState, createdAt: Date, activatedAt: Date?) {
+    public init(
+        wallet: SolanaPublicKey, state: EnrollmentState, guardianPublicKey: SolanaPublicKey, keys: SealedWalletKeys,
+        totp: TOTPParameters, lastAcceptedStep: UInt64?, lockout: LockoutState, createdAt: Date, activatedAt: Date?
+    ) {
         self.wallet = wallet
         self.state = state
         self.guardianPublicKey = guardianPublicKey
@@ -130,7 +133,10 @@ public struct StoredChallenge: Sendable, Hashable {
     public static let loginPurpose = "login"
 
     /// A challenge with every field given.
-    public init(id: String, wallet: SolanaPublicKey, message: String, nonce: String, issuedAt: Date, expiresAt: Date, consumedAt: Date? = nil, purpose: String = StoredChallenge.loginPurpose) {
+    public init(
+        id: String, wallet: SolanaPublicKey, message: String, nonce: String, issuedAt: Date, expiresAt: Date,
+        consumedAt: Date? = nil, purpose: String = StoredChallenge.loginPurpose
+    ) {
         self.purpose = purpose
         self.id = id
         self.wallet = wallet
@@ -186,7 +192,11 @@ public struct CosignRecord: Sendable, Hashable {
     public var timeline: String
 
     /// A record with every field given.
-    public init(operationID: String, wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, messageHash: [UInt8], recentBlockhash: SolanaBlockhash, signature: SolanaSignature, createdAt: Date, timeline: String) {
+    public init(
+        operationID: String, wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64,
+        messageHash: [UInt8], recentBlockhash: SolanaBlockhash, signature: SolanaSignature, createdAt: Date,
+        timeline: String
+    ) {
         self.operationID = operationID
         self.wallet = wallet
         self.guardianPublicKey = guardianPublicKey

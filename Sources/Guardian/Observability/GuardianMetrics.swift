@@ -57,20 +57,23 @@ public struct SwiftMetricsGuardianMetrics: GuardianMetrics {
     /// Creates every metric handle under `prefix`; requires `MetricsSystem.bootstrap` to have run.
     public init(prefix: String = "chronoguard") {
         cosignCompleted = Counter(label: "\(prefix)_cosign_total", dimensions: [("outcome", "completed")])
-        cosignFailed = Dictionary(uniqueKeysWithValues: GuardianError.Code.allCases.map {
-            ($0, Counter(label: "\(prefix)_cosign_total", dimensions: [("outcome", $0.rawValue)]))
-        })
+        cosignFailed = Dictionary(
+            uniqueKeysWithValues: GuardianError.Code.allCases.map {
+                ($0, Counter(label: "\(prefix)_cosign_total", dimensions: [("outcome", $0.rawValue)]))
+            })
         completedDuration = Timer(label: "\(prefix)_cosign_duration_seconds", dimensions: [("outcome", "completed")])
         failedDuration = Timer(label: "\(prefix)_cosign_duration_seconds", dimensions: [("outcome", "failed")])
-        rateLimitedCounters = Dictionary(uniqueKeysWithValues: RateLimitScope.allCases.map {
-            ($0, Counter(label: "\(prefix)_rate_limited_total", dimensions: [("scope", $0.rawValue)]))
-        })
+        rateLimitedCounters = Dictionary(
+            uniqueKeysWithValues: RateLimitScope.allCases.map {
+                ($0, Counter(label: "\(prefix)_rate_limited_total", dimensions: [("scope", $0.rawValue)]))
+            })
         locked = Counter(label: "\(prefix)_wallet_lockouts_total", dimensions: [("kind", "locked")])
         disabled = Counter(label: "\(prefix)_wallet_lockouts_total", dimensions: [("kind", "disabled")])
         loginSucceeded = Counter(label: "\(prefix)_login_total", dimensions: [("outcome", "succeeded")])
-        loginFailed = Dictionary(uniqueKeysWithValues: GuardianError.Code.allCases.map {
-            ($0, Counter(label: "\(prefix)_login_total", dimensions: [("outcome", $0.rawValue)]))
-        })
+        loginFailed = Dictionary(
+            uniqueKeysWithValues: GuardianError.Code.allCases.map {
+                ($0, Counter(label: "\(prefix)_login_total", dimensions: [("outcome", $0.rawValue)]))
+            })
     }
 
     public func capsuleFinished(_ timeline: CapsuleTimeline) {

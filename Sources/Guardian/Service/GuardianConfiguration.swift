@@ -30,7 +30,10 @@ public struct GuardianConfiguration: Sendable {
         public static let maximumChallengeLifetime: TimeInterval = 300
 
         /// - Parameters: see the properties; `challengeLifetime` is clamped to 300 s.
-        public init(domain: String, uri: String, statement: String? = Self.defaultStatement, chainID: SIWSMessage.ChainID = .mainnet, challengeLifetime: TimeInterval = 300) {
+        public init(
+            domain: String, uri: String, statement: String? = Self.defaultStatement,
+            chainID: SIWSMessage.ChainID = .mainnet, challengeLifetime: TimeInterval = 300
+        ) {
             self.domain = domain
             self.uri = uri
             self.statement = statement
@@ -99,7 +102,8 @@ public struct GuardianConfiguration: Sendable {
         public var challengeLifetime: TimeInterval = 300
         /// The 32-byte application domain of attestations (Solana off-chain message preamble):
         /// SHA-256("chronoguard:attestation:v1"), so attestations cannot be confused with another application's.
-        public var attestationDomain = try! SolanaPublicKey(bytes: Array(SHA256.hash(data: Array("chronoguard:attestation:v1".utf8))))   // 32 bytes by construction
+        public var attestationDomain = try! SolanaPublicKey(
+            bytes: Array(SHA256.hash(data: Array("chronoguard:attestation:v1".utf8))))  // 32 bytes by construction
 
         /// The defaults above.
         public init() {}

@@ -78,16 +78,19 @@ extension GuardianService {
             let next: MasterKey
             if let newKey { next = newKey } else { next = try keyProvider.nextKey(replacing: current) }
             guard next.id != current.id else {
-                throw GuardianError(.keyProviderFailed, "The new master key is the current one; supply a different key.")
+                throw GuardianError(
+                    .keyProviderFailed, "The new master key is the current one; supply a different key.")
             }
             try keyProvider.stage(next)
             let wrappedAuditKey: [UInt8]
             do { wrappedAuditKey = try KeyEnvelope.wrapAuditKey(auditKey, under: next) } catch {
                 throw .internal("wrapping the audit key failed")
             }
-            let rotation = KeyRotation(fromKeyID: current.id, toKeyID: next.id, wrappedAuditKey: wrappedAuditKey) { wallet, wrapped, under in
+            let rotation = KeyRotation(fromKeyID: current.id, toKeyID: next.id, wrappedAuditKey: wrappedAuditKey) {
+                wallet, wrapped, under in
                 guard let master = known[under] ?? (under == next.id ? next : nil) else {
-                    throw GuardianStoreError(.conflict, "data key of \(wallet) is wrapped under unknown master key \(under)")
+                    throw GuardianStoreError(
+                        .conflict, "data key of \(wallet) is wrapped under unknown master key \(under)")
                 }
                 let dataKey = try KeyEnvelope.unwrapDataKey(wrapped, wallet: wallet, master: master)
                 return try KeyEnvelope.wrapDataKey(dataKey, wallet: wallet, under: next)
@@ -118,18 +121,27 @@ extension GuardianService {
     ///
     /// - Throws: `keyring_missing` when the database has no keyring; `key_provider_failed`, `master_key_mismatch`;
     ///   storage errors.
-    public static func verifyAuditLog(store: any AuditLogReader, keyProvider: any MasterKeyProvider, anchor: AuditAnchor? = nil) async throws(GuardianError) -> AuditVerificationReport {
+    public static func verifyAuditLog(
+        store: any AuditLogReader, keyProvider: any MasterKeyProvider, anchor: AuditAnchor? = nil
+    ) async throws(GuardianError) -> AuditVerificationReport {
         guard let stored = try await storage({ try await store.loadKeyring() }) else {
-            throw GuardianError(.keyringMissing, "This database has no keyring: no guardian has ever run on it, so there is no audit chain to verify; check the data directory.")
+            throw GuardianError(
+                .keyringMissing,
+                "This database has no keyring: no guardian has ever run on it, so there is no audit chain to verify; check the data directory."
+            )
         }
         let (_, auditKey) = try openAuditKey(stored, candidates: keyProvider.candidateKeys(creatingIfMissing: false))
         return try await verifyAuditChain(store, sealer: AuditSealer(key: auditKey), anchor: anchor)
     }
 
-    static func verifyAuditChain(_ store: any AuditLogReader, sealer: AuditSealer, anchor: AuditAnchor?) async throws(GuardianError) -> AuditVerificationReport {
+    static func verifyAuditChain(_ store: any AuditLogReader, sealer: AuditSealer, anchor: AuditAnchor?)
+        async throws(GuardianError) -> AuditVerificationReport
+    {
         var problems: [AuditProblem] = []
         func report(_ kind: AuditProblem.Kind, _ sequence: Int64) {
-            if problems.count < Self.maximumReportedAuditProblems { problems.append(AuditProblem(kind: kind, sequence: sequence)) }
+            if problems.count < Self.maximumReportedAuditProblems {
+                problems.append(AuditProblem(kind: kind, sequence: sequence))
+            }
         }
         var expectedSequence: Int64 = 1
         var previousMAC = AuditSealer.genesisMAC
@@ -144,7 +156,9 @@ extension GuardianService {
                 if record.sequence != expectedSequence || record.previousMAC != previousMAC {
                     report(.missingOrReordered, record.sequence)
                 }
-                if sealer.mac(sequence: record.sequence, event: record.event, previousMAC: record.previousMAC) != record.mac {
+                if sealer.mac(sequence: record.sequence, event: record.event, previousMAC: record.previousMAC)
+                    != record.mac
+                {
                     report(.edited, record.sequence)
                 }
                 if let anchor, anchor.sequence == record.sequence {
@@ -173,7 +187,8 @@ extension GuardianService {
     /// - Throws: `invalid_wallet_address`, `not_enrolled`, storage errors.
     public func unlockWallet(_ walletText: String, reason: String) async throws(GuardianError) {
         let wallet = try Self.parseWallet(walletText)
-        let event = AuditEvent(.walletUnlocked, at: clock.now(), wallet: wallet, detail: ["reason": String(reason.prefix(200))])
+        let event = AuditEvent(
+            .walletUnlocked, at: clock.now(), wallet: wallet, detail: ["reason": String(reason.prefix(200))])
         let exists = try await walletGate.withLock(wallet) { () async throws(GuardianError) -> Bool in
             try await storage { try await store.unlockWallet(wallet, audit: audit(event)) }
         }

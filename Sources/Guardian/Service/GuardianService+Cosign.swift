@@ -50,12 +50,16 @@ extension GuardianService {
     ///   `malformed_transaction`, `wallet_not_signer`, `guardian_not_signer`, `missing_recent_blockhash`,
     ///   `invalid_request` (code shape), the wallet policy's `policy_*` refusals and `policy_changed`, `invalid_code`,
     ///   `code_already_used`, storage errors.
-    public func cosign(session: Session, wallet walletText: String, transactionBase64: String, code: String, apiKey: String? = nil) async throws(GuardianError) -> CosignResult {
+    public func cosign(
+        session: Session, wallet walletText: String, transactionBase64: String, code: String, apiKey: String? = nil
+    ) async throws(GuardianError) -> CosignResult {
         let startedAt = clock.now()
         let operationID = Self.operationID(at: startedAt)
         var recorder = CapsuleRecorder(operationID: operationID, startedAt: startedAt)
         do {
-            let result = try await runCapsule(&recorder, session: session, walletText: walletText, transactionBase64: transactionBase64, code: code, apiKey: apiKey)
+            let result = try await runCapsule(
+                &recorder, session: session, walletText: walletText, transactionBase64: transactionBase64, code: code,
+                apiKey: apiKey)
             metrics.capsuleFinished(result.timeline)
             return result
         } catch {
@@ -65,23 +69,33 @@ extension GuardianService {
         }
     }
 
-    private func runCapsule(_ recorder: inout CapsuleRecorder, session: Session, walletText: String, transactionBase64: String, code: String, apiKey: String?) async throws(GuardianError) -> CosignResult {
+    private func runCapsule(
+        _ recorder: inout CapsuleRecorder, session: Session, walletText: String, transactionBase64: String,
+        code: String, apiKey: String?
+    ) async throws(GuardianError) -> CosignResult {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
         try applyRateLimits(wallet: wallet, apiKey: apiKey, at: now)
 
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> CosignResult in
-            guard let (record, policyState) = try await storage({ try await store.capsuleState(wallet) }) else { throw GuardianError.notEnrolled }
+            guard let (record, policyState) = try await storage({ try await store.capsuleState(wallet) }) else {
+                throw GuardianError.notEnrolled
+            }
             guard record.state == .active else { throw GuardianError.enrollmentPending }
-            let now = clock.now()   // re-read: the gate may have queued us
+            let now = clock.now()  // re-read: the gate may have queued us
             try checkLockout(record, at: now)
 
             // Sealed: everything the signature depends on is fixed and checked.
-            let transaction = try Self.parseTransaction(transactionBase64, wallet: wallet, guardian: record.guardianPublicKey, verifyingPresentSignatures: configuration.verifiesPresentSignatures)
-            guard OTPCode.parse(code, digits: record.totp.digits) != nil else { throw Self.malformedCode(digits: record.totp.digits) }
+            let transaction = try Self.parseTransaction(
+                transactionBase64, wallet: wallet, guardian: record.guardianPublicKey,
+                verifyingPresentSignatures: configuration.verifiesPresentSignatures)
+            guard OTPCode.parse(code, digits: record.totp.digits) != nil else {
+                throw Self.malformedCode(digits: record.totp.digits)
+            }
             // The wallet's transaction policy, before the code: a refusal consumes nothing (GuardianService+Policy).
-            let policyCheck = try await evaluatePolicy(transaction, wallet: wallet, state: policyState, at: now, operationID: recorder.timeline.operationID)
+            let policyCheck = try await evaluatePolicy(
+                transaction, wallet: wallet, state: policyState, at: now, operationID: recorder.timeline.operationID)
             recorder.enter(.sealed)
 
             // Validating: the code against the secret, after the last accepted step.
@@ -100,7 +114,8 @@ extension GuardianService {
                 match = accepted
             case .alreadyUsed:
                 // A right code whose step is spent is a replay, not a guess: report it and do not count it.
-                let event = AuditEvent(.codeReplayed, at: now, wallet: wallet, operationID: recorder.timeline.operationID)
+                let event = AuditEvent(
+                    .codeReplayed, at: now, wallet: wallet, operationID: recorder.timeline.operationID)
                 try await storage { try await store.appendAudit(audit(event)) }
                 throw GuardianError.codeAlreadyUsed
             case .rejected:
@@ -111,13 +126,16 @@ extension GuardianService {
             recorder.enter(.decrypting)
             let guardian: SolanaKeypair
             do {
-                var seed = try KeyEnvelope.openSecret(record.keys.sealedGuardianSeed, purpose: .guardianSeed, wallet: wallet, dataKey: dataKey)
+                var seed = try KeyEnvelope.openSecret(
+                    record.keys.sealedGuardianSeed, purpose: .guardianSeed, wallet: wallet, dataKey: dataKey)
                 defer { wipe(&seed) }
                 guardian = try SolanaKeypair(seed: seed)
             } catch {
                 throw .internal("guardian key failed authentication")
             }
-            guard guardian.publicKey == record.guardianPublicKey else { throw .internal("guardian seed does not match its public key") }
+            guard guardian.publicKey == record.guardianPublicKey else {
+                throw .internal("guardian seed does not match its public key")
+            }
 
             // Signing: the exact message bytes every signer signs.
             recorder.enter(.signing)
@@ -134,20 +152,35 @@ extension GuardianService {
             // Burning: compare-and-set the step, record, audit — one transaction. Only a commit releases the signature.
             recorder.enter(.burning)
             let cosign = CosignRecord(
-                operationID: recorder.timeline.operationID, wallet: wallet, guardianPublicKey: guardian.publicKey, step: match.step,
-                messageHash: Array(SHA256.hash(data: messageBytes)), recentBlockhash: transaction.recentBlockhash, signature: signature,
+                operationID: recorder.timeline.operationID, wallet: wallet, guardianPublicKey: guardian.publicKey,
+                step: match.step,
+                messageHash: Array(SHA256.hash(data: messageBytes)), recentBlockhash: transaction.recentBlockhash,
+                signature: signature,
                 createdAt: now, timeline: recorder.timeline.encoded)
-            let event = AuditEvent(.cosignCompleted, at: now, wallet: wallet, operationID: cosign.operationID, detail: ["step": String(match.step)])
-            let outcome = try await storage { try await store.commitCosign(CosignCommit(wallet: wallet, step: match.step, record: cosign, policy: policyCheck, session: live(session)), audit: audit(event)) }
+            let event = AuditEvent(
+                .cosignCompleted, at: now, wallet: wallet, operationID: cosign.operationID,
+                detail: ["step": String(match.step)])
+            let outcome = try await storage {
+                try await store.commitCosign(
+                    CosignCommit(
+                        wallet: wallet, step: match.step, record: cosign, policy: policyCheck, session: live(session)),
+                    audit: audit(event))
+            }
             switch outcome {
             case .committed: break
             case .stepAlreadyUsed: throw GuardianError.codeAlreadyUsed
             case .walletNotActive: throw GuardianError.notEnrolled
-            case .sessionEnded: throw GuardianError.sessionInvalid   // logged out while the request was in flight
+            case .sessionEnded: throw GuardianError.sessionInvalid  // logged out while the request was in flight
             case .guardianRotated:
-                throw GuardianError(.guardianNotSigner, "The wallet's guardian key was rotated while this transaction was being co-signed; nothing was signed or consumed — rebuild it for the new guardian key (see the governance status).")
+                throw GuardianError(
+                    .guardianNotSigner,
+                    "The wallet's guardian key was rotated while this transaction was being co-signed; nothing was signed or consumed — rebuild it for the new guardian key (see the governance status)."
+                )
             case .policyChanged:
-                throw GuardianError(.policyChanged, "The wallet's transaction policy changed while this transaction was being co-signed; nothing was signed or consumed — send it again with the same code.")
+                throw GuardianError(
+                    .policyChanged,
+                    "The wallet's transaction policy changed while this transaction was being co-signed; nothing was signed or consumed — send it again with the same code."
+                )
             case .spendingLimitExceeded(let violation):
                 // Another capsule committed spends first: refused as at evaluation, the code is not consumed.
                 let error = GuardianError.spendingLimitExceeded(violation)
@@ -157,7 +190,8 @@ extension GuardianService {
             recorder.enter(.completed)
             return CosignResult(
                 operationID: cosign.operationID, signature: signature, guardianPublicKey: guardian.publicKey,
-                signedTransactionBase64: Data(signed.serialized()).base64EncodedString(), step: match.step, timeline: recorder.timeline)
+                signedTransactionBase64: Data(signed.serialized()).base64EncodedString(), step: match.step,
+                timeline: recorder.timeline)
         }
     }
 
@@ -171,32 +205,50 @@ extension GuardianService {
     }
 
     /// Decodes and checks a transaction for the capsule.
-    static func parseTransaction(_ base64: String, wallet: SolanaPublicKey, guardian: SolanaPublicKey, verifyingPresentSignatures: Bool = true) throws(GuardianError) -> SolanaTransaction {
+    static func parseTransaction(
+        _ base64: String, wallet: SolanaPublicKey, guardian: SolanaPublicKey, verifyingPresentSignatures: Bool = true
+    ) throws(GuardianError) -> SolanaTransaction {
         guard base64.utf8.count <= GuardianConfiguration.maximumTransactionBase64Length else {
-            throw GuardianError(.malformedTransaction, "The transaction is larger than Solana's 1232-byte packet limit.")
+            throw GuardianError(
+                .malformedTransaction, "The transaction is larger than Solana's 1232-byte packet limit.")
         }
         guard let bytes = Data(base64Encoded: base64) else {
-            throw GuardianError(.malformedTransaction, "The transaction is not standard Base64; send the serialized transaction bytes in Base64.")
+            throw GuardianError(
+                .malformedTransaction,
+                "The transaction is not standard Base64; send the serialized transaction bytes in Base64.")
         }
         let transaction: SolanaTransaction
         do { transaction = try SolanaTransaction(wireBytes: bytes) } catch {
-            throw GuardianError(.malformedTransaction, "The transaction does not parse (\(error.code.rawValue)): \(error.message)")
+            throw GuardianError(
+                .malformedTransaction, "The transaction does not parse (\(error.code.rawValue)): \(error.message)")
         }
         guard transaction.signerIndex(of: wallet) != nil else {
-            throw GuardianError(.walletNotSigner, "The wallet is not a required signer of this transaction; the guardian co-signs only the wallet's own transactions.")
+            throw GuardianError(
+                .walletNotSigner,
+                "The wallet is not a required signer of this transaction; the guardian co-signs only the wallet's own transactions."
+            )
         }
         guard let guardianSlot = transaction.signerIndex(of: guardian) else {
-            throw GuardianError(.guardianNotSigner, "The wallet's guardian key \(guardian) is not a required signer of this transaction; add it as a signer.")
+            throw GuardianError(
+                .guardianNotSigner,
+                "The wallet's guardian key \(guardian) is not a required signer of this transaction; add it as a signer."
+            )
         }
         guard transaction.recentBlockhash.bytes.contains(where: { $0 != 0 }) else {
-            throw GuardianError(.missingRecentBlockhash, "The transaction has no recent blockhash; set a recent blockhash (or durable nonce) before co-signing.")
+            throw GuardianError(
+                .missingRecentBlockhash,
+                "The transaction has no recent blockhash; set a recent blockhash (or durable nonce) before co-signing.")
         }
         // Filled slots must already be valid: a bad one would make the network reject the transaction anyway.
         guard verifyingPresentSignatures else { return transaction }
         let messageBytes = transaction.messageBytes
-        for (index, pair) in zip(transaction.requiredSigners, transaction.signatures).enumerated() where index != guardianSlot && !pair.1.isEmpty {
+        for (index, pair) in zip(transaction.requiredSigners, transaction.signatures).enumerated()
+        where index != guardianSlot && !pair.1.isEmpty {
             guard pair.0.isValidSignature(pair.1, for: messageBytes) else {
-                throw GuardianError(.malformedTransaction, "Signature slot \(index) (signer \(pair.0)) holds a signature that does not verify; leave unsigned slots empty (all zeros).")
+                throw GuardianError(
+                    .malformedTransaction,
+                    "Signature slot \(index) (signer \(pair.0)) holds a signature that does not verify; leave unsigned slots empty (all zeros)."
+                )
             }
         }
         return transaction

@@ -18,7 +18,9 @@ public struct EnrollmentStart: Sendable, Hashable, CustomStringConvertible, Cust
     /// Hash, digits and period the authenticator app will use.
     public let totp: TOTPParameters
 
-    public var description: String { "EnrollmentStart(wallet: \(wallet), guardian: \(guardianPublicKey), secret redacted)" }
+    public var description: String {
+        "EnrollmentStart(wallet: \(wallet), guardian: \(guardianPublicKey), secret redacted)"
+    }
     public var debugDescription: String { description }
 }
 
@@ -48,27 +50,40 @@ extension GuardianService {
     ///
     /// - Throws: `session_invalid`, `session_wallet_mismatch`, `invalid_wallet_address`, `already_enrolled`, storage
     ///   errors.
-    public func beginEnrollment(session: Session, wallet walletText: String) async throws(GuardianError) -> EnrollmentStart {
+    public func beginEnrollment(session: Session, wallet walletText: String) async throws(GuardianError)
+        -> EnrollmentStart
+    {
         let wallet = try Self.parseWallet(walletText)
         try check(session, for: wallet, at: clock.now())
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> EnrollmentStart in
             let existing = try await storage { try await store.wallet(wallet) }
             if existing?.state == .active { throw GuardianError.alreadyEnrolled }
             if existing?.activatedAt != nil {
-                throw GuardianError(.alreadyEnrolled, "This wallet is re-enrolling: scan the QR code from the re-enrollment and confirm it, or re-enroll again with a recovery code.")
+                throw GuardianError(
+                    .alreadyEnrolled,
+                    "This wallet is re-enrolling: scan the QR code from the re-enrollment and confirm it, or re-enroll again with a recovery code."
+                )
             }
             let parameters = configuration.totp
             let (secret, uri, qr) = try newCredential(for: wallet)
             let guardian = SolanaKeypair()
 
-            for _ in 0..<3 {   // retried only if a key rotation commits between wrapping and storing
+            for _ in 0..<3 {  // retried only if a key rotation commits between wrapping and storing
                 let now = clock.now()
                 let master = keyRing.withLock { $0.current }
-                let record = try sealEnrollment(wallet: wallet, secret: secret, guardian: guardian, master: master, parameters: parameters, lockout: existing?.lockout ?? .clear, now: now)
-                let event = AuditEvent(.enrollmentStarted, at: now, wallet: wallet, detail: ["guardian": guardian.publicKey.base58, "master_key_id": master.id])
-                switch try await storage({ try await store.savePendingEnrollment(record, session: live(session), audit: audit(event)) }) {
+                let record = try sealEnrollment(
+                    wallet: wallet, secret: secret, guardian: guardian, master: master, parameters: parameters,
+                    lockout: existing?.lockout ?? .clear, now: now)
+                let event = AuditEvent(
+                    .enrollmentStarted, at: now, wallet: wallet,
+                    detail: ["guardian": guardian.publicKey.base58, "master_key_id": master.id])
+                switch try await storage({
+                    try await store.savePendingEnrollment(record, session: live(session), audit: audit(event))
+                }) {
                 case .saved:
-                    return EnrollmentStart(wallet: wallet, guardianPublicKey: guardian.publicKey, otpauthURI: uri, qrSVG: qr, totp: parameters)
+                    return EnrollmentStart(
+                        wallet: wallet, guardianPublicKey: guardian.publicKey, otpauthURI: uri, qrSVG: qr,
+                        totp: parameters)
                 case .alreadyActive:
                     throw GuardianError.alreadyEnrolled
                 case .sessionEnded:
@@ -77,37 +92,53 @@ extension GuardianService {
                     await Task.yield()
                 }
             }
-            throw GuardianError(.storageUnavailable, "A key rotation is in progress; retry shortly.", retryAfterSeconds: 1)
+            throw GuardianError(
+                .storageUnavailable, "A key rotation is in progress; retry shortly.", retryAfterSeconds: 1)
         }
     }
 
     /// A fresh TOTP secret (CSPRNG), its provisioning URI and QR code — rendered before anything is stored, so a
     /// renderer failure leaves no half-made enrollment.
-    func newCredential(for wallet: SolanaPublicKey) throws(GuardianError) -> (secret: OTPSecret, uri: String, qrSVG: String?) {
+    func newCredential(for wallet: SolanaPublicKey) throws(GuardianError) -> (
+        secret: OTPSecret, uri: String, qrSVG: String?
+    ) {
         let parameters = configuration.totp
         let secret: OTPSecret
         let uri: String
         do {
             secret = try OTPSecret.generate(for: parameters.algorithm)
-            uri = try OTPAuthURI(kind: .totp(period: parameters.period), account: wallet.base58, issuer: configuration.issuer, secret: secret, algorithm: parameters.algorithm, digits: parameters.digits).uriString
+            uri = try OTPAuthURI(
+                kind: .totp(period: parameters.period), account: wallet.base58, issuer: configuration.issuer,
+                secret: secret, algorithm: parameters.algorithm, digits: parameters.digits
+            ).uriString
         } catch {
             throw .internal("generating the TOTP secret failed: \(error)")
         }
         do { return (secret, uri, try qrRenderer?.svg(for: uri)) } catch { throw .internal("QR rendering failed") }
     }
 
-    private func sealEnrollment(wallet: SolanaPublicKey, secret: OTPSecret, guardian: SolanaKeypair, master: MasterKey, parameters: TOTPParameters, lockout: LockoutState, now: Date) throws(GuardianError) -> WalletRecord {
+    private func sealEnrollment(
+        wallet: SolanaPublicKey, secret: OTPSecret, guardian: SolanaKeypair, master: MasterKey,
+        parameters: TOTPParameters, lockout: LockoutState, now: Date
+    ) throws(GuardianError) -> WalletRecord {
         let dataKey = SymmetricKey(size: .bits256)
         var seed = guardian.seed
         var secretBytes = secret.bytes
-        defer { wipe(&seed); wipe(&secretBytes) }
+        defer {
+            wipe(&seed)
+            wipe(&secretBytes)
+        }
         do {
             let keys = SealedWalletKeys(
                 masterKeyID: master.id,
                 wrappedDataKey: try KeyEnvelope.wrapDataKey(dataKey, wallet: wallet, under: master),
-                sealedTOTPSecret: try KeyEnvelope.sealSecret(secretBytes, purpose: .totpSecret, wallet: wallet, dataKey: dataKey),
-                sealedGuardianSeed: try KeyEnvelope.sealSecret(seed, purpose: .guardianSeed, wallet: wallet, dataKey: dataKey))
-            return WalletRecord(wallet: wallet, state: .pending, guardianPublicKey: guardian.publicKey, keys: keys, totp: parameters, lastAcceptedStep: nil, lockout: lockout, createdAt: now, activatedAt: nil)
+                sealedTOTPSecret: try KeyEnvelope.sealSecret(
+                    secretBytes, purpose: .totpSecret, wallet: wallet, dataKey: dataKey),
+                sealedGuardianSeed: try KeyEnvelope.sealSecret(
+                    seed, purpose: .guardianSeed, wallet: wallet, dataKey: dataKey))
+            return WalletRecord(
+                wallet: wallet, state: .pending, guardianPublicKey: guardian.publicKey, keys: keys, totp: parameters,
+                lastAcceptedStep: nil, lockout: lockout, createdAt: now, activatedAt: nil)
         } catch {
             throw .internal("sealing the enrollment secrets failed")
         }
@@ -120,38 +151,61 @@ extension GuardianService {
     /// - Throws: `session_invalid`, `session_wallet_mismatch`, `not_enrolled`, `already_enrolled`, `rate_limited`,
     ///   `wallet_locked`, `wallet_disabled`, `invalid_request`, `invalid_code`, `enrollment_pending` (restarted
     ///   meanwhile), storage errors.
-    public func confirmEnrollment(session: Session, wallet walletText: String, code: String, clientIP: String? = nil) async throws(GuardianError) -> EnrollmentConfirmation {
+    public func confirmEnrollment(session: Session, wallet walletText: String, code: String, clientIP: String? = nil)
+        async throws(GuardianError) -> EnrollmentConfirmation
+    {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
         try applyRateLimits(wallet: wallet, apiKey: nil, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> EnrollmentConfirmation in
-            guard let record = try await storage({ try await store.wallet(wallet) }) else { throw GuardianError.notEnrolled }
+            guard let record = try await storage({ try await store.wallet(wallet) }) else {
+                throw GuardianError.notEnrolled
+            }
             guard record.state == .pending else { throw GuardianError.alreadyEnrolled }
             let now = clock.now()
             try checkLockout(record, at: now)
-            guard OTPCode.parse(code, digits: record.totp.digits) != nil else { throw Self.malformedCode(digits: record.totp.digits) }
+            guard OTPCode.parse(code, digits: record.totp.digits) != nil else {
+                throw Self.malformedCode(digits: record.totp.digits)
+            }
             let totp = try totp(for: record, dataKey: dataKey(for: record))
             let match: OTPMatch?
-            do { match = try totp.verify(code, at: Int64(now.timeIntervalSince1970.rounded(.down)), window: configuration.verificationWindow, after: record.lastAcceptedStep) } catch {
+            do {
+                match = try totp.verify(
+                    code, at: Int64(now.timeIntervalSince1970.rounded(.down)), window: configuration.verificationWindow,
+                    after: record.lastAcceptedStep)
+            } catch {
                 throw .internal("TOTP verification failed: \(error)")
             }
             guard let match else { throw try await recordWrongCode(record, at: now, operationID: nil) }
             let issued = try await issueRecoveryCodes(at: now, client: clientIP)
             let events = [
-                AuditEvent(.enrollmentConfirmed, at: now, wallet: wallet, detail: ["guardian": record.guardianPublicKey.base58, "step": String(match.step)]),
-                AuditEvent(.recoveryCodesIssued, at: now, wallet: wallet, detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "enrollment_confirmed"]),
+                AuditEvent(
+                    .enrollmentConfirmed, at: now, wallet: wallet,
+                    detail: ["guardian": record.guardianPublicKey.base58, "step": String(match.step)]),
+                AuditEvent(
+                    .recoveryCodesIssued, at: now, wallet: wallet,
+                    detail: [
+                        "set_id": issued.set.id, "count": String(issued.codes.count), "reason": "enrollment_confirmed",
+                    ]),
             ]
             let activated = try await storage {
-                try await store.activateEnrollment(wallet: wallet, guardianPublicKey: record.guardianPublicKey, step: match.step, at: now, recoveryCodes: issued.set, session: live(session), audit: AuditAppend(sealer: sealer, events: events))
+                try await store.activateEnrollment(
+                    wallet: wallet, guardianPublicKey: record.guardianPublicKey, step: match.step, at: now,
+                    recoveryCodes: issued.set, session: live(session),
+                    audit: AuditAppend(sealer: sealer, events: events))
             }
             guard activated else {
                 // Refused inside the transaction: tell an ended session apart from a restarted enrollment for the message.
                 let stored = try await storage { try await store.session(tokenHash: session.tokenHash) }
                 if !live(session).isSatisfied(by: stored) { throw GuardianError.sessionInvalid }
-                throw GuardianError(.enrollmentPending, "The enrollment was restarted meanwhile; scan the new QR code and confirm with its code.")
+                throw GuardianError(
+                    .enrollmentPending,
+                    "The enrollment was restarted meanwhile; scan the new QR code and confirm with its code.")
             }
-            let status = GuardianStatus(wallet: wallet, guardianPublicKey: record.guardianPublicKey, state: .active, createdAt: record.createdAt, activatedAt: now, lockedUntil: nil, disabled: false)
+            let status = GuardianStatus(
+                wallet: wallet, guardianPublicKey: record.guardianPublicKey, state: .active,
+                createdAt: record.createdAt, activatedAt: now, lockedUntil: nil, disabled: false)
             return EnrollmentConfirmation(status: status, recoveryCodes: issued.codes)
         }
     }
@@ -160,11 +214,15 @@ extension GuardianService {
     /// - Throws: `invalid_wallet_address`, `not_enrolled`, storage errors.
     public func guardianStatus(wallet walletText: String) async throws(GuardianError) -> GuardianStatus {
         let wallet = try Self.parseWallet(walletText)
-        guard let record = try await storage({ try await store.wallet(wallet) }) else { throw GuardianError.notEnrolled }
+        guard let record = try await storage({ try await store.wallet(wallet) }) else {
+            throw GuardianError.notEnrolled
+        }
         let now = clock.now()
         return GuardianStatus(
-            wallet: wallet, guardianPublicKey: record.guardianPublicKey, state: record.state, createdAt: record.createdAt, activatedAt: record.activatedAt,
-            lockedUntil: record.lockout.lockedUntil.flatMap { $0 > now ? $0 : nil }, disabled: configuration.lockout.isDisabled(record.lockout))
+            wallet: wallet, guardianPublicKey: record.guardianPublicKey, state: record.state,
+            createdAt: record.createdAt, activatedAt: record.activatedAt,
+            lockedUntil: record.lockout.lockedUntil.flatMap { $0 > now ? $0 : nil },
+            disabled: configuration.lockout.isDisabled(record.lockout))
     }
 
     static func malformedCode(digits: Int) -> GuardianError {

@@ -54,7 +54,9 @@ extension GuardianService {
     /// - Throws: `invalid_wallet_address`, `not_enrolled`, storage errors.
     public func governanceStatus(wallet walletText: String) async throws(GuardianError) -> GovernanceStatus {
         let wallet = try Self.parseWallet(walletText)
-        guard let record = try await storage({ try await store.wallet(wallet) }) else { throw GuardianError.notEnrolled }
+        guard let record = try await storage({ try await store.wallet(wallet) }) else {
+            throw GuardianError.notEnrolled
+        }
         let governance = try await storage { try await store.governance(wallet) }
         return status(record, governance)
     }
@@ -65,8 +67,11 @@ extension GuardianService {
     ///   - sequence: must be 1 (``GovernanceStatus/nextSequence`` of a v1 wallet).
     ///   - code: a TOTP code, burned.
     /// - Throws: `already_migrated`, `sequence_mismatch`, the code's errors, session and storage errors.
-    public func migrateGovernance(session: Session, wallet walletText: String, sequence: UInt64, code: String, clientIP: String? = nil) async throws(GuardianError) -> GovernanceReceipt {
-        try await governanceAction(session: session, wallet: walletText, clientIP: clientIP) { () async throws(GuardianError) -> GovernanceReceipt in
+    public func migrateGovernance(
+        session: Session, wallet walletText: String, sequence: UInt64, code: String, clientIP: String? = nil
+    ) async throws(GuardianError) -> GovernanceReceipt {
+        try await governanceAction(session: session, wallet: walletText, clientIP: clientIP) {
+            () async throws(GuardianError) -> GovernanceReceipt in
             let (record, governance, now) = try await self.loadGovernanceState(walletText)
             guard governance == nil else { throw GuardianError.alreadyMigrated }
             guard sequence == 1 else { throw GuardianError.sequenceMismatch(current: 0) }
@@ -74,7 +79,12 @@ extension GuardianService {
             let created = GovernanceRecord(wallet: record.wallet, sequence: 1, migratedAt: now, pendingRotation: nil)
             let attestation = try self.attest(.migrate, record: record, sequence: 1, at: now, extra: [:])
             let event = AuditEvent(.governanceMigrated, at: now, wallet: record.wallet, detail: ["sequence": "1"])
-            let outcome = try await self.storage { try await self.store.commitAuthorized(AuthorizedCommit(wallet: record.wallet, proofs: proofs + [.session(self.live(session))], change: .migrate(created), at: now), audit: self.audit(event)) }
+            let outcome = try await self.storage {
+                try await self.store.commitAuthorized(
+                    AuthorizedCommit(
+                        wallet: record.wallet, proofs: proofs + [.session(self.live(session))],
+                        change: .migrate(created), at: now), audit: self.audit(event))
+            }
             try self.check(outcome)
             return GovernanceReceipt(status: self.status(record, created), attestation: attestation)
         }
@@ -86,39 +96,67 @@ extension GuardianService {
     /// A planned rotation needs a TOTP code; an emergency one a TOTP code or a recovery code with a signed challenge.
     /// - Throws: `governance_not_enabled`, `sequence_mismatch`, `rotation_pending`, authorisation, session and
     ///   storage errors.
-    public func scheduleRotation(session: Session, wallet walletText: String, kind: RotationKind, sequence: UInt64, authorization: GovernanceAuthorization, clientIP: String? = nil) async throws(GuardianError) -> GovernanceReceipt {
-        try await governanceAction(session: session, wallet: walletText, clientIP: clientIP) { () async throws(GuardianError) -> GovernanceReceipt in
+    public func scheduleRotation(
+        session: Session, wallet walletText: String, kind: RotationKind, sequence: UInt64,
+        authorization: GovernanceAuthorization, clientIP: String? = nil
+    ) async throws(GuardianError) -> GovernanceReceipt {
+        try await governanceAction(session: session, wallet: walletText, clientIP: clientIP) {
+            () async throws(GuardianError) -> GovernanceReceipt in
             let (record, governance, now) = try await self.loadGovernanceState(walletText)
             let current = try self.requireSequence(governance, sequence)
             guard current.pendingRotation == nil else {
-                throw GuardianError(.rotationPending, "A rotation is already pending; cancel it first (its id is in the governance status) or wait for it to execute.")
+                throw GuardianError(
+                    .rotationPending,
+                    "A rotation is already pending; cancel it first (its id is in the governance status) or wait for it to execute."
+                )
             }
             if kind == .planned, case .recoveryCode = authorization {
-                throw GuardianError(.invalidRequest, "A planned rotation needs a code from the authenticator app; with a recovery code, schedule an emergency rotation.")
+                throw GuardianError(
+                    .invalidRequest,
+                    "A planned rotation needs a code from the authenticator app; with a recovery code, schedule an emergency rotation."
+                )
             }
-            let (proofs, method) = try await self.proofs(for: authorization, action: .scheduleRotation, record: record, at: now, client: clientIP)
+            let (proofs, method) = try await self.proofs(
+                for: authorization, action: .scheduleRotation, record: record, at: now, client: clientIP)
             let dataKey = try self.dataKey(for: record)
             let next = SolanaKeypair()
             var seed = next.seed
             defer { wipe(&seed) }
             let sealed: [UInt8]
-            do { sealed = try KeyEnvelope.sealSecret(seed, purpose: .pendingGuardianSeed, wallet: record.wallet, dataKey: dataKey) } catch {
+            do {
+                sealed = try KeyEnvelope.sealSecret(
+                    seed, purpose: .pendingGuardianSeed, wallet: record.wallet, dataKey: dataKey)
+            } catch {
                 throw .internal("sealing the next guardian key failed")
             }
-            let delay = kind == .planned ? self.configuration.governance.plannedRotationDelay : self.configuration.governance.emergencyRotationDelay
-            let rotation = PendingRotation(id: SecureRandom.hexIdentifier(), kind: kind, newGuardianPublicKey: next.publicKey, sealedNewGuardianSeed: sealed,
-                                           sequence: sequence, scheduledAt: now, executeAfter: now.addingTimeInterval(delay))
-            let attestation = try self.attest(.scheduleRotation, record: record, sequence: sequence, at: now, dataKey: dataKey, extra: [
-                "Rotation": kind.rawValue, "Rotation Id": rotation.id, "New Guardian": next.publicKey.base58,
-                "Execute After": SignedAttestation.timestamp(rotation.executeAfter), "Authorized By": method,
-            ])
-            let event = AuditEvent(.rotationScheduled, at: now, wallet: record.wallet, detail: [
-                "sequence": String(sequence), "kind": kind.rawValue, "rotation_id": rotation.id, "new_guardian": next.publicKey.base58,
-                "execute_after_ms": String(AuditEvent.milliseconds(rotation.executeAfter)), "authorized_by": method,
-            ])
-            let commit = AuthorizedCommit(wallet: record.wallet, proofs: proofs + [.session(self.live(session))], sequence: (current.sequence, sequence), change: .scheduleRotation(rotation), at: now)
-            try self.check(try await self.storage { try await self.store.commitAuthorized(commit, audit: self.audit(event)) },
-                           rotationChanged: GuardianError(.rotationPending, "A rotation was scheduled meanwhile; read the governance status."))
+            let delay =
+                kind == .planned
+                ? self.configuration.governance.plannedRotationDelay
+                : self.configuration.governance.emergencyRotationDelay
+            let rotation = PendingRotation(
+                id: SecureRandom.hexIdentifier(), kind: kind, newGuardianPublicKey: next.publicKey,
+                sealedNewGuardianSeed: sealed,
+                sequence: sequence, scheduledAt: now, executeAfter: now.addingTimeInterval(delay))
+            let attestation = try self.attest(
+                .scheduleRotation, record: record, sequence: sequence, at: now, dataKey: dataKey,
+                extra: [
+                    "Rotation": kind.rawValue, "Rotation Id": rotation.id, "New Guardian": next.publicKey.base58,
+                    "Execute After": SignedAttestation.timestamp(rotation.executeAfter), "Authorized By": method,
+                ])
+            let event = AuditEvent(
+                .rotationScheduled, at: now, wallet: record.wallet,
+                detail: [
+                    "sequence": String(sequence), "kind": kind.rawValue, "rotation_id": rotation.id,
+                    "new_guardian": next.publicKey.base58,
+                    "execute_after_ms": String(AuditEvent.milliseconds(rotation.executeAfter)), "authorized_by": method,
+                ])
+            let commit = AuthorizedCommit(
+                wallet: record.wallet, proofs: proofs + [.session(self.live(session))],
+                sequence: (current.sequence, sequence), change: .scheduleRotation(rotation), at: now)
+            try self.check(
+                try await self.storage { try await self.store.commitAuthorized(commit, audit: self.audit(event)) },
+                rotationChanged: GuardianError(
+                    .rotationPending, "A rotation was scheduled meanwhile; read the governance status."))
             var updated = current
             updated.sequence = sequence
             updated.pendingRotation = rotation
@@ -128,18 +166,31 @@ extension GuardianService {
 
     /// Cancels the pending rotation named `rotationID` (any time before it executes).
     /// - Throws: `no_pending_rotation`, `sequence_mismatch`, authorisation, session and storage errors.
-    public func cancelRotation(session: Session, wallet walletText: String, rotationID: String, sequence: UInt64, authorization: GovernanceAuthorization, clientIP: String? = nil) async throws(GuardianError) -> GovernanceReceipt {
-        try await governanceAction(session: session, wallet: walletText, clientIP: clientIP) { () async throws(GuardianError) -> GovernanceReceipt in
+    public func cancelRotation(
+        session: Session, wallet walletText: String, rotationID: String, sequence: UInt64,
+        authorization: GovernanceAuthorization, clientIP: String? = nil
+    ) async throws(GuardianError) -> GovernanceReceipt {
+        try await governanceAction(session: session, wallet: walletText, clientIP: clientIP) {
+            () async throws(GuardianError) -> GovernanceReceipt in
             let (record, governance, now) = try await self.loadGovernanceState(walletText)
             let current = try self.requireSequence(governance, sequence)
             let rotation = try Self.requireRotation(current, id: rotationID)
-            let (proofs, method) = try await self.proofs(for: authorization, action: .cancelRotation, record: record, at: now, client: clientIP)
-            let attestation = try self.attest(.cancelRotation, record: record, sequence: sequence, at: now, extra: [
-                "Rotation": rotation.kind.rawValue, "Rotation Id": rotation.id, "New Guardian": rotation.newGuardianPublicKey.base58, "Authorized By": method,
-            ])
-            let event = AuditEvent(.rotationCancelled, at: now, wallet: record.wallet, detail: ["sequence": String(sequence), "rotation_id": rotation.id, "authorized_by": method])
-            let commit = AuthorizedCommit(wallet: record.wallet, proofs: proofs + [.session(self.live(session))], sequence: (current.sequence, sequence), change: .cancelRotation(id: rotation.id), at: now)
-            try self.check(try await self.storage { try await self.store.commitAuthorized(commit, audit: self.audit(event)) })
+            let (proofs, method) = try await self.proofs(
+                for: authorization, action: .cancelRotation, record: record, at: now, client: clientIP)
+            let attestation = try self.attest(
+                .cancelRotation, record: record, sequence: sequence, at: now,
+                extra: [
+                    "Rotation": rotation.kind.rawValue, "Rotation Id": rotation.id,
+                    "New Guardian": rotation.newGuardianPublicKey.base58, "Authorized By": method,
+                ])
+            let event = AuditEvent(
+                .rotationCancelled, at: now, wallet: record.wallet,
+                detail: ["sequence": String(sequence), "rotation_id": rotation.id, "authorized_by": method])
+            let commit = AuthorizedCommit(
+                wallet: record.wallet, proofs: proofs + [.session(self.live(session))],
+                sequence: (current.sequence, sequence), change: .cancelRotation(id: rotation.id), at: now)
+            try self.check(
+                try await self.storage { try await self.store.commitAuthorized(commit, audit: self.audit(event)) })
             var updated = current
             updated.sequence = sequence
             updated.pendingRotation = nil
@@ -152,34 +203,56 @@ extension GuardianService {
     /// The attestation is signed by the outgoing key, the one the chain still knows.
     /// - Throws: `no_pending_rotation`, `timelock_active` (with the seconds left), `sequence_mismatch`, session and
     ///   storage errors.
-    public func executeRotation(session: Session, wallet walletText: String, rotationID: String, sequence: UInt64, clientIP: String? = nil) async throws(GuardianError) -> GovernanceReceipt {
-        try await governanceAction(session: session, wallet: walletText, clientIP: clientIP) { () async throws(GuardianError) -> GovernanceReceipt in
+    public func executeRotation(
+        session: Session, wallet walletText: String, rotationID: String, sequence: UInt64, clientIP: String? = nil
+    ) async throws(GuardianError) -> GovernanceReceipt {
+        try await governanceAction(session: session, wallet: walletText, clientIP: clientIP) {
+            () async throws(GuardianError) -> GovernanceReceipt in
             let (record, governance, now) = try await self.loadGovernanceState(walletText)
             let current = try self.requireSequence(governance, sequence)
             let rotation = try Self.requireRotation(current, id: rotationID)
             guard now >= rotation.executeAfter else {
                 let wait = Int(saturatingSecondsUp: rotation.executeAfter.timeIntervalSince(now))
-                throw GuardianError(.timelockActive, "The \(rotation.kind.rawValue) rotation's timelock has not passed; it can execute at \(SignedAttestation.timestamp(rotation.executeAfter)) (in \(wait) s).", retryAfterSeconds: wait)
+                throw GuardianError(
+                    .timelockActive,
+                    "The \(rotation.kind.rawValue) rotation's timelock has not passed; it can execute at \(SignedAttestation.timestamp(rotation.executeAfter)) (in \(wait) s).",
+                    retryAfterSeconds: wait)
             }
             let dataKey = try self.dataKey(for: record)
             let resealed: [UInt8]
             do {
-                var seed = try KeyEnvelope.openSecret(rotation.sealedNewGuardianSeed, purpose: .pendingGuardianSeed, wallet: record.wallet, dataKey: dataKey)
+                var seed = try KeyEnvelope.openSecret(
+                    rotation.sealedNewGuardianSeed, purpose: .pendingGuardianSeed, wallet: record.wallet,
+                    dataKey: dataKey)
                 defer { wipe(&seed) }
-                guard try SolanaKeypair(seed: seed).publicKey == rotation.newGuardianPublicKey else { throw KeyEnvelope.EnvelopeError.malformed }
-                resealed = try KeyEnvelope.sealSecret(seed, purpose: .guardianSeed, wallet: record.wallet, dataKey: dataKey)
+                guard try SolanaKeypair(seed: seed).publicKey == rotation.newGuardianPublicKey else {
+                    throw KeyEnvelope.EnvelopeError.malformed
+                }
+                resealed = try KeyEnvelope.sealSecret(
+                    seed, purpose: .guardianSeed, wallet: record.wallet, dataKey: dataKey)
             } catch {
                 throw .internal("the pending guardian key failed authentication")
             }
-            let attestation = try self.attest(.executeRotation, record: record, sequence: sequence, at: now, dataKey: dataKey, extra: [
-                "Rotation": rotation.kind.rawValue, "Rotation Id": rotation.id, "New Guardian": rotation.newGuardianPublicKey.base58,
-            ])
-            let event = AuditEvent(.rotationExecuted, at: now, wallet: record.wallet, detail: [
-                "sequence": String(sequence), "rotation_id": rotation.id, "old_guardian": record.guardianPublicKey.base58, "new_guardian": rotation.newGuardianPublicKey.base58,
-            ])
-            let commit = AuthorizedCommit(wallet: record.wallet, proofs: [.session(self.live(session))], sequence: (current.sequence, sequence),
-                                          change: .executeRotation(id: rotation.id, guardianPublicKey: rotation.newGuardianPublicKey, sealedGuardianSeed: resealed), at: now)
-            try self.check(try await self.storage { try await self.store.commitAuthorized(commit, audit: self.audit(event)) })
+            let attestation = try self.attest(
+                .executeRotation, record: record, sequence: sequence, at: now, dataKey: dataKey,
+                extra: [
+                    "Rotation": rotation.kind.rawValue, "Rotation Id": rotation.id,
+                    "New Guardian": rotation.newGuardianPublicKey.base58,
+                ])
+            let event = AuditEvent(
+                .rotationExecuted, at: now, wallet: record.wallet,
+                detail: [
+                    "sequence": String(sequence), "rotation_id": rotation.id,
+                    "old_guardian": record.guardianPublicKey.base58,
+                    "new_guardian": rotation.newGuardianPublicKey.base58,
+                ])
+            let commit = AuthorizedCommit(
+                wallet: record.wallet, proofs: [.session(self.live(session))], sequence: (current.sequence, sequence),
+                change: .executeRotation(
+                    id: rotation.id, guardianPublicKey: rotation.newGuardianPublicKey, sealedGuardianSeed: resealed),
+                at: now)
+            try self.check(
+                try await self.storage { try await self.store.commitAuthorized(commit, audit: self.audit(event)) })
             var updated = current
             updated.sequence = sequence
             updated.pendingRotation = nil
@@ -192,7 +265,9 @@ extension GuardianService {
     // MARK: Helpers
 
     /// Session, then the IP bucket, then the wallet's bucket, then `body` under the wallet's gate.
-    private func governanceAction<T: Sendable>(session: Session, wallet walletText: String, clientIP: String?, _ body: () async throws(GuardianError) -> T) async throws(GuardianError) -> T {
+    private func governanceAction<T: Sendable>(
+        session: Session, wallet walletText: String, clientIP: String?, _ body: () async throws(GuardianError) -> T
+    ) async throws(GuardianError) -> T {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
@@ -200,36 +275,52 @@ extension GuardianService {
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> T in try await body() }
     }
 
-    private func loadGovernanceState(_ walletText: String) async throws(GuardianError) -> (WalletRecord, GovernanceRecord?, Date) {
+    private func loadGovernanceState(_ walletText: String) async throws(GuardianError) -> (
+        WalletRecord, GovernanceRecord?, Date
+    ) {
         let wallet = try Self.parseWallet(walletText)
         let record = try await activeWallet(wallet)
         let governance = try await storage { try await store.governance(wallet) }
-        return (record, governance, clock.now())   // read after the gate: queued requests see the time they run
+        return (record, governance, clock.now())  // read after the gate: queued requests see the time they run
     }
 
-    private func requireSequence(_ governance: GovernanceRecord?, _ sequence: UInt64) throws(GuardianError) -> GovernanceRecord {
+    private func requireSequence(_ governance: GovernanceRecord?, _ sequence: UInt64) throws(GuardianError)
+        -> GovernanceRecord
+    {
         guard let governance else { throw GuardianError.governanceNotEnabled }
-        guard sequence == governance.sequence &+ 1, sequence != 0 else { throw GuardianError.sequenceMismatch(current: governance.sequence) }
+        guard sequence == governance.sequence &+ 1, sequence != 0 else {
+            throw GuardianError.sequenceMismatch(current: governance.sequence)
+        }
         return governance
     }
 
-    private static func requireRotation(_ governance: GovernanceRecord, id: String) throws(GuardianError) -> PendingRotation {
+    private static func requireRotation(_ governance: GovernanceRecord, id: String) throws(GuardianError)
+        -> PendingRotation
+    {
         guard let rotation = governance.pendingRotation else {
             throw GuardianError(.noPendingRotation, "No rotation is pending for this wallet; schedule one first.")
         }
         guard rotation.id == id else {
-            throw GuardianError(.noPendingRotation, "The pending rotation is \(rotation.id), not \(id.prefix(64)); read the governance status.")
+            throw GuardianError(
+                .noPendingRotation,
+                "The pending rotation is \(rotation.id), not \(id.prefix(64)); read the governance status.")
         }
         return rotation
     }
 
     /// Signs an attestation of `action` with the wallet's current guardian key.
     /// `dataKey`: the wallet's data key when the caller has already unwrapped it.
-    func attest(_ action: GovernanceAction, record: WalletRecord, sequence: UInt64, at now: Date, dataKey known: SymmetricKey? = nil, extra: KeyValuePairs<String, String>) throws(GuardianError) -> SignedAttestation {
+    func attest(
+        _ action: GovernanceAction, record: WalletRecord, sequence: UInt64, at now: Date,
+        dataKey known: SymmetricKey? = nil, extra: KeyValuePairs<String, String>
+    ) throws(GuardianError) -> SignedAttestation {
         let key: SymmetricKey
         if let known { key = known } else { key = try dataKey(for: record) }
         let guardian = try guardianKeypair(for: record, dataKey: key)
-        var fields: [(String, String)] = [("Action", action.rawValue), ("Wallet", record.wallet.base58), ("Guardian", guardian.publicKey.base58), ("Sequence", String(sequence))]
+        var fields: [(String, String)] = [
+            ("Action", action.rawValue), ("Wallet", record.wallet.base58), ("Guardian", guardian.publicKey.base58),
+            ("Sequence", String(sequence)),
+        ]
         fields += extra.map { ($0.key, $0.value) }
         fields.append(("Issued At", SignedAttestation.timestamp(now)))
         return try SignedAttestation.sign(fields, domain: configuration.governance.attestationDomain, with: guardian)
@@ -237,10 +328,14 @@ extension GuardianService {
 
     func status(_ record: WalletRecord, _ governance: GovernanceRecord?) -> GovernanceStatus {
         GovernanceStatus(
-            wallet: record.wallet, version: governance == nil ? 1 : 2, sequence: governance?.sequence ?? 0, guardianPublicKey: record.guardianPublicKey,
+            wallet: record.wallet, version: governance == nil ? 1 : 2, sequence: governance?.sequence ?? 0,
+            guardianPublicKey: record.guardianPublicKey,
             pendingRotation: governance?.pendingRotation.map {
-                RotationStatus(id: $0.id, kind: $0.kind, newGuardianPublicKey: $0.newGuardianPublicKey, sequence: $0.sequence, scheduledAt: $0.scheduledAt, executeAfter: $0.executeAfter)
+                RotationStatus(
+                    id: $0.id, kind: $0.kind, newGuardianPublicKey: $0.newGuardianPublicKey, sequence: $0.sequence,
+                    scheduledAt: $0.scheduledAt, executeAfter: $0.executeAfter)
             },
-            plannedRotationDelay: configuration.governance.plannedRotationDelay, emergencyRotationDelay: configuration.governance.emergencyRotationDelay)
+            plannedRotationDelay: configuration.governance.plannedRotationDelay,
+            emergencyRotationDelay: configuration.governance.emergencyRotationDelay)
     }
 }

@@ -64,13 +64,17 @@ extension GuardianService {
         let message: SIWSMessage
         do {
             message = try SIWSMessage(
-                domain: signIn.domain, address: wallet, statement: signIn.statement, uri: signIn.uri, chainID: signIn.chainID,
-                nonce: nonce, issuedAt: SIWSTimestamp(now, rounding: .down), expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime), rounding: .down),
+                domain: signIn.domain, address: wallet, statement: signIn.statement, uri: signIn.uri,
+                chainID: signIn.chainID,
+                nonce: nonce, issuedAt: SIWSTimestamp(now, rounding: .down),
+                expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime), rounding: .down),
                 requestID: id)
         } catch {
             throw .internal("building the SIWS message failed: \(error)")
         }
-        let stored = StoredChallenge(id: id, wallet: wallet, message: message.text, nonce: nonce, issuedAt: message.issuedAt.date, expiresAt: message.expirationTime.date)
+        let stored = StoredChallenge(
+            id: id, wallet: wallet, message: message.text, nonce: nonce, issuedAt: message.issuedAt.date,
+            expiresAt: message.expirationTime.date)
         try await storage { try await store.insertChallenge(stored) }
         return LoginChallenge(id: id, wallet: wallet, message: message.text, nonce: nonce, expiresAt: stored.expiresAt)
     }
@@ -98,7 +102,10 @@ extension GuardianService {
     public func verifyChallenge(id: String, signature text: String) async throws(GuardianError) -> SessionGrant {
         guard let signature = Self.parseSignature(text) else {
             metrics.loginFinished(failure: .invalidSignature)
-            throw GuardianError(.invalidSignature, "The signature is not 64 bytes of Base58 or padded Base64; send the wallet's signature of the challenge message.")
+            throw GuardianError(
+                .invalidSignature,
+                "The signature is not 64 bytes of Base58 or padded Base64; send the wallet's signature of the challenge message."
+            )
         }
         return try await verifyChallenge(id: id, signature: signature)
     }
@@ -107,16 +114,23 @@ extension GuardianService {
     public static func parseSignature(_ text: String) -> SolanaSignature? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.utf8.count <= 100 else { return nil }
-        if !trimmed.contains(where: { $0 == "+" || $0 == "/" || $0 == "=" }), let signature = try? SolanaSignature(base58: trimmed) {
+        if !trimmed.contains(where: { $0 == "+" || $0 == "/" || $0 == "=" }),
+            let signature = try? SolanaSignature(base58: trimmed)
+        {
             return signature
         }
-        if let data = Data(base64Encoded: trimmed), let signature = try? SolanaSignature(bytes: data) { return signature }
+        if let data = Data(base64Encoded: trimmed), let signature = try? SolanaSignature(bytes: data) {
+            return signature
+        }
         return nil
     }
 
-    private func verifyChallengeBody(id: String, signature: SolanaSignature) async throws(GuardianError) -> SessionGrant {
+    private func verifyChallengeBody(id: String, signature: SolanaSignature) async throws(GuardianError) -> SessionGrant
+    {
         // A governance challenge's signature authorises one action, never a session.
-        guard id.utf8.count <= 64, let stored = try await storage({ try await store.challenge(id: id) }), stored.purpose == StoredChallenge.loginPurpose else {
+        guard id.utf8.count <= 64, let stored = try await storage({ try await store.challenge(id: id) }),
+            stored.purpose == StoredChallenge.loginPurpose
+        else {
             throw GuardianError(.challengeNotFound, "No such sign-in challenge; request a new one.")
         }
         guard stored.consumedAt == nil else {
@@ -124,20 +138,28 @@ extension GuardianService {
         }
         let now = clock.now()
         guard now < stored.expiresAt else {
-            throw GuardianError(.challengeExpired, "The sign-in challenge expired; request a new one and sign it within \(Int(configuration.signIn.challengeLifetime)) s.")
+            throw GuardianError(
+                .challengeExpired,
+                "The sign-in challenge expired; request a new one and sign it within \(Int(configuration.signIn.challengeLifetime)) s."
+            )
         }
         let message: SIWSMessage
         do { message = try SIWSMessage(text: stored.message) } catch {
             throw .internal("stored challenge does not parse: \(error)")
         }
         do {
-            try message.verify(signature: signature, expectedDomain: configuration.signIn.domain, expectedNonce: stored.nonce, at: now)
+            try message.verify(
+                signature: signature, expectedDomain: configuration.signIn.domain, expectedNonce: stored.nonce, at: now)
         } catch {
             switch error.code {
             case .expired, .notYetValid, .issuedInFuture:
-                throw GuardianError(.challengeExpired, "The sign-in challenge is not valid at this time; request a new one.")
+                throw GuardianError(
+                    .challengeExpired, "The sign-in challenge is not valid at this time; request a new one.")
             case .invalidSignature:
-                throw GuardianError(.invalidSignature, "The signature is not the wallet's Ed25519 signature of the challenge text; sign the exact message returned by the challenge.")
+                throw GuardianError(
+                    .invalidSignature,
+                    "The signature is not the wallet's Ed25519 signature of the challenge text; sign the exact message returned by the challenge."
+                )
             default:
                 throw .internal("stored challenge failed verification: \(error.code.rawValue)")
             }
@@ -146,9 +168,14 @@ extension GuardianService {
 
         var token = SecureRandom.bytes(Self.sessionTokenByteCount)
         defer { wipe(&token) }
-        let session = StoredSession(tokenHash: Self.hashToken(token), wallet: stored.wallet, createdAt: now, expiresAt: now.addingTimeInterval(configuration.sessionLifetime))
+        let session = StoredSession(
+            tokenHash: Self.hashToken(token), wallet: stored.wallet, createdAt: now,
+            expiresAt: now.addingTimeInterval(configuration.sessionLifetime))
         let event = AuditEvent(.loginSucceeded, at: now, wallet: stored.wallet, detail: ["challenge_id": stored.id])
-        let consumed = try await storage { try await store.completeLogin(challengeID: stored.id, consumedAt: now, session: session, audit: audit(event)) }
+        let consumed = try await storage {
+            try await store.completeLogin(
+                challengeID: stored.id, consumedAt: now, session: session, audit: audit(event))
+        }
         guard consumed else {
             throw GuardianError(.nonceReused, "This sign-in challenge has already been used; request a new one.")
         }
@@ -164,7 +191,9 @@ extension GuardianService {
 
     /// The SHA-256 under which a well-formed token's session is stored; `session_invalid` for a malformed token.
     static func sessionTokenHash(_ token: String) throws(GuardianError) -> [UInt8] {
-        guard let raw = decodeBase64URL(token), raw.count == sessionTokenByteCount else { throw GuardianError.sessionInvalid }
+        guard let raw = decodeBase64URL(token), raw.count == sessionTokenByteCount else {
+            throw GuardianError.sessionInvalid
+        }
         return hashToken(raw)
     }
 

@@ -12,7 +12,9 @@ public struct EnrollmentConfirmation: Sendable, Hashable, CustomStringConvertibl
     /// Ten single-use recovery codes. Secret: show once, never log; the service keeps only their scrypt hashes.
     public let recoveryCodes: [String]
 
-    public var description: String { "EnrollmentConfirmation(wallet: \(status.wallet), state: \(status.state), \(recoveryCodes.count) recovery codes redacted)" }
+    public var description: String {
+        "EnrollmentConfirmation(wallet: \(status.wallet), state: \(status.state), \(recoveryCodes.count) recovery codes redacted)"
+    }
     public var debugDescription: String { description }
 }
 
@@ -36,7 +38,9 @@ public struct BreakGlassValidation: Sendable, Hashable {
 extension GuardianService {
     /// Issues a new set of recovery codes (shown once), voiding every older code. Needs a TOTP code, burned.
     /// - Throws: the code's errors, session and storage errors.
-    public func regenerateRecoveryCodes(session: Session, wallet walletText: String, code: String, clientIP: String? = nil) async throws(GuardianError) -> [String] {
+    public func regenerateRecoveryCodes(
+        session: Session, wallet walletText: String, code: String, clientIP: String? = nil
+    ) async throws(GuardianError) -> [String] {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
@@ -44,10 +48,19 @@ extension GuardianService {
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> [String] in
             let record = try await activeWallet(wallet)
             let now = clock.now()
-            let (proofs, _) = try await proofs(for: .totp(code: code), action: .regenerateRecoveryCodes, record: record, at: now, client: clientIP)
+            let (proofs, _) = try await proofs(
+                for: .totp(code: code), action: .regenerateRecoveryCodes, record: record, at: now, client: clientIP)
             let issued = try await issueRecoveryCodes(at: now, client: clientIP)
-            let event = AuditEvent(.recoveryCodesIssued, at: now, wallet: wallet, detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "regenerated"])
-            try check(try await storage { try await store.commitAuthorized(AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session))], change: .replaceRecoveryCodes(issued.set), at: now), audit: audit(event)) })
+            let event = AuditEvent(
+                .recoveryCodesIssued, at: now, wallet: wallet,
+                detail: ["set_id": issued.set.id, "count": String(issued.codes.count), "reason": "regenerated"])
+            try check(
+                try await storage {
+                    try await store.commitAuthorized(
+                        AuthorizedCommit(
+                            wallet: wallet, proofs: proofs + [.session(live(session))],
+                            change: .replaceRecoveryCodes(issued.set), at: now), audit: audit(event))
+                })
             return issued.codes
         }
     }
@@ -56,26 +69,41 @@ extension GuardianService {
     /// under the break-glass bucket (3 per hour per wallet by default). The code or recovery code is consumed; the
     /// result carries the guardian's signed recovery attestation.
     /// - Throws: `rate_limited`, the authorisation's errors, session and storage errors.
-    public func validateBreakGlass(session: Session, wallet walletText: String, authorization: GovernanceAuthorization, clientIP: String? = nil) async throws(GuardianError) -> BreakGlassValidation {
+    public func validateBreakGlass(
+        session: Session, wallet walletText: String, authorization: GovernanceAuthorization, clientIP: String? = nil
+    ) async throws(GuardianError) -> BreakGlassValidation {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
         try applyRateLimits(wallet: nil, apiKey: nil, at: now)
-        try take(.breakGlass, key: Hex.encode(wallet.bytes), policy: configuration.governance.breakGlassRateLimit, at: now)
+        try take(
+            .breakGlass, key: Hex.encode(wallet.bytes), policy: configuration.governance.breakGlassRateLimit, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> BreakGlassValidation in
             let record = try await activeWallet(wallet)
             let governance = try await storage { try await store.governance(wallet) }
             let now = clock.now()
-            let (proofs, method) = try await proofs(for: authorization, action: .breakGlass, record: record, at: now, client: clientIP)
+            let (proofs, method) = try await proofs(
+                for: authorization, action: .breakGlass, record: record, at: now, client: clientIP)
             let expiresAt = now.addingTimeInterval(configuration.governance.breakGlassAttestationLifetime)
             let operationID = Self.operationID(at: now)
-            let attestation = try attest(.breakGlass, record: record, sequence: governance?.sequence ?? 0, at: now, extra: [
-                "Method": method, "Operation": operationID, "Expires At": SignedAttestation.timestamp(expiresAt),
-            ])
-            let event = AuditEvent(.breakGlassValidated, at: now, wallet: wallet, operationID: operationID, detail: ["method": method])
-            try check(try await storage { try await store.commitAuthorized(AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session))], change: .none, at: now), audit: audit(event)) })
+            let attestation = try attest(
+                .breakGlass, record: record, sequence: governance?.sequence ?? 0, at: now,
+                extra: [
+                    "Method": method, "Operation": operationID, "Expires At": SignedAttestation.timestamp(expiresAt),
+                ])
+            let event = AuditEvent(
+                .breakGlassValidated, at: now, wallet: wallet, operationID: operationID, detail: ["method": method])
+            try check(
+                try await storage {
+                    try await store.commitAuthorized(
+                        AuthorizedCommit(
+                            wallet: wallet, proofs: proofs + [.session(live(session))], change: .none, at: now),
+                        audit: audit(event))
+                })
             let remaining = try await storage { try await store.recoveryCodes(wallet) }?.remaining ?? 0
-            return BreakGlassValidation(wallet: wallet, method: method, attestation: attestation, expiresAt: expiresAt, remainingRecoveryCodes: remaining)
+            return BreakGlassValidation(
+                wallet: wallet, method: method, attestation: attestation, expiresAt: expiresAt,
+                remainingRecoveryCodes: remaining)
         }
     }
 
@@ -84,31 +112,47 @@ extension GuardianService {
     /// stays (only a timelocked rotation changes it); the wallet is pending until the new secret is confirmed, which
     /// also issues a fresh set of recovery codes.
     /// - Throws: `rate_limited` (break-glass bucket), the authorisation's errors, session and storage errors.
-    public func reenroll(session: Session, wallet walletText: String, recoveryCode: String, challengeID: String, signature: SolanaSignature, clientIP: String? = nil) async throws(GuardianError) -> EnrollmentStart {
+    public func reenroll(
+        session: Session, wallet walletText: String, recoveryCode: String, challengeID: String,
+        signature: SolanaSignature, clientIP: String? = nil
+    ) async throws(GuardianError) -> EnrollmentStart {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
         try applyRateLimits(wallet: nil, apiKey: nil, at: now)
-        try take(.breakGlass, key: Hex.encode(wallet.bytes), policy: configuration.governance.breakGlassRateLimit, at: now)
+        try take(
+            .breakGlass, key: Hex.encode(wallet.bytes), policy: configuration.governance.breakGlassRateLimit, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> EnrollmentStart in
             guard let record = try await storage({ try await store.wallet(wallet) }), record.activatedAt != nil else {
-                throw GuardianError(.notEnrolled, "This wallet has never completed enrollment; start enrollment instead.")
+                throw GuardianError(
+                    .notEnrolled, "This wallet has never completed enrollment; start enrollment instead.")
             }
             let now = clock.now()
-            let authorization = GovernanceAuthorization.recoveryCode(recoveryCode, challengeID: challengeID, signature: signature)
-            let (proofs, _) = try await proofs(for: authorization, action: .reenroll, record: record, at: now, client: clientIP)
+            let authorization = GovernanceAuthorization.recoveryCode(
+                recoveryCode, challengeID: challengeID, signature: signature)
+            let (proofs, _) = try await proofs(
+                for: authorization, action: .reenroll, record: record, at: now, client: clientIP)
             let parameters = configuration.totp
             let (secret, uri, qr) = try newCredential(for: wallet)
             var secretBytes = secret.bytes
             defer { wipe(&secretBytes) }
             let sealed: [UInt8]
-            do { sealed = try KeyEnvelope.sealSecret(secretBytes, purpose: .totpSecret, wallet: wallet, dataKey: dataKey(for: record)) } catch {
+            do {
+                sealed = try KeyEnvelope.sealSecret(
+                    secretBytes, purpose: .totpSecret, wallet: wallet, dataKey: dataKey(for: record))
+            } catch {
                 throw .internal("sealing the new TOTP secret failed")
             }
-            let event = AuditEvent(.reenrollmentStarted, at: now, wallet: wallet, detail: ["guardian": record.guardianPublicKey.base58, "authorized_by": "recovery_code"])
-            let commit = AuthorizedCommit(wallet: wallet, proofs: proofs + [.session(live(session))], change: .reenroll(sealedTOTPSecret: sealed, totp: parameters, at: now), at: now)
+            let event = AuditEvent(
+                .reenrollmentStarted, at: now, wallet: wallet,
+                detail: ["guardian": record.guardianPublicKey.base58, "authorized_by": "recovery_code"])
+            let commit = AuthorizedCommit(
+                wallet: wallet, proofs: proofs + [.session(live(session))],
+                change: .reenroll(sealedTOTPSecret: sealed, totp: parameters, at: now), at: now)
             try check(try await storage { try await store.commitAuthorized(commit, audit: audit(event)) })
-            return EnrollmentStart(wallet: wallet, guardianPublicKey: record.guardianPublicKey, otpauthURI: uri, qrSVG: qr, totp: parameters)
+            return EnrollmentStart(
+                wallet: wallet, guardianPublicKey: record.guardianPublicKey, otpauthURI: uri, qrSVG: qr,
+                totp: parameters)
         }
     }
 
@@ -117,7 +161,8 @@ extension GuardianService {
         let governance = configuration.governance
         do {
             return try await scrypt.run(client: client) {
-                try RecoveryCodes.issue(count: governance.recoveryCodeCount, parameters: governance.recoveryCodeScrypt, at: now)
+                try RecoveryCodes.issue(
+                    count: governance.recoveryCodeCount, parameters: governance.recoveryCodeScrypt, at: now)
             }
         } catch let error as GuardianError {
             throw error

@@ -29,7 +29,11 @@ public final class GuardianService: Sendable {
     /// ``GuardianConfiguration/Governance/scryptSlots`` and ``GuardianConfiguration/Governance/scryptQueueLimit``).
     let scrypt: FairWorkScheduler
 
-    private init(store: any GuardianStore, keyProvider: any MasterKeyProvider, configuration: GuardianConfiguration, clock: any GuardianClock, metrics: any GuardianMetrics, qrRenderer: (any QRRenderer)?, rateLimiter: any RateLimiter, keyRing: KeyRing) {
+    private init(
+        store: any GuardianStore, keyProvider: any MasterKeyProvider, configuration: GuardianConfiguration,
+        clock: any GuardianClock, metrics: any GuardianMetrics, qrRenderer: (any QRRenderer)?,
+        rateLimiter: any RateLimiter, keyRing: KeyRing
+    ) {
         self.store = store
         self.keyProvider = keyProvider
         self.configuration = configuration
@@ -38,8 +42,9 @@ public final class GuardianService: Sendable {
         self.qrRenderer = qrRenderer
         self.rateLimiter = rateLimiter
         self.keyRing = Locked(keyRing)
-        self.scrypt = FairWorkScheduler(slots: configuration.governance.scryptSlots, maximumWaiting: configuration.governance.scryptQueueLimit,
-                                        maximumWaitingPerClient: configuration.governance.scryptQueueLimitPerClient)
+        self.scrypt = FairWorkScheduler(
+            slots: configuration.governance.scryptSlots, maximumWaiting: configuration.governance.scryptQueueLimit,
+            maximumWaitingPerClient: configuration.governance.scryptQueueLimitPerClient)
     }
 
     /// Opens the service on a store: loads the master key from `keyProvider` (creating it for a brand-new database),
@@ -58,7 +63,9 @@ public final class GuardianService: Sendable {
     ) async throws(GuardianError) -> GuardianService {
         try validate(configuration, now: clock.now())
         let keyRing = try await loadKeyRing(store: store, keyProvider: keyProvider, now: clock.now())
-        return GuardianService(store: store, keyProvider: keyProvider, configuration: configuration, clock: clock, metrics: metrics, qrRenderer: qrRenderer, rateLimiter: rateLimiter, keyRing: keyRing)
+        return GuardianService(
+            store: store, keyProvider: keyProvider, configuration: configuration, clock: clock, metrics: metrics,
+            qrRenderer: qrRenderer, rateLimiter: rateLimiter, keyRing: keyRing)
     }
 
     // MARK: Start-up
@@ -66,9 +73,15 @@ public final class GuardianService: Sendable {
     private static func validate(_ configuration: GuardianConfiguration, now: Date) throws(GuardianError) {
         let signIn = configuration.signIn
         do {
-            _ = try SIWSMessage(domain: signIn.domain, address: .zero, statement: signIn.statement, uri: signIn.uri, chainID: signIn.chainID, nonce: SecureRandom.alphanumeric(configuration.nonceLength), issuedAt: SIWSTimestamp(now, rounding: .down), expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime), rounding: .down))
+            _ = try SIWSMessage(
+                domain: signIn.domain, address: .zero, statement: signIn.statement, uri: signIn.uri,
+                chainID: signIn.chainID, nonce: SecureRandom.alphanumeric(configuration.nonceLength),
+                issuedAt: SIWSTimestamp(now, rounding: .down),
+                expirationTime: SIWSTimestamp(now.addingTimeInterval(signIn.challengeLifetime), rounding: .down))
         } catch {
-            throw GuardianError(.invalidConfiguration, "The sign-in settings do not form a valid Sign In With Solana message: \(error.message)")
+            throw GuardianError(
+                .invalidConfiguration,
+                "The sign-in settings do not form a valid Sign In With Solana message: \(error.message)")
         }
         guard configuration.nonceLength >= 16 else {
             throw GuardianError(.invalidConfiguration, "The sign-in nonce must have at least 16 random characters.")
@@ -77,31 +90,51 @@ public final class GuardianService: Sendable {
             throw GuardianError(.invalidConfiguration, "Challenge and session lifetimes must be positive.")
         }
         do {
-            _ = try TOTP(secret: OTPSecret.generate(for: configuration.totp.algorithm), algorithm: configuration.totp.algorithm, digits: configuration.totp.digits, period: configuration.totp.period)
+            _ = try TOTP(
+                secret: OTPSecret.generate(for: configuration.totp.algorithm), algorithm: configuration.totp.algorithm,
+                digits: configuration.totp.digits, period: configuration.totp.period)
         } catch {
             throw GuardianError(.invalidConfiguration, "The TOTP parameters are invalid: \(error.message)")
         }
-        let buckets = [("wallet", configuration.walletRateLimit), ("client IP", configuration.clientIPRateLimit), ("API key", configuration.apiKeyRateLimit),
-                       ("break-glass", configuration.governance.breakGlassRateLimit)]
+        let buckets = [
+            ("wallet", configuration.walletRateLimit), ("client IP", configuration.clientIPRateLimit),
+            ("API key", configuration.apiKeyRateLimit),
+            ("break-glass", configuration.governance.breakGlassRateLimit),
+        ]
         for case let (name, bucket?) in buckets where !bucket.isValid {
-            throw GuardianError(.invalidConfiguration, "The \(name) rate limit must be 1 to 10^9 requests per more than 0 and at most 10^9 seconds, all finite numbers.")
+            throw GuardianError(
+                .invalidConfiguration,
+                "The \(name) rate limit must be 1 to 10^9 requests per more than 0 and at most 10^9 seconds, all finite numbers."
+            )
         }
-        let durations = [configuration.sessionLifetime, signIn.challengeLifetime, configuration.governance.plannedRotationDelay, configuration.governance.emergencyRotationDelay,
-                         configuration.governance.breakGlassAttestationLifetime, configuration.governance.challengeLifetime]
+        let durations = [
+            configuration.sessionLifetime, signIn.challengeLifetime, configuration.governance.plannedRotationDelay,
+            configuration.governance.emergencyRotationDelay,
+            configuration.governance.breakGlassAttestationLifetime, configuration.governance.challengeLifetime,
+        ]
         guard durations.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1e9 }) else {
-            throw GuardianError(.invalidConfiguration, "Lifetimes and timelocks must be finite numbers of seconds from 0 to 10^9.")
+            throw GuardianError(
+                .invalidConfiguration, "Lifetimes and timelocks must be finite numbers of seconds from 0 to 10^9.")
         }
         let lockout = configuration.lockout
         guard (0...1_000).contains(lockout.freeFailures), (1...1_000_000).contains(lockout.disableAfter),
-              [lockout.initialLock, lockout.maximumLock].allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1e9 }) else {
-            throw GuardianError(.invalidConfiguration, "The lockout policy needs 0–1,000 free failures, 1–1,000,000 failures before disabling, and lock durations of 0 to 10^9 seconds.")
+            [lockout.initialLock, lockout.maximumLock].allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1e9 })
+        else {
+            throw GuardianError(
+                .invalidConfiguration,
+                "The lockout policy needs 0–1,000 free failures, 1–1,000,000 failures before disabling, and lock durations of 0 to 10^9 seconds."
+            )
         }
         guard (0...10).contains(configuration.verificationWindow) else {
-            throw GuardianError(.invalidConfiguration, "The verification window must be 0 to 10 steps (1 is the RFC 6238 recommendation).")
+            throw GuardianError(
+                .invalidConfiguration,
+                "The verification window must be 0 to 10 steps (1 is the RFC 6238 recommendation).")
         }
     }
 
-    private static func loadKeyRing(store: any GuardianStore, keyProvider: any MasterKeyProvider, now: Date) async throws(GuardianError) -> KeyRing {
+    private static func loadKeyRing(store: any GuardianStore, keyProvider: any MasterKeyProvider, now: Date)
+        async throws(GuardianError) -> KeyRing
+    {
         var stored = try await storage { try await store.loadKeyring() }
         if stored == nil {
             let master = try keyProvider.candidateKeys(creatingIfMissing: true)[0]
@@ -112,9 +145,12 @@ public final class GuardianService: Sendable {
             }
             let keyring = StoredKeyring(masterKeyID: master.id, wrappedAuditKey: wrapped)
             let event = AuditEvent(.keyringCreated, at: now, detail: ["master_key_id": master.id])
-            let created = try await storage { try await store.initializeKeyring(keyring, audit: AuditAppend(sealer: AuditSealer(key: auditKey), events: [event])) }
+            let created = try await storage {
+                try await store.initializeKeyring(
+                    keyring, audit: AuditAppend(sealer: AuditSealer(key: auditKey), events: [event]))
+            }
             if created { return KeyRing(current: master, auditSealer: AuditSealer(key: auditKey)) }
-            stored = try await storage { try await store.loadKeyring() }   // another process initialised it first
+            stored = try await storage { try await store.loadKeyring() }  // another process initialised it first
         }
         guard let stored else { throw .internal("the keyring vanished after initialisation") }
         let candidates = try keyProvider.candidateKeys(creatingIfMissing: false)
@@ -126,12 +162,20 @@ public final class GuardianService: Sendable {
     }
 
     /// The candidate the keyring was written with (its index) and the audit key it unwraps, or `master_key_mismatch`.
-    static func openAuditKey(_ stored: StoredKeyring, candidates: [MasterKey]) throws(GuardianError) -> (index: Int, auditKey: SymmetricKey) {
+    static func openAuditKey(_ stored: StoredKeyring, candidates: [MasterKey]) throws(GuardianError) -> (
+        index: Int, auditKey: SymmetricKey
+    ) {
         guard let index = candidates.firstIndex(where: { $0.id == stored.masterKeyID }) else {
-            throw GuardianError(.masterKeyMismatch, "None of the configured master keys (\(candidates.map(\.id).joined(separator: ", "))) is the key this database was written with (\(stored.masterKeyID)); restore the right key file or environment variable.")
+            throw GuardianError(
+                .masterKeyMismatch,
+                "None of the configured master keys (\(candidates.map(\.id).joined(separator: ", "))) is the key this database was written with (\(stored.masterKeyID)); restore the right key file or environment variable."
+            )
         }
         do { return (index, try KeyEnvelope.unwrapAuditKey(stored.wrappedAuditKey, master: candidates[index])) } catch {
-            throw GuardianError(.masterKeyMismatch, "The master key \(candidates[index].id) does not open this database's audit key: the key or the database has been altered.")
+            throw GuardianError(
+                .masterKeyMismatch,
+                "The master key \(candidates[index].id) does not open this database's audit key: the key or the database has been altered."
+            )
         }
     }
 
@@ -139,7 +183,9 @@ public final class GuardianService: Sendable {
 
     /// Runs a store call, turning its failures into ``GuardianError``s without internal details.
     static func storage<T>(_ body: () async throws -> T) async throws(GuardianError) -> T {
-        do { return try await body() } catch let error as GuardianError { throw error } catch { throw GuardianError.storage(error) }
+        do { return try await body() } catch let error as GuardianError { throw error } catch {
+            throw GuardianError.storage(error)
+        }
     }
 
     func storage<T>(_ body: () async throws -> T) async throws(GuardianError) -> T {
@@ -155,7 +201,9 @@ public final class GuardianService: Sendable {
     /// holds (the all-zero System Program id, say) would not prove control of a wallet, so such addresses can neither
     /// sign in nor enroll.
     static func parseWallet(_ text: String) throws(GuardianError) -> SolanaPublicKey {
-        guard text.utf8.count <= 44, let key = try? SolanaPublicKey(base58: text) else { throw GuardianError.invalidWallet }
+        guard text.utf8.count <= 44, let key = try? SolanaPublicKey(base58: text) else {
+            throw GuardianError.invalidWallet
+        }
         guard key.isStrictSigningKey else { throw GuardianError.unusableWallet }
         return key
     }
@@ -191,7 +239,8 @@ public final class GuardianService: Sendable {
             try take(.apiKey, key: apiKey, policy: policy, at: now)
         }
         if let wallet {
-            try take(.wallet, key: Hex.encode(wallet.bytes), policy: configuration.walletRateLimit, at: now)   // hex: cheaper than Base58
+            // hex: cheaper than Base58
+            try take(.wallet, key: Hex.encode(wallet.bytes), policy: configuration.walletRateLimit, at: now)
         }
     }
 
@@ -205,7 +254,9 @@ public final class GuardianService: Sendable {
     /// Refuses codes while the wallet is locked or disabled.
     func checkLockout(_ record: WalletRecord, at now: Date) throws(GuardianError) {
         if configuration.lockout.isDisabled(record.lockout) { throw GuardianError.walletDisabled }
-        if let retryAfter = configuration.lockout.retryAfter(record.lockout, at: now) { throw GuardianError.walletLocked(retryAfter: retryAfter) }
+        if let retryAfter = configuration.lockout.retryAfter(record.lockout, at: now) {
+            throw GuardianError.walletLocked(retryAfter: retryAfter)
+        }
     }
 
     /// Unwraps the wallet's data key with whichever known master key wrapped it.
@@ -213,7 +264,9 @@ public final class GuardianService: Sendable {
         guard let master = keyRing.withLock({ $0.key(id: record.keys.masterKeyID) }) else {
             throw .internal("wallet data key wrapped under unknown master key \(record.keys.masterKeyID)")
         }
-        do { return try KeyEnvelope.unwrapDataKey(record.keys.wrappedDataKey, wallet: record.wallet, master: master) } catch {
+        do {
+            return try KeyEnvelope.unwrapDataKey(record.keys.wrappedDataKey, wallet: record.wallet, master: master)
+        } catch {
             throw .internal("wallet data key failed authentication")
         }
     }
@@ -221,25 +274,43 @@ public final class GuardianService: Sendable {
     /// Decrypts the wallet's TOTP secret into a verifier; the plaintext bytes are wiped before returning.
     func totp(for record: WalletRecord, dataKey: SymmetricKey) throws(GuardianError) -> TOTP {
         do {
-            var secret = try KeyEnvelope.openSecret(record.keys.sealedTOTPSecret, purpose: .totpSecret, wallet: record.wallet, dataKey: dataKey)
+            var secret = try KeyEnvelope.openSecret(
+                record.keys.sealedTOTPSecret, purpose: .totpSecret, wallet: record.wallet, dataKey: dataKey)
             defer { wipe(&secret) }
-            return try TOTP(secret: OTPSecret(bytes: secret), algorithm: record.totp.algorithm, digits: record.totp.digits, period: record.totp.period)
+            return try TOTP(
+                secret: OTPSecret(bytes: secret), algorithm: record.totp.algorithm, digits: record.totp.digits,
+                period: record.totp.period)
         } catch {
             throw .internal("TOTP secret failed authentication or is invalid")
         }
     }
 
     /// Counts a wrong code (TOTP or recovery) and reports the lock it causes.
-    func recordWrongCode(_ record: WalletRecord, at now: Date, operationID: String?, recoveryCode: Bool = false) async throws(GuardianError) -> GuardianError {
+    func recordWrongCode(_ record: WalletRecord, at now: Date, operationID: String?, recoveryCode: Bool = false)
+        async throws(GuardianError) -> GuardianError
+    {
         let policy = configuration.lockout
         let wallet = record.wallet
         let state = try await storage {
             try await store.recordFailedAttempt(wallet: wallet, at: now, policy: policy, sealer: sealer) { state in
-                var events = [AuditEvent(recoveryCode ? .recoveryCodeRejected : .codeRejected, at: now, wallet: wallet, operationID: operationID, detail: ["consecutive_failures": String(state.consecutiveFailures)])]
+                var events = [
+                    AuditEvent(
+                        recoveryCode ? .recoveryCodeRejected : .codeRejected, at: now, wallet: wallet,
+                        operationID: operationID, detail: ["consecutive_failures": String(state.consecutiveFailures)])
+                ]
                 if policy.isDisabled(state) {
-                    events.append(AuditEvent(.walletDisabled, at: now, wallet: wallet, detail: ["consecutive_failures": String(state.consecutiveFailures)]))
+                    events.append(
+                        AuditEvent(
+                            .walletDisabled, at: now, wallet: wallet,
+                            detail: ["consecutive_failures": String(state.consecutiveFailures)]))
                 } else if let until = state.lockedUntil {
-                    events.append(AuditEvent(.walletLocked, at: now, wallet: wallet, detail: ["consecutive_failures": String(state.consecutiveFailures), "locked_until_ms": String(AuditEvent.milliseconds(until))]))
+                    events.append(
+                        AuditEvent(
+                            .walletLocked, at: now, wallet: wallet,
+                            detail: [
+                                "consecutive_failures": String(state.consecutiveFailures),
+                                "locked_until_ms": String(AuditEvent.milliseconds(until)),
+                            ]))
                 }
                 return events
             }
@@ -248,7 +319,9 @@ public final class GuardianService: Sendable {
         if policy.isDisabled(state) || state.lockedUntil != nil {
             metrics.walletLocked(consecutiveFailures: state.consecutiveFailures, disabled: policy.isDisabled(state))
         }
-        if recoveryCode { return GuardianError.invalidRecoveryCode(remainingBeforeLock: policy.remainingBeforeLock(state)) }
+        if recoveryCode {
+            return GuardianError.invalidRecoveryCode(remainingBeforeLock: policy.remainingBeforeLock(state))
+        }
         return GuardianError.invalidCode(remainingBeforeLock: policy.remainingBeforeLock(state))
     }
 }

@@ -47,7 +47,9 @@ public struct PolicyUpdate: Sendable, Hashable {
     /// The session that asked, which must still be live when the update commits (nil: no session check).
     public let session: SessionCondition?
 
-    public init(wallet: SolanaPublicKey, step: UInt64, policy: TransactionPolicy?, at: Date, session: SessionCondition? = nil) {
+    public init(
+        wallet: SolanaPublicKey, step: UInt64, policy: TransactionPolicy?, at: Date, session: SessionCondition? = nil
+    ) {
         self.wallet = wallet
         self.step = step
         self.policy = policy

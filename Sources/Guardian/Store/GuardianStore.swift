@@ -44,7 +44,8 @@ public protocol GuardianStore: AuditLogReader {
 
     /// Marks the challenge consumed if it is not yet, and stores the session — atomically.
     /// - Returns: false when the challenge was already consumed (or is gone); nothing is written then.
-    func completeLogin(challengeID: String, consumedAt: Date, session: StoredSession, audit: AuditAppend) async throws -> Bool
+    func completeLogin(challengeID: String, consumedAt: Date, session: StoredSession, audit: AuditAppend) async throws
+        -> Bool
 
     func session(tokenHash: [UInt8]) async throws -> StoredSession?
     /// Deletes a session; returns whether it existed.
@@ -56,15 +57,22 @@ public protocol GuardianStore: AuditLogReader {
 
     /// Stores a pending enrollment, replacing a previous pending one, unless the wallet is active or was ever
     /// activated (a re-enrolling wallet keeps its guardian key: only a timelocked rotation may change it).
-    func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend) async throws -> EnrollmentWriteOutcome
+    func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend) async throws
+        -> EnrollmentWriteOutcome
 
     /// Activates a pending enrollment with its first accepted step, if still pending with the same guardian key, and
     /// replaces the wallet's recovery codes with `recoveryCodes` (voiding any older set) in the same transaction.
-    func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, session: SessionCondition?, audit: AuditAppend) async throws -> Bool
+    func activateEnrollment(
+        wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date,
+        recoveryCodes: RecoveryCodeSet, session: SessionCondition?, audit: AuditAppend
+    ) async throws -> Bool
 
     /// Counts one wrong code: increments the consecutive failures, applies `policy` to lock the wallet, and appends the
     /// events `audit` builds from the new state. Returns nil when the wallet does not exist.
-    func recordFailedAttempt(wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer, audit: @escaping @Sendable (LockoutState) -> [AuditEvent]) async throws -> LockoutState?
+    func recordFailedAttempt(
+        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer,
+        audit: @escaping @Sendable (LockoutState) -> [AuditEvent]
+    ) async throws -> LockoutState?
 
     /// Burns a step: sets the wallet's last accepted step to `commit.step` only if the wallet is active and its stored
     /// step is absent or smaller, resets the lockout, stores the cosign record and the audit events.
@@ -106,7 +114,9 @@ public protocol GuardianStore: AuditLogReader {
     /// Burns `update.step` with the same compare-and-set as ``commitCosign(_:audit:)`` (wallet active, step greater
     /// than the stored one; resets the lockout), and in the same transaction replaces the policy state by
     /// `stored.updated(with: update.policy, at: update.at)` and appends the events `audit` builds from the new state.
-    func updatePolicy(_ update: PolicyUpdate, sealer: AuditSealer, audit: @escaping @Sendable (PolicyState) -> [AuditEvent]) async throws -> PolicyUpdateOutcome
+    func updatePolicy(
+        _ update: PolicyUpdate, sealer: AuditSealer, audit: @escaping @Sendable (PolicyState) -> [AuditEvent]
+    ) async throws -> PolicyUpdateOutcome
 
     /// Deletes spend records made at or before `date` (older than every window); returns how many.
     func purgeSpendRecords(through date: Date) async throws -> Int
@@ -128,10 +138,14 @@ public struct KeyRotation: Sendable {
     /// The audit key wrapped under the new master key.
     public let wrappedAuditKey: [UInt8]
     /// Rewraps one wallet's data key (given wrapped under `fromKeyID`) under the new key. Runs inside the transaction.
-    public let rewrap: @Sendable (_ wallet: SolanaPublicKey, _ wrappedDataKey: [UInt8], _ wrappedUnder: String) throws -> [UInt8]
+    public let rewrap:
+        @Sendable (_ wallet: SolanaPublicKey, _ wrappedDataKey: [UInt8], _ wrappedUnder: String) throws -> [UInt8]
 
     /// A rotation; `rewrap` runs inside the store's transaction.
-    public init(fromKeyID: String, toKeyID: String, wrappedAuditKey: [UInt8], rewrap: @escaping @Sendable (SolanaPublicKey, [UInt8], String) throws -> [UInt8]) {
+    public init(
+        fromKeyID: String, toKeyID: String, wrappedAuditKey: [UInt8],
+        rewrap: @escaping @Sendable (SolanaPublicKey, [UInt8], String) throws -> [UInt8]
+    ) {
         self.fromKeyID = fromKeyID
         self.toKeyID = toKeyID
         self.wrappedAuditKey = wrappedAuditKey
@@ -165,7 +179,10 @@ public struct CosignCommit: Sendable {
     public let session: SessionCondition?
 
     /// A burn of `step` for `wallet`, recorded as `record`, under the policy conditions `policy`, while `session` lives.
-    public init(wallet: SolanaPublicKey, step: UInt64, record: CosignRecord, policy: CosignPolicyCheck? = nil, session: SessionCondition? = nil) {
+    public init(
+        wallet: SolanaPublicKey, step: UInt64, record: CosignRecord, policy: CosignPolicyCheck? = nil,
+        session: SessionCondition? = nil
+    ) {
         self.wallet = wallet
         self.step = step
         self.record = record

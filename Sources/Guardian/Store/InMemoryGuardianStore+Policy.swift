@@ -11,8 +11,12 @@ extension InMemoryGuardianStore {
         return spends.filter { $0.wallet == wallet && AuditEvent.milliseconds($0.at) > cutoff }
     }
 
-    public func updatePolicy(_ update: PolicyUpdate, sealer: AuditSealer, audit: @escaping @Sendable (PolicyState) -> [AuditEvent]) -> PolicyUpdateOutcome {
-        if let condition = update.session, !condition.isSatisfied(by: session(tokenHash: condition.tokenHash)) { return .sessionEnded }
+    public func updatePolicy(
+        _ update: PolicyUpdate, sealer: AuditSealer, audit: @escaping @Sendable (PolicyState) -> [AuditEvent]
+    ) -> PolicyUpdateOutcome {
+        if let condition = update.session, !condition.isSatisfied(by: session(tokenHash: condition.tokenHash)) {
+            return .sessionEnded
+        }
         guard var record = wallets[update.wallet], record.state == .active else { return .walletNotActive }
         if let last = record.lastAcceptedStep, last >= update.step { return .stepAlreadyUsed(lastAccepted: last) }
         record.lastAcceptedStep = update.step
@@ -25,7 +29,8 @@ extension InMemoryGuardianStore {
     }
 
     public func purgeSpendRecords(through date: Date) -> Int {
-        let cutoff = AuditEvent.milliseconds(date), before = spends.count
+        let cutoff = AuditEvent.milliseconds(date)
+        let before = spends.count
         spends.removeAll { AuditEvent.milliseconds($0.at) <= cutoff }
         return before - spends.count
     }
@@ -41,7 +46,10 @@ extension InMemoryGuardianStore {
     /// Stores the commit's spends, one record per asset.
     func recordSpends(_ commit: CosignCommit) {
         for spend in commit.policy?.spends ?? [] where spend.amount > 0 {
-            spends.append(SpendRecord(operationID: commit.record.operationID, wallet: commit.wallet, asset: spend.asset, amount: spend.amount, at: commit.record.createdAt))
+            spends.append(
+                SpendRecord(
+                    operationID: commit.record.operationID, wallet: commit.wallet, asset: spend.asset,
+                    amount: spend.amount, at: commit.record.createdAt))
         }
     }
 }

@@ -50,7 +50,8 @@ public actor InMemoryGuardianStore: GuardianStore {
         // Compute everything first so that a failing rewrap leaves the store untouched (atomicity).
         var updated = wallets
         for (wallet, record) in wallets {
-            updated[wallet]!.keys.wrappedDataKey = try rotation.rewrap(wallet, record.keys.wrappedDataKey, record.keys.masterKeyID)
+            updated[wallet]!.keys.wrappedDataKey = try rotation.rewrap(
+                wallet, record.keys.wrappedDataKey, record.keys.masterKeyID)
             updated[wallet]!.keys.masterKeyID = rotation.toKeyID
         }
         wallets = updated
@@ -65,7 +66,8 @@ public actor InMemoryGuardianStore: GuardianStore {
 
     public func challenge(id: String) -> StoredChallenge? { challenges[id] }
 
-    public func completeLogin(challengeID: String, consumedAt: Date, session: StoredSession, audit: AuditAppend) -> Bool {
+    public func completeLogin(challengeID: String, consumedAt: Date, session: StoredSession, audit: AuditAppend) -> Bool
+    {
         guard var challenge = challenges[challengeID], challenge.consumedAt == nil else { return false }
         challenge.consumedAt = consumedAt
         challenges[challengeID] = challenge
@@ -86,19 +88,29 @@ public actor InMemoryGuardianStore: GuardianStore {
 
     public func wallet(_ wallet: SolanaPublicKey) -> WalletRecord? { wallets[wallet] }
 
-    public func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend) -> EnrollmentWriteOutcome {
+    public func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend)
+        -> EnrollmentWriteOutcome
+    {
         if let session, !session.isSatisfied(by: sessions[session.tokenHash]) { return .sessionEnded }
-        if let existing = wallets[record.wallet], existing.state == .active || existing.activatedAt != nil { return .alreadyActive }
-        if let current = keyring?.masterKeyID, current != record.keys.masterKeyID { return .staleMasterKey(current: current) }
+        if let existing = wallets[record.wallet], existing.state == .active || existing.activatedAt != nil {
+            return .alreadyActive
+        }
+        if let current = keyring?.masterKeyID, current != record.keys.masterKeyID {
+            return .staleMasterKey(current: current)
+        }
         wallets[record.wallet] = record
         append(audit.events, audit.sealer)
         return .saved
     }
 
-    public func activateEnrollment(wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date, recoveryCodes: RecoveryCodeSet, session: SessionCondition?, audit: AuditAppend) -> Bool {
+    public func activateEnrollment(
+        wallet: SolanaPublicKey, guardianPublicKey: SolanaPublicKey, step: UInt64, at: Date,
+        recoveryCodes: RecoveryCodeSet, session: SessionCondition?, audit: AuditAppend
+    ) -> Bool {
         if let session, !session.isSatisfied(by: sessions[session.tokenHash]) { return false }
         guard var record = wallets[wallet], record.state == .pending, record.guardianPublicKey == guardianPublicKey,
-              record.lastAcceptedStep.map({ $0 < step }) ?? true else { return false }
+            record.lastAcceptedStep.map({ $0 < step }) ?? true
+        else { return false }
         record.state = .active
         record.activatedAt = at
         record.lastAcceptedStep = step
@@ -109,7 +121,10 @@ public actor InMemoryGuardianStore: GuardianStore {
         return true
     }
 
-    public func recordFailedAttempt(wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer, audit: @escaping @Sendable (LockoutState) -> [AuditEvent]) -> LockoutState? {
+    public func recordFailedAttempt(
+        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer,
+        audit: @escaping @Sendable (LockoutState) -> [AuditEvent]
+    ) -> LockoutState? {
         guard var record = wallets[wallet] else { return nil }
         record.lockout = policy.afterFailure(record.lockout, at: at)
         wallets[wallet] = record
@@ -118,7 +133,9 @@ public actor InMemoryGuardianStore: GuardianStore {
     }
 
     public func commitCosign(_ commit: CosignCommit, audit: AuditAppend) -> CosignCommitOutcome {
-        if let condition = commit.session, !condition.isSatisfied(by: sessions[condition.tokenHash]) { return .sessionEnded }
+        if let condition = commit.session, !condition.isSatisfied(by: sessions[condition.tokenHash]) {
+            return .sessionEnded
+        }
         guard var record = wallets[commit.wallet], record.state == .active else { return .walletNotActive }
         guard record.guardianPublicKey == commit.record.guardianPublicKey else { return .guardianRotated }
         if let last = record.lastAcceptedStep, last >= commit.step { return .stepAlreadyUsed(lastAccepted: last) }
@@ -154,7 +171,8 @@ public actor InMemoryGuardianStore: GuardianStore {
         let walletKey = commit.wallet
         guard var record = wallets[walletKey] else { return .walletNotActive }
         if case .reenroll = commit.change {
-            guard record.activatedAt != nil else { return .walletNotActive }   // re-enrolling again before confirming is fine
+            // re-enrolling again before confirming is fine
+            guard record.activatedAt != nil else { return .walletNotActive }
         } else if record.state != .active {
             return .walletNotActive
         }
@@ -168,18 +186,23 @@ public actor InMemoryGuardianStore: GuardianStore {
                 record.lastAcceptedStep = step
                 record.lockout = .clear
             case .recoveryCode(let setID, let index):
-                guard var set = recovery, set.id == setID, set.usedAt.indices.contains(index), set.usedAt[index] == nil else { return .recoveryCodeUsed }
+                guard var set = recovery, set.id == setID, set.usedAt.indices.contains(index), set.usedAt[index] == nil
+                else { return .recoveryCodeUsed }
                 set.usedAt[index] = commit.at
                 recovery = set
             case .challenge(let id):
-                guard let challenge = challenges[id], challenge.wallet == walletKey, challenge.consumedAt == nil, !consumedChallenges.contains(id) else { return .challengeUsed }
+                guard let challenge = challenges[id], challenge.wallet == walletKey, challenge.consumedAt == nil,
+                    !consumedChallenges.contains(id)
+                else { return .challengeUsed }
                 consumedChallenges.append(id)
             case .session(let condition):
                 guard condition.isSatisfied(by: sessions[condition.tokenHash]) else { return .sessionEnded }
             }
         }
         if let sequence = commit.sequence {
-            guard let current = governance, current.sequence == sequence.expected else { return .sequenceConflict(current: governance?.sequence) }
+            guard let current = governance, current.sequence == sequence.expected else {
+                return .sequenceConflict(current: governance?.sequence)
+            }
             governance?.sequence = sequence.new
         }
         switch commit.change {
@@ -227,7 +250,8 @@ public actor InMemoryGuardianStore: GuardianStore {
     // MARK: Maintenance
 
     public func purgeExpired(before date: Date) -> Int {
-        let challengeCount = challenges.count, sessionCount = sessions.count
+        let challengeCount = challenges.count
+        let sessionCount = sessions.count
         challenges = challenges.filter { $0.value.expiresAt >= date }
         sessions = sessions.filter { $0.value.expiresAt >= date }
         return challengeCount - challenges.count + sessionCount - sessions.count

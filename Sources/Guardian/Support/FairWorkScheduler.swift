@@ -72,7 +72,8 @@ final class FairWorkScheduler: Sendable {
                     state.runningClients.insert(client)
                     return .now
                 }
-                guard state.waiting < maximumWaiting, (state.queues[client]?.count ?? 0) < maximumWaitingPerClient else { return .refused }
+                guard state.waiting < maximumWaiting, (state.queues[client]?.count ?? 0) < maximumWaitingPerClient
+                else { return .refused }
                 if state.queues[client] == nil { state.turn.append(client) }
                 state.queues[client, default: []].append(Waiter(continuation: continuation))
                 state.waiting += 1
@@ -81,7 +82,9 @@ final class FairWorkScheduler: Sendable {
             if admission != .wait { continuation.resume() }
         }
         if admission == .refused {
-            throw GuardianError(.serviceBusy, "The server is busy with other recovery-code work; retry in a few seconds.", retryAfterSeconds: 2)
+            throw GuardianError(
+                .serviceBusy, "The server is busy with other recovery-code work; retry in a few seconds.",
+                retryAfterSeconds: 2)
         }
     }
 
@@ -96,7 +99,8 @@ final class FairWorkScheduler: Sendable {
             var index = 0
             while state.running < slots, index < state.turn.count {
                 let candidate = state.turn[index]
-                guard !state.runningClients.contains(candidate), var waiters = state.queues[candidate], !waiters.isEmpty else {
+                guard !state.runningClients.contains(candidate), var waiters = state.queues[candidate], !waiters.isEmpty
+                else {
                     index += 1
                     continue
                 }
@@ -109,7 +113,7 @@ final class FairWorkScheduler: Sendable {
                     state.queues[candidate] = nil
                 } else {
                     state.queues[candidate] = waiters
-                    state.turn.append(candidate)   // back of the line
+                    state.turn.append(candidate)  // back of the line
                 }
                 resumed.append(waiter.continuation)
             }

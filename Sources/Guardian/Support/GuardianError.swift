@@ -73,7 +73,10 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
     public let internalDetail: String?
 
     /// An error with a code, a client-safe sentence, and optional retry delay, operation id and log-only detail.
-    public init(_ code: Code, _ message: String, retryAfterSeconds: Int? = nil, operationID: String? = nil, internalDetail: String? = nil) {
+    public init(
+        _ code: Code, _ message: String, retryAfterSeconds: Int? = nil, operationID: String? = nil,
+        internalDetail: String? = nil
+    ) {
         self.code = code
         self.message = message
         self.retryAfterSeconds = retryAfterSeconds
@@ -86,64 +89,108 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
     /// Whether the wallet's transaction policy refused the transaction (audited as `policy_refused`).
     public var isPolicyRefusal: Bool {
         switch code {
-        case .policySpendingLimitExceeded, .policyDestinationNotAllowed, .policyProgramNotAllowed, .policyInstructionNotSupported, .policyAccountUnresolved: true
+        case .policySpendingLimitExceeded, .policyDestinationNotAllowed, .policyProgramNotAllowed,
+            .policyInstructionNotSupported, .policyAccountUnresolved:
+            true
         default: false
         }
     }
 
     /// A copy tagged with a capsule's operation id.
     func tagged(operationID: String) -> GuardianError {
-        GuardianError(code, message, retryAfterSeconds: retryAfterSeconds, operationID: operationID, internalDetail: internalDetail)
+        GuardianError(
+            code, message, retryAfterSeconds: retryAfterSeconds, operationID: operationID,
+            internalDetail: internalDetail)
     }
 }
 
 // MARK: - Constructors
 
 extension GuardianError {
-    static let invalidWallet = GuardianError(.invalidWalletAddress, "The wallet address is not a Base58 Solana public key of 32 bytes; send the wallet's address as its wallet shows it.")
+    static let invalidWallet = GuardianError(
+        .invalidWalletAddress,
+        "The wallet address is not a Base58 Solana public key of 32 bytes; send the wallet's address as its wallet shows it."
+    )
 
-    static let unusableWallet = GuardianError(.invalidWalletAddress, "The wallet address is a small-order or non-canonical Ed25519 point, for which a signature proves nothing; use the public key of a keypair you hold.")
+    static let unusableWallet = GuardianError(
+        .invalidWalletAddress,
+        "The wallet address is a small-order or non-canonical Ed25519 point, for which a signature proves nothing; use the public key of a keypair you hold."
+    )
 
-    static let sessionInvalid = GuardianError(.sessionInvalid, "The session is missing, unknown or expired; sign in again with the wallet.")
+    static let sessionInvalid = GuardianError(
+        .sessionInvalid, "The session is missing, unknown or expired; sign in again with the wallet.")
 
-    static let sessionWalletMismatch = GuardianError(.sessionWalletMismatch, "The session belongs to a different wallet; sign in with the wallet you are acting for.")
+    static let sessionWalletMismatch = GuardianError(
+        .sessionWalletMismatch, "The session belongs to a different wallet; sign in with the wallet you are acting for."
+    )
 
     static let notEnrolled = GuardianError(.notEnrolled, "This wallet has no guardian yet; start enrollment first.")
 
-    static let enrollmentPending = GuardianError(.enrollmentPending, "Enrollment has started but is not confirmed; confirm it with a code from the authenticator app.")
+    static let enrollmentPending = GuardianError(
+        .enrollmentPending,
+        "Enrollment has started but is not confirmed; confirm it with a code from the authenticator app.")
 
-    static let alreadyEnrolled = GuardianError(.alreadyEnrolled, "This wallet already has an active guardian; a new secret cannot be issued without the guardian rotation procedure.")
+    static let alreadyEnrolled = GuardianError(
+        .alreadyEnrolled,
+        "This wallet already has an active guardian; a new secret cannot be issued without the guardian rotation procedure."
+    )
 
-    static let codeAlreadyUsed = GuardianError(.codeAlreadyUsed, "This code has already been used; wait for the next code from the authenticator app and try again.")
+    static let codeAlreadyUsed = GuardianError(
+        .codeAlreadyUsed,
+        "This code has already been used; wait for the next code from the authenticator app and try again.")
 
-    static let walletDisabled = GuardianError(.walletDisabled, "Too many consecutive wrong codes: this wallet's guardian is disabled until an operator unlocks it.")
+    static let walletDisabled = GuardianError(
+        .walletDisabled,
+        "Too many consecutive wrong codes: this wallet's guardian is disabled until an operator unlocks it.")
 
     static func invalidCode(remainingBeforeLock: Int?) -> GuardianError {
-        let hint = remainingBeforeLock.map { $0 > 0 ? " \($0) more wrong code(s) will lock the wallet." : " The wallet is now locked for a while." } ?? ""
-        return GuardianError(.invalidCode, "The code is not valid for this wallet at this time; check the authenticator app and the device clock." + hint)
+        let hint =
+            remainingBeforeLock.map {
+                $0 > 0 ? " \($0) more wrong code(s) will lock the wallet." : " The wallet is now locked for a while."
+            } ?? ""
+        return GuardianError(
+            .invalidCode,
+            "The code is not valid for this wallet at this time; check the authenticator app and the device clock."
+                + hint)
     }
 
     static func invalidRecoveryCode(remainingBeforeLock: Int?) -> GuardianError {
-        let hint = remainingBeforeLock.map { $0 > 0 ? " \($0) more wrong code(s) will lock the wallet." : " The wallet is now locked for a while." } ?? ""
-        return GuardianError(.invalidRecoveryCode, "The recovery code is not one of this wallet's current recovery codes; check it, or use a code from the authenticator app." + hint)
+        let hint =
+            remainingBeforeLock.map {
+                $0 > 0 ? " \($0) more wrong code(s) will lock the wallet." : " The wallet is now locked for a while."
+            } ?? ""
+        return GuardianError(
+            .invalidRecoveryCode,
+            "The recovery code is not one of this wallet's current recovery codes; check it, or use a code from the authenticator app."
+                + hint)
     }
 
     static func walletLocked(retryAfter: Int) -> GuardianError {
-        GuardianError(.walletLocked, "Too many wrong codes: the wallet is locked; try again in \(retryAfter) s.", retryAfterSeconds: retryAfter)
+        GuardianError(
+            .walletLocked, "Too many wrong codes: the wallet is locked; try again in \(retryAfter) s.",
+            retryAfterSeconds: retryAfter)
     }
 
     static func rateLimited(scope: RateLimitScope, retryAfter: Int) -> GuardianError {
-        GuardianError(.rateLimited, "Too many requests for this \(scope.noun); try again in \(retryAfter) s.", retryAfterSeconds: retryAfter)
+        GuardianError(
+            .rateLimited, "Too many requests for this \(scope.noun); try again in \(retryAfter) s.",
+            retryAfterSeconds: retryAfter)
     }
 
     static func storage(_ error: any Error) -> GuardianError {
         if let storeError = error as? GuardianStoreError, storeError.kind == .busy {
-            return GuardianError(.storageUnavailable, "The service is busy; retry shortly.", retryAfterSeconds: 1, internalDetail: storeError.description)
+            return GuardianError(
+                .storageUnavailable, "The service is busy; retry shortly.", retryAfterSeconds: 1,
+                internalDetail: storeError.description)
         }
-        return GuardianError(.internalError, "The service could not complete the request; nothing was changed. Retry later.", internalDetail: String(describing: error))
+        return GuardianError(
+            .internalError, "The service could not complete the request; nothing was changed. Retry later.",
+            internalDetail: String(describing: error))
     }
 
     static func `internal`(_ detail: String) -> GuardianError {
-        GuardianError(.internalError, "The service could not complete the request; nothing was changed. Retry later.", internalDetail: detail)
+        GuardianError(
+            .internalError, "The service could not complete the request; nothing was changed. Retry later.",
+            internalDetail: detail)
     }
 }

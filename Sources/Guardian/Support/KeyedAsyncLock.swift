@@ -21,7 +21,9 @@ final class KeyedAsyncLock<Key: Hashable & Sendable>: Sendable {
     init() {}
 
     /// Runs `body` holding `key`'s lock; callers for the same key run one at a time, in arrival order.
-    func withLock<Result: Sendable, Failure: Error>(_ key: Key, _ body: () async throws(Failure) -> Result) async throws(Failure) -> Result {
+    func withLock<Result: Sendable, Failure: Error>(_ key: Key, _ body: () async throws(Failure) -> Result)
+        async throws(Failure) -> Result
+    {
         await acquire(key)
         defer { release(key) }
         return try await body()
@@ -38,7 +40,7 @@ final class KeyedAsyncLock<Key: Hashable & Sendable>: Sendable {
         if acquired { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ownedNow = entries.withLock { state -> Bool in
-                if state.table[key] == nil {   // released between the two critical sections
+                if state.table[key] == nil {  // released between the two critical sections
                     state.table[key] = Entry()
                     return true
                 }
@@ -59,7 +61,7 @@ final class KeyedAsyncLock<Key: Hashable & Sendable>: Sendable {
                     entry.waiters.removeAll(keepingCapacity: false)
                     entry.head = 0
                 }
-                state.table[key] = entry   // ownership passes to the waiter: the entry stays
+                state.table[key] = entry  // ownership passes to the waiter: the entry stays
                 return continuation
             }
             state.table[key] = nil

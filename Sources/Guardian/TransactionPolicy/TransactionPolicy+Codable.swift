@@ -22,28 +22,35 @@ extension TransactionPolicy: Codable {
         var limits: [SpendingLimit] = []
         for form in forms {
             guard let asset = PolicyAsset(text: form.asset), let amount = PolicyAmount.parse(form.amount) else {
-                throw DecodingError.dataCorruptedError(forKey: .spendingLimits, in: container, debugDescription: "invalid limit \(form.asset) \(form.amount)")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .spendingLimits, in: container,
+                    debugDescription: "invalid limit \(form.asset) \(form.amount)")
             }
             limits.append(SpendingLimit(asset: asset, period: form.period, amount: amount))
         }
         func keys(_ texts: [String]) throws -> Set<SolanaPublicKey> {
-            Set(try texts.map { text in
-                guard let key = SolanaPublicKey(text) else {
-                    throw DecodingError.dataCorruptedError(forKey: .allowedPrograms, in: container, debugDescription: "invalid key \(text)")
-                }
-                return key
-            })
+            Set(
+                try texts.map { text in
+                    guard let key = SolanaPublicKey(text) else {
+                        throw DecodingError.dataCorruptedError(
+                            forKey: .allowedPrograms, in: container, debugDescription: "invalid key \(text)")
+                    }
+                    return key
+                })
         }
         let destinations = try container.decodeIfPresent([String].self, forKey: .allowedDestinations).map(keys)
         let programs = try keys(container.decode([String].self, forKey: .allowedPrograms))
-        do { try self.init(spendingLimits: limits, allowedDestinations: destinations, allowedPrograms: programs) } catch {
+        do { try self.init(spendingLimits: limits, allowedDestinations: destinations, allowedPrograms: programs) } catch
+        {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(spendingLimits.map { LimitForm(asset: $0.asset.text, period: $0.period, amount: String($0.amount)) }, forKey: .spendingLimits)
+        try container.encode(
+            spendingLimits.map { LimitForm(asset: $0.asset.text, period: $0.period, amount: String($0.amount)) },
+            forKey: .spendingLimits)
         if let allowedDestinations {
             try container.encode(allowedDestinations.sorted().map(\.base58), forKey: .allowedDestinations)
         } else {
@@ -72,7 +79,8 @@ public enum PolicyAmount {
     /// Parses a canonical decimal `u64` (digits only, no sign, no leading zero unless "0"); nil otherwise.
     public static func parse(_ text: String) -> UInt64? {
         guard !text.isEmpty, text.utf8.count <= 20, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              text == "0" || !text.hasPrefix("0") else { return nil }
+            text == "0" || !text.hasPrefix("0")
+        else { return nil }
         return UInt64(text)
     }
 

@@ -48,7 +48,9 @@ extension TransactionPolicy {
     /// (512 + 128) × 3,480 × 2 = 4,454,400 lamports.
     static let token2022AccountRentBound: UInt64 = (512 + 128) * 3_480 * 2
 
-    public func assess(_ instructions: [SolanaInstruction], wallet: SolanaPublicKey, feePayer: SolanaPublicKey) throws(GuardianError) -> PolicyAssessment {
+    public func assess(_ instructions: [SolanaInstruction], wallet: SolanaPublicKey, feePayer: SolanaPublicKey)
+        throws(GuardianError) -> PolicyAssessment
+    {
         let walletAccount = SolanaInstruction.Account.staticKey(wallet)
         var totals: [PolicyAsset: UInt64] = [:]
         var decimals: [PolicyAsset: UInt8] = [:]
@@ -61,19 +63,32 @@ extension TransactionPolicy {
             let name = Self.name(of: instruction)
             func resolved(_ accounts: [SolanaInstruction.Account]) throws(GuardianError) {
                 for case .lookup(let table, let index) in accounts {
-                    throw GuardianError(.policyAccountUnresolved, "Instruction \(instruction.index) (\(name)) names an account through address lookup table \(table) (entry \(index)), which the guardian cannot resolve off-chain, so this wallet's policy cannot check it; put the accounts of transfers in the message itself.")
+                    throw GuardianError(
+                        .policyAccountUnresolved,
+                        "Instruction \(instruction.index) (\(name)) names an account through address lookup table \(table) (entry \(index)), which the guardian cannot resolve off-chain, so this wallet's policy cannot check it; put the accounts of transfers in the message itself."
+                    )
                 }
             }
             func destination(_ account: SolanaInstruction.Account, _ what: String) throws(GuardianError) {
-                guard let allowed = allowedDestinations, case .staticKey(let key) = account, !allowed.contains(key) else { return }
-                throw GuardianError(.policyDestinationNotAllowed, "Destination allow-list: instruction \(instruction.index) (\(name)) sends \(what) to \(key), which is not on this wallet's allowed destinations; add it to the policy (loosening applies after 24 hours) or send to an allowed address.")
+                guard let allowed = allowedDestinations, case .staticKey(let key) = account, !allowed.contains(key)
+                else { return }
+                throw GuardianError(
+                    .policyDestinationNotAllowed,
+                    "Destination allow-list: instruction \(instruction.index) (\(name)) sends \(what) to \(key), which is not on this wallet's allowed destinations; add it to the policy (loosening applies after 24 hours) or send to an allowed address."
+                )
             }
             func unpriced() throws(GuardianError) {
                 guard !allowedPrograms.contains(instruction.programID) else { return }
                 if SolanaProgram.name(of: instruction.programID) != nil {
-                    throw GuardianError(.policyInstructionNotSupported, "Instruction \(instruction.index) (\(name)) is not one Chronoguard can price, and this wallet's policy allows only priced instructions of \(SolanaProgram.describe(instruction.programID)); allow-list the program in the policy to permit it (its effects are then not counted).")
+                    throw GuardianError(
+                        .policyInstructionNotSupported,
+                        "Instruction \(instruction.index) (\(name)) is not one Chronoguard can price, and this wallet's policy allows only priced instructions of \(SolanaProgram.describe(instruction.programID)); allow-list the program in the policy to permit it (its effects are then not counted)."
+                    )
                 }
-                throw GuardianError(.policyProgramNotAllowed, "Program allow-list: instruction \(instruction.index) invokes program \(instruction.programID), which this wallet's policy does not allow; add it to the allowed programs (loosening applies after 24 hours).")
+                throw GuardianError(
+                    .policyProgramNotAllowed,
+                    "Program allow-list: instruction \(instruction.index) invokes program \(instruction.programID), which this wallet's policy does not allow; add it to the allowed programs (loosening applies after 24 hours)."
+                )
             }
 
             switch instruction.kind {
@@ -92,7 +107,7 @@ extension TransactionPolicy {
                         add(.sol, lamports)
                     }
                 case .createAccount(let funding, let newAccount, let lamports, _, _),
-                     .createAccountWithSeed(let funding, let newAccount, _, _, let lamports, _, _):
+                    .createAccountWithSeed(let funding, let newAccount, _, _, let lamports, _, _):
                     try resolved([funding, newAccount])
                     if funding == walletAccount {
                         try destination(newAccount, Self.sol(lamports))
@@ -102,7 +117,10 @@ extension TransactionPolicy {
                     // A durable-nonce transaction can be broadcast at any later time: cosigns collected on different
                     // days could all land in one slot, so no rolling window bounds them.
                     if !spendingLimits.isEmpty {
-                        throw GuardianError(.policyInstructionNotSupported, "Instruction \(instruction.index) (\(name)) makes this a durable-nonce transaction, which can be broadcast at any later time, so this wallet's rolling spending limits could not bound it; use a recent blockhash, or remove the spending limits (loosening applies after 24 hours).")
+                        throw GuardianError(
+                            .policyInstructionNotSupported,
+                            "Instruction \(instruction.index) (\(name)) makes this a durable-nonce transaction, which can be broadcast at any later time, so this wallet's rolling spending limits could not bound it; use a recent blockhash, or remove the spending limits (loosening applies after 24 hours)."
+                        )
                     }
                 case .other:
                     try unpriced()
@@ -113,12 +131,18 @@ extension TransactionPolicy {
                     try resolved([source, to, authority] + signers)
                     guard authority == walletAccount || signers.contains(walletAccount) else { break }
                     if hasTokenLimits {
-                        throw GuardianError(.policyInstructionNotSupported, "Instruction \(instruction.index) (\(name)) moves \(amount) base units of a token without naming its mint, so this wallet's token spending limits cannot be applied; build the transfer with TransferChecked, which names the mint and its decimals.")
+                        throw GuardianError(
+                            .policyInstructionNotSupported,
+                            "Instruction \(instruction.index) (\(name)) moves \(amount) base units of a token without naming its mint, so this wallet's token spending limits cannot be applied; build the transfer with TransferChecked, which names the mint and its decimals."
+                        )
                     }
                     try destination(to, "\(amount) token base units")
-                case .transferChecked(let source, let mint, let to, let authority, let signers, let amount, let mintDecimals):
+                case .transferChecked(
+                    let source, let mint, let to, let authority, let signers, let amount, let mintDecimals):
                     try resolved([source, mint, to, authority] + signers)
-                    guard authority == walletAccount || signers.contains(walletAccount), case .staticKey(let mintKey) = mint else { break }
+                    guard authority == walletAccount || signers.contains(walletAccount),
+                        case .staticKey(let mintKey) = mint
+                    else { break }
                     let asset = PolicyAsset.token(mint: mintKey)
                     try destination(to, "\(PolicyAmount.format(amount, decimals: mintDecimals)) of token \(mintKey)")
                     add(asset, amount)
@@ -132,16 +156,25 @@ extension TransactionPolicy {
                     try resolved([funding, associated, owner, mint, systemProgram, tokenProgram])
                     // The ATA program asks the named token program for the size and makes it the owner, unchecked: only
                     // the real token programs are priced (otherwise any program could be funded with the wallet's SOL).
-                    guard systemProgram == .staticKey(SolanaProgram.system), case .staticKey(let tokenKey) = tokenProgram,
-                          tokenKey == SolanaProgram.splToken || tokenKey == SolanaProgram.token2022 else {
+                    guard systemProgram == .staticKey(SolanaProgram.system),
+                        case .staticKey(let tokenKey) = tokenProgram,
+                        tokenKey == SolanaProgram.splToken || tokenKey == SolanaProgram.token2022
+                    else {
                         if allowedPrograms.contains(instruction.programID) { break }
-                        throw GuardianError(.policyInstructionNotSupported, "Instruction \(instruction.index) (\(name)) creates a token account for program \(tokenProgram), not SPL Token or Token-2022, so the guardian cannot price it; create associated token accounts of the token programs only.")
+                        throw GuardianError(
+                            .policyInstructionNotSupported,
+                            "Instruction \(instruction.index) (\(name)) creates a token account for program \(tokenProgram), not SPL Token or Token-2022, so the guardian cannot price it; create associated token accounts of the token programs only."
+                        )
                     }
                     if funding == walletAccount {
                         // The rent-exempt deposit leaves the wallet: counted as SOL; a deposit into the wallet's own
                         // account stays the wallet's (closing it returns the lamports).
-                        let rent = tokenKey == SolanaProgram.splToken ? Self.splTokenAccountRent : Self.token2022AccountRentBound
-                        if owner != walletAccount { try destination(associated, Self.sol(rent) + " (the new token account's rent deposit)") }
+                        let rent =
+                            tokenKey == SolanaProgram.splToken
+                            ? Self.splTokenAccountRent : Self.token2022AccountRentBound
+                        if owner != walletAccount {
+                            try destination(associated, Self.sol(rent) + " (the new token account's rent deposit)")
+                        }
                         add(.sol, rent)
                     }
                 case .other:
@@ -159,11 +192,15 @@ extension TransactionPolicy {
             let fee = SolanaInstruction.prioritizationFeeUpperBound(instructions)
             if fee > 0 { add(.sol, fee) }
         }
-        let spends = totals.filter { $0.value > 0 }.map { PolicySpend(asset: $0.key, amount: $0.value) }.sorted { $0.asset < $1.asset }
+        let spends = totals.filter { $0.value > 0 }.map { PolicySpend(asset: $0.key, amount: $0.value) }.sorted {
+            $0.asset < $1.asset
+        }
         return PolicyAssessment(spends: spends, decimals: decimals)
     }
 
-    static func sol(_ lamports: UInt64) -> String { "\(PolicyAmount.format(lamports, decimals: PolicyAsset.solDecimals)) SOL" }
+    static func sol(_ lamports: UInt64) -> String {
+        "\(PolicyAmount.format(lamports, decimals: PolicyAsset.solDecimals)) SOL"
+    }
 
     /// `System Program Transfer`, `SPL Token TransferChecked`, … for messages.
     static func name(of instruction: SolanaInstruction) -> String {
@@ -256,7 +293,9 @@ public enum SpendingLedger {
     }
 
     /// What was spent of `asset` in `period`'s window at `now`, saturating at `UInt64.max`.
-    public static func total(of asset: PolicyAsset, in period: SpendingPeriod, records: [SpendRecord], at now: Date) -> UInt64 {
+    public static func total(of asset: PolicyAsset, in period: SpendingPeriod, records: [SpendRecord], at now: Date)
+        -> UInt64
+    {
         var total: UInt64 = 0
         for record in records where record.asset == asset && counts(record.at, in: period, at: now) {
             let (sum, overflow) = total.addingReportingOverflow(record.amount)
@@ -266,7 +305,9 @@ public enum SpendingLedger {
     }
 
     /// The first limit (in the policy's order) that `spends` would take over, given the committed `records`.
-    public static func firstViolation(limits: [SpendingLimit], spends: [PolicySpend], records: [SpendRecord], at now: Date) -> SpendingLimitViolation? {
+    public static func firstViolation(
+        limits: [SpendingLimit], spends: [PolicySpend], records: [SpendRecord], at now: Date
+    ) -> SpendingLimitViolation? {
         for limit in limits {
             guard let spend = spends.first(where: { $0.asset == limit.asset }), spend.amount > 0 else { continue }
             let total = total(of: limit.asset, in: limit.period, records: records, at: now)
@@ -281,7 +322,9 @@ public enum SpendingLedger {
 
 extension GuardianError {
     /// `policy_spending_limit_exceeded`, naming the limit and by how much the rolling total would exceed it.
-    public static func spendingLimitExceeded(_ violation: SpendingLimitViolation, decimals: UInt8? = nil) -> GuardianError {
+    public static func spendingLimitExceeded(_ violation: SpendingLimitViolation, decimals: UInt8? = nil)
+        -> GuardianError
+    {
         let limit = violation.limit
         let places = limit.asset == .sol ? PolicyAsset.solDecimals : decimals
         let unit = limit.asset == .sol ? "lamports" : "base units"
@@ -297,6 +340,9 @@ extension GuardianError {
         } else {
             excess = "would exceed \(UInt64.max) \(unit), over the limit of \(limit.amount)"
         }
-        return GuardianError(.policySpendingLimitExceeded, "Spending limit (\(what) per \(limit.period.rawValue)): with this transaction the rolling \(limit.period.label) total \(excess) \(unit); wait until earlier spends leave the window or lower the amount.")
+        return GuardianError(
+            .policySpendingLimitExceeded,
+            "Spending limit (\(what) per \(limit.period.rawValue)): with this transaction the rolling \(limit.period.label) total \(excess) \(unit); wait until earlier spends leave the window or lower the amount."
+        )
     }
 }

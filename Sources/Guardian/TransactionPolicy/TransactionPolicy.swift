@@ -23,7 +23,10 @@ public enum PolicyAsset: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// Parses ``text``; nil for anything else.
     public init?(text: String) {
-        if text == "SOL" { self = .sol; return }
+        if text == "SOL" {
+            self = .sol
+            return
+        }
         guard text.utf8.count <= 44, let mint = SolanaPublicKey(text) else { return nil }
         self = .token(mint: mint)
     }
@@ -124,24 +127,43 @@ public struct TransactionPolicy: Hashable, Sendable {
 
     /// A validated policy.
     /// - Throws: `invalid_policy` when two limits cover the same asset and period, or a list exceeds its maximum.
-    public init(spendingLimits: [SpendingLimit] = [], allowedDestinations: Set<SolanaPublicKey>? = nil, allowedPrograms: Set<SolanaPublicKey> = []) throws(GuardianError) {
+    public init(
+        spendingLimits: [SpendingLimit] = [], allowedDestinations: Set<SolanaPublicKey>? = nil,
+        allowedPrograms: Set<SolanaPublicKey> = []
+    ) throws(GuardianError) {
         guard spendingLimits.count <= Self.maximumSpendingLimits else {
-            throw GuardianError(.invalidPolicy, "A policy may have at most \(Self.maximumSpendingLimits) spending limits; \(spendingLimits.count) were given.")
+            throw GuardianError(
+                .invalidPolicy,
+                "A policy may have at most \(Self.maximumSpendingLimits) spending limits; \(spendingLimits.count) were given."
+            )
         }
         var seen = Set<SpendingLimit.Key>()
         for limit in spendingLimits where !seen.insert(limit.key).inserted {
-            throw GuardianError(.invalidPolicy, "Two spending limits cover \(limit.asset) per \(limit.period.rawValue); keep one limit per asset and period.")
+            throw GuardianError(
+                .invalidPolicy,
+                "Two spending limits cover \(limit.asset) per \(limit.period.rawValue); keep one limit per asset and period."
+            )
         }
         guard (allowedDestinations?.count ?? 0) <= Self.maximumDestinations else {
-            throw GuardianError(.invalidPolicy, "A policy may allow at most \(Self.maximumDestinations) destinations; \(allowedDestinations?.count ?? 0) were given.")
+            throw GuardianError(
+                .invalidPolicy,
+                "A policy may allow at most \(Self.maximumDestinations) destinations; \(allowedDestinations?.count ?? 0) were given."
+            )
         }
         guard allowedPrograms.count <= Self.maximumPrograms else {
-            throw GuardianError(.invalidPolicy, "A policy may allow at most \(Self.maximumPrograms) programs; \(allowedPrograms.count) were given.")
+            throw GuardianError(
+                .invalidPolicy,
+                "A policy may allow at most \(Self.maximumPrograms) programs; \(allowedPrograms.count) were given.")
         }
-        self.init(canonical: spendingLimits.sorted { $0.key < $1.key }, allowedDestinations: allowedDestinations, allowedPrograms: allowedPrograms)
+        self.init(
+            canonical: spendingLimits.sorted { $0.key < $1.key }, allowedDestinations: allowedDestinations,
+            allowedPrograms: allowedPrograms)
     }
 
-    private init(canonical limits: [SpendingLimit], allowedDestinations: Set<SolanaPublicKey>?, allowedPrograms: Set<SolanaPublicKey>) {
+    private init(
+        canonical limits: [SpendingLimit], allowedDestinations: Set<SolanaPublicKey>?,
+        allowedPrograms: Set<SolanaPublicKey>
+    ) {
         self.spendingLimits = limits
         self.allowedDestinations = allowedDestinations
         self.allowedPrograms = allowedPrograms
@@ -175,7 +197,9 @@ public struct TransactionPolicy: Hashable, Sendable {
         case (nil, let other), (let other, nil): destinations = other
         case (let x?, let y?): destinations = x.intersection(y)
         }
-        return TransactionPolicy(canonical: limits.values.sorted { $0.key < $1.key }, allowedDestinations: destinations, allowedPrograms: a.allowedPrograms.intersection(b.allowedPrograms))
+        return TransactionPolicy(
+            canonical: limits.values.sorted { $0.key < $1.key }, allowedDestinations: destinations,
+            allowedPrograms: a.allowedPrograms.intersection(b.allowedPrograms))
     }
 
     /// Whether `candidate` is at least as tight as `current` in every rule (so it may apply at once).
@@ -235,7 +259,8 @@ public struct PolicyState: Hashable, Sendable {
         let current = effective(at: now).active
         let active = TransactionPolicy.tighter(current, policy)
         // Whole milliseconds: the precision every store keeps, so promotion happens at the same instant in each.
-        let effectiveAt = Date(timeIntervalSince1970: TimeInterval(AuditEvent.milliseconds(now)) / 1000 + Self.looseningDelay)
+        let effectiveAt = Date(
+            timeIntervalSince1970: TimeInterval(AuditEvent.milliseconds(now)) / 1000 + Self.looseningDelay)
         let pending = active == policy ? nil : PendingPolicy(policy: policy, effectiveAt: effectiveAt)
         return PolicyState(active: active, pending: pending, revision: revision + 1)
     }

@@ -15,14 +15,19 @@ extension GuardianAPIClient {
     /// the message says what it is supposed to (SIWS §"Security Considerations", as EIP-4361 §"Security Considerations").
     ///
     /// - Parameter expectedDomain: the authority the user means to sign in to; defaults to the base URL's host[:port].
-    public func login(keypair: SolanaKeypair, expectedDomain: String? = nil, expectedStatement: String? = GuardianAPI.signInStatement, now: Date = Date()) async throws(GuardianAPIClientError) -> GuardianAPI.SessionResponse {
+    public func login(
+        keypair: SolanaKeypair, expectedDomain: String? = nil, expectedStatement: String? = GuardianAPI.signInStatement,
+        now: Date = Date()
+    ) async throws(GuardianAPIClientError) -> GuardianAPI.SessionResponse {
         let challenge = try await challenge(wallet: keypair.publicKey)
         let message = try Self.checkedMessage(
-            challenge.message, purpose: "sign-in", wallet: keypair.publicKey, domain: expectedDomain ?? Self.authority(of: baseURL),
+            challenge.message, purpose: "sign-in", wallet: keypair.publicKey,
+            domain: expectedDomain ?? Self.authority(of: baseURL),
             statement: expectedStatement, nonce: challenge.nonce, requestID: challenge.challengeId, now: now)
         let signature: SolanaSignature
         do { signature = try keypair.sign(message.messageBytes) } catch {
-            throw GuardianAPIClientError(code: "signing_failed", message: "Signing the sign-in message failed: \(error).")
+            throw GuardianAPIClientError(
+                code: "signing_failed", message: "Signing the sign-in message failed: \(error).")
         }
         return try await verify(challengeId: challenge.challengeId, signature: signature)
     }
@@ -33,9 +38,13 @@ extension GuardianAPIClient {
     /// statement, the request id (the challenge's id), the nonce the
     /// server announced, and a lifetime of at most 5 minutes that has not ended. The text must be exactly the message's
     /// canonical form, so nothing hides in what is signed but not parsed.
-    static func checkedMessage(_ text: String, purpose: String, wallet: SolanaPublicKey, domain: String, statement: String?, nonce: String?, requestID: String?, now: Date) throws(GuardianAPIClientError) -> SIWSMessage {
+    static func checkedMessage(
+        _ text: String, purpose: String, wallet: SolanaPublicKey, domain: String, statement: String?, nonce: String?,
+        requestID: String?, now: Date
+    ) throws(GuardianAPIClientError) -> SIWSMessage {
         func refuse(_ reason: String) -> GuardianAPIClientError {
-            GuardianAPIClientError(code: "siws_mismatch", message: "The server's \(purpose) message \(reason); refusing to sign it.")
+            GuardianAPIClientError(
+                code: "siws_mismatch", message: "The server's \(purpose) message \(reason); refusing to sign it.")
         }
         let message: SIWSMessage
         do { message = try SIWSMessage(text: text) } catch {
@@ -44,7 +53,9 @@ extension GuardianAPIClient {
         guard message.text == text else { throw refuse("is not in canonical form") }
         guard message.address == wallet else { throw refuse("names wallet \(message.address), not \(wallet)") }
         guard message.domain == domain else {
-            throw refuse("is for domain \(message.domain), not \(domain) (pass the expected domain if the server sits behind another name)")
+            throw refuse(
+                "is for domain \(message.domain), not \(domain) (pass the expected domain if the server sits behind another name)"
+            )
         }
         guard let uriHost = URL(string: message.uri).map(authority(of:)), uriHost == domain else {
             throw refuse("has URI \(message.uri), which is not on \(domain)")
@@ -52,7 +63,9 @@ extension GuardianAPIClient {
         guard message.statement == statement else {
             throw refuse("says \"\(message.statement ?? "")\" where \"\(statement ?? "")\" was expected")
         }
-        guard message.requestID == requestID else { throw refuse("carries a request id that does not belong to this \(purpose)") }
+        guard message.requestID == requestID else {
+            throw refuse("carries a request id that does not belong to this \(purpose)")
+        }
         guard message.resources == nil else { throw refuse("lists resources; a guardian message never does") }
         if let nonce, message.nonce != nonce { throw refuse("has another nonce than the server announced") }
         let lifetime = message.expirationTime.date.timeIntervalSince(message.issuedAt.date)

@@ -1,7 +1,8 @@
 import ChainKit
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 // MARK: - Client
@@ -28,13 +29,18 @@ public struct GuardianAPIClient: Sendable {
     // MARK: Endpoints
 
     /// `POST /v1/auth/challenge`.
-    public func challenge(wallet: SolanaPublicKey) async throws(GuardianAPIClientError) -> GuardianAPI.ChallengeResponse {
+    public func challenge(wallet: SolanaPublicKey) async throws(GuardianAPIClientError) -> GuardianAPI.ChallengeResponse
+    {
         try await send("POST", "/v1/auth/challenge", body: GuardianAPI.ChallengeRequest(wallet: wallet.base58))
     }
 
     /// `POST /v1/auth/verify`.
-    public func verify(challengeId: String, signature: SolanaSignature) async throws(GuardianAPIClientError) -> GuardianAPI.SessionResponse {
-        try await send("POST", "/v1/auth/verify", body: GuardianAPI.VerifyRequest(challengeId: challengeId, signature: signature.base58))
+    public func verify(challengeId: String, signature: SolanaSignature) async throws(GuardianAPIClientError)
+        -> GuardianAPI.SessionResponse
+    {
+        try await send(
+            "POST", "/v1/auth/verify",
+            body: GuardianAPI.VerifyRequest(challengeId: challengeId, signature: signature.base58))
     }
 
     /// `POST /v1/auth/logout`.
@@ -43,30 +49,44 @@ public struct GuardianAPIClient: Sendable {
     }
 
     /// `POST /v1/wallets/{wallet}/enrollment`.
-    public func beginEnrollment(wallet: SolanaPublicKey, token: String) async throws(GuardianAPIClientError) -> GuardianAPI.EnrollmentResponse {
+    public func beginEnrollment(wallet: SolanaPublicKey, token: String) async throws(GuardianAPIClientError)
+        -> GuardianAPI.EnrollmentResponse
+    {
         try await send("POST", "/v1/wallets/\(wallet.base58)/enrollment", token: token, body: Optional<Empty>.none)
     }
 
     /// `POST /v1/wallets/{wallet}/enrollment/confirm`.
-    public func confirmEnrollment(wallet: SolanaPublicKey, code: String, token: String) async throws(GuardianAPIClientError) -> GuardianAPI.GuardianStatusResponse {
-        try await send("POST", "/v1/wallets/\(wallet.base58)/enrollment/confirm", token: token, body: GuardianAPI.ConfirmRequest(code: code))
+    public func confirmEnrollment(wallet: SolanaPublicKey, code: String, token: String)
+        async throws(GuardianAPIClientError) -> GuardianAPI.GuardianStatusResponse
+    {
+        try await send(
+            "POST", "/v1/wallets/\(wallet.base58)/enrollment/confirm", token: token,
+            body: GuardianAPI.ConfirmRequest(code: code))
     }
 
     /// `GET /v1/wallets/{wallet}/guardian`; with the wallet's token the lock state is included.
-    public func guardianStatus(wallet: SolanaPublicKey, token: String? = nil) async throws(GuardianAPIClientError) -> GuardianAPI.GuardianStatusResponse {
+    public func guardianStatus(wallet: SolanaPublicKey, token: String? = nil) async throws(GuardianAPIClientError)
+        -> GuardianAPI.GuardianStatusResponse
+    {
         try await send("GET", "/v1/wallets/\(wallet.base58)/guardian", token: token, body: Optional<Empty>.none)
     }
 
     /// `POST /v1/wallets/{wallet}/cosign`.
-    public func cosign(wallet: SolanaPublicKey, transactionBase64: String, code: String, token: String) async throws(GuardianAPIClientError) -> GuardianAPI.CosignResponse {
-        try await send("POST", "/v1/wallets/\(wallet.base58)/cosign", token: token, body: GuardianAPI.CosignRequest(transaction: transactionBase64, code: code))
+    public func cosign(wallet: SolanaPublicKey, transactionBase64: String, code: String, token: String)
+        async throws(GuardianAPIClientError) -> GuardianAPI.CosignResponse
+    {
+        try await send(
+            "POST", "/v1/wallets/\(wallet.base58)/cosign", token: token,
+            body: GuardianAPI.CosignRequest(transaction: transactionBase64, code: code))
     }
 
     // MARK: Transport
 
     struct Empty: Codable {}
 
-    func send<Body: Encodable, Result: Decodable>(_ method: String, _ path: String, token: String? = nil, body: Body?) async throws(GuardianAPIClientError) -> Result {
+    func send<Body: Encodable, Result: Decodable>(_ method: String, _ path: String, token: String? = nil, body: Body?)
+        async throws(GuardianAPIClientError) -> Result
+    {
         guard let url = URL(string: path, relativeTo: baseURL) else {
             throw GuardianAPIClientError(code: "invalid_url", message: "Cannot form a URL from \(baseURL) and \(path).")
         }
@@ -78,7 +98,8 @@ public struct GuardianAPIClient: Sendable {
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             do { request.httpBody = try JSONCoding.makeEncoder().encode(body) } catch {
-                throw GuardianAPIClientError(code: "encoding_failed", message: "Cannot encode the request body: \(error).")
+                throw GuardianAPIClientError(
+                    code: "encoding_failed", message: "Cannot encode the request body: \(error).")
             }
         }
         let data: Data
@@ -86,22 +107,34 @@ public struct GuardianAPIClient: Sendable {
         do {
             (data, response) = try await session.data(for: request)
         } catch {
-            throw GuardianAPIClientError(code: "transport_failed", message: "Cannot reach the guardian at \(baseURL.absoluteString): \(error.localizedDescription)")
+            throw GuardianAPIClientError(
+                code: "transport_failed",
+                message: "Cannot reach the guardian at \(baseURL.absoluteString): \(error.localizedDescription)")
         }
         guard let http = response as? HTTPURLResponse else {
-            throw GuardianAPIClientError(code: "transport_failed", message: "The guardian at \(baseURL.absoluteString) did not answer with HTTP.")
+            throw GuardianAPIClientError(
+                code: "transport_failed", message: "The guardian at \(baseURL.absoluteString) did not answer with HTTP."
+            )
         }
         guard (200..<300).contains(http.statusCode) else {
             if let failure = try? JSONCoding.makeDecoder().decode(GuardianAPI.ErrorResponse.self, from: data) {
-                throw GuardianAPIClientError(status: http.statusCode, code: failure.error.code, message: failure.error.message, retryAfterSeconds: failure.error.retryAfterSeconds ?? http.value(forHTTPHeaderField: "Retry-After").flatMap { Int($0) }, operationId: failure.error.operationId)
+                throw GuardianAPIClientError(
+                    status: http.statusCode, code: failure.error.code, message: failure.error.message,
+                    retryAfterSeconds: failure.error.retryAfterSeconds
+                        ?? http.value(forHTTPHeaderField: "Retry-After").flatMap { Int($0) },
+                    operationId: failure.error.operationId)
             }
-            throw GuardianAPIClientError(status: http.statusCode, code: "unexpected_response", message: "The guardian answered HTTP \(http.statusCode) without an error body.")
+            throw GuardianAPIClientError(
+                status: http.statusCode, code: "unexpected_response",
+                message: "The guardian answered HTTP \(http.statusCode) without an error body.")
         }
         if Result.self == Empty.self, data.isEmpty { return Empty() as! Result }
         do {
             return try JSONCoding.makeDecoder().decode(Result.self, from: data)
         } catch {
-            throw GuardianAPIClientError(status: http.statusCode, code: "unexpected_response", message: "The guardian's answer does not match the API (\(error)); is the URL a Chronoguard guardian?")
+            throw GuardianAPIClientError(
+                status: http.statusCode, code: "unexpected_response",
+                message: "The guardian's answer does not match the API (\(error)); is the URL a Chronoguard guardian?")
         }
     }
 }
@@ -118,7 +151,9 @@ public struct GuardianAPIClientError: Error, Sendable, Hashable, CustomStringCon
     public let retryAfterSeconds: Int?
     public let operationId: String?
 
-    public init(status: Int? = nil, code: String, message: String, retryAfterSeconds: Int? = nil, operationId: String? = nil) {
+    public init(
+        status: Int? = nil, code: String, message: String, retryAfterSeconds: Int? = nil, operationId: String? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message

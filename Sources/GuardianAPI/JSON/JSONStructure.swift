@@ -56,7 +56,9 @@ struct JSONStructure {
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     mutating func skipWhitespace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+        while index < bytes.count,
+            bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
+        {
             index += 1
         }
     }
@@ -68,7 +70,9 @@ struct JSONStructure {
 
     mutating func literal(_ text: String) throws(Failure) {
         let count = text.utf8.count
-        guard index + count <= bytes.count, bytes[index..<index + count].elementsEqual(text.utf8) else { throw .malformed }
+        guard index + count <= bytes.count, bytes[index..<index + count].elementsEqual(text.utf8) else {
+            throw .malformed
+        }
         index += count
     }
 
@@ -87,9 +91,12 @@ struct JSONStructure {
 
     mutating func object(depth: Int) throws(Failure) {
         guard depth <= Self.maximumDepth else { throw .tooDeep }
-        index += 1   // {
+        index += 1  // {
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
         var names = Set<String>()
         while true {
             skipWhitespace()
@@ -104,7 +111,10 @@ struct JSONStructure {
             path.removeLast()
             skipWhitespace()
             guard index < bytes.count else { throw .malformed }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             try expect(UInt8(ascii: "}"))
             return
         }
@@ -112,9 +122,12 @@ struct JSONStructure {
 
     mutating func array(depth: Int) throws(Failure) {
         guard depth <= Self.maximumDepth else { throw .tooDeep }
-        index += 1   // [
+        index += 1  // [
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
         var element = 0
         while true {
             skipWhitespace()
@@ -124,7 +137,10 @@ struct JSONStructure {
             element += 1
             skipWhitespace()
             guard index < bytes.count else { throw .malformed }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             try expect(UInt8(ascii: "]"))
             return
         }
@@ -132,16 +148,19 @@ struct JSONStructure {
 
     /// Scans a string (RFC 8259 §7); returns its decoded value when `decoding` (member names), else nil.
     mutating func string(decoding: Bool) throws(Failure) -> String? {
-        index += 1   // opening quote
+        index += 1  // opening quote
         let start = index
-        var scalars: String.UnicodeScalarView? = nil   // built only when an escape makes the raw bytes differ
+        var scalars: String.UnicodeScalarView? = nil  // built only when an escape makes the raw bytes differ
         var rawStart = start
         while true {
             guard index < bytes.count else { throw .malformed }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { break }
-            guard byte >= 0x20 else { throw .malformed }   // control characters must be escaped
-            guard byte == UInt8(ascii: "\\") else { index += 1; continue }
+            guard byte >= 0x20 else { throw .malformed }  // control characters must be escaped
+            guard byte == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
             if decoding {
                 if scalars == nil { scalars = String.UnicodeScalarView() }
                 guard let raw = Self.utf8(bytes[rawStart..<index]) else { throw .malformed }
@@ -163,13 +182,15 @@ struct JSONStructure {
                 let high = try hex4()
                 if (0xD800...0xDBFF).contains(high) {
                     // A surrogate pair: \uD83D\uDE00.
-                    guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u") else { throw .malformed }
+                    guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"),
+                        bytes[index + 2] == UInt8(ascii: "u")
+                    else { throw .malformed }
                     index += 2
                     let low = try hex4()
                     guard (0xDC00...0xDFFF).contains(low) else { throw .malformed }
                     escaped = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))!
                 } else {
-                    guard let scalar = Unicode.Scalar(high) else { throw .malformed }   // a lone low surrogate
+                    guard let scalar = Unicode.Scalar(high) else { throw .malformed }  // a lone low surrogate
                     escaped = scalar
                 }
             default: throw .malformed
@@ -179,7 +200,7 @@ struct JSONStructure {
             if decoding { scalars!.append(escaped) }
         }
         let end = index
-        index += 1   // closing quote
+        index += 1  // closing quote
         guard decoding else {
             guard Self.utf8(bytes[start..<end]) != nil else { throw .malformed }
             return nil
@@ -228,10 +249,15 @@ struct JSONStructure {
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count else { throw .malformed }
         if bytes[index] == UInt8(ascii: "0") { index += 1 } else { try digits() }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") { index += 1; try digits() }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            try digits()
+        }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             try digits()
         }
     }

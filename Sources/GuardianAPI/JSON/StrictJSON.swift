@@ -20,7 +20,9 @@ public enum StrictJSON {
     }
 
     /// The keyed container for `Keys`, after checking that the object has no other keys.
-    public static func container<Keys: CodingKey & CaseIterable>(_ decoder: any Decoder, keyedBy keys: Keys.Type) throws -> KeyedDecodingContainer<Keys> {
+    public static func container<Keys: CodingKey & CaseIterable>(_ decoder: any Decoder, keyedBy keys: Keys.Type) throws
+        -> KeyedDecodingContainer<Keys>
+    {
         try rejectUnknownKeys(decoder, allowed: Set(Keys.allCases.map(\.stringValue)))
         return try decoder.container(keyedBy: Keys.self)
     }
@@ -44,7 +46,8 @@ public enum StrictJSON {
         do {
             return try JSONCoding.makeDecoder().decode(T.self, from: data)
         } catch let error as UnknownField {
-            throw StrictJSONError("Field `\(error.name)` is not allowed here; remove it (see the API schema).", field: error.name)
+            throw StrictJSONError(
+                "Field `\(error.name)` is not allowed here; remove it (see the API schema).", field: error.name)
         } catch let error as DecodingError {
             throw describe(error)
         } catch {
@@ -55,7 +58,11 @@ public enum StrictJSON {
     static func fieldName(_ path: [any CodingKey]) -> String? {
         // `policy.spendingLimits[0].amount`: array indexes attach to their array's name.
         let name = path.reduce(into: "") { name, key in
-            if let index = key.intValue { name += "[\(index)]" } else { name += (name.isEmpty ? "" : ".") + key.stringValue }
+            if let index = key.intValue {
+                name += "[\(index)]"
+            } else {
+                name += (name.isEmpty ? "" : ".") + key.stringValue
+            }
         }
         return name.isEmpty ? nil : name
     }
@@ -144,7 +151,8 @@ public enum JSONCoding {
             let text = try container.decode(String.self)
             if let date = try? withFraction.parse(text) { return date }
             if let date = try? withoutFraction.parse(text) { return date }
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 date-time: \(text)")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "not an RFC 3339 date-time: \(text)")
         }
         return decoder
     }

@@ -12,7 +12,9 @@ extension GuardianAPI {
         /// Base58 (or padded Base64) Ed25519 signature of the governance challenge text.
         public var signature: String?
 
-        public init(code: String? = nil, recoveryCode: String? = nil, challengeId: String? = nil, signature: String? = nil) {
+        public init(
+            code: String? = nil, recoveryCode: String? = nil, challengeId: String? = nil, signature: String? = nil
+        ) {
             self.code = code
             self.recoveryCode = recoveryCode
             self.challengeId = challengeId
@@ -49,7 +51,9 @@ extension GuardianAPI {
     /// against its field (Foundation reports an out-of-range UInt64 without a coding path).
     static func sequence<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> UInt64 {
         let value = try container.decode(Int64.self, forKey: key)
-        guard value >= 0 else { throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "negative sequence") }
+        guard value >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "negative sequence")
+        }
         return UInt64(value)
     }
 
@@ -120,7 +124,8 @@ extension GuardianAPI {
         enum CodingKeys: String, CodingKey, CaseIterable { case kind, sequence }
 
         public init(from decoder: any Decoder) throws {
-            try StrictJSON.rejectUnknownKeys(decoder, allowed: Set(CodingKeys.allCases.map(\.stringValue)).union(Authorization.keys))
+            try StrictJSON.rejectUnknownKeys(
+                decoder, allowed: Set(CodingKeys.allCases.map(\.stringValue)).union(Authorization.keys))
             let container = try decoder.container(keyedBy: CodingKeys.self)
             kind = try container.decode(String.self, forKey: .kind)
             sequence = try GuardianAPI.sequence(container, .sequence)
@@ -151,7 +156,8 @@ extension GuardianAPI {
         enum CodingKeys: String, CodingKey, CaseIterable { case rotationId, sequence }
 
         public init(from decoder: any Decoder) throws {
-            try StrictJSON.rejectUnknownKeys(decoder, allowed: Set(CodingKeys.allCases.map(\.stringValue)).union(Authorization.keys))
+            try StrictJSON.rejectUnknownKeys(
+                decoder, allowed: Set(CodingKeys.allCases.map(\.stringValue)).union(Authorization.keys))
             let container = try decoder.container(keyedBy: CodingKeys.self)
             rotationId = try container.decode(String.self, forKey: .rotationId)
             sequence = try GuardianAPI.sequence(container, .sequence)
@@ -177,7 +183,10 @@ extension GuardianAPI {
         /// `executeAfter` as Unix seconds, as the attestation's on-chain reader compares it.
         public var executeAfterUnix: Int64
 
-        public init(rotationId: String, kind: String, newGuardianPublicKey: String, sequence: UInt64, scheduledAt: Date, executeAfter: Date, executeAfterUnix: Int64) {
+        public init(
+            rotationId: String, kind: String, newGuardianPublicKey: String, sequence: UInt64, scheduledAt: Date,
+            executeAfter: Date, executeAfterUnix: Int64
+        ) {
             self.rotationId = rotationId
             self.kind = kind
             self.newGuardianPublicKey = newGuardianPublicKey
@@ -200,7 +209,10 @@ extension GuardianAPI {
         public var plannedRotationDelaySeconds: Int
         public var emergencyRotationDelaySeconds: Int
 
-        public init(wallet: String, version: Int, sequence: UInt64, nextSequence: UInt64, guardianPublicKey: String, pendingRotation: PendingRotationBody?, plannedRotationDelaySeconds: Int, emergencyRotationDelaySeconds: Int) {
+        public init(
+            wallet: String, version: Int, sequence: UInt64, nextSequence: UInt64, guardianPublicKey: String,
+            pendingRotation: PendingRotationBody?, plannedRotationDelaySeconds: Int, emergencyRotationDelaySeconds: Int
+        ) {
             self.wallet = wallet
             self.version = version
             self.sequence = sequence
@@ -251,7 +263,9 @@ extension GuardianAPI {
         public var expiresAt: Date
         public var remainingRecoveryCodes: Int
 
-        public init(wallet: String, method: String, attestation: AttestationBody, expiresAt: Date, remainingRecoveryCodes: Int) {
+        public init(
+            wallet: String, method: String, attestation: AttestationBody, expiresAt: Date, remainingRecoveryCodes: Int
+        ) {
             self.wallet = wallet
             self.method = method
             self.attestation = attestation

@@ -91,7 +91,9 @@ public enum GuardianAPI {
             self.expiresAt = expiresAt
         }
 
-        public var description: String { "SessionResponse(wallet: \(wallet), expiresAt: \(expiresAt), token: redacted)" }
+        public var description: String {
+            "SessionResponse(wallet: \(wallet), expiresAt: \(expiresAt), token: redacted)"
+        }
     }
 
     /// `POST /v1/wallets/{wallet}/enrollment` response: shown once; the URI and the QR code carry the TOTP secret.
@@ -108,7 +110,10 @@ public enum GuardianAPI {
         public var digits: Int
         public var period: Int
 
-        public init(wallet: String, status: String, guardianPublicKey: String, otpauthUri: String, qrSvg: String?, algorithm: String, digits: Int, period: Int) {
+        public init(
+            wallet: String, status: String, guardianPublicKey: String, otpauthUri: String, qrSvg: String?,
+            algorithm: String, digits: Int, period: Int
+        ) {
             self.wallet = wallet
             self.status = status
             self.guardianPublicKey = guardianPublicKey
@@ -119,7 +124,9 @@ public enum GuardianAPI {
             self.period = period
         }
 
-        public var description: String { "EnrollmentResponse(wallet: \(wallet), guardian: \(guardianPublicKey), secret redacted)" }
+        public var description: String {
+            "EnrollmentResponse(wallet: \(wallet), guardian: \(guardianPublicKey), secret redacted)"
+        }
     }
 
     /// `POST /v1/wallets/{wallet}/enrollment/confirm` request.
@@ -152,7 +159,10 @@ public enum GuardianAPI {
         /// The ten break-glass recovery codes: only in the confirmation's response, exactly once.
         public var recoveryCodes: [String]?
 
-        public init(wallet: String, guardianPublicKey: String, status: String, createdAt: Date?, activatedAt: Date?, lockedUntil: Date? = nil, disabled: Bool? = nil) {
+        public init(
+            wallet: String, guardianPublicKey: String, status: String, createdAt: Date?, activatedAt: Date?,
+            lockedUntil: Date? = nil, disabled: Bool? = nil
+        ) {
             self.wallet = wallet
             self.guardianPublicKey = guardianPublicKey
             self.status = status
@@ -208,7 +218,10 @@ public enum GuardianAPI {
         public var step: UInt64
         public var timeline: [TimelineEntry]
 
-        public init(signature: String, guardianPublicKey: String, operationId: String, transaction: String, step: UInt64, timeline: [TimelineEntry]) {
+        public init(
+            signature: String, guardianPublicKey: String, operationId: String, transaction: String, step: UInt64,
+            timeline: [TimelineEntry]
+        ) {
             self.signature = signature
             self.guardianPublicKey = guardianPublicKey
             self.operationId = operationId
@@ -233,7 +246,10 @@ public enum GuardianAPI {
             public var operationId: String?
             public var retryAfterSeconds: Int?
 
-            public init(code: String, message: String, field: String? = nil, operationId: String? = nil, retryAfterSeconds: Int? = nil) {
+            public init(
+                code: String, message: String, field: String? = nil, operationId: String? = nil,
+                retryAfterSeconds: Int? = nil
+            ) {
                 self.code = code
                 self.message = message
                 self.field = field

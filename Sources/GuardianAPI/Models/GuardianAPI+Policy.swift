@@ -14,7 +14,9 @@ extension GuardianAPI {
         /// Programs allowed beyond those Chronoguard prices (Base58); absent means none.
         public var allowedPrograms: [String]
 
-        public init(spendingLimits: [SpendingLimit] = [], allowedDestinations: [String]? = nil, allowedPrograms: [String] = []) {
+        public init(
+            spendingLimits: [SpendingLimit] = [], allowedDestinations: [String]? = nil, allowedPrograms: [String] = []
+        ) {
             self.spendingLimits = spendingLimits
             self.allowedDestinations = allowedDestinations
             self.allowedPrograms = allowedPrograms
@@ -80,7 +82,8 @@ extension GuardianAPI {
             let container = try StrictJSON.container(decoder, keyedBy: CodingKeys.self)
             // Required, but may be null: an absent key is more likely a mistake than a wish to remove the policy.
             guard container.contains(.policy) else {
-                throw DecodingError.keyNotFound(CodingKeys.policy, .init(codingPath: container.codingPath, debugDescription: "policy is required"))
+                throw DecodingError.keyNotFound(
+                    CodingKeys.policy, .init(codingPath: container.codingPath, debugDescription: "policy is required"))
             }
             policy = try container.decodeNil(forKey: .policy) ? nil : container.decode(Policy.self, forKey: .policy)
             code = try container.decode(String.self, forKey: .code)
@@ -146,7 +149,10 @@ extension GuardianAPI {
         /// The instant the usage describes.
         public var asOf: Date
 
-        public init(wallet: String, active: Policy?, pending: PendingPolicy?, usage: [SpendingLimitUsage], revision: Int64, asOf: Date) {
+        public init(
+            wallet: String, active: Policy?, pending: PendingPolicy?, usage: [SpendingLimitUsage], revision: Int64,
+            asOf: Date
+        ) {
             self.wallet = wallet
             self.active = active
             self.pending = pending

@@ -1,6 +1,6 @@
+import CSQLite
 import Foundation
 import Guardian
-import CSQLite
 
 // MARK: - Values
 
@@ -40,7 +40,9 @@ final class SQLiteHandle {
                 "SQLite \(String(cString: sqlite3_libversion())) is too old: the store needs 3.37 or newer; upgrade libsqlite3"
             )
         }
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
+            | SQLITE_OPEN_EXRESCODE
         var handle: OpaquePointer?
         let status = sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
@@ -127,9 +129,13 @@ final class SQLiteHandle {
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes { raw in
                     // A zero-length blob needs a non-null pointer to be a blob rather than NULL.
-                    sqlite3_bind_blob64(statement, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(raw.count), transient)
+                    sqlite3_bind_blob64(
+                        statement, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(raw.count),
+                        transient)
                 }
-            case .text(let string): status = sqlite3_bind_text64(statement, index, string, UInt64(string.utf8.count), transient, UInt8(SQLITE_UTF8))
+            case .text(let string):
+                status = sqlite3_bind_text64(
+                    statement, index, string, UInt64(string.utf8.count), transient, UInt8(SQLITE_UTF8))
             case .null: status = sqlite3_bind_null(statement, index)
             }
             guard status == SQLITE_OK else {
@@ -147,7 +153,7 @@ final class SQLiteHandle {
 
     private func error(_ status: Int32, _ sql: String) -> GuardianStoreError {
         let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "closed"
-        let primary = status & 0xFF   // extended result codes carry the primary code in their low byte (sqlite3.h)
+        let primary = status & 0xFF  // extended result codes carry the primary code in their low byte (sqlite3.h)
         let kind: GuardianStoreError.Kind
         switch primary {
         case SQLITE_BUSY, SQLITE_LOCKED: kind = .busy

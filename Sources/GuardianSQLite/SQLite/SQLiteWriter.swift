@@ -130,7 +130,8 @@ final class SQLiteWriter: @unchecked Sendable {
                 context.auditHead = headBefore
                 // Undo just this mutation. If that is impossible — SQLite already rolled the whole transaction back,
                 // or the rollback itself fails — abandon the transaction: a RELEASE now could keep half a mutation.
-                let undone = !connection.isAutocommit
+                let undone =
+                    !connection.isAutocommit
                     && (try? connection.run("ROLLBACK TO mutation")) != nil
                     && (try? connection.run("RELEASE mutation")) != nil
                 guard undone else {
@@ -169,7 +170,9 @@ final class WriteRequest: @unchecked Sendable {
     private let resumeSuccess: () -> Void
     private let resumeFailure: (any Error) -> Void
 
-    init<T: Sendable>(body: @escaping @Sendable (WriteContext) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+    init<T: Sendable>(
+        body: @escaping @Sendable (WriteContext) throws -> T, continuation: CheckedContinuation<T, any Error>
+    ) {
         let box = ResultBox<T>()
         self.body = { context in box.value = try body(context) }
         self.resumeSuccess = { continuation.resume(returning: box.value!) }
@@ -204,8 +207,11 @@ final class WriteContext {
             let record = sealer.seal(event, after: auditHead)
             try connection.run(
                 "INSERT INTO audit_log (sequence, at_ms, kind, wallet, operation_id, detail, previous_mac, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [.integer(record.sequence), .integer(event.atMilliseconds), .text(event.kind.rawValue), .optional(event.wallet?.bytes),
-                 .optional(event.operationID), .text(event.detail), .blob(record.previousMAC), .blob(record.mac)])
+                [
+                    .integer(record.sequence), .integer(event.atMilliseconds), .text(event.kind.rawValue),
+                    .optional(event.wallet?.bytes),
+                    .optional(event.operationID), .text(event.detail), .blob(record.previousMAC), .blob(record.mac),
+                ])
             auditHead = AuditAnchor(sequence: record.sequence, mac: record.mac)
             headChanged = true
         }
@@ -223,7 +229,8 @@ final class WriteContext {
     /// Writes the head once per transaction, if it moved.
     func storeAuditHead() throws {
         guard headChanged, let auditHead else { return }
-        try connection.run("INSERT INTO audit_head (id, sequence, mac) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, mac = excluded.mac",
-                           [.integer(auditHead.sequence), .blob(auditHead.mac)])
+        try connection.run(
+            "INSERT INTO audit_head (id, sequence, mac) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, mac = excluded.mac",
+            [.integer(auditHead.sequence), .blob(auditHead.mac)])
     }
 }

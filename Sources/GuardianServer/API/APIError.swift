@@ -1,8 +1,8 @@
 import Foundation
 import Guardian
+import GuardianAPI
 import HTTPTypes
 import Hummingbird
-import GuardianAPI
 
 // MARK: - API error
 
@@ -28,7 +28,10 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Extra response headers (`Allow` for 405, `WWW-Authenticate` for 401).
     public let headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfterSeconds: Int? = nil, operationID: String? = nil, headers: HTTPFields = [:]) {
+    public init(
+        _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil,
+        retryAfterSeconds: Int? = nil, operationID: String? = nil, headers: HTTPFields = [:]
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -63,35 +66,59 @@ extension APIError {
         APIError(.badRequest, code: Code.invalidRequest, message: message, field: field)
     }
 
-    static let notFound = APIError(.notFound, code: Code.notFound, message: "No such endpoint; see /v1/openapi.json for the routes this server offers.")
+    static let notFound = APIError(
+        .notFound, code: Code.notFound,
+        message: "No such endpoint; see /v1/openapi.json for the routes this server offers.")
 
     static func methodNotAllowed(allowed: [HTTPRequest.Method]) -> APIError {
         let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
         var headers = HTTPFields()
         headers[.allow] = list
-        return APIError(.methodNotAllowed, code: Code.methodNotAllowed, message: "This endpoint does not accept that method; use \(list).", headers: headers)
+        return APIError(
+            .methodNotAllowed, code: Code.methodNotAllowed,
+            message: "This endpoint does not accept that method; use \(list).", headers: headers)
     }
 
     static func payloadTooLarge(limit: Int) -> APIError {
-        APIError(.contentTooLarge, code: Code.payloadTooLarge, message: "The request body is larger than \(limit) bytes; send a smaller body.")
+        APIError(
+            .contentTooLarge, code: Code.payloadTooLarge,
+            message: "The request body is larger than \(limit) bytes; send a smaller body.")
     }
 
     /// A header field or the header block over the HTTP/1.1 parser's limits (``HTTPHeaderLimits``).
     static let headersTooLarge = APIError(
         HTTPResponse.Status(code: 431, reasonPhrase: "Request Header Fields Too Large"), code: Code.headersTooLarge,
-        message: "The request headers are too large: at most \(HTTPHeaderLimits.fieldBytes / 1024) KiB per field, \(HTTPHeaderLimits.totalBytes / 1024) KiB in all and \(HTTPHeaderLimits.fieldCount) fields; send fewer or smaller headers.")
+        message:
+            "The request headers are too large: at most \(HTTPHeaderLimits.fieldBytes / 1024) KiB per field, \(HTTPHeaderLimits.totalBytes / 1024) KiB in all and \(HTTPHeaderLimits.fieldCount) fields; send fewer or smaller headers."
+    )
 
-    static let unsupportedMediaType = APIError(.unsupportedMediaType, code: Code.unsupportedMediaType, message: "The request body must be JSON; send it with Content-Type: application/json.")
+    static let unsupportedMediaType = APIError(
+        .unsupportedMediaType, code: Code.unsupportedMediaType,
+        message: "The request body must be JSON; send it with Content-Type: application/json.")
 
-    static let apiKeyRequired = APIError(.unauthorized, code: Code.apiKeyRequired, message: "This server requires an API key; send it in the X-API-Key header.")
+    static let apiKeyRequired = APIError(
+        .unauthorized, code: Code.apiKeyRequired,
+        message: "This server requires an API key; send it in the X-API-Key header.")
 
-    static let apiKeyInvalid = APIError(.unauthorized, code: Code.apiKeyInvalid, message: "The API key is not valid for this server; check the X-API-Key header.")
+    static let apiKeyInvalid = APIError(
+        .unauthorized, code: Code.apiKeyInvalid,
+        message: "The API key is not valid for this server; check the X-API-Key header.")
 
-    static let nonCanonicalPath = APIError(.badRequest, code: Code.nonCanonicalPath, message: "The request path is not in canonical form (empty, '.' or '..' segments, percent-encoding, a trailing slash, or characters outside A-Z a-z 0-9 - . _ ~); send the path exactly as /v1/openapi.json lists it.")
+    static let nonCanonicalPath = APIError(
+        .badRequest, code: Code.nonCanonicalPath,
+        message:
+            "The request path is not in canonical form (empty, '.' or '..' segments, percent-encoding, a trailing slash, or characters outside A-Z a-z 0-9 - . _ ~); send the path exactly as /v1/openapi.json lists it."
+    )
 
-    static let originNotAllowed = APIError(.forbidden, code: Code.originNotAllowed, message: "Cross-origin requests from this origin are not allowed; ask the operator to add it to the allowed origins.")
+    static let originNotAllowed = APIError(
+        .forbidden, code: Code.originNotAllowed,
+        message:
+            "Cross-origin requests from this origin are not allowed; ask the operator to add it to the allowed origins."
+    )
 
-    static let internalError = APIError(.internalServerError, code: Code.internalError, message: "The service could not complete the request; nothing was changed. Retry later.")
+    static let internalError = APIError(
+        .internalServerError, code: Code.internalError,
+        message: "The service could not complete the request; nothing was changed. Retry later.")
 }
 
 // MARK: - From domain errors
@@ -120,7 +147,9 @@ extension APIError {
         case .sessionWalletMismatch: 403
         case .challengeNotFound, .notEnrolled: 404
         case .nonceReused, .alreadyEnrolled, .enrollmentPending, .codeAlreadyUsed: 409
-        case .governanceNotEnabled, .alreadyMigrated, .sequenceMismatch, .rotationPending, .noPendingRotation, .timelockActive, .recoveryCodeUsed: 409
+        case .governanceNotEnabled, .alreadyMigrated, .sequenceMismatch, .rotationPending, .noPendingRotation,
+            .timelockActive, .recoveryCodeUsed:
+            409
         case .invalidRecoveryCode: 401
         case .missingRecentBlockhash, .walletNotSigner, .guardianNotSigner: 422
         case .walletLocked, .walletDisabled: 423
@@ -165,7 +194,12 @@ extension APIError {
 
     /// The encoded JSON body.
     func jsonBody() -> Data {
-        let body = Body(error: .init(code: code, message: message, field: field, operationId: operationID, retryAfterSeconds: retryAfterSeconds))
-        return (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"The service could not complete the request."}}"#.utf8)
+        let body = Body(
+            error: .init(
+                code: code, message: message, field: field, operationId: operationID,
+                retryAfterSeconds: retryAfterSeconds))
+        return (try? JSONCoding.encoder.encode(body))
+            ?? Data(
+                #"{"error":{"code":"internal_error","message":"The service could not complete the request."}}"#.utf8)
     }
 }

@@ -23,7 +23,9 @@ public func buildApplication(configuration: GuardianServerConfiguration) async t
 }
 
 /// Builds the application on already opened dependencies (tests pass an in-memory store here).
-public func buildApplication(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies, logger: Logger? = nil) throws -> some ApplicationProtocol {
+public func buildApplication(
+    configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies, logger: Logger? = nil
+) throws -> some ApplicationProtocol {
     let logger = logger ?? makeLogger(configuration)
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     let signInDomain = dependencies.service.configuration.signIn.domain
@@ -32,25 +34,33 @@ public func buildApplication(configuration: GuardianServerConfiguration, depende
         router: router,
         server: try serverBuilder(configuration),
         // No Server header: it would only tell an attacker what to look up.
-        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: [
             StorageLifecycleService(shutdown: dependencies.shutdown),
             MaintenanceService(service: dependencies.service, interval: configuration.purgeInterval, logger: logger),
         ],
         onServerRunning: { channel in
-            logger.notice("chronoguard guardian listening", metadata: [
-                "address": .string(channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"),
-                "tls": .stringConvertible(tls),
-                "sign_in_domain": .string(signInDomain),
-            ])
+            logger.notice(
+                "chronoguard guardian listening",
+                metadata: [
+                    "address": .string(channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"),
+                    "tls": .stringConvertible(tls),
+                    "sign_in_domain": .string(signInDomain),
+                ])
         },
         logger: logger)
 }
 
 /// The routes the server serves, in registration order. `/metrics` is among them unless ``GuardianServerConfiguration/metrics``
 /// is ``GuardianServerConfiguration/MetricsExposure/off``.
-public func guardianRoutes(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies) -> [GuardianRoute] {
-    OperationsController(registry: dependencies.registry, readiness: dependencies.readiness, metrics: configuration.resolvedMetricsExposure).routes
+public func guardianRoutes(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies)
+    -> [GuardianRoute]
+{
+    OperationsController(
+        registry: dependencies.registry, readiness: dependencies.readiness,
+        metrics: configuration.resolvedMetricsExposure
+    ).routes
         + AuthController(service: dependencies.service).routes
         + WalletController(service: dependencies.service).routes
         + GovernanceController(service: dependencies.service).routes
@@ -68,7 +78,9 @@ public func guardianRoutes(configuration: GuardianServerConfiguration, dependenc
 ///
 /// and then, per route, the ``RouteGate``: the API key when the route needs one and keys are configured, and the
 /// per-client-IP admission — both decided on the matched route, before the handler reads the body.
-public func buildRouter(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies) -> Router<GuardianRequestContext> {
+public func buildRouter(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies) -> Router<
+    GuardianRequestContext
+> {
     let routes = guardianRoutes(configuration: configuration, dependencies: dependencies)
     let table = RouteTable(routes: routes)
     let router = Router(context: GuardianRequestContext.self)
@@ -102,7 +114,9 @@ func http1Configuration(_ configuration: GuardianServerConfiguration) -> HTTP1Ch
     return HTTP1Channel.Configuration(
         additionalChannelHandlers: [HTTPParseErrorResponder(), RequestDeadlineHandler(timeout: requestTimeout)],
         idleTimeout: .seconds(30),
-        httpDecoderConfiguration: .init(maxHeaderFieldSize: HTTPHeaderLimits.fieldBytes, maxHeaderListSize: HTTPHeaderLimits.totalBytes, maxHeaderFieldCount: HTTPHeaderLimits.fieldCount))
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: HTTPHeaderLimits.fieldBytes, maxHeaderListSize: HTTPHeaderLimits.totalBytes,
+            maxHeaderFieldCount: HTTPHeaderLimits.fieldCount))
 }
 
 /// Plain HTTP/1.1, or HTTPS with the configured PEM certificate chain and key.
@@ -114,12 +128,19 @@ func serverBuilder(_ configuration: GuardianServerConfiguration) throws -> HTTPS
         certificates = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath)
         key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
     } catch {
-        throw ServerSetupError(code: "tls_files_unusable", message: "Cannot read the TLS certificate chain \(tls.certificateChainPath) or key \(tls.privateKeyPath) as PEM; check the paths and formats.")
+        throw ServerSetupError(
+            code: "tls_files_unusable",
+            message:
+                "Cannot read the TLS certificate chain \(tls.certificateChainPath) or key \(tls.privateKeyPath) as PEM; check the paths and formats."
+        )
     }
     guard !certificates.isEmpty else {
-        throw ServerSetupError(code: "tls_files_unusable", message: "The TLS certificate file \(tls.certificateChainPath) holds no certificate.")
+        throw ServerSetupError(
+            code: "tls_files_unusable",
+            message: "The TLS certificate file \(tls.certificateChainPath) holds no certificate.")
     }
-    var tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
+    var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+        certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
     // TLS 1.2 is the oldest version without known protocol weaknesses (RFC 8996 deprecates 1.0 and 1.1).
     tlsConfiguration.minimumTLSVersion = .tlsv12
     return try .tls(.http1(configuration: http1Configuration(configuration)), tlsConfiguration: tlsConfiguration)

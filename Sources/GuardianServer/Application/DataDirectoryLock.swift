@@ -1,10 +1,11 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - One owner per data directory
@@ -26,19 +27,26 @@ public final class DataDirectoryLock: @unchecked Sendable {
     /// - Throws: ``DataDirectoryLockError`` when another process holds it or the file cannot be opened.
     public init(directory: URL) throws(DataDirectoryLockError) {
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw DataDirectoryLockError(code: "data_directory_unusable", message: "Cannot create the data directory \(directory.path); check the path and its permissions.")
+            throw DataDirectoryLockError(
+                code: "data_directory_unusable",
+                message: "Cannot create the data directory \(directory.path); check the path and its permissions.")
         }
         path = directory.appendingPathComponent(Self.fileName).path
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw DataDirectoryLockError(code: "data_directory_unusable", message: "Cannot open \(path) (errno \(errno)); check the data directory's permissions.")
+            throw DataDirectoryLockError(
+                code: "data_directory_unusable",
+                message: "Cannot open \(path) (errno \(errno)); check the data directory's permissions.")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             descriptor = -1
-            throw DataDirectoryLockError(code: "data_directory_in_use", message: "Another chronoguard process (a running server?) is using \(directory.path); stop it first.")
+            throw DataDirectoryLockError(
+                code: "data_directory_in_use",
+                message: "Another chronoguard process (a running server?) is using \(directory.path); stop it first.")
         }
     }
 

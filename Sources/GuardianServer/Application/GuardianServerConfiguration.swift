@@ -93,7 +93,7 @@ public struct GuardianServerConfiguration: Sendable {
         var resolved = guardian
         let url = publicURL ?? URL(string: "\(tls == nil ? "http" : "https")://\(Self.authorityHost(host)):\(port)")!
         var authority = url.host ?? host
-        if authority.contains(":") { authority = "[\(authority)]" }   // IPv6 literal (RFC 3986 §3.2.2)
+        if authority.contains(":") { authority = "[\(authority)]" }  // IPv6 literal (RFC 3986 §3.2.2)
         if let port = url.port { authority += ":\(port)" }
         resolved.signIn.domain = authority
         resolved.signIn.uri = url.absoluteString

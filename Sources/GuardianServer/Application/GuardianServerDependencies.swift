@@ -34,9 +34,14 @@ public struct GuardianServerDependencies: Sendable {
     ///   - lockingDirectory: take ``DataDirectoryLock`` (false only for read-only tools such as `audit verify`).
     ///   - requiringExistingDatabase: refuse to create a database (tools that must not start from nothing, so a
     ///     mistyped path is an error instead of a fresh empty guardian with a new master key).
-    public static func open(configuration: GuardianServerConfiguration, clock: any GuardianClock = SystemClock(), lockingDirectory: Bool = true, requiringExistingDatabase: Bool = false) async throws -> GuardianServerDependencies {
+    public static func open(
+        configuration: GuardianServerConfiguration, clock: any GuardianClock = SystemClock(),
+        lockingDirectory: Bool = true, requiringExistingDatabase: Bool = false
+    ) async throws -> GuardianServerDependencies {
         if requiringExistingDatabase, !FileManager.default.fileExists(atPath: configuration.databaseURL.path) {
-            throw ServerSetupError(code: "database_missing", message: "There is no guardian database at \(configuration.databaseURL.path); check --data-dir.")
+            throw ServerSetupError(
+                code: "database_missing",
+                message: "There is no guardian database at \(configuration.databaseURL.path); check --data-dir.")
         }
         let lock = lockingDirectory ? try DataDirectoryLock(directory: configuration.dataDirectory) : nil
         let store: SQLiteGuardianStore
@@ -48,9 +53,13 @@ public struct GuardianServerDependencies: Sendable {
         }
         do {
             let keyProvider = try Self.keyProvider(configuration.masterKey, directory: configuration.dataDirectory)
-            return try await make(configuration: configuration, store: store, keyProvider: keyProvider, clock: clock,
-                                  readiness: { _ = try await store.loadKeyring() },
-                                  shutdown: { store.close(); lock?.release() })
+            return try await make(
+                configuration: configuration, store: store, keyProvider: keyProvider, clock: clock,
+                readiness: { _ = try await store.loadKeyring() },
+                shutdown: {
+                    store.close()
+                    lock?.release()
+                })
         } catch {
             store.close()
             lock?.release()
@@ -59,23 +68,39 @@ public struct GuardianServerDependencies: Sendable {
     }
 
     /// An in-memory store with a random master key: for tests and demos. Nothing survives the process.
-    public static func inMemory(configuration: GuardianServerConfiguration, store: InMemoryGuardianStore = InMemoryGuardianStore(), keyProvider: (any MasterKeyProvider)? = nil, clock: any GuardianClock = SystemClock()) async throws -> GuardianServerDependencies {
-        try await make(configuration: configuration, store: store, keyProvider: keyProvider ?? StaticMasterKeyProvider([MasterKey.generate()]), clock: clock,
-                       readiness: { _ = await store.loadKeyring() }, shutdown: {})
+    public static func inMemory(
+        configuration: GuardianServerConfiguration, store: InMemoryGuardianStore = InMemoryGuardianStore(),
+        keyProvider: (any MasterKeyProvider)? = nil, clock: any GuardianClock = SystemClock()
+    ) async throws -> GuardianServerDependencies {
+        try await make(
+            configuration: configuration, store: store,
+            keyProvider: keyProvider ?? StaticMasterKeyProvider([MasterKey.generate()]), clock: clock,
+            readiness: { _ = await store.loadKeyring() }, shutdown: {})
     }
 
     /// Any store and key provider.
-    public static func make(configuration: GuardianServerConfiguration, store: any GuardianStore, keyProvider: any MasterKeyProvider, clock: any GuardianClock = SystemClock(), readiness: @escaping @Sendable () async throws -> Void, shutdown: @escaping @Sendable () async -> Void) async throws -> GuardianServerDependencies {
+    public static func make(
+        configuration: GuardianServerConfiguration, store: any GuardianStore, keyProvider: any MasterKeyProvider,
+        clock: any GuardianClock = SystemClock(), readiness: @escaping @Sendable () async throws -> Void,
+        shutdown: @escaping @Sendable () async -> Void
+    ) async throws -> GuardianServerDependencies {
         let registry = PrometheusCollectorRegistry()
         let rateLimiter = InMemoryRateLimiter()
         let service = try await GuardianService.start(
-            store: store, keyProvider: keyProvider, configuration: configuration.resolvedGuardianConfiguration, clock: clock,
-            metrics: PrometheusGuardianMetrics(registry: registry), qrRenderer: Self.qrRenderer, rateLimiter: rateLimiter)
-        return GuardianServerDependencies(service: service, store: store, rateLimiter: rateLimiter, registry: registry, clock: clock, readiness: readiness, shutdown: shutdown)
+            store: store, keyProvider: keyProvider, configuration: configuration.resolvedGuardianConfiguration,
+            clock: clock,
+            metrics: PrometheusGuardianMetrics(registry: registry), qrRenderer: Self.qrRenderer,
+            rateLimiter: rateLimiter)
+        return GuardianServerDependencies(
+            service: service, store: store, rateLimiter: rateLimiter, registry: registry, clock: clock,
+            readiness: readiness, shutdown: shutdown)
     }
 
     /// The master key provider for a source.
-    public static func keyProvider(_ source: GuardianServerConfiguration.MasterKeySource, directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any MasterKeyProvider {
+    public static func keyProvider(
+        _ source: GuardianServerConfiguration.MasterKeySource, directory: URL,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> any MasterKeyProvider {
         switch source {
         case .automatic:
             if let value = environment[GuardianServerConfiguration.masterKeyEnvironmentVariable], !value.isEmpty {
@@ -124,7 +149,10 @@ struct MaintenanceService: Service {
             }
             do {
                 let purged = try await service.purgeExpired()
-                if purged > 0 { logger.debug("purged expired challenges and sessions", metadata: ["rows": .stringConvertible(purged)]) }
+                if purged > 0 {
+                    logger.debug(
+                        "purged expired challenges and sessions", metadata: ["rows": .stringConvertible(purged)])
+                }
             } catch {
                 logger.warning("purging expired rows failed", metadata: ["code": .string(error.code.rawValue)])
             }

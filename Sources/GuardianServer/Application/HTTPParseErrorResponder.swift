@@ -80,7 +80,9 @@ final class HTTPParseErrorResponder: ChannelDuplexHandler, RemovableChannelHandl
         case .headerOverflow:
             return .headersTooLarge
         default:
-            return APIError(.badRequest, code: APIError.Code.invalidRequest, message: "The HTTP request is malformed and could not be parsed; check the request line and headers.")
+            return APIError(
+                .badRequest, code: APIError.Code.invalidRequest,
+                message: "The HTTP request is malformed and could not be parsed; check the request line and headers.")
         }
     }
 }

@@ -48,7 +48,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         switch unwrapInboundIn(data) {
         case .head:
             openRequests += 1
-            arm(context)   // the body's deadline
+            arm(context)  // the body's deadline
         case .body:
             break
         case .end:
@@ -62,7 +62,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             openRequests = max(0, openRequests - 1)
-            if openRequests == 0 { arm(context) }   // waiting for the next request's head
+            if openRequests == 0 { arm(context) }  // waiting for the next request's head
         }
         context.write(data, promise: promise)
     }

@@ -1,8 +1,8 @@
 import ChainKit
 import Foundation
 import Guardian
-import Hummingbird
 import GuardianAPI
+import Hummingbird
 
 // MARK: - Sign-in
 
@@ -28,13 +28,17 @@ package struct AuthController: Sendable {
     @Sendable func challenge(_ request: Request, context: GuardianRequestContext) async throws -> Response {
         let body = try await HTTPBody.decode(GuardianAPI.ChallengeRequest.self, from: request, context: context)
         let challenge = try await service.challenge(wallet: body.wallet)
-        return try HTTPBody.json(GuardianAPI.ChallengeResponse(challengeId: challenge.id, message: challenge.message, nonce: challenge.nonce, expiresAt: challenge.expiresAt))
+        return try HTTPBody.json(
+            GuardianAPI.ChallengeResponse(
+                challengeId: challenge.id, message: challenge.message, nonce: challenge.nonce,
+                expiresAt: challenge.expiresAt))
     }
 
     @Sendable func verify(_ request: Request, context: GuardianRequestContext) async throws -> Response {
         let body = try await HTTPBody.decode(GuardianAPI.VerifyRequest.self, from: request, context: context)
         let grant = try await service.verifyChallenge(id: body.challengeId, signature: body.signature)
-        return try HTTPBody.json(GuardianAPI.SessionResponse(token: grant.token, wallet: grant.wallet.base58, expiresAt: grant.expiresAt))
+        return try HTTPBody.json(
+            GuardianAPI.SessionResponse(token: grant.token, wallet: grant.wallet.base58, expiresAt: grant.expiresAt))
     }
 
     @Sendable func logout(_ request: Request, context: GuardianRequestContext) async throws -> Response {

@@ -1,7 +1,7 @@
 import Foundation
 import Guardian
-import Hummingbird
 import GuardianAPI
+import Hummingbird
 
 // MARK: - Routes
 
@@ -30,7 +30,10 @@ public struct GuardianRoute: Sendable {
     public let admitsByClientIP: Bool
     let handler: @Sendable (Request, GuardianRequestContext) async throws -> Response
 
-    init(_ method: HTTPRequest.Method, _ path: String, access: RouteAccess = .apiKey, admitsByClientIP: Bool = true, _ handler: @escaping @Sendable (Request, GuardianRequestContext) async throws -> Response) {
+    init(
+        _ method: HTTPRequest.Method, _ path: String, access: RouteAccess = .apiKey, admitsByClientIP: Bool = true,
+        _ handler: @escaping @Sendable (Request, GuardianRequestContext) async throws -> Response
+    ) {
         self.method = method
         self.path = path
         self.access = access
@@ -58,7 +61,9 @@ struct RouteTable: Sendable {
 
 enum HTTPBody {
     /// Collects the body (bounded by the context's limit) and decodes it strictly as `T`.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: GuardianRequestContext) async throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: GuardianRequestContext)
+        async throws -> T
+    {
         try await StrictJSON.decode(T.self, from: collect(request, context: context))
     }
 
@@ -87,17 +92,22 @@ enum HTTPBody {
         guard let contentType else { return false }
         // Scanned as bytes (every request with a body comes here): the media type before any `;`, blanks trimmed.
         let bytes = Array(contentType.utf8)
-        let mediaType = HeaderBytes.trimmingBlanks(bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)])
-            .map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }   // ASCII lowercase
+        let mediaType = HeaderBytes.trimmingBlanks(
+            bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)]
+        )
+        .map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }  // ASCII lowercase
         return mediaType == HeaderBytes.applicationJSON
-            || (mediaType.starts(with: HeaderBytes.application) && mediaType.count >= HeaderBytes.application.count + HeaderBytes.jsonSuffix.count
+            || (mediaType.starts(with: HeaderBytes.application)
+                && mediaType.count >= HeaderBytes.application.count + HeaderBytes.jsonSuffix.count
                 && mediaType.suffix(HeaderBytes.jsonSuffix.count).elementsEqual(HeaderBytes.jsonSuffix))
     }
 
     /// A JSON response.
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONCoding.makeEncoder().encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
@@ -145,7 +155,7 @@ enum BearerToken {
         let scheme = HeaderBytes.bearer
         guard trimmed.count > scheme.count, zip(trimmed, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
         let afterScheme = trimmed.dropFirst(scheme.count)
-        guard afterScheme.first == 0x20 else { return nil }   // the scheme ends at a space (RFC 9110 §11.4)
+        guard afterScheme.first == 0x20 else { return nil }  // the scheme ends at a space (RFC 9110 §11.4)
         let token = HeaderBytes.trimmingBlanks(afterScheme)
         return token.isEmpty ? nil : String(decoding: token, as: UTF8.self)
     }
@@ -157,7 +167,11 @@ enum BearerToken {
 
     /// The request's bearer token, or `session_invalid`.
     static func require(_ request: Request) throws -> String {
-        guard let token = extract(request) else { throw GuardianError(.sessionInvalid, "This endpoint needs a session: send Authorization: Bearer <token> from POST /v1/auth/verify.") }
+        guard let token = extract(request) else {
+            throw GuardianError(
+                .sessionInvalid,
+                "This endpoint needs a session: send Authorization: Bearer <token> from POST /v1/auth/verify.")
+        }
         return token
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Guardian
+import GuardianAPI
 import Hummingbird
 import Prometheus
-import GuardianAPI
 
 // MARK: - Operations
 
@@ -17,7 +17,10 @@ package struct OperationsController: Sendable {
     let readiness: @Sendable () async throws -> Void
     let metricsExposure: GuardianServerConfiguration.MetricsExposure
 
-    init(registry: PrometheusCollectorRegistry, readiness: @escaping @Sendable () async throws -> Void, metrics: GuardianServerConfiguration.MetricsExposure) {
+    init(
+        registry: PrometheusCollectorRegistry, readiness: @escaping @Sendable () async throws -> Void,
+        metrics: GuardianServerConfiguration.MetricsExposure
+    ) {
         self.registry = registry
         self.readiness = readiness
         self.metricsExposure = metrics
@@ -46,7 +49,9 @@ package struct OperationsController: Sendable {
             try await readiness()
         } catch {
             context.logger.warning("readiness check failed", metadata: ["error": .string(String(describing: error))])
-            throw APIError(.serviceUnavailable, code: GuardianError.Code.storageUnavailable.rawValue, message: "The database is not reachable; the server is not ready.", retryAfterSeconds: 5)
+            throw APIError(
+                .serviceUnavailable, code: GuardianError.Code.storageUnavailable.rawValue,
+                message: "The database is not reachable; the server is not ready.", retryAfterSeconds: 5)
         }
         return try HTTPBody.json(GuardianAPI.HealthResponse(status: "ready"))
     }
@@ -55,11 +60,15 @@ package struct OperationsController: Sendable {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16 * 1024)
         registry.emit(into: &buffer)
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
     }
 
     @Sendable func openAPI(_ request: Request, context: GuardianRequestContext) async throws -> Response {
         // Public and identical for every client: caches may keep it, but must revalidate (the server may be upgraded).
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
     }
 }

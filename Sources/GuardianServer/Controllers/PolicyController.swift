@@ -1,7 +1,7 @@
 import Foundation
 import Guardian
-import Hummingbird
 import GuardianAPI
+import Hummingbird
 
 // MARK: - Wallet transaction policy
 

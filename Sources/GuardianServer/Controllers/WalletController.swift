@@ -1,8 +1,8 @@
 import ChainKit
 import Foundation
 import Guardian
-import Hummingbird
 import GuardianAPI
+import Hummingbird
 
 // MARK: - Wallets: enrollment, status, cosign
 
@@ -34,8 +34,10 @@ package struct WalletController: Sendable {
         try await HTTPBody.requireEmpty(request, context: context)
         let start = try await service.beginEnrollment(session: session, wallet: Self.wallet(context))
         let body = GuardianAPI.EnrollmentResponse(
-            wallet: start.wallet.base58, status: EnrollmentState.pending.rawValue, guardianPublicKey: start.guardianPublicKey.base58,
-            otpauthUri: start.otpauthURI, qrSvg: start.qrSVG, algorithm: start.totp.algorithm.uriName, digits: start.totp.digits, period: start.totp.period)
+            wallet: start.wallet.base58, status: EnrollmentState.pending.rawValue,
+            guardianPublicKey: start.guardianPublicKey.base58,
+            otpauthUri: start.otpauthURI, qrSvg: start.qrSVG, algorithm: start.totp.algorithm.uriName,
+            digits: start.totp.digits, period: start.totp.period)
         return try HTTPBody.json(body, status: .created)
     }
 
@@ -43,9 +45,10 @@ package struct WalletController: Sendable {
     @Sendable func confirmEnrollment(_ request: Request, context: GuardianRequestContext) async throws -> Response {
         let session = try await BearerToken.session(request, service: service)
         let body = try await HTTPBody.decode(GuardianAPI.ConfirmRequest.self, from: request, context: context)
-        let confirmation = try await service.confirmEnrollment(session: session, wallet: Self.wallet(context), code: body.code, clientIP: context.clientAddress)
+        let confirmation = try await service.confirmEnrollment(
+            session: session, wallet: Self.wallet(context), code: body.code, clientIP: context.clientAddress)
         var response = Self.statusBody(confirmation.status, includeLockout: true)
-        response.recoveryCodes = confirmation.recoveryCodes   // shown once
+        response.recoveryCodes = confirmation.recoveryCodes  // shown once
         return try HTTPBody.json(response)
     }
 
@@ -57,7 +60,9 @@ package struct WalletController: Sendable {
         if request.headers[.authorization] != nil {
             let session = try await BearerToken.session(request, service: service)
             guard session.wallet.base58 == wallet else {
-                throw GuardianError(.sessionWalletMismatch, "The session belongs to a different wallet; sign in with the wallet you are acting for.")
+                throw GuardianError(
+                    .sessionWalletMismatch,
+                    "The session belongs to a different wallet; sign in with the wallet you are acting for.")
             }
             ownSession = true
         }
@@ -67,7 +72,8 @@ package struct WalletController: Sendable {
 
     static func statusBody(_ status: GuardianStatus, includeLockout: Bool) -> GuardianAPI.GuardianStatusResponse {
         GuardianAPI.GuardianStatusResponse(
-            wallet: status.wallet.base58, guardianPublicKey: status.guardianPublicKey.base58, status: status.state.rawValue,
+            wallet: status.wallet.base58, guardianPublicKey: status.guardianPublicKey.base58,
+            status: status.state.rawValue,
             createdAt: status.createdAt, activatedAt: status.activatedAt,
             lockedUntil: includeLockout ? status.lockedUntil : nil, disabled: includeLockout ? status.disabled : nil)
     }
@@ -80,9 +86,13 @@ package struct WalletController: Sendable {
         let result = try await service.cosign(
             session: session, wallet: Self.wallet(context), transactionBase64: body.transaction, code: body.code,
             apiKey: context.apiKeyID)
-        let timeline = result.timeline.entries.map { GuardianAPI.TimelineEntry(state: $0.state.rawValue, atMicroseconds: $0.offsetNanoseconds / 1_000) }
-        return try HTTPBody.json(GuardianAPI.CosignResponse(
-            signature: result.signature.base58, guardianPublicKey: result.guardianPublicKey.base58, operationId: result.operationID,
-            transaction: result.signedTransactionBase64, step: result.step, timeline: timeline))
+        let timeline = result.timeline.entries.map {
+            GuardianAPI.TimelineEntry(state: $0.state.rawValue, atMicroseconds: $0.offsetNanoseconds / 1_000)
+        }
+        return try HTTPBody.json(
+            GuardianAPI.CosignResponse(
+                signature: result.signature.base58, guardianPublicKey: result.guardianPublicKey.base58,
+                operationId: result.operationID,
+                transaction: result.signedTransactionBase64, step: result.step, timeline: timeline))
     }
 }

@@ -30,7 +30,9 @@ package struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddlewar
     /// `Access-Control-Allow-Methods` for a path: the methods served there, then `OPTIONS`; nil when none is.
     func allowedMethods(forPath path: String) -> String? {
         var methods: [String] = []
-        for method in routes.methods(forPath: path).map(\.rawValue) where !methods.contains(method) { methods.append(method) }
+        for method in routes.methods(forPath: path).map(\.rawValue) where !methods.contains(method) {
+            methods.append(method)
+        }
         return methods.isEmpty ? nil : (methods + ["OPTIONS"]).joined(separator: ", ")
     }
 
@@ -41,13 +43,17 @@ package struct CORSAllowListMiddleware<Context: RequestContext>: RouterMiddlewar
         return value
     }
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         let allowed = origins.contains(Self.normalize(origin))
         let isPreflight = request.method == .options && request.headers[.accessControlRequestMethod] != nil
         if isPreflight {
             guard allowed else { return APIError.originNotAllowed.response() }
-            guard let methods = allowedMethods(forPath: request.uri.path) else { return try await next(request, context) }
+            guard let methods = allowedMethods(forPath: request.uri.path) else {
+                return try await next(request, context)
+            }
             var response = Response(status: .noContent)
             response.headers[.accessControlAllowOrigin] = origin
             response.headers[.accessControlAllowMethods] = methods

@@ -21,7 +21,9 @@ package struct ErrorMiddleware: RouterMiddleware {
 
     init(routes: RouteTable) { self.routes = routes }
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         do {
             return try await next(request, context)
         } catch {
@@ -37,11 +39,13 @@ package struct ErrorMiddleware: RouterMiddleware {
             return .invalidRequest(error.message, field: error.field)
         case let error as GuardianError:
             if APIError.statusCode(for: error.code) >= 500 {
-                context.logger.error("request failed", metadata: [
-                    "code": .string(error.code.rawValue),
-                    "detail": .string(error.internalDetail ?? "-"),
-                    "operation_id": .string(error.operationID ?? "-"),
-                ])
+                context.logger.error(
+                    "request failed",
+                    metadata: [
+                        "code": .string(error.code.rawValue),
+                        "detail": .string(error.internalDetail ?? "-"),
+                        "operation_id": .string(error.operationID ?? "-"),
+                    ])
             }
             return APIError(error)
         case is NIOTooManyBytesError:
@@ -60,14 +64,19 @@ package struct ErrorMiddleware: RouterMiddleware {
     /// An error raised by the framework itself, described by its status alone.
     static func generic(status: HTTPResponse.Status) -> APIError {
         switch status {
-        case .contentTooLarge: APIError(status, code: APIError.Code.payloadTooLarge, message: "The request body is too large; send a smaller body.")
+        case .contentTooLarge:
+            APIError(
+                status, code: APIError.Code.payloadTooLarge,
+                message: "The request body is too large; send a smaller body.")
         case .notFound: .notFound
         case .badRequest: .invalidRequest("The request is malformed.")
         case .unsupportedMediaType: .unsupportedMediaType
         default:
             status.code >= 500
                 ? .internalError
-                : APIError(status, code: APIError.Code.invalidRequest, message: "The request could not be processed (\(status.code)).")
+                : APIError(
+                    status, code: APIError.Code.invalidRequest,
+                    message: "The request could not be processed (\(status.code)).")
         }
     }
 }

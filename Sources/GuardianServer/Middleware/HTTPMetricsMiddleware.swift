@@ -16,14 +16,20 @@ package struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware 
 
     package init(registry: PrometheusCollectorRegistry) { self.handles = HTTPMetricsRecorder(registry: registry) }
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            handles.record(method: request.method.rawValue, route: context.endpointPath, status: response.status.code, elapsed: ContinuousClock.now - start)
+            handles.record(
+                method: request.method.rawValue, route: context.endpointPath, status: response.status.code,
+                elapsed: ContinuousClock.now - start)
             return response
         } catch {
-            handles.record(method: request.method.rawValue, route: context.endpointPath, status: 500, elapsed: ContinuousClock.now - start)
+            handles.record(
+                method: request.method.rawValue, route: context.endpointPath, status: 500,
+                elapsed: ContinuousClock.now - start)
             throw error
         }
     }
@@ -44,11 +50,20 @@ final class HTTPMetricsRecorder: @unchecked Sendable {
 
     /// Request latency buckets: 250 µs to 2.5 s (the p99 target is 10 ms; wider buckets catch pathologies).
     static let buckets: [Duration] = [
-        .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2_500), .milliseconds(5), .milliseconds(10),
+        .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2_500), .milliseconds(5),
+        .milliseconds(10),
         .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1), .milliseconds(2_500),
     ]
-    static var requests: MetricNameDescriptor { MetricNameDescriptor(namespace: "chronoguard", subsystem: "http", metricName: "requests", unitName: "total", helpText: "HTTP requests by route and status.") }
-    static var duration: MetricNameDescriptor { MetricNameDescriptor(namespace: "chronoguard", subsystem: "http", metricName: "request_duration", unitName: "seconds", helpText: "HTTP request latency by route.") }
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "chronoguard", subsystem: "http", metricName: "requests", unitName: "total",
+            helpText: "HTTP requests by route and status.")
+    }
+    static var duration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "chronoguard", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+            helpText: "HTTP request latency by route.")
+    }
 
     private let registry: PrometheusCollectorRegistry
     private let lock = NSLock()
@@ -64,16 +79,24 @@ final class HTTPMetricsRecorder: @unchecked Sendable {
         let key = Key(method: method, route: route, status: status)
         let routeKey = RouteKey(method: method, route: route)
         let (counter, histogram) = lock.withLock { () -> (Counter, DurationHistogram) in
-            let counter = counters[key] ?? {
-                let made = registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))])
-                counters[key] = made
-                return made
-            }()
-            let histogram = histograms[routeKey] ?? {
-                let made = registry.makeDurationHistogram(descriptor: Self.duration, labels: [("method", method), ("route", route)], buckets: Self.buckets)
-                histograms[routeKey] = made
-                return made
-            }()
+            let counter =
+                counters[key]
+                ?? {
+                    let made = registry.makeCounter(
+                        descriptor: Self.requests,
+                        labels: [("method", method), ("route", route), ("status", String(status))])
+                    counters[key] = made
+                    return made
+                }()
+            let histogram =
+                histograms[routeKey]
+                ?? {
+                    let made = registry.makeDurationHistogram(
+                        descriptor: Self.duration, labels: [("method", method), ("route", route)], buckets: Self.buckets
+                    )
+                    histograms[routeKey] = made
+                    return made
+                }()
             return (counter, histogram)
         }
         counter.increment()

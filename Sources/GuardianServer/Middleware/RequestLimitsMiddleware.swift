@@ -15,7 +15,9 @@ package struct RequestLimitsMiddleware: RouterMiddleware {
 
     package init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         var context = context
         context.bodyLimit = maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {

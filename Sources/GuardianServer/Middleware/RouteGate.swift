@@ -83,7 +83,9 @@ package struct CanonicalPathMiddleware: RouterMiddleware {
 
     package init() {}
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         guard Self.isCanonical(request.uri.path) else { throw APIError.nonCanonicalPath }
         return try await next(request, context)
     }
@@ -96,14 +98,17 @@ package struct CanonicalPathMiddleware: RouterMiddleware {
         guard bytes.last != UInt8(ascii: "/") else { return false }
         for segment in bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
             guard !segment.isEmpty, !segment.elementsEqual([0x2E]), !segment.elementsEqual([0x2E, 0x2E]),
-                  segment.allSatisfy(isUnreserved) else { return false }
+                segment.allSatisfy(isUnreserved)
+            else { return false }
         }
         return true
     }
 
     static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
         case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
         default: false
         }

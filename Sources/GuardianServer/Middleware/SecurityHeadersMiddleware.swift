@@ -20,7 +20,10 @@ package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlew
             (.referrerPolicy, "no-referrer"),
             (.crossOriginOpenerPolicy, "same-origin"),
             (.crossOriginResourcePolicy, "same-origin"),
-            (.permissionsPolicy, "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()"),
+            (
+                .permissionsPolicy,
+                "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()"
+            ),
             (.xPermittedCrossDomainPolicies, "none"),
         ]
     }
@@ -29,7 +32,9 @@ package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlew
 
     package init() { self.fields = Self.fixed }
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         var response = try await next(request, context)
         for (name, value) in fields { response.headers[name] = value }
         // Tokens, secrets, signatures and lock states must not sit in any cache (RFC 9111 §5.2.2.5); a handler that

@@ -25,11 +25,31 @@ public struct PrometheusGuardianMetrics: GuardianMetrics {
 
     /// Metric names: `chronoguard_<name>_<unit>` (Prometheus naming: base unit suffix, `_total` for counters).
     enum Names {
-        static var cosign: MetricNameDescriptor { MetricNameDescriptor(namespace: "chronoguard", metricName: "cosign", unitName: "total", helpText: "Cosign capsules by outcome.") }
-        static var cosignDuration: MetricNameDescriptor { MetricNameDescriptor(namespace: "chronoguard", metricName: "cosign_duration", unitName: "seconds", helpText: "Cosign capsule duration.") }
-        static var rateLimited: MetricNameDescriptor { MetricNameDescriptor(namespace: "chronoguard", metricName: "rate_limited", unitName: "total", helpText: "Requests refused by a rate limit.") }
-        static var lockouts: MetricNameDescriptor { MetricNameDescriptor(namespace: "chronoguard", metricName: "wallet_lockouts", unitName: "total", helpText: "Wallets locked or disabled by wrong codes.") }
-        static var login: MetricNameDescriptor { MetricNameDescriptor(namespace: "chronoguard", metricName: "login", unitName: "total", helpText: "Sign-in verifications by outcome.") }
+        static var cosign: MetricNameDescriptor {
+            MetricNameDescriptor(
+                namespace: "chronoguard", metricName: "cosign", unitName: "total",
+                helpText: "Cosign capsules by outcome.")
+        }
+        static var cosignDuration: MetricNameDescriptor {
+            MetricNameDescriptor(
+                namespace: "chronoguard", metricName: "cosign_duration", unitName: "seconds",
+                helpText: "Cosign capsule duration.")
+        }
+        static var rateLimited: MetricNameDescriptor {
+            MetricNameDescriptor(
+                namespace: "chronoguard", metricName: "rate_limited", unitName: "total",
+                helpText: "Requests refused by a rate limit.")
+        }
+        static var lockouts: MetricNameDescriptor {
+            MetricNameDescriptor(
+                namespace: "chronoguard", metricName: "wallet_lockouts", unitName: "total",
+                helpText: "Wallets locked or disabled by wrong codes.")
+        }
+        static var login: MetricNameDescriptor {
+            MetricNameDescriptor(
+                namespace: "chronoguard", metricName: "login", unitName: "total",
+                helpText: "Sign-in verifications by outcome.")
+        }
     }
 
     private let completed: Counter
@@ -44,20 +64,25 @@ public struct PrometheusGuardianMetrics: GuardianMetrics {
 
     public init(registry: PrometheusCollectorRegistry) {
         completed = registry.makeCounter(descriptor: Names.cosign, labels: [("outcome", "completed")])
-        failed = Dictionary(uniqueKeysWithValues: GuardianError.Code.allCases.map {
-            ($0, registry.makeCounter(descriptor: Names.cosign, labels: [("outcome", $0.rawValue)]))
-        })
-        completedDuration = registry.makeDurationHistogram(descriptor: Names.cosignDuration, labels: [("outcome", "completed")], buckets: Self.cosignBuckets)
-        failedDuration = registry.makeDurationHistogram(descriptor: Names.cosignDuration, labels: [("outcome", "failed")], buckets: Self.cosignBuckets)
-        rateLimitedCounters = Dictionary(uniqueKeysWithValues: RateLimitScope.allCases.map {
-            ($0, registry.makeCounter(descriptor: Names.rateLimited, labels: [("scope", $0.rawValue)]))
-        })
+        failed = Dictionary(
+            uniqueKeysWithValues: GuardianError.Code.allCases.map {
+                ($0, registry.makeCounter(descriptor: Names.cosign, labels: [("outcome", $0.rawValue)]))
+            })
+        completedDuration = registry.makeDurationHistogram(
+            descriptor: Names.cosignDuration, labels: [("outcome", "completed")], buckets: Self.cosignBuckets)
+        failedDuration = registry.makeDurationHistogram(
+            descriptor: Names.cosignDuration, labels: [("outcome", "failed")], buckets: Self.cosignBuckets)
+        rateLimitedCounters = Dictionary(
+            uniqueKeysWithValues: RateLimitScope.allCases.map {
+                ($0, registry.makeCounter(descriptor: Names.rateLimited, labels: [("scope", $0.rawValue)]))
+            })
         locked = registry.makeCounter(descriptor: Names.lockouts, labels: [("kind", "locked")])
         disabled = registry.makeCounter(descriptor: Names.lockouts, labels: [("kind", "disabled")])
         loginSucceeded = registry.makeCounter(descriptor: Names.login, labels: [("outcome", "succeeded")])
-        loginFailed = Dictionary(uniqueKeysWithValues: GuardianError.Code.allCases.map {
-            ($0, registry.makeCounter(descriptor: Names.login, labels: [("outcome", $0.rawValue)]))
-        })
+        loginFailed = Dictionary(
+            uniqueKeysWithValues: GuardianError.Code.allCases.map {
+                ($0, registry.makeCounter(descriptor: Names.login, labels: [("outcome", $0.rawValue)]))
+            })
     }
 
     public func capsuleFinished(_ timeline: CapsuleTimeline) {

@@ -3,2685 +3,2685 @@
 extension OpenAPIDocument {
     /// The OpenAPI 3.1 document, byte for byte as in openapi.json.
     public static let json: String = #"""
-{
-  "openapi": "3.1.0",
-  "info": {
-    "title": "Chronoguard guardian co-signer",
-    "version": "1.0.0",
-    "summary": "TOTP as a real second factor for Solana transactions.",
-    "description": "The guardian holds an Ed25519 key per wallet and co-signs a wallet's transaction only after a fresh TOTP code\n(RFC 6238) from the owner's authenticator app, each code's time step accepted at most once.\n\nFlow: `POST /v1/auth/challenge` → sign the Sign In With Solana message with the wallet key →\n`POST /v1/auth/verify` → bearer token (15 minutes) → `POST /v1/wallets/{wallet}/enrollment` (shows the TOTP\nsecret once) → `POST /v1/wallets/{wallet}/enrollment/confirm` → `POST /v1/wallets/{wallet}/cosign`.\n\nEvery error is `{\"error\": {\"code\", \"message\"}}` with a stable snake_case `code` (see `ErrorCode`).\nWhen the operator configures API keys, every route except `/healthz`, `/readyz` and this document needs `X-API-Key`\n(`/metrics` too, unless the operator serves it publicly). Paths must be spelled exactly as listed here: empty, `.` or\n`..` segments, percent-encoding and trailing slashes are refused with 400 `non_canonical_path`.\n",
-    "license": {
-      "name": "Apache-2.0",
-      "identifier": "Apache-2.0"
-    }
-  },
-  "servers": [
-    {
-      "url": "http://127.0.0.1:8080",
-      "description": "Default `chronoguard serve` address"
-    }
-  ],
-  "tags": [
-    {
-      "name": "auth",
-      "description": "Sign In With Solana and sessions"
-    },
-    {
-      "name": "wallets",
-      "description": "Enrollment, guardian status and co-signing"
-    },
-    {
-      "name": "operations",
-      "description": "Health, readiness, metrics and this document"
-    },
-    {
-      "name": "governance",
-      "description": "Timelocked guardian-key rotation, break-glass recovery and recovery codes (v2 wallets)"
-    }
-  ],
-  "paths": {
-    "/healthz": {
-      "get": {
-        "tags": [
-          "operations"
-        ],
-        "operationId": "health",
-        "summary": "The process is up.",
-        "security": [],
-        "responses": {
-          "200": {
-            "description": "Alive.",
-            "headers": {
-              "Cache-Control": {
-                "$ref": "#/components/headers/CacheControlNoStore"
+        {
+          "openapi": "3.1.0",
+          "info": {
+            "title": "Chronoguard guardian co-signer",
+            "version": "1.0.0",
+            "summary": "TOTP as a real second factor for Solana transactions.",
+            "description": "The guardian holds an Ed25519 key per wallet and co-signs a wallet's transaction only after a fresh TOTP code\n(RFC 6238) from the owner's authenticator app, each code's time step accepted at most once.\n\nFlow: `POST /v1/auth/challenge` → sign the Sign In With Solana message with the wallet key →\n`POST /v1/auth/verify` → bearer token (15 minutes) → `POST /v1/wallets/{wallet}/enrollment` (shows the TOTP\nsecret once) → `POST /v1/wallets/{wallet}/enrollment/confirm` → `POST /v1/wallets/{wallet}/cosign`.\n\nEvery error is `{\"error\": {\"code\", \"message\"}}` with a stable snake_case `code` (see `ErrorCode`).\nWhen the operator configures API keys, every route except `/healthz`, `/readyz` and this document needs `X-API-Key`\n(`/metrics` too, unless the operator serves it publicly). Paths must be spelled exactly as listed here: empty, `.` or\n`..` segments, percent-encoding and trailing slashes are refused with 400 `non_canonical_path`.\n",
+            "license": {
+              "name": "Apache-2.0",
+              "identifier": "Apache-2.0"
+            }
+          },
+          "servers": [
+            {
+              "url": "http://127.0.0.1:8080",
+              "description": "Default `chronoguard serve` address"
+            }
+          ],
+          "tags": [
+            {
+              "name": "auth",
+              "description": "Sign In With Solana and sessions"
+            },
+            {
+              "name": "wallets",
+              "description": "Enrollment, guardian status and co-signing"
+            },
+            {
+              "name": "operations",
+              "description": "Health, readiness, metrics and this document"
+            },
+            {
+              "name": "governance",
+              "description": "Timelocked guardian-key rotation, break-glass recovery and recovery codes (v2 wallets)"
+            }
+          ],
+          "paths": {
+            "/healthz": {
+              "get": {
+                "tags": [
+                  "operations"
+                ],
+                "operationId": "health",
+                "summary": "The process is up.",
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Alive.",
+                    "headers": {
+                      "Cache-Control": {
+                        "$ref": "#/components/headers/CacheControlNoStore"
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/HealthResponse"
+                        }
+                      }
+                    }
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  }
+                }
               }
             },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/HealthResponse"
+            "/readyz": {
+              "get": {
+                "tags": [
+                  "operations"
+                ],
+                "operationId": "readiness",
+                "summary": "The database answers.",
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Ready to serve.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/HealthResponse"
+                        }
+                      }
+                    }
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/metrics": {
+              "get": {
+                "tags": [
+                  "operations"
+                ],
+                "operationId": "metrics",
+                "summary": "Prometheus metrics (text exposition format 0.0.4).",
+                "description": "`chronoguard_http_requests_total{method,route,status}`, `chronoguard_http_request_duration_seconds{method,route}`,\n`chronoguard_cosign_total{outcome}`, `chronoguard_cosign_duration_seconds{outcome}`,\n`chronoguard_wallet_lockouts_total{kind}`, `chronoguard_rate_limited_total{scope}`, `chronoguard_login_total{outcome}`.\n",
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Current metrics.",
+                    "content": {
+                      "text/plain": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  }
+                }
+              }
+            },
+            "/v1/openapi.json": {
+              "get": {
+                "tags": [
+                  "operations"
+                ],
+                "operationId": "openAPIDocument",
+                "summary": "This document.",
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "The OpenAPI 3.1 description of this API.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  }
+                }
+              }
+            },
+            "/v1/auth/challenge": {
+              "post": {
+                "tags": [
+                  "auth"
+                ],
+                "operationId": "createChallenge",
+                "summary": "Start a sign-in; returns the SIWS message to sign.",
+                "description": "The message follows Sign In With Solana (domain, address, statement, URI, version 1, chain id, a nonce of at\nleast 16 random characters, issued-at, expiration at most 5 minutes later). Sign its UTF-8 bytes with the\nwallet's Ed25519 key. Limited per client IP.\n",
+                "security": [
+                  {},
+                  {
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ChallengeRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The challenge.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ChallengeResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/auth/verify": {
+              "post": {
+                "tags": [
+                  "auth"
+                ],
+                "operationId": "verifyChallenge",
+                "summary": "Trade the wallet's signature of the challenge for a bearer token.",
+                "description": "The token (256 random bits, stored only as its SHA-256) is valid for 15 minutes and bound to the wallet.\nA challenge's nonce is single-use: a second verification gets `nonce_reused`.\n",
+                "security": [
+                  {},
+                  {
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/VerifyRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The session.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/SessionResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/auth/logout": {
+              "post": {
+                "tags": [
+                  "auth"
+                ],
+                "operationId": "logout",
+                "summary": "End the session before it expires.",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": false,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/EmptyRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "204": {
+                    "description": "The token no longer works."
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/enrollment": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "wallets"
+                ],
+                "operationId": "beginEnrollment",
+                "summary": "Create the wallet's TOTP secret and guardian key; returned once.",
+                "description": "Needs the wallet's own session. Starting again before confirming replaces the pending secret and key; an active\nguardian cannot be re-enrolled (`already_enrolled`). The response carries the secret: show it, never store it.\n",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": false,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/EmptyRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "Pending enrollment.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/EnrollmentResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/enrollment/confirm": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "wallets"
+                ],
+                "operationId": "confirmEnrollment",
+                "summary": "Activate the enrollment with a first code.",
+                "description": "The code's time step is burned; wrong codes count towards the lockout.",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ConfirmRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Active guardian.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/GuardianStatusResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/guardian": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "get": {
+                "tags": [
+                  "wallets"
+                ],
+                "operationId": "guardianStatus",
+                "summary": "The wallet's guardian public key and enrollment state.",
+                "description": "Public: the guardian key goes on-chain anyway. With the wallet's own bearer token the lock state\n(`lockedUntil`, `disabled`) is included; a token that is sent but invalid is refused. Limited per client IP.\n",
+                "security": [
+                  {},
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "apiKey": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The guardian.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/GuardianStatusResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/cosign": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "wallets"
+                ],
+                "operationId": "cosign",
+                "summary": "Co-sign a transaction after a fresh code (the capsule).",
+                "description": "Order: session → rate limits (client IP, API key, wallet: 10 per 5 minutes) → lockout → parse the\ntransaction → the wallet and its guardian key must be required signers, with a recent blockhash → the wallet's\ntransaction policy, if it has one (refusals consume no code) → verify the code (±1 step, after the last accepted step) → decrypt the guardian key → sign the message bytes → one database\ntransaction burns the step and records the operation → respond. Of concurrent requests with one code exactly\none succeeds; the others get `code_already_used`.\n",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CosignRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The guardian's signature and the transaction carrying it.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CosignResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/UnprocessableTransaction"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/policy": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "get": {
+                "tags": [
+                  "wallets"
+                ],
+                "operationId": "walletPolicy",
+                "summary": "The wallet's transaction policy and spending-limit usage.",
+                "description": "Needs the wallet's own session. A pending (looser) policy whose time has come is shown as active.\n",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The policy, any pending change, and each limit's usage.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PolicyResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              },
+              "put": {
+                "tags": [
+                  "wallets"
+                ],
+                "operationId": "updateWalletPolicy",
+                "summary": "Set or remove the wallet's transaction policy after a fresh code.",
+                "description": "Needs the wallet's own session and a TOTP code, whose step is burned as by a cosign. Tightening applies at once:\nthe active policy becomes the per-rule tighter of the current one and the new one. If the new policy is looser\nanywhere it becomes pending, effective 24 hours later (replacing any pending one).\n",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/PolicyUpdateRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The policy, any pending change, and each limit's usage.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PolicyResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/UnprocessableTransaction"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/governance": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "get": {
+                "tags": [
+                  "governance"
+                ],
+                "operationId": "governanceStatus",
+                "summary": "Governance version, sequence and pending rotation (public).",
+                "security": [
+                  {},
+                  {
+                    "apiKey": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The governance status.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/GovernanceStatusResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/governance/challenge": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "governance"
+                ],
+                "operationId": "governanceChallenge",
+                "summary": "A challenge for the wallet to sign, authorising one action with a recovery code.",
+                "description": "Single-use; expires after 5 minutes. Its purpose is bound to the action: it cannot open a session nor authorise another action.",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/GovernanceChallengeRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "A challenge for the wallet to sign, authorising one action with a recovery code.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/GovernanceChallengeResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/governance/migrate": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "governance"
+                ],
+                "operationId": "migrateGovernance",
+                "summary": "Move a v1 wallet to v2 (creates the governance record; sequence 1).",
+                "description": "Needs a TOTP code (burned). Returns the guardian's signed attestation.",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/MigrateRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Move a v1 wallet to v2 (creates the governance record; sequence 1).",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/GovernanceActionResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/governance/schedule-rotation": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "governance"
+                ],
+                "operationId": "scheduleRotation",
+                "summary": "Schedule a guardian-key rotation behind its timelock.",
+                "description": "Planned: 48 h, TOTP code. Emergency: 72 h, TOTP code or a recovery code with a signed challenge. At most one rotation waits.",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ScheduleRotationRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "Schedule a guardian-key rotation behind its timelock.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/GovernanceActionResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/governance/cancel-rotation": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "governance"
+                ],
+                "operationId": "cancelRotation",
+                "summary": "Cancel the pending rotation.",
+                "description": "TOTP code, or a recovery code with a signed challenge.",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/CancelRotationRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Cancel the pending rotation.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/GovernanceActionResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/governance/execute-rotation": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "governance"
+                ],
+                "operationId": "executeRotation",
+                "summary": "Execute the pending rotation after its timelock.",
+                "description": "Session only; 409 timelock_active (with Retry-After) before its time. Afterwards only the new key co-signs; the outgoing key signs the attestation.",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ExecuteRotationRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Execute the pending rotation after its timelock.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/GovernanceActionResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/break-glass/validate-totp": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "governance"
+                ],
+                "operationId": "validateBreakGlass",
+                "summary": "Validate a TOTP code or recovery code for a recovery operation.",
+                "description": "Own stricter bucket (3 per hour per wallet); the code is consumed and audited; returns a signed recovery attestation valid for 10 minutes.",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/Authorization"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Validate a TOTP code or recovery code for a recovery operation.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/BreakGlassResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/recovery-codes": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "governance"
+                ],
+                "operationId": "regenerateRecoveryCodes",
+                "summary": "Issue a new set of ten recovery codes (shown once); voids the old set.",
+                "description": "Needs a TOTP code (burned).",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ConfirmRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "Issue a new set of ten recovery codes (shown once); voids the old set.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/RecoveryCodesResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
+                }
+              }
+            },
+            "/v1/wallets/{wallet}/recovery/reenroll": {
+              "parameters": [
+                {
+                  "$ref": "#/components/parameters/Wallet"
+                }
+              ],
+              "post": {
+                "tags": [
+                  "governance"
+                ],
+                "operationId": "reenroll",
+                "summary": "Lost authenticator: a new TOTP secret with a recovery code and the wallet's signature.",
+                "description": "The old secret is revoked at once; the guardian key stays; confirm the new secret with /enrollment/confirm (which issues new recovery codes).",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  },
+                  {
+                    "bearerAuth": [],
+                    "apiKey": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ReenrollRequest"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "Lost authenticator: a new TOTP secret with a recovery code and the wallet's signature.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/EnrollmentResponse"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "405": {
+                    "$ref": "#/components/responses/MethodNotAllowed"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "423": {
+                    "$ref": "#/components/responses/Locked"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/TooManyRequests"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/ServiceUnavailable"
+                  }
                 }
               }
             }
           },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          }
-        }
-      }
-    },
-    "/readyz": {
-      "get": {
-        "tags": [
-          "operations"
-        ],
-        "operationId": "readiness",
-        "summary": "The database answers.",
-        "security": [],
-        "responses": {
-          "200": {
-            "description": "Ready to serve.",
-            "content": {
-              "application/json": {
+          "components": {
+            "securitySchemes": {
+              "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "The token from `POST /v1/auth/verify` (RFC 6750)."
+              },
+              "apiKey": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-API-Key",
+                "description": "Required on every `/v1` route except this document once the operator configures API keys."
+              }
+            },
+            "parameters": {
+              "Wallet": {
+                "name": "wallet",
+                "in": "path",
+                "required": true,
+                "description": "The wallet's address (Base58 Ed25519 public key).",
                 "schema": {
-                  "$ref": "#/components/schemas/HealthResponse"
+                  "$ref": "#/components/schemas/Base58PublicKey"
                 }
               }
-            }
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/metrics": {
-      "get": {
-        "tags": [
-          "operations"
-        ],
-        "operationId": "metrics",
-        "summary": "Prometheus metrics (text exposition format 0.0.4).",
-        "description": "`chronoguard_http_requests_total{method,route,status}`, `chronoguard_http_request_duration_seconds{method,route}`,\n`chronoguard_cosign_total{outcome}`, `chronoguard_cosign_duration_seconds{outcome}`,\n`chronoguard_wallet_lockouts_total{kind}`, `chronoguard_rate_limited_total{scope}`, `chronoguard_login_total{outcome}`.\n",
-        "security": [],
-        "responses": {
-          "200": {
-            "description": "Current metrics.",
-            "content": {
-              "text/plain": {
+            },
+            "headers": {
+              "RetryAfter": {
+                "description": "Seconds until a retry can succeed (RFC 9110 §10.2.3).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              },
+              "CacheControlNoStore": {
+                "description": "`no-store` on every response carrying sessions, secrets or signatures.",
                 "schema": {
                   "type": "string"
                 }
               }
-            }
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          }
-        }
-      }
-    },
-    "/v1/openapi.json": {
-      "get": {
-        "tags": [
-          "operations"
-        ],
-        "operationId": "openAPIDocument",
-        "summary": "This document.",
-        "security": [],
-        "responses": {
-          "200": {
-            "description": "The OpenAPI 3.1 description of this API.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object"
-                }
-              }
-            }
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          }
-        }
-      }
-    },
-    "/v1/auth/challenge": {
-      "post": {
-        "tags": [
-          "auth"
-        ],
-        "operationId": "createChallenge",
-        "summary": "Start a sign-in; returns the SIWS message to sign.",
-        "description": "The message follows Sign In With Solana (domain, address, statement, URI, version 1, chain id, a nonce of at\nleast 16 random characters, issued-at, expiration at most 5 minutes later). Sign its UTF-8 bytes with the\nwallet's Ed25519 key. Limited per client IP.\n",
-        "security": [
-          {},
-          {
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/ChallengeRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "The challenge.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ChallengeResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/auth/verify": {
-      "post": {
-        "tags": [
-          "auth"
-        ],
-        "operationId": "verifyChallenge",
-        "summary": "Trade the wallet's signature of the challenge for a bearer token.",
-        "description": "The token (256 random bits, stored only as its SHA-256) is valid for 15 minutes and bound to the wallet.\nA challenge's nonce is single-use: a second verification gets `nonce_reused`.\n",
-        "security": [
-          {},
-          {
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/VerifyRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "The session.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/SessionResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/auth/logout": {
-      "post": {
-        "tags": [
-          "auth"
-        ],
-        "operationId": "logout",
-        "summary": "End the session before it expires.",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": false,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/EmptyRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "204": {
-            "description": "The token no longer works."
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/enrollment": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "wallets"
-        ],
-        "operationId": "beginEnrollment",
-        "summary": "Create the wallet's TOTP secret and guardian key; returned once.",
-        "description": "Needs the wallet's own session. Starting again before confirming replaces the pending secret and key; an active\nguardian cannot be re-enrolled (`already_enrolled`). The response carries the secret: show it, never store it.\n",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": false,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/EmptyRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "201": {
-            "description": "Pending enrollment.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/EnrollmentResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/enrollment/confirm": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "wallets"
-        ],
-        "operationId": "confirmEnrollment",
-        "summary": "Activate the enrollment with a first code.",
-        "description": "The code's time step is burned; wrong codes count towards the lockout.",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/ConfirmRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "Active guardian.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GuardianStatusResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/guardian": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "get": {
-        "tags": [
-          "wallets"
-        ],
-        "operationId": "guardianStatus",
-        "summary": "The wallet's guardian public key and enrollment state.",
-        "description": "Public: the guardian key goes on-chain anyway. With the wallet's own bearer token the lock state\n(`lockedUntil`, `disabled`) is included; a token that is sent but invalid is refused. Limited per client IP.\n",
-        "security": [
-          {},
-          {
-            "bearerAuth": []
-          },
-          {
-            "apiKey": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The guardian.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GuardianStatusResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/cosign": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "wallets"
-        ],
-        "operationId": "cosign",
-        "summary": "Co-sign a transaction after a fresh code (the capsule).",
-        "description": "Order: session → rate limits (client IP, API key, wallet: 10 per 5 minutes) → lockout → parse the\ntransaction → the wallet and its guardian key must be required signers, with a recent blockhash → the wallet's\ntransaction policy, if it has one (refusals consume no code) → verify the code (±1 step, after the last accepted step) → decrypt the guardian key → sign the message bytes → one database\ntransaction burns the step and records the operation → respond. Of concurrent requests with one code exactly\none succeeds; the others get `code_already_used`.\n",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/CosignRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "The guardian's signature and the transaction carrying it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/CosignResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "422": {
-            "$ref": "#/components/responses/UnprocessableTransaction"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/policy": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "get": {
-        "tags": [
-          "wallets"
-        ],
-        "operationId": "walletPolicy",
-        "summary": "The wallet's transaction policy and spending-limit usage.",
-        "description": "Needs the wallet's own session. A pending (looser) policy whose time has come is shown as active.\n",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The policy, any pending change, and each limit's usage.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/PolicyResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      },
-      "put": {
-        "tags": [
-          "wallets"
-        ],
-        "operationId": "updateWalletPolicy",
-        "summary": "Set or remove the wallet's transaction policy after a fresh code.",
-        "description": "Needs the wallet's own session and a TOTP code, whose step is burned as by a cosign. Tightening applies at once:\nthe active policy becomes the per-rule tighter of the current one and the new one. If the new policy is looser\nanywhere it becomes pending, effective 24 hours later (replacing any pending one).\n",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/PolicyUpdateRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "The policy, any pending change, and each limit's usage.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/PolicyResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "422": {
-            "$ref": "#/components/responses/UnprocessableTransaction"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/governance": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "get": {
-        "tags": [
-          "governance"
-        ],
-        "operationId": "governanceStatus",
-        "summary": "Governance version, sequence and pending rotation (public).",
-        "security": [
-          {},
-          {
-            "apiKey": []
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The governance status.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GovernanceStatusResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/governance/challenge": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "governance"
-        ],
-        "operationId": "governanceChallenge",
-        "summary": "A challenge for the wallet to sign, authorising one action with a recovery code.",
-        "description": "Single-use; expires after 5 minutes. Its purpose is bound to the action: it cannot open a session nor authorise another action.",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/GovernanceChallengeRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "A challenge for the wallet to sign, authorising one action with a recovery code.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GovernanceChallengeResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/governance/migrate": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "governance"
-        ],
-        "operationId": "migrateGovernance",
-        "summary": "Move a v1 wallet to v2 (creates the governance record; sequence 1).",
-        "description": "Needs a TOTP code (burned). Returns the guardian's signed attestation.",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/MigrateRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "Move a v1 wallet to v2 (creates the governance record; sequence 1).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GovernanceActionResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/governance/schedule-rotation": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "governance"
-        ],
-        "operationId": "scheduleRotation",
-        "summary": "Schedule a guardian-key rotation behind its timelock.",
-        "description": "Planned: 48 h, TOTP code. Emergency: 72 h, TOTP code or a recovery code with a signed challenge. At most one rotation waits.",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/ScheduleRotationRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "201": {
-            "description": "Schedule a guardian-key rotation behind its timelock.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GovernanceActionResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/governance/cancel-rotation": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "governance"
-        ],
-        "operationId": "cancelRotation",
-        "summary": "Cancel the pending rotation.",
-        "description": "TOTP code, or a recovery code with a signed challenge.",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/CancelRotationRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "Cancel the pending rotation.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GovernanceActionResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/governance/execute-rotation": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "governance"
-        ],
-        "operationId": "executeRotation",
-        "summary": "Execute the pending rotation after its timelock.",
-        "description": "Session only; 409 timelock_active (with Retry-After) before its time. Afterwards only the new key co-signs; the outgoing key signs the attestation.",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/ExecuteRotationRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "Execute the pending rotation after its timelock.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GovernanceActionResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/break-glass/validate-totp": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "governance"
-        ],
-        "operationId": "validateBreakGlass",
-        "summary": "Validate a TOTP code or recovery code for a recovery operation.",
-        "description": "Own stricter bucket (3 per hour per wallet); the code is consumed and audited; returns a signed recovery attestation valid for 10 minutes.",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/Authorization"
-              }
-            }
-          }
-        },
-        "responses": {
-          "200": {
-            "description": "Validate a TOTP code or recovery code for a recovery operation.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/BreakGlassResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/recovery-codes": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "governance"
-        ],
-        "operationId": "regenerateRecoveryCodes",
-        "summary": "Issue a new set of ten recovery codes (shown once); voids the old set.",
-        "description": "Needs a TOTP code (burned).",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/ConfirmRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "201": {
-            "description": "Issue a new set of ten recovery codes (shown once); voids the old set.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/RecoveryCodesResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    },
-    "/v1/wallets/{wallet}/recovery/reenroll": {
-      "parameters": [
-        {
-          "$ref": "#/components/parameters/Wallet"
-        }
-      ],
-      "post": {
-        "tags": [
-          "governance"
-        ],
-        "operationId": "reenroll",
-        "summary": "Lost authenticator: a new TOTP secret with a recovery code and the wallet's signature.",
-        "description": "The old secret is revoked at once; the guardian key stays; confirm the new secret with /enrollment/confirm (which issues new recovery codes).",
-        "security": [
-          {
-            "bearerAuth": []
-          },
-          {
-            "bearerAuth": [],
-            "apiKey": []
-          }
-        ],
-        "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/ReenrollRequest"
-              }
-            }
-          }
-        },
-        "responses": {
-          "201": {
-            "description": "Lost authenticator: a new TOTP secret with a recovery code and the wallet's signature.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/EnrollmentResponse"
-                }
-              }
-            }
-          },
-          "400": {
-            "$ref": "#/components/responses/BadRequest"
-          },
-          "401": {
-            "$ref": "#/components/responses/Unauthorized"
-          },
-          "403": {
-            "$ref": "#/components/responses/Forbidden"
-          },
-          "404": {
-            "$ref": "#/components/responses/NotFound"
-          },
-          "405": {
-            "$ref": "#/components/responses/MethodNotAllowed"
-          },
-          "409": {
-            "$ref": "#/components/responses/Conflict"
-          },
-          "413": {
-            "$ref": "#/components/responses/PayloadTooLarge"
-          },
-          "415": {
-            "$ref": "#/components/responses/UnsupportedMediaType"
-          },
-          "423": {
-            "$ref": "#/components/responses/Locked"
-          },
-          "429": {
-            "$ref": "#/components/responses/TooManyRequests"
-          },
-          "500": {
-            "$ref": "#/components/responses/InternalError"
-          },
-          "503": {
-            "$ref": "#/components/responses/ServiceUnavailable"
-          }
-        }
-      }
-    }
-  },
-  "components": {
-    "securitySchemes": {
-      "bearerAuth": {
-        "type": "http",
-        "scheme": "bearer",
-        "description": "The token from `POST /v1/auth/verify` (RFC 6750)."
-      },
-      "apiKey": {
-        "type": "apiKey",
-        "in": "header",
-        "name": "X-API-Key",
-        "description": "Required on every `/v1` route except this document once the operator configures API keys."
-      }
-    },
-    "parameters": {
-      "Wallet": {
-        "name": "wallet",
-        "in": "path",
-        "required": true,
-        "description": "The wallet's address (Base58 Ed25519 public key).",
-        "schema": {
-          "$ref": "#/components/schemas/Base58PublicKey"
-        }
-      }
-    },
-    "headers": {
-      "RetryAfter": {
-        "description": "Seconds until a retry can succeed (RFC 9110 §10.2.3).",
-        "schema": {
-          "type": "integer",
-          "minimum": 1
-        }
-      },
-      "CacheControlNoStore": {
-        "description": "`no-store` on every response carrying sessions, secrets or signatures.",
-        "schema": {
-          "type": "string"
-        }
-      }
-    },
-    "responses": {
-      "BadRequest": {
-        "description": "Malformed input: `invalid_request` (bad JSON, unknown, missing or mistyped field — `field` names it), `invalid_wallet_address`, `malformed_transaction`.",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "Unauthorized": {
-        "description": "`session_invalid`, `invalid_signature`, `challenge_expired`, `invalid_code`, `api_key_required`, `api_key_invalid`.",
-        "headers": {
-          "WWW-Authenticate": {
-            "description": "`Bearer` challenge on session failures (RFC 6750 §3).",
-            "schema": {
-              "type": "string"
-            }
-          }
-        },
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "Forbidden": {
-        "description": "`session_wallet_mismatch` (the session belongs to another wallet), `origin_not_allowed` (CORS preflight). The wallet's transaction policy refusing a cosign: `policy_spending_limit_exceeded`, `policy_destination_not_allowed`, `policy_program_not_allowed` (the message names the rule and by how much it is exceeded).",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "NotFound": {
-        "description": "`not_found`, `challenge_not_found`, `not_enrolled`.",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "MethodNotAllowed": {
-        "description": "`method_not_allowed`; `Allow` lists the methods the path serves.",
-        "headers": {
-          "Allow": {
-            "description": "Methods served at this path.",
-            "schema": {
-              "type": "string"
-            }
-          }
-        },
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "Conflict": {
-        "description": "`nonce_reused`, `already_enrolled`, `enrollment_pending`, `code_already_used`, `policy_changed` (the policy changed during the cosign; send it again with the same code).",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "PayloadTooLarge": {
-        "description": "`payload_too_large`: the body exceeds the server's limit (64 KiB by default).",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "UnsupportedMediaType": {
-        "description": "`unsupported_media_type`: a body that is not `application/json`.",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "UnprocessableTransaction": {
-        "description": "`wallet_not_signer`, `guardian_not_signer`, `missing_recent_blockhash`, and for a wallet with a transaction policy `policy_instruction_not_supported`, `policy_account_unresolved`; `invalid_policy` for a policy that breaks a rule (two limits for one asset and period, a list too long).",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "Locked": {
-        "description": "`wallet_locked` (with Retry-After) after repeated wrong codes, `wallet_disabled` until an operator unlocks it.",
-        "headers": {
-          "Retry-After": {
-            "$ref": "#/components/headers/RetryAfter"
-          }
-        },
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "TooManyRequests": {
-        "description": "`rate_limited` by the client-IP, API-key or wallet bucket.",
-        "headers": {
-          "Retry-After": {
-            "$ref": "#/components/headers/RetryAfter"
-          }
-        },
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "InternalError": {
-        "description": "`internal_error`, `invalid_configuration`, `master_key_mismatch`, `key_provider_failed`: nothing was changed; no details are disclosed.",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      },
-      "ServiceUnavailable": {
-        "description": "`storage_unavailable`: the database is busy or unreachable; retry after Retry-After.",
-        "headers": {
-          "Retry-After": {
-            "$ref": "#/components/headers/RetryAfter"
-          }
-        },
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/ErrorResponse"
-            }
-          }
-        }
-      }
-    },
-    "schemas": {
-      "Base58PublicKey": {
-        "type": "string",
-        "description": "A 32-byte Ed25519 public key in Base58 (Bitcoin alphabet).",
-        "pattern": "^[1-9A-HJ-NP-Za-km-z]{32,44}$",
-        "examples": [
-          "4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T"
-        ]
-      },
-      "Timestamp": {
-        "type": "string",
-        "format": "date-time",
-        "description": "RFC 3339 UTC time."
-      },
-      "EmptyRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "description": "No parameters; an empty body is accepted too."
-      },
-      "ChallengeRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "wallet"
-        ],
-        "properties": {
-          "wallet": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          }
-        }
-      },
-      "ChallengeResponse": {
-        "type": "object",
-        "required": [
-          "challengeId",
-          "message",
-          "nonce",
-          "expiresAt"
-        ],
-        "properties": {
-          "challengeId": {
-            "type": "string",
-            "description": "Opaque id to send back with the signature."
-          },
-          "message": {
-            "type": "string",
-            "description": "The exact Sign In With Solana text to sign (UTF-8)."
-          },
-          "nonce": {
-            "type": "string",
-            "minLength": 16,
-            "description": "The single-use nonce inside the message."
-          },
-          "expiresAt": {
-            "$ref": "#/components/schemas/Timestamp"
-          }
-        }
-      },
-      "VerifyRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "challengeId",
-          "signature"
-        ],
-        "properties": {
-          "challengeId": {
-            "type": "string"
-          },
-          "signature": {
-            "type": "string",
-            "description": "Base58 (or padded Base64) Ed25519 signature (64 bytes) of the UTF-8 challenge message."
-          }
-        }
-      },
-      "SessionResponse": {
-        "type": "object",
-        "required": [
-          "token",
-          "tokenType",
-          "wallet",
-          "expiresAt"
-        ],
-        "properties": {
-          "token": {
-            "type": "string",
-            "description": "Bearer token: 256 random bits, unpadded Base64url. Secret."
-          },
-          "tokenType": {
-            "type": "string",
-            "const": "Bearer"
-          },
-          "wallet": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "expiresAt": {
-            "$ref": "#/components/schemas/Timestamp"
-          }
-        }
-      },
-      "EnrollmentResponse": {
-        "type": "object",
-        "required": [
-          "wallet",
-          "status",
-          "guardianPublicKey",
-          "otpauthUri",
-          "algorithm",
-          "digits",
-          "period"
-        ],
-        "properties": {
-          "wallet": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "status": {
-            "type": "string",
-            "const": "pending"
-          },
-          "guardianPublicKey": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "otpauthUri": {
-            "type": "string",
-            "description": "`otpauth://totp/…` provisioning URI with the secret. Shown once."
-          },
-          "qrSvg": {
-            "type": "string",
-            "description": "The URI as a QR code",
-            "SVG document. Shown once.": null
-          },
-          "algorithm": {
-            "type": "string",
-            "enum": [
-              "SHA1",
-              "SHA256",
-              "SHA512"
-            ]
-          },
-          "digits": {
-            "type": "integer"
-          },
-          "period": {
-            "type": "integer",
-            "description": "Seconds per time step."
-          }
-        }
-      },
-      "ConfirmRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "code"
-        ],
-        "properties": {
-          "code": {
-            "type": "string",
-            "pattern": "^[0-9]{6,10}$",
-            "description": "The code the authenticator app shows."
-          }
-        }
-      },
-      "GuardianStatusResponse": {
-        "type": "object",
-        "required": [
-          "wallet",
-          "guardianPublicKey",
-          "status"
-        ],
-        "properties": {
-          "wallet": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "guardianPublicKey": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "status": {
-            "type": "string",
-            "enum": [
-              "pending",
-              "active"
-            ]
-          },
-          "createdAt": {
-            "$ref": "#/components/schemas/Timestamp"
-          },
-          "activatedAt": {
-            "$ref": "#/components/schemas/Timestamp"
-          },
-          "lockedUntil": {
-            "$ref": "#/components/schemas/Timestamp",
-            "description": "Only for the wallet's own session, when codes are refused until then."
-          },
-          "disabled": {
-            "type": "boolean",
-            "description": "Only for the wallet's own session: too many wrong codes, an operator must unlock."
-          },
-          "recoveryCodes": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-              "$ref": "#/components/schemas/RecoveryCode"
             },
-            "description": "Only in the confirmation's response, exactly once: the ten break-glass recovery codes."
-          }
-        }
-      },
-      "CosignRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "transaction",
-          "code"
-        ],
-        "properties": {
-          "transaction": {
-            "type": "string",
-            "contentEncoding": "base64",
-            "maxLength": 1644,
-            "description": "The serialized legacy or v0 transaction, standard Base64; both the wallet and its guardian key must be required signers."
-          },
-          "code": {
-            "type": "string",
-            "pattern": "^[0-9]{6,10}$"
-          }
-        }
-      },
-      "TimelineEntry": {
-        "type": "object",
-        "required": [
-          "state",
-          "atMicroseconds"
-        ],
-        "properties": {
-          "state": {
-            "type": "string",
-            "enum": [
-              "created",
-              "sealed",
-              "validating",
-              "decrypting",
-              "signing",
-              "burning",
-              "completed",
-              "failed"
-            ]
-          },
-          "atMicroseconds": {
-            "type": "integer",
-            "description": "Microseconds since the capsule was created."
-          }
-        }
-      },
-      "CosignResponse": {
-        "type": "object",
-        "required": [
-          "signature",
-          "guardianPublicKey",
-          "operationId",
-          "transaction",
-          "step",
-          "timeline"
-        ],
-        "properties": {
-          "signature": {
-            "type": "string",
-            "description": "The guardian's Ed25519 signature of the message (Base58)."
-          },
-          "guardianPublicKey": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "operationId": {
-            "type": "string"
-          },
-          "transaction": {
-            "type": "string",
-            "contentEncoding": "base64",
-            "description": "The transaction with the guardian's signature in its slot."
-          },
-          "step": {
-            "type": "integer",
-            "description": "The TOTP time step that was burned."
-          },
-          "timeline": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/TimelineEntry"
-            }
-          }
-        }
-      },
-      "HealthResponse": {
-        "type": "object",
-        "required": [
-          "status"
-        ],
-        "properties": {
-          "status": {
-            "type": "string",
-            "enum": [
-              "ok",
-              "ready"
-            ]
-          }
-        }
-      },
-      "ErrorCode": {
-        "type": "string",
-        "description": "Stable error codes; never renamed.",
-        "enum": [
-          "invalid_request",
-          "invalid_wallet_address",
-          "challenge_not_found",
-          "challenge_expired",
-          "nonce_reused",
-          "invalid_signature",
-          "session_invalid",
-          "session_wallet_mismatch",
-          "not_enrolled",
-          "enrollment_pending",
-          "already_enrolled",
-          "invalid_code",
-          "code_already_used",
-          "wallet_locked",
-          "wallet_disabled",
-          "rate_limited",
-          "malformed_transaction",
-          "missing_recent_blockhash",
-          "wallet_not_signer",
-          "guardian_not_signer",
-          "invalid_configuration",
-          "master_key_mismatch",
-          "key_provider_failed",
-          "keyring_missing",
-          "storage_unavailable",
-          "service_busy",
-          "internal_error",
-          "not_found",
-          "method_not_allowed",
-          "payload_too_large",
-          "headers_too_large",
-          "unsupported_media_type",
-          "api_key_required",
-          "api_key_invalid",
-          "origin_not_allowed",
-          "non_canonical_path",
-          "invalid_policy",
-          "policy_spending_limit_exceeded",
-          "policy_destination_not_allowed",
-          "policy_program_not_allowed",
-          "policy_instruction_not_supported",
-          "policy_account_unresolved",
-          "policy_changed",
-          "governance_not_enabled",
-          "already_migrated",
-          "sequence_mismatch",
-          "rotation_pending",
-          "no_pending_rotation",
-          "timelock_active",
-          "invalid_recovery_code",
-          "recovery_code_used"
-        ]
-      },
-      "ErrorResponse": {
-        "type": "object",
-        "required": [
-          "error"
-        ],
-        "properties": {
-          "error": {
-            "type": "object",
-            "required": [
-              "code",
-              "message"
-            ],
-            "properties": {
-              "code": {
-                "$ref": "#/components/schemas/ErrorCode"
+            "responses": {
+              "BadRequest": {
+                "description": "Malformed input: `invalid_request` (bad JSON, unknown, missing or mistyped field — `field` names it), `invalid_wallet_address`, `malformed_transaction`.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
               },
-              "message": {
+              "Unauthorized": {
+                "description": "`session_invalid`, `invalid_signature`, `challenge_expired`, `invalid_code`, `api_key_required`, `api_key_invalid`.",
+                "headers": {
+                  "WWW-Authenticate": {
+                    "description": "`Bearer` challenge on session failures (RFC 6750 §3).",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "Forbidden": {
+                "description": "`session_wallet_mismatch` (the session belongs to another wallet), `origin_not_allowed` (CORS preflight). The wallet's transaction policy refusing a cosign: `policy_spending_limit_exceeded`, `policy_destination_not_allowed`, `policy_program_not_allowed` (the message names the rule and by how much it is exceeded).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "NotFound": {
+                "description": "`not_found`, `challenge_not_found`, `not_enrolled`.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "MethodNotAllowed": {
+                "description": "`method_not_allowed`; `Allow` lists the methods the path serves.",
+                "headers": {
+                  "Allow": {
+                    "description": "Methods served at this path.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "Conflict": {
+                "description": "`nonce_reused`, `already_enrolled`, `enrollment_pending`, `code_already_used`, `policy_changed` (the policy changed during the cosign; send it again with the same code).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "PayloadTooLarge": {
+                "description": "`payload_too_large`: the body exceeds the server's limit (64 KiB by default).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "UnsupportedMediaType": {
+                "description": "`unsupported_media_type`: a body that is not `application/json`.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "UnprocessableTransaction": {
+                "description": "`wallet_not_signer`, `guardian_not_signer`, `missing_recent_blockhash`, and for a wallet with a transaction policy `policy_instruction_not_supported`, `policy_account_unresolved`; `invalid_policy` for a policy that breaks a rule (two limits for one asset and period, a list too long).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "Locked": {
+                "description": "`wallet_locked` (with Retry-After) after repeated wrong codes, `wallet_disabled` until an operator unlocks it.",
+                "headers": {
+                  "Retry-After": {
+                    "$ref": "#/components/headers/RetryAfter"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "TooManyRequests": {
+                "description": "`rate_limited` by the client-IP, API-key or wallet bucket.",
+                "headers": {
+                  "Retry-After": {
+                    "$ref": "#/components/headers/RetryAfter"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "InternalError": {
+                "description": "`internal_error`, `invalid_configuration`, `master_key_mismatch`, `key_provider_failed`: nothing was changed; no details are disclosed.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              },
+              "ServiceUnavailable": {
+                "description": "`storage_unavailable`: the database is busy or unreachable; retry after Retry-After.",
+                "headers": {
+                  "Retry-After": {
+                    "$ref": "#/components/headers/RetryAfter"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ErrorResponse"
+                    }
+                  }
+                }
+              }
+            },
+            "schemas": {
+              "Base58PublicKey": {
                 "type": "string",
-                "description": "One sentence saying what was wrong and what to do."
+                "description": "A 32-byte Ed25519 public key in Base58 (Bitcoin alphabet).",
+                "pattern": "^[1-9A-HJ-NP-Za-km-z]{32,44}$",
+                "examples": [
+                  "4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T"
+                ]
               },
-              "field": {
+              "Timestamp": {
                 "type": "string",
-                "description": "The request field an `invalid_request` is about."
+                "format": "date-time",
+                "description": "RFC 3339 UTC time."
               },
-              "operationId": {
+              "EmptyRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "No parameters; an empty body is accepted too."
+              },
+              "ChallengeRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "wallet"
+                ],
+                "properties": {
+                  "wallet": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  }
+                }
+              },
+              "ChallengeResponse": {
+                "type": "object",
+                "required": [
+                  "challengeId",
+                  "message",
+                  "nonce",
+                  "expiresAt"
+                ],
+                "properties": {
+                  "challengeId": {
+                    "type": "string",
+                    "description": "Opaque id to send back with the signature."
+                  },
+                  "message": {
+                    "type": "string",
+                    "description": "The exact Sign In With Solana text to sign (UTF-8)."
+                  },
+                  "nonce": {
+                    "type": "string",
+                    "minLength": 16,
+                    "description": "The single-use nonce inside the message."
+                  },
+                  "expiresAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              },
+              "VerifyRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "challengeId",
+                  "signature"
+                ],
+                "properties": {
+                  "challengeId": {
+                    "type": "string"
+                  },
+                  "signature": {
+                    "type": "string",
+                    "description": "Base58 (or padded Base64) Ed25519 signature (64 bytes) of the UTF-8 challenge message."
+                  }
+                }
+              },
+              "SessionResponse": {
+                "type": "object",
+                "required": [
+                  "token",
+                  "tokenType",
+                  "wallet",
+                  "expiresAt"
+                ],
+                "properties": {
+                  "token": {
+                    "type": "string",
+                    "description": "Bearer token: 256 random bits, unpadded Base64url. Secret."
+                  },
+                  "tokenType": {
+                    "type": "string",
+                    "const": "Bearer"
+                  },
+                  "wallet": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "expiresAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              },
+              "EnrollmentResponse": {
+                "type": "object",
+                "required": [
+                  "wallet",
+                  "status",
+                  "guardianPublicKey",
+                  "otpauthUri",
+                  "algorithm",
+                  "digits",
+                  "period"
+                ],
+                "properties": {
+                  "wallet": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "status": {
+                    "type": "string",
+                    "const": "pending"
+                  },
+                  "guardianPublicKey": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "otpauthUri": {
+                    "type": "string",
+                    "description": "`otpauth://totp/…` provisioning URI with the secret. Shown once."
+                  },
+                  "qrSvg": {
+                    "type": "string",
+                    "description": "The URI as a QR code",
+                    "SVG document. Shown once.": null
+                  },
+                  "algorithm": {
+                    "type": "string",
+                    "enum": [
+                      "SHA1",
+                      "SHA256",
+                      "SHA512"
+                    ]
+                  },
+                  "digits": {
+                    "type": "integer"
+                  },
+                  "period": {
+                    "type": "integer",
+                    "description": "Seconds per time step."
+                  }
+                }
+              },
+              "ConfirmRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "code"
+                ],
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6,10}$",
+                    "description": "The code the authenticator app shows."
+                  }
+                }
+              },
+              "GuardianStatusResponse": {
+                "type": "object",
+                "required": [
+                  "wallet",
+                  "guardianPublicKey",
+                  "status"
+                ],
+                "properties": {
+                  "wallet": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "guardianPublicKey": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "status": {
+                    "type": "string",
+                    "enum": [
+                      "pending",
+                      "active"
+                    ]
+                  },
+                  "createdAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "activatedAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "lockedUntil": {
+                    "$ref": "#/components/schemas/Timestamp",
+                    "description": "Only for the wallet's own session, when codes are refused until then."
+                  },
+                  "disabled": {
+                    "type": "boolean",
+                    "description": "Only for the wallet's own session: too many wrong codes, an operator must unlock."
+                  },
+                  "recoveryCodes": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                      "$ref": "#/components/schemas/RecoveryCode"
+                    },
+                    "description": "Only in the confirmation's response, exactly once: the ten break-glass recovery codes."
+                  }
+                }
+              },
+              "CosignRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "transaction",
+                  "code"
+                ],
+                "properties": {
+                  "transaction": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "maxLength": 1644,
+                    "description": "The serialized legacy or v0 transaction, standard Base64; both the wallet and its guardian key must be required signers."
+                  },
+                  "code": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6,10}$"
+                  }
+                }
+              },
+              "TimelineEntry": {
+                "type": "object",
+                "required": [
+                  "state",
+                  "atMicroseconds"
+                ],
+                "properties": {
+                  "state": {
+                    "type": "string",
+                    "enum": [
+                      "created",
+                      "sealed",
+                      "validating",
+                      "decrypting",
+                      "signing",
+                      "burning",
+                      "completed",
+                      "failed"
+                    ]
+                  },
+                  "atMicroseconds": {
+                    "type": "integer",
+                    "description": "Microseconds since the capsule was created."
+                  }
+                }
+              },
+              "CosignResponse": {
+                "type": "object",
+                "required": [
+                  "signature",
+                  "guardianPublicKey",
+                  "operationId",
+                  "transaction",
+                  "step",
+                  "timeline"
+                ],
+                "properties": {
+                  "signature": {
+                    "type": "string",
+                    "description": "The guardian's Ed25519 signature of the message (Base58)."
+                  },
+                  "guardianPublicKey": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "operationId": {
+                    "type": "string"
+                  },
+                  "transaction": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "description": "The transaction with the guardian's signature in its slot."
+                  },
+                  "step": {
+                    "type": "integer",
+                    "description": "The TOTP time step that was burned."
+                  },
+                  "timeline": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/TimelineEntry"
+                    }
+                  }
+                }
+              },
+              "HealthResponse": {
+                "type": "object",
+                "required": [
+                  "status"
+                ],
+                "properties": {
+                  "status": {
+                    "type": "string",
+                    "enum": [
+                      "ok",
+                      "ready"
+                    ]
+                  }
+                }
+              },
+              "ErrorCode": {
                 "type": "string",
-                "description": "The capsule's id when a cosign failed."
+                "description": "Stable error codes; never renamed.",
+                "enum": [
+                  "invalid_request",
+                  "invalid_wallet_address",
+                  "challenge_not_found",
+                  "challenge_expired",
+                  "nonce_reused",
+                  "invalid_signature",
+                  "session_invalid",
+                  "session_wallet_mismatch",
+                  "not_enrolled",
+                  "enrollment_pending",
+                  "already_enrolled",
+                  "invalid_code",
+                  "code_already_used",
+                  "wallet_locked",
+                  "wallet_disabled",
+                  "rate_limited",
+                  "malformed_transaction",
+                  "missing_recent_blockhash",
+                  "wallet_not_signer",
+                  "guardian_not_signer",
+                  "invalid_configuration",
+                  "master_key_mismatch",
+                  "key_provider_failed",
+                  "keyring_missing",
+                  "storage_unavailable",
+                  "service_busy",
+                  "internal_error",
+                  "not_found",
+                  "method_not_allowed",
+                  "payload_too_large",
+                  "headers_too_large",
+                  "unsupported_media_type",
+                  "api_key_required",
+                  "api_key_invalid",
+                  "origin_not_allowed",
+                  "non_canonical_path",
+                  "invalid_policy",
+                  "policy_spending_limit_exceeded",
+                  "policy_destination_not_allowed",
+                  "policy_program_not_allowed",
+                  "policy_instruction_not_supported",
+                  "policy_account_unresolved",
+                  "policy_changed",
+                  "governance_not_enabled",
+                  "already_migrated",
+                  "sequence_mismatch",
+                  "rotation_pending",
+                  "no_pending_rotation",
+                  "timelock_active",
+                  "invalid_recovery_code",
+                  "recovery_code_used"
+                ]
               },
-              "retryAfterSeconds": {
+              "ErrorResponse": {
+                "type": "object",
+                "required": [
+                  "error"
+                ],
+                "properties": {
+                  "error": {
+                    "type": "object",
+                    "required": [
+                      "code",
+                      "message"
+                    ],
+                    "properties": {
+                      "code": {
+                        "$ref": "#/components/schemas/ErrorCode"
+                      },
+                      "message": {
+                        "type": "string",
+                        "description": "One sentence saying what was wrong and what to do."
+                      },
+                      "field": {
+                        "type": "string",
+                        "description": "The request field an `invalid_request` is about."
+                      },
+                      "operationId": {
+                        "type": "string",
+                        "description": "The capsule's id when a cosign failed."
+                      },
+                      "retryAfterSeconds": {
+                        "type": "integer",
+                        "description": "Same as the Retry-After header."
+                      }
+                    }
+                  }
+                }
+              },
+              "Amount": {
+                "type": "string",
+                "pattern": "^(0|[1-9][0-9]{0,19})$",
+                "description": "An unsigned 64-bit integer as a decimal string (it can exceed JSON's safe integers): lamports for SOL, raw base units for a token.",
+                "examples": [
+                  "5000000000"
+                ]
+              },
+              "SpendingLimit": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "asset",
+                  "period",
+                  "amount"
+                ],
+                "properties": {
+                  "asset": {
+                    "type": "string",
+                    "description": "`SOL`, or a token mint's Base58 address (SPL Token or Token-2022).",
+                    "pattern": "^(SOL|[1-9A-HJ-NP-Za-km-z]{32,44})$"
+                  },
+                  "period": {
+                    "type": "string",
+                    "enum": [
+                      "day",
+                      "week"
+                    ],
+                    "description": "Rolling window: `day` = 86,400 s, `week` = 604,800 s; a spend counts while its time is after now minus the period."
+                  },
+                  "amount": {
+                    "$ref": "#/components/schemas/Amount"
+                  }
+                }
+              },
+              "Policy": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "A wallet's transaction policy. Under a policy every instruction must be one the guardian decodes and prices (System transfers and account creations, SPL Token / Token-2022 Transfer and TransferChecked; Associated Token Account creation, Compute Budget and Memo are always allowed) or belong to an allowed program.",
+                "properties": {
+                  "spendingLimits": {
+                    "type": "array",
+                    "maxItems": 32,
+                    "items": {
+                      "$ref": "#/components/schemas/SpendingLimit"
+                    },
+                    "description": "At most one per asset and period; absent: none."
+                  },
+                  "allowedDestinations": {
+                    "type": [
+                      "array",
+                      "null"
+                    ],
+                    "maxItems": 256,
+                    "items": {
+                      "$ref": "#/components/schemas/Base58PublicKey"
+                    },
+                    "description": "Where value may go (for tokens: the destination token account); absent or null: any destination."
+                  },
+                  "allowedPrograms": {
+                    "type": "array",
+                    "maxItems": 64,
+                    "items": {
+                      "$ref": "#/components/schemas/Base58PublicKey"
+                    },
+                    "description": "Programs allowed beyond the priced ones; their effects are not counted. Absent: none."
+                  }
+                }
+              },
+              "PolicyUpdateRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "policy",
+                  "code"
+                ],
+                "properties": {
+                  "policy": {
+                    "oneOf": [
+                      {
+                        "$ref": "#/components/schemas/Policy"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ],
+                    "description": "The policy wanted; null removes the policy (a loosening, applied after 24 hours)."
+                  },
+                  "code": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6,10}$"
+                  }
+                }
+              },
+              "PendingPolicy": {
+                "type": "object",
+                "required": [
+                  "policy",
+                  "effectiveAt"
+                ],
+                "properties": {
+                  "policy": {
+                    "oneOf": [
+                      {
+                        "$ref": "#/components/schemas/Policy"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ],
+                    "description": "Null: the policy will be removed."
+                  },
+                  "effectiveAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              },
+              "SpendingLimitUsage": {
+                "type": "object",
+                "required": [
+                  "asset",
+                  "period",
+                  "limit",
+                  "spent",
+                  "remaining"
+                ],
+                "properties": {
+                  "asset": {
+                    "type": "string"
+                  },
+                  "period": {
+                    "type": "string",
+                    "enum": [
+                      "day",
+                      "week"
+                    ]
+                  },
+                  "limit": {
+                    "$ref": "#/components/schemas/Amount"
+                  },
+                  "spent": {
+                    "$ref": "#/components/schemas/Amount"
+                  },
+                  "remaining": {
+                    "$ref": "#/components/schemas/Amount"
+                  }
+                }
+              },
+              "PolicyResponse": {
+                "type": "object",
+                "required": [
+                  "wallet",
+                  "active",
+                  "pending",
+                  "usage",
+                  "revision",
+                  "asOf"
+                ],
+                "properties": {
+                  "wallet": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "active": {
+                    "oneOf": [
+                      {
+                        "$ref": "#/components/schemas/Policy"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ],
+                    "description": "The policy in force; null: none (the wallet behaves as if policies did not exist)."
+                  },
+                  "pending": {
+                    "oneOf": [
+                      {
+                        "$ref": "#/components/schemas/PendingPolicy"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ],
+                    "description": "A looser policy waiting for its time; null: nothing pending."
+                  },
+                  "usage": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/SpendingLimitUsage"
+                    },
+                    "description": "Each active limit with what committed cosigns spent in its current window."
+                  },
+                  "revision": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "asOf": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              },
+              "RecoveryCode": {
+                "type": "string",
+                "pattern": "^[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$",
+                "description": "80 random bits as 16 RFC 4648 Base32 characters (lower case) in four groups. Input ignores case, hyphens and spaces."
+              },
+              "Sequence": {
                 "type": "integer",
-                "description": "Same as the Retry-After header."
+                "minimum": 0,
+                "description": "Per-wallet governance sequence number; each action must carry the last one plus 1."
+              },
+              "Authorization": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6,10}$",
+                    "description": "A code from the authenticator app (burned)."
+                  },
+                  "recoveryCode": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "description": "A recovery code (consumed); needs challengeId and signature."
+                  },
+                  "challengeId": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "description": "A governance challenge for this action."
+                  },
+                  "signature": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
+                  }
+                },
+                "description": "Either `code`, or `recoveryCode` with `challengeId` and `signature`."
+              },
+              "GovernanceChallengeRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "action"
+                ],
+                "properties": {
+                  "action": {
+                    "type": "string",
+                    "enum": [
+                      "schedule_rotation",
+                      "cancel_rotation",
+                      "break_glass",
+                      "reenroll"
+                    ]
+                  }
+                }
+              },
+              "GovernanceChallengeResponse": {
+                "type": "object",
+                "required": [
+                  "challengeId",
+                  "action",
+                  "message",
+                  "expiresAt"
+                ],
+                "properties": {
+                  "challengeId": {
+                    "type": "string"
+                  },
+                  "action": {
+                    "type": "string"
+                  },
+                  "message": {
+                    "type": "string",
+                    "description": "Sign In With Solana text whose statement names the action; sign its UTF-8 bytes."
+                  },
+                  "expiresAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              },
+              "MigrateRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "sequence",
+                  "code"
+                ],
+                "properties": {
+                  "sequence": {
+                    "type": "integer",
+                    "const": 1
+                  },
+                  "code": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6,10}$",
+                    "description": "A code from the authenticator app (burned)."
+                  }
+                }
+              },
+              "ScheduleRotationRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "kind",
+                  "sequence"
+                ],
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "planned",
+                      "emergency"
+                    ],
+                    "description": "planned: 48 h timelock, TOTP code only; emergency: 72 h, TOTP or recovery code."
+                  },
+                  "sequence": {
+                    "$ref": "#/components/schemas/Sequence"
+                  },
+                  "code": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6,10}$",
+                    "description": "A code from the authenticator app (burned)."
+                  },
+                  "recoveryCode": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "description": "A recovery code (consumed); needs challengeId and signature."
+                  },
+                  "challengeId": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "description": "A governance challenge for this action."
+                  },
+                  "signature": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
+                  }
+                }
+              },
+              "CancelRotationRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "rotationId",
+                  "sequence"
+                ],
+                "properties": {
+                  "rotationId": {
+                    "type": "string",
+                    "maxLength": 64
+                  },
+                  "sequence": {
+                    "$ref": "#/components/schemas/Sequence"
+                  },
+                  "code": {
+                    "type": "string",
+                    "pattern": "^[0-9]{6,10}$",
+                    "description": "A code from the authenticator app (burned)."
+                  },
+                  "recoveryCode": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "description": "A recovery code (consumed); needs challengeId and signature."
+                  },
+                  "challengeId": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "description": "A governance challenge for this action."
+                  },
+                  "signature": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
+                  }
+                }
+              },
+              "ExecuteRotationRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "rotationId",
+                  "sequence"
+                ],
+                "properties": {
+                  "rotationId": {
+                    "type": "string",
+                    "maxLength": 64
+                  },
+                  "sequence": {
+                    "$ref": "#/components/schemas/Sequence"
+                  }
+                }
+              },
+              "PendingRotation": {
+                "type": "object",
+                "required": [
+                  "rotationId",
+                  "kind",
+                  "newGuardianPublicKey",
+                  "sequence",
+                  "scheduledAt",
+                  "executeAfter",
+                  "executeAfterUnix"
+                ],
+                "properties": {
+                  "rotationId": {
+                    "type": "string"
+                  },
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "planned",
+                      "emergency"
+                    ]
+                  },
+                  "newGuardianPublicKey": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "sequence": {
+                    "$ref": "#/components/schemas/Sequence"
+                  },
+                  "scheduledAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "executeAfter": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "executeAfterUnix": {
+                    "type": "integer"
+                  }
+                }
+              },
+              "GovernanceStatusResponse": {
+                "type": "object",
+                "required": [
+                  "wallet",
+                  "version",
+                  "sequence",
+                  "nextSequence",
+                  "guardianPublicKey",
+                  "plannedRotationDelaySeconds",
+                  "emergencyRotationDelaySeconds"
+                ],
+                "properties": {
+                  "wallet": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "version": {
+                    "type": "integer",
+                    "enum": [
+                      1,
+                      2
+                    ]
+                  },
+                  "sequence": {
+                    "$ref": "#/components/schemas/Sequence"
+                  },
+                  "nextSequence": {
+                    "$ref": "#/components/schemas/Sequence"
+                  },
+                  "guardianPublicKey": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "pendingRotation": {
+                    "$ref": "#/components/schemas/PendingRotation"
+                  },
+                  "plannedRotationDelaySeconds": {
+                    "type": "integer"
+                  },
+                  "emergencyRotationDelaySeconds": {
+                    "type": "integer"
+                  }
+                }
+              },
+              "Attestation": {
+                "type": "object",
+                "required": [
+                  "text",
+                  "message",
+                  "signature",
+                  "signer"
+                ],
+                "description": "Signed by the guardian key as a Solana off-chain message (header version 0, one signer).",
+                "properties": {
+                  "text": {
+                    "type": "string",
+                    "description": "The body: `Key: value` lines after `Chronoguard attestation v1`."
+                  },
+                  "message": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "description": "The exact signed bytes: the serialized off-chain message."
+                  },
+                  "signature": {
+                    "type": "string",
+                    "description": "Base58 Ed25519 signature over the decoded message."
+                  },
+                  "signer": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  }
+                }
+              },
+              "GovernanceActionResponse": {
+                "type": "object",
+                "required": [
+                  "governance",
+                  "attestation"
+                ],
+                "properties": {
+                  "governance": {
+                    "$ref": "#/components/schemas/GovernanceStatusResponse"
+                  },
+                  "attestation": {
+                    "$ref": "#/components/schemas/Attestation"
+                  }
+                }
+              },
+              "BreakGlassResponse": {
+                "type": "object",
+                "required": [
+                  "wallet",
+                  "method",
+                  "attestation",
+                  "expiresAt",
+                  "remainingRecoveryCodes"
+                ],
+                "properties": {
+                  "wallet": {
+                    "$ref": "#/components/schemas/Base58PublicKey"
+                  },
+                  "method": {
+                    "type": "string",
+                    "enum": [
+                      "totp",
+                      "recovery_code"
+                    ]
+                  },
+                  "attestation": {
+                    "$ref": "#/components/schemas/Attestation"
+                  },
+                  "expiresAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "remainingRecoveryCodes": {
+                    "type": "integer",
+                    "minimum": 0
+                  }
+                }
+              },
+              "RecoveryCodesResponse": {
+                "type": "object",
+                "required": [
+                  "recoveryCodes"
+                ],
+                "properties": {
+                  "recoveryCodes": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/RecoveryCode"
+                    }
+                  }
+                }
+              },
+              "ReenrollRequest": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "recoveryCode",
+                  "challengeId",
+                  "signature"
+                ],
+                "properties": {
+                  "recoveryCode": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "description": "A recovery code (consumed); needs challengeId and signature."
+                  },
+                  "challengeId": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "description": "A governance challenge for this action."
+                  },
+                  "signature": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
+                  }
+                }
               }
             }
           }
         }
-      },
-      "Amount": {
-        "type": "string",
-        "pattern": "^(0|[1-9][0-9]{0,19})$",
-        "description": "An unsigned 64-bit integer as a decimal string (it can exceed JSON's safe integers): lamports for SOL, raw base units for a token.",
-        "examples": [
-          "5000000000"
-        ]
-      },
-      "SpendingLimit": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "asset",
-          "period",
-          "amount"
-        ],
-        "properties": {
-          "asset": {
-            "type": "string",
-            "description": "`SOL`, or a token mint's Base58 address (SPL Token or Token-2022).",
-            "pattern": "^(SOL|[1-9A-HJ-NP-Za-km-z]{32,44})$"
-          },
-          "period": {
-            "type": "string",
-            "enum": [
-              "day",
-              "week"
-            ],
-            "description": "Rolling window: `day` = 86,400 s, `week` = 604,800 s; a spend counts while its time is after now minus the period."
-          },
-          "amount": {
-            "$ref": "#/components/schemas/Amount"
-          }
-        }
-      },
-      "Policy": {
-        "type": "object",
-        "additionalProperties": false,
-        "description": "A wallet's transaction policy. Under a policy every instruction must be one the guardian decodes and prices (System transfers and account creations, SPL Token / Token-2022 Transfer and TransferChecked; Associated Token Account creation, Compute Budget and Memo are always allowed) or belong to an allowed program.",
-        "properties": {
-          "spendingLimits": {
-            "type": "array",
-            "maxItems": 32,
-            "items": {
-              "$ref": "#/components/schemas/SpendingLimit"
-            },
-            "description": "At most one per asset and period; absent: none."
-          },
-          "allowedDestinations": {
-            "type": [
-              "array",
-              "null"
-            ],
-            "maxItems": 256,
-            "items": {
-              "$ref": "#/components/schemas/Base58PublicKey"
-            },
-            "description": "Where value may go (for tokens: the destination token account); absent or null: any destination."
-          },
-          "allowedPrograms": {
-            "type": "array",
-            "maxItems": 64,
-            "items": {
-              "$ref": "#/components/schemas/Base58PublicKey"
-            },
-            "description": "Programs allowed beyond the priced ones; their effects are not counted. Absent: none."
-          }
-        }
-      },
-      "PolicyUpdateRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "policy",
-          "code"
-        ],
-        "properties": {
-          "policy": {
-            "oneOf": [
-              {
-                "$ref": "#/components/schemas/Policy"
-              },
-              {
-                "type": "null"
-              }
-            ],
-            "description": "The policy wanted; null removes the policy (a loosening, applied after 24 hours)."
-          },
-          "code": {
-            "type": "string",
-            "pattern": "^[0-9]{6,10}$"
-          }
-        }
-      },
-      "PendingPolicy": {
-        "type": "object",
-        "required": [
-          "policy",
-          "effectiveAt"
-        ],
-        "properties": {
-          "policy": {
-            "oneOf": [
-              {
-                "$ref": "#/components/schemas/Policy"
-              },
-              {
-                "type": "null"
-              }
-            ],
-            "description": "Null: the policy will be removed."
-          },
-          "effectiveAt": {
-            "$ref": "#/components/schemas/Timestamp"
-          }
-        }
-      },
-      "SpendingLimitUsage": {
-        "type": "object",
-        "required": [
-          "asset",
-          "period",
-          "limit",
-          "spent",
-          "remaining"
-        ],
-        "properties": {
-          "asset": {
-            "type": "string"
-          },
-          "period": {
-            "type": "string",
-            "enum": [
-              "day",
-              "week"
-            ]
-          },
-          "limit": {
-            "$ref": "#/components/schemas/Amount"
-          },
-          "spent": {
-            "$ref": "#/components/schemas/Amount"
-          },
-          "remaining": {
-            "$ref": "#/components/schemas/Amount"
-          }
-        }
-      },
-      "PolicyResponse": {
-        "type": "object",
-        "required": [
-          "wallet",
-          "active",
-          "pending",
-          "usage",
-          "revision",
-          "asOf"
-        ],
-        "properties": {
-          "wallet": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "active": {
-            "oneOf": [
-              {
-                "$ref": "#/components/schemas/Policy"
-              },
-              {
-                "type": "null"
-              }
-            ],
-            "description": "The policy in force; null: none (the wallet behaves as if policies did not exist)."
-          },
-          "pending": {
-            "oneOf": [
-              {
-                "$ref": "#/components/schemas/PendingPolicy"
-              },
-              {
-                "type": "null"
-              }
-            ],
-            "description": "A looser policy waiting for its time; null: nothing pending."
-          },
-          "usage": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/SpendingLimitUsage"
-            },
-            "description": "Each active limit with what committed cosigns spent in its current window."
-          },
-          "revision": {
-            "type": "integer",
-            "minimum": 0
-          },
-          "asOf": {
-            "$ref": "#/components/schemas/Timestamp"
-          }
-        }
-      },
-      "RecoveryCode": {
-        "type": "string",
-        "pattern": "^[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$",
-        "description": "80 random bits as 16 RFC 4648 Base32 characters (lower case) in four groups. Input ignores case, hyphens and spaces."
-      },
-      "Sequence": {
-        "type": "integer",
-        "minimum": 0,
-        "description": "Per-wallet governance sequence number; each action must carry the last one plus 1."
-      },
-      "Authorization": {
-        "type": "object",
-        "additionalProperties": false,
-        "properties": {
-          "code": {
-            "type": "string",
-            "pattern": "^[0-9]{6,10}$",
-            "description": "A code from the authenticator app (burned)."
-          },
-          "recoveryCode": {
-            "type": "string",
-            "maxLength": 64,
-            "description": "A recovery code (consumed); needs challengeId and signature."
-          },
-          "challengeId": {
-            "type": "string",
-            "maxLength": 64,
-            "description": "A governance challenge for this action."
-          },
-          "signature": {
-            "type": "string",
-            "maxLength": 100,
-            "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
-          }
-        },
-        "description": "Either `code`, or `recoveryCode` with `challengeId` and `signature`."
-      },
-      "GovernanceChallengeRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "action"
-        ],
-        "properties": {
-          "action": {
-            "type": "string",
-            "enum": [
-              "schedule_rotation",
-              "cancel_rotation",
-              "break_glass",
-              "reenroll"
-            ]
-          }
-        }
-      },
-      "GovernanceChallengeResponse": {
-        "type": "object",
-        "required": [
-          "challengeId",
-          "action",
-          "message",
-          "expiresAt"
-        ],
-        "properties": {
-          "challengeId": {
-            "type": "string"
-          },
-          "action": {
-            "type": "string"
-          },
-          "message": {
-            "type": "string",
-            "description": "Sign In With Solana text whose statement names the action; sign its UTF-8 bytes."
-          },
-          "expiresAt": {
-            "$ref": "#/components/schemas/Timestamp"
-          }
-        }
-      },
-      "MigrateRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "sequence",
-          "code"
-        ],
-        "properties": {
-          "sequence": {
-            "type": "integer",
-            "const": 1
-          },
-          "code": {
-            "type": "string",
-            "pattern": "^[0-9]{6,10}$",
-            "description": "A code from the authenticator app (burned)."
-          }
-        }
-      },
-      "ScheduleRotationRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "kind",
-          "sequence"
-        ],
-        "properties": {
-          "kind": {
-            "type": "string",
-            "enum": [
-              "planned",
-              "emergency"
-            ],
-            "description": "planned: 48 h timelock, TOTP code only; emergency: 72 h, TOTP or recovery code."
-          },
-          "sequence": {
-            "$ref": "#/components/schemas/Sequence"
-          },
-          "code": {
-            "type": "string",
-            "pattern": "^[0-9]{6,10}$",
-            "description": "A code from the authenticator app (burned)."
-          },
-          "recoveryCode": {
-            "type": "string",
-            "maxLength": 64,
-            "description": "A recovery code (consumed); needs challengeId and signature."
-          },
-          "challengeId": {
-            "type": "string",
-            "maxLength": 64,
-            "description": "A governance challenge for this action."
-          },
-          "signature": {
-            "type": "string",
-            "maxLength": 100,
-            "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
-          }
-        }
-      },
-      "CancelRotationRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "rotationId",
-          "sequence"
-        ],
-        "properties": {
-          "rotationId": {
-            "type": "string",
-            "maxLength": 64
-          },
-          "sequence": {
-            "$ref": "#/components/schemas/Sequence"
-          },
-          "code": {
-            "type": "string",
-            "pattern": "^[0-9]{6,10}$",
-            "description": "A code from the authenticator app (burned)."
-          },
-          "recoveryCode": {
-            "type": "string",
-            "maxLength": 64,
-            "description": "A recovery code (consumed); needs challengeId and signature."
-          },
-          "challengeId": {
-            "type": "string",
-            "maxLength": 64,
-            "description": "A governance challenge for this action."
-          },
-          "signature": {
-            "type": "string",
-            "maxLength": 100,
-            "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
-          }
-        }
-      },
-      "ExecuteRotationRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "rotationId",
-          "sequence"
-        ],
-        "properties": {
-          "rotationId": {
-            "type": "string",
-            "maxLength": 64
-          },
-          "sequence": {
-            "$ref": "#/components/schemas/Sequence"
-          }
-        }
-      },
-      "PendingRotation": {
-        "type": "object",
-        "required": [
-          "rotationId",
-          "kind",
-          "newGuardianPublicKey",
-          "sequence",
-          "scheduledAt",
-          "executeAfter",
-          "executeAfterUnix"
-        ],
-        "properties": {
-          "rotationId": {
-            "type": "string"
-          },
-          "kind": {
-            "type": "string",
-            "enum": [
-              "planned",
-              "emergency"
-            ]
-          },
-          "newGuardianPublicKey": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "sequence": {
-            "$ref": "#/components/schemas/Sequence"
-          },
-          "scheduledAt": {
-            "$ref": "#/components/schemas/Timestamp"
-          },
-          "executeAfter": {
-            "$ref": "#/components/schemas/Timestamp"
-          },
-          "executeAfterUnix": {
-            "type": "integer"
-          }
-        }
-      },
-      "GovernanceStatusResponse": {
-        "type": "object",
-        "required": [
-          "wallet",
-          "version",
-          "sequence",
-          "nextSequence",
-          "guardianPublicKey",
-          "plannedRotationDelaySeconds",
-          "emergencyRotationDelaySeconds"
-        ],
-        "properties": {
-          "wallet": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "version": {
-            "type": "integer",
-            "enum": [
-              1,
-              2
-            ]
-          },
-          "sequence": {
-            "$ref": "#/components/schemas/Sequence"
-          },
-          "nextSequence": {
-            "$ref": "#/components/schemas/Sequence"
-          },
-          "guardianPublicKey": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "pendingRotation": {
-            "$ref": "#/components/schemas/PendingRotation"
-          },
-          "plannedRotationDelaySeconds": {
-            "type": "integer"
-          },
-          "emergencyRotationDelaySeconds": {
-            "type": "integer"
-          }
-        }
-      },
-      "Attestation": {
-        "type": "object",
-        "required": [
-          "text",
-          "message",
-          "signature",
-          "signer"
-        ],
-        "description": "Signed by the guardian key as a Solana off-chain message (header version 0, one signer).",
-        "properties": {
-          "text": {
-            "type": "string",
-            "description": "The body: `Key: value` lines after `Chronoguard attestation v1`."
-          },
-          "message": {
-            "type": "string",
-            "contentEncoding": "base64",
-            "description": "The exact signed bytes: the serialized off-chain message."
-          },
-          "signature": {
-            "type": "string",
-            "description": "Base58 Ed25519 signature over the decoded message."
-          },
-          "signer": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          }
-        }
-      },
-      "GovernanceActionResponse": {
-        "type": "object",
-        "required": [
-          "governance",
-          "attestation"
-        ],
-        "properties": {
-          "governance": {
-            "$ref": "#/components/schemas/GovernanceStatusResponse"
-          },
-          "attestation": {
-            "$ref": "#/components/schemas/Attestation"
-          }
-        }
-      },
-      "BreakGlassResponse": {
-        "type": "object",
-        "required": [
-          "wallet",
-          "method",
-          "attestation",
-          "expiresAt",
-          "remainingRecoveryCodes"
-        ],
-        "properties": {
-          "wallet": {
-            "$ref": "#/components/schemas/Base58PublicKey"
-          },
-          "method": {
-            "type": "string",
-            "enum": [
-              "totp",
-              "recovery_code"
-            ]
-          },
-          "attestation": {
-            "$ref": "#/components/schemas/Attestation"
-          },
-          "expiresAt": {
-            "$ref": "#/components/schemas/Timestamp"
-          },
-          "remainingRecoveryCodes": {
-            "type": "integer",
-            "minimum": 0
-          }
-        }
-      },
-      "RecoveryCodesResponse": {
-        "type": "object",
-        "required": [
-          "recoveryCodes"
-        ],
-        "properties": {
-          "recoveryCodes": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/RecoveryCode"
-            }
-          }
-        }
-      },
-      "ReenrollRequest": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": [
-          "recoveryCode",
-          "challengeId",
-          "signature"
-        ],
-        "properties": {
-          "recoveryCode": {
-            "type": "string",
-            "maxLength": 64,
-            "description": "A recovery code (consumed); needs challengeId and signature."
-          },
-          "challengeId": {
-            "type": "string",
-            "maxLength": 64,
-            "description": "A governance challenge for this action."
-          },
-          "signature": {
-            "type": "string",
-            "maxLength": 100,
-            "description": "The wallet's Ed25519 signature of the challenge text, Base58 or padded Base64."
-          }
-        }
-      }
-    }
-  }
-}
 
-"""#
+        """#
 }

@@ -1,4 +1,3 @@
-
 // MARK: - HOTP (RFC 4226)
 
 /// An HMAC-based one-time password generator (RFC 4226 §5).

@@ -26,7 +26,9 @@ public struct OTPSecret: Sendable, Hashable, CustomStringConvertible, CustomDebu
 
     /// Generates a secret from the system CSPRNG (BoringSSL `RAND_bytes` / CryptoKit), by default as long as the
     /// hash output of `algorithm` (20, 32 or 64 bytes), as RFC 4226 §4 R6 recommends and RFC 6238 Appendix B uses.
-    public static func generate(for algorithm: OTPAlgorithm = .sha1, byteCount: Int? = nil) throws(OTPError) -> OTPSecret {
+    public static func generate(for algorithm: OTPAlgorithm = .sha1, byteCount: Int? = nil) throws(OTPError)
+        -> OTPSecret
+    {
         let count = byteCount ?? algorithm.outputByteCount
         guard count >= minimumByteCount else { throw .secretTooShort(count) }
         let key = SymmetricKey(size: SymmetricKeySize(bitCount: count * 8))

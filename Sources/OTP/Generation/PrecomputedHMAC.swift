@@ -99,7 +99,8 @@ struct SHA1Words: Sendable {
     func absorbing(_ block: [UInt8]) -> SHA1Words {
         var state = self
         let w = bigEndianWords32(block)
-        state.compress(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11], w[12], w[13], w[14], w[15])
+        state.compress(
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11], w[12], w[13], w[14], w[15])
         return state
     }
 
@@ -107,8 +108,9 @@ struct SHA1Words: Sendable {
     @inlinable @inline(__always)
     func finishing(counter: UInt64) -> SHA1Words {
         var state = self
-        state.compress(UInt32(truncatingIfNeeded: counter >> 32), UInt32(truncatingIfNeeded: counter), 0x8000_0000,
-                       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 576)
+        state.compress(
+            UInt32(truncatingIfNeeded: counter >> 32), UInt32(truncatingIfNeeded: counter), 0x8000_0000,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 576)
         return state
     }
 
@@ -116,8 +118,9 @@ struct SHA1Words: Sendable {
     @inlinable @inline(__always)
     func finishing(_ digest: SHA1Words) -> SHA1Words {
         var state = self
-        state.compress(digest.h0, digest.h1, digest.h2, digest.h3, digest.h4, 0x8000_0000,
-                       0, 0, 0, 0, 0, 0, 0, 0, 0, 672)
+        state.compress(
+            digest.h0, digest.h1, digest.h2, digest.h3, digest.h4, 0x8000_0000,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 672)
         return state
     }
 
@@ -126,7 +129,9 @@ struct SHA1Words: Sendable {
         let words = (h0, h1, h2, h3, h4)
         return withUnsafeBytes(of: words) { raw in
             let w = raw.bindMemory(to: UInt32.self)
-            return dynamicTruncation(lastByte: UInt8(truncatingIfNeeded: h4)) { UInt8(truncatingIfNeeded: w[$0 >> 2] >> (24 - 8 * UInt32($0 & 3))) }
+            return dynamicTruncation(lastByte: UInt8(truncatingIfNeeded: h4)) {
+                UInt8(truncatingIfNeeded: w[$0 >> 2] >> (24 - 8 * UInt32($0 & 3)))
+            }
         }
     }
 }
@@ -150,9 +155,10 @@ struct SHA256Words: Sendable {
     @usableFromInline var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
 
     /// FIPS 180-4 §5.3.3: the first 32 bits of the fractional parts of the square roots of the first 8 primes.
-    static let initial = SHA256Words(h: (
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ))
+    static let initial = SHA256Words(
+        h: (
+            0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+        ))
 
     @usableFromInline init(h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) { self.h = h }
 
@@ -199,7 +205,9 @@ struct SHA256Words: Sendable {
     func truncated() -> UInt32 {
         withUnsafeBytes(of: h) { raw in
             let w = raw.bindMemory(to: UInt32.self)
-            return dynamicTruncation(lastByte: UInt8(truncatingIfNeeded: h.7)) { UInt8(truncatingIfNeeded: w[$0 >> 2] >> (24 - 8 * UInt32($0 & 3))) }
+            return dynamicTruncation(lastByte: UInt8(truncatingIfNeeded: h.7)) {
+                UInt8(truncatingIfNeeded: w[$0 >> 2] >> (24 - 8 * UInt32($0 & 3)))
+            }
         }
     }
 
@@ -257,10 +265,11 @@ struct SHA512Words: Sendable {
     @usableFromInline var h: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
     /// FIPS 180-4 §5.3.5: the first 64 bits of the fractional parts of the square roots of the first 8 primes.
-    static let initial = SHA512Words(h: (
-        0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-        0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
-    ))
+    static let initial = SHA512Words(
+        h: (
+            0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
+            0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+        ))
 
     @usableFromInline init(h: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)) { self.h = h }
 
@@ -306,7 +315,9 @@ struct SHA512Words: Sendable {
     func truncated() -> UInt32 {
         withUnsafeBytes(of: h) { raw in
             let w = raw.bindMemory(to: UInt64.self)
-            return dynamicTruncation(lastByte: UInt8(truncatingIfNeeded: h.7)) { UInt8(truncatingIfNeeded: w[$0 >> 3] >> (56 - 8 * UInt64($0 & 7))) }
+            return dynamicTruncation(lastByte: UInt8(truncatingIfNeeded: h.7)) {
+                UInt8(truncatingIfNeeded: w[$0 >> 3] >> (56 - 8 * UInt64($0 & 7)))
+            }
         }
     }
 

@@ -5,155 +5,240 @@ extension SHA1Words {
     @inlinable @inline(__always)
     mutating func compress(
         _ w0: UInt32, _ w1: UInt32, _ w2: UInt32, _ w3: UInt32, _ w4: UInt32, _ w5: UInt32, _ w6: UInt32, _ w7: UInt32,
-        _ w8: UInt32, _ w9: UInt32, _ w10: UInt32, _ w11: UInt32, _ w12: UInt32, _ w13: UInt32, _ w14: UInt32, _ w15: UInt32
+        _ w8: UInt32, _ w9: UInt32, _ w10: UInt32, _ w11: UInt32, _ w12: UInt32, _ w13: UInt32, _ w14: UInt32,
+        _ w15: UInt32
     ) {
         var (w0, w1, w2, w3, w4, w5, w6, w7) = (w0, w1, w2, w3, w4, w5, w6, w7)
         var (w8, w9, w10, w11, w12, w13, w14, w15) = (w8, w9, w10, w11, w12, w13, w14, w15)
         var (a, b, c, d, e) = (h0, h1, h2, h3, h4)
-        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (~b & d)) &+ 0x5A82_7999 &+ w0; b = rotateLeft(b, 30)
-        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (~a & c)) &+ 0x5A82_7999 &+ w1; a = rotateLeft(a, 30)
-        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (~e & b)) &+ 0x5A82_7999 &+ w2; e = rotateLeft(e, 30)
-        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (~d & a)) &+ 0x5A82_7999 &+ w3; d = rotateLeft(d, 30)
-        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (~c & e)) &+ 0x5A82_7999 &+ w4; c = rotateLeft(c, 30)
-        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (~b & d)) &+ 0x5A82_7999 &+ w5; b = rotateLeft(b, 30)
-        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (~a & c)) &+ 0x5A82_7999 &+ w6; a = rotateLeft(a, 30)
-        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (~e & b)) &+ 0x5A82_7999 &+ w7; e = rotateLeft(e, 30)
-        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (~d & a)) &+ 0x5A82_7999 &+ w8; d = rotateLeft(d, 30)
-        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (~c & e)) &+ 0x5A82_7999 &+ w9; c = rotateLeft(c, 30)
-        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (~b & d)) &+ 0x5A82_7999 &+ w10; b = rotateLeft(b, 30)
-        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (~a & c)) &+ 0x5A82_7999 &+ w11; a = rotateLeft(a, 30)
-        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (~e & b)) &+ 0x5A82_7999 &+ w12; e = rotateLeft(e, 30)
-        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (~d & a)) &+ 0x5A82_7999 &+ w13; d = rotateLeft(d, 30)
-        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (~c & e)) &+ 0x5A82_7999 &+ w14; c = rotateLeft(c, 30)
-        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (~b & d)) &+ 0x5A82_7999 &+ w15; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (~b & d)) &+ 0x5A82_7999 &+ w0
+        b = rotateLeft(b, 30)
+        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (~a & c)) &+ 0x5A82_7999 &+ w1
+        a = rotateLeft(a, 30)
+        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (~e & b)) &+ 0x5A82_7999 &+ w2
+        e = rotateLeft(e, 30)
+        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (~d & a)) &+ 0x5A82_7999 &+ w3
+        d = rotateLeft(d, 30)
+        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (~c & e)) &+ 0x5A82_7999 &+ w4
+        c = rotateLeft(c, 30)
+        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (~b & d)) &+ 0x5A82_7999 &+ w5
+        b = rotateLeft(b, 30)
+        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (~a & c)) &+ 0x5A82_7999 &+ w6
+        a = rotateLeft(a, 30)
+        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (~e & b)) &+ 0x5A82_7999 &+ w7
+        e = rotateLeft(e, 30)
+        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (~d & a)) &+ 0x5A82_7999 &+ w8
+        d = rotateLeft(d, 30)
+        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (~c & e)) &+ 0x5A82_7999 &+ w9
+        c = rotateLeft(c, 30)
+        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (~b & d)) &+ 0x5A82_7999 &+ w10
+        b = rotateLeft(b, 30)
+        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (~a & c)) &+ 0x5A82_7999 &+ w11
+        a = rotateLeft(a, 30)
+        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (~e & b)) &+ 0x5A82_7999 &+ w12
+        e = rotateLeft(e, 30)
+        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (~d & a)) &+ 0x5A82_7999 &+ w13
+        d = rotateLeft(d, 30)
+        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (~c & e)) &+ 0x5A82_7999 &+ w14
+        c = rotateLeft(c, 30)
+        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (~b & d)) &+ 0x5A82_7999 &+ w15
+        b = rotateLeft(b, 30)
         w0 = rotateLeft(w13 ^ w8 ^ w2 ^ w0, 1)
-        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (~a & c)) &+ 0x5A82_7999 &+ w0; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (~a & c)) &+ 0x5A82_7999 &+ w0
+        a = rotateLeft(a, 30)
         w1 = rotateLeft(w14 ^ w9 ^ w3 ^ w1, 1)
-        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (~e & b)) &+ 0x5A82_7999 &+ w1; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (~e & b)) &+ 0x5A82_7999 &+ w1
+        e = rotateLeft(e, 30)
         w2 = rotateLeft(w15 ^ w10 ^ w4 ^ w2, 1)
-        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (~d & a)) &+ 0x5A82_7999 &+ w2; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (~d & a)) &+ 0x5A82_7999 &+ w2
+        d = rotateLeft(d, 30)
         w3 = rotateLeft(w0 ^ w11 ^ w5 ^ w3, 1)
-        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (~c & e)) &+ 0x5A82_7999 &+ w3; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (~c & e)) &+ 0x5A82_7999 &+ w3
+        c = rotateLeft(c, 30)
         w4 = rotateLeft(w1 ^ w12 ^ w6 ^ w4, 1)
-        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0x6ED9_EBA1 &+ w4; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0x6ED9_EBA1 &+ w4
+        b = rotateLeft(b, 30)
         w5 = rotateLeft(w2 ^ w13 ^ w7 ^ w5, 1)
-        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0x6ED9_EBA1 &+ w5; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0x6ED9_EBA1 &+ w5
+        a = rotateLeft(a, 30)
         w6 = rotateLeft(w3 ^ w14 ^ w8 ^ w6, 1)
-        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0x6ED9_EBA1 &+ w6; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0x6ED9_EBA1 &+ w6
+        e = rotateLeft(e, 30)
         w7 = rotateLeft(w4 ^ w15 ^ w9 ^ w7, 1)
-        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0x6ED9_EBA1 &+ w7; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0x6ED9_EBA1 &+ w7
+        d = rotateLeft(d, 30)
         w8 = rotateLeft(w5 ^ w0 ^ w10 ^ w8, 1)
-        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0x6ED9_EBA1 &+ w8; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0x6ED9_EBA1 &+ w8
+        c = rotateLeft(c, 30)
         w9 = rotateLeft(w6 ^ w1 ^ w11 ^ w9, 1)
-        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0x6ED9_EBA1 &+ w9; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0x6ED9_EBA1 &+ w9
+        b = rotateLeft(b, 30)
         w10 = rotateLeft(w7 ^ w2 ^ w12 ^ w10, 1)
-        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0x6ED9_EBA1 &+ w10; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0x6ED9_EBA1 &+ w10
+        a = rotateLeft(a, 30)
         w11 = rotateLeft(w8 ^ w3 ^ w13 ^ w11, 1)
-        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0x6ED9_EBA1 &+ w11; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0x6ED9_EBA1 &+ w11
+        e = rotateLeft(e, 30)
         w12 = rotateLeft(w9 ^ w4 ^ w14 ^ w12, 1)
-        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0x6ED9_EBA1 &+ w12; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0x6ED9_EBA1 &+ w12
+        d = rotateLeft(d, 30)
         w13 = rotateLeft(w10 ^ w5 ^ w15 ^ w13, 1)
-        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0x6ED9_EBA1 &+ w13; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0x6ED9_EBA1 &+ w13
+        c = rotateLeft(c, 30)
         w14 = rotateLeft(w11 ^ w6 ^ w0 ^ w14, 1)
-        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0x6ED9_EBA1 &+ w14; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0x6ED9_EBA1 &+ w14
+        b = rotateLeft(b, 30)
         w15 = rotateLeft(w12 ^ w7 ^ w1 ^ w15, 1)
-        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0x6ED9_EBA1 &+ w15; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0x6ED9_EBA1 &+ w15
+        a = rotateLeft(a, 30)
         w0 = rotateLeft(w13 ^ w8 ^ w2 ^ w0, 1)
-        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0x6ED9_EBA1 &+ w0; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0x6ED9_EBA1 &+ w0
+        e = rotateLeft(e, 30)
         w1 = rotateLeft(w14 ^ w9 ^ w3 ^ w1, 1)
-        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0x6ED9_EBA1 &+ w1; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0x6ED9_EBA1 &+ w1
+        d = rotateLeft(d, 30)
         w2 = rotateLeft(w15 ^ w10 ^ w4 ^ w2, 1)
-        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0x6ED9_EBA1 &+ w2; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0x6ED9_EBA1 &+ w2
+        c = rotateLeft(c, 30)
         w3 = rotateLeft(w0 ^ w11 ^ w5 ^ w3, 1)
-        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0x6ED9_EBA1 &+ w3; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0x6ED9_EBA1 &+ w3
+        b = rotateLeft(b, 30)
         w4 = rotateLeft(w1 ^ w12 ^ w6 ^ w4, 1)
-        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0x6ED9_EBA1 &+ w4; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0x6ED9_EBA1 &+ w4
+        a = rotateLeft(a, 30)
         w5 = rotateLeft(w2 ^ w13 ^ w7 ^ w5, 1)
-        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0x6ED9_EBA1 &+ w5; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0x6ED9_EBA1 &+ w5
+        e = rotateLeft(e, 30)
         w6 = rotateLeft(w3 ^ w14 ^ w8 ^ w6, 1)
-        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0x6ED9_EBA1 &+ w6; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0x6ED9_EBA1 &+ w6
+        d = rotateLeft(d, 30)
         w7 = rotateLeft(w4 ^ w15 ^ w9 ^ w7, 1)
-        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0x6ED9_EBA1 &+ w7; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0x6ED9_EBA1 &+ w7
+        c = rotateLeft(c, 30)
         w8 = rotateLeft(w5 ^ w0 ^ w10 ^ w8, 1)
-        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (b & d) | (c & d)) &+ 0x8F1B_BCDC &+ w8; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (b & d) | (c & d)) &+ 0x8F1B_BCDC &+ w8
+        b = rotateLeft(b, 30)
         w9 = rotateLeft(w6 ^ w1 ^ w11 ^ w9, 1)
-        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (a & c) | (b & c)) &+ 0x8F1B_BCDC &+ w9; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (a & c) | (b & c)) &+ 0x8F1B_BCDC &+ w9
+        a = rotateLeft(a, 30)
         w10 = rotateLeft(w7 ^ w2 ^ w12 ^ w10, 1)
-        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (e & b) | (a & b)) &+ 0x8F1B_BCDC &+ w10; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (e & b) | (a & b)) &+ 0x8F1B_BCDC &+ w10
+        e = rotateLeft(e, 30)
         w11 = rotateLeft(w8 ^ w3 ^ w13 ^ w11, 1)
-        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (d & a) | (e & a)) &+ 0x8F1B_BCDC &+ w11; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (d & a) | (e & a)) &+ 0x8F1B_BCDC &+ w11
+        d = rotateLeft(d, 30)
         w12 = rotateLeft(w9 ^ w4 ^ w14 ^ w12, 1)
-        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (c & e) | (d & e)) &+ 0x8F1B_BCDC &+ w12; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (c & e) | (d & e)) &+ 0x8F1B_BCDC &+ w12
+        c = rotateLeft(c, 30)
         w13 = rotateLeft(w10 ^ w5 ^ w15 ^ w13, 1)
-        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (b & d) | (c & d)) &+ 0x8F1B_BCDC &+ w13; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (b & d) | (c & d)) &+ 0x8F1B_BCDC &+ w13
+        b = rotateLeft(b, 30)
         w14 = rotateLeft(w11 ^ w6 ^ w0 ^ w14, 1)
-        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (a & c) | (b & c)) &+ 0x8F1B_BCDC &+ w14; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (a & c) | (b & c)) &+ 0x8F1B_BCDC &+ w14
+        a = rotateLeft(a, 30)
         w15 = rotateLeft(w12 ^ w7 ^ w1 ^ w15, 1)
-        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (e & b) | (a & b)) &+ 0x8F1B_BCDC &+ w15; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (e & b) | (a & b)) &+ 0x8F1B_BCDC &+ w15
+        e = rotateLeft(e, 30)
         w0 = rotateLeft(w13 ^ w8 ^ w2 ^ w0, 1)
-        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (d & a) | (e & a)) &+ 0x8F1B_BCDC &+ w0; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (d & a) | (e & a)) &+ 0x8F1B_BCDC &+ w0
+        d = rotateLeft(d, 30)
         w1 = rotateLeft(w14 ^ w9 ^ w3 ^ w1, 1)
-        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (c & e) | (d & e)) &+ 0x8F1B_BCDC &+ w1; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (c & e) | (d & e)) &+ 0x8F1B_BCDC &+ w1
+        c = rotateLeft(c, 30)
         w2 = rotateLeft(w15 ^ w10 ^ w4 ^ w2, 1)
-        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (b & d) | (c & d)) &+ 0x8F1B_BCDC &+ w2; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (b & d) | (c & d)) &+ 0x8F1B_BCDC &+ w2
+        b = rotateLeft(b, 30)
         w3 = rotateLeft(w0 ^ w11 ^ w5 ^ w3, 1)
-        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (a & c) | (b & c)) &+ 0x8F1B_BCDC &+ w3; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (a & c) | (b & c)) &+ 0x8F1B_BCDC &+ w3
+        a = rotateLeft(a, 30)
         w4 = rotateLeft(w1 ^ w12 ^ w6 ^ w4, 1)
-        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (e & b) | (a & b)) &+ 0x8F1B_BCDC &+ w4; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (e & b) | (a & b)) &+ 0x8F1B_BCDC &+ w4
+        e = rotateLeft(e, 30)
         w5 = rotateLeft(w2 ^ w13 ^ w7 ^ w5, 1)
-        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (d & a) | (e & a)) &+ 0x8F1B_BCDC &+ w5; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (d & a) | (e & a)) &+ 0x8F1B_BCDC &+ w5
+        d = rotateLeft(d, 30)
         w6 = rotateLeft(w3 ^ w14 ^ w8 ^ w6, 1)
-        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (c & e) | (d & e)) &+ 0x8F1B_BCDC &+ w6; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (c & e) | (d & e)) &+ 0x8F1B_BCDC &+ w6
+        c = rotateLeft(c, 30)
         w7 = rotateLeft(w4 ^ w15 ^ w9 ^ w7, 1)
-        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (b & d) | (c & d)) &+ 0x8F1B_BCDC &+ w7; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ ((b & c) | (b & d) | (c & d)) &+ 0x8F1B_BCDC &+ w7
+        b = rotateLeft(b, 30)
         w8 = rotateLeft(w5 ^ w0 ^ w10 ^ w8, 1)
-        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (a & c) | (b & c)) &+ 0x8F1B_BCDC &+ w8; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ ((a & b) | (a & c) | (b & c)) &+ 0x8F1B_BCDC &+ w8
+        a = rotateLeft(a, 30)
         w9 = rotateLeft(w6 ^ w1 ^ w11 ^ w9, 1)
-        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (e & b) | (a & b)) &+ 0x8F1B_BCDC &+ w9; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ ((e & a) | (e & b) | (a & b)) &+ 0x8F1B_BCDC &+ w9
+        e = rotateLeft(e, 30)
         w10 = rotateLeft(w7 ^ w2 ^ w12 ^ w10, 1)
-        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (d & a) | (e & a)) &+ 0x8F1B_BCDC &+ w10; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ ((d & e) | (d & a) | (e & a)) &+ 0x8F1B_BCDC &+ w10
+        d = rotateLeft(d, 30)
         w11 = rotateLeft(w8 ^ w3 ^ w13 ^ w11, 1)
-        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (c & e) | (d & e)) &+ 0x8F1B_BCDC &+ w11; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ ((c & d) | (c & e) | (d & e)) &+ 0x8F1B_BCDC &+ w11
+        c = rotateLeft(c, 30)
         w12 = rotateLeft(w9 ^ w4 ^ w14 ^ w12, 1)
-        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0xCA62_C1D6 &+ w12; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0xCA62_C1D6 &+ w12
+        b = rotateLeft(b, 30)
         w13 = rotateLeft(w10 ^ w5 ^ w15 ^ w13, 1)
-        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0xCA62_C1D6 &+ w13; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0xCA62_C1D6 &+ w13
+        a = rotateLeft(a, 30)
         w14 = rotateLeft(w11 ^ w6 ^ w0 ^ w14, 1)
-        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0xCA62_C1D6 &+ w14; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0xCA62_C1D6 &+ w14
+        e = rotateLeft(e, 30)
         w15 = rotateLeft(w12 ^ w7 ^ w1 ^ w15, 1)
-        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0xCA62_C1D6 &+ w15; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0xCA62_C1D6 &+ w15
+        d = rotateLeft(d, 30)
         w0 = rotateLeft(w13 ^ w8 ^ w2 ^ w0, 1)
-        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0xCA62_C1D6 &+ w0; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0xCA62_C1D6 &+ w0
+        c = rotateLeft(c, 30)
         w1 = rotateLeft(w14 ^ w9 ^ w3 ^ w1, 1)
-        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0xCA62_C1D6 &+ w1; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0xCA62_C1D6 &+ w1
+        b = rotateLeft(b, 30)
         w2 = rotateLeft(w15 ^ w10 ^ w4 ^ w2, 1)
-        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0xCA62_C1D6 &+ w2; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0xCA62_C1D6 &+ w2
+        a = rotateLeft(a, 30)
         w3 = rotateLeft(w0 ^ w11 ^ w5 ^ w3, 1)
-        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0xCA62_C1D6 &+ w3; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0xCA62_C1D6 &+ w3
+        e = rotateLeft(e, 30)
         w4 = rotateLeft(w1 ^ w12 ^ w6 ^ w4, 1)
-        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0xCA62_C1D6 &+ w4; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0xCA62_C1D6 &+ w4
+        d = rotateLeft(d, 30)
         w5 = rotateLeft(w2 ^ w13 ^ w7 ^ w5, 1)
-        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0xCA62_C1D6 &+ w5; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0xCA62_C1D6 &+ w5
+        c = rotateLeft(c, 30)
         w6 = rotateLeft(w3 ^ w14 ^ w8 ^ w6, 1)
-        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0xCA62_C1D6 &+ w6; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0xCA62_C1D6 &+ w6
+        b = rotateLeft(b, 30)
         w7 = rotateLeft(w4 ^ w15 ^ w9 ^ w7, 1)
-        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0xCA62_C1D6 &+ w7; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0xCA62_C1D6 &+ w7
+        a = rotateLeft(a, 30)
         w8 = rotateLeft(w5 ^ w0 ^ w10 ^ w8, 1)
-        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0xCA62_C1D6 &+ w8; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0xCA62_C1D6 &+ w8
+        e = rotateLeft(e, 30)
         w9 = rotateLeft(w6 ^ w1 ^ w11 ^ w9, 1)
-        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0xCA62_C1D6 &+ w9; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0xCA62_C1D6 &+ w9
+        d = rotateLeft(d, 30)
         w10 = rotateLeft(w7 ^ w2 ^ w12 ^ w10, 1)
-        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0xCA62_C1D6 &+ w10; c = rotateLeft(c, 30)
+        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0xCA62_C1D6 &+ w10
+        c = rotateLeft(c, 30)
         w11 = rotateLeft(w8 ^ w3 ^ w13 ^ w11, 1)
-        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0xCA62_C1D6 &+ w11; b = rotateLeft(b, 30)
+        e = e &+ rotateLeft(a, 5) &+ (b ^ c ^ d) &+ 0xCA62_C1D6 &+ w11
+        b = rotateLeft(b, 30)
         w12 = rotateLeft(w9 ^ w4 ^ w14 ^ w12, 1)
-        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0xCA62_C1D6 &+ w12; a = rotateLeft(a, 30)
+        d = d &+ rotateLeft(e, 5) &+ (a ^ b ^ c) &+ 0xCA62_C1D6 &+ w12
+        a = rotateLeft(a, 30)
         w13 = rotateLeft(w10 ^ w5 ^ w15 ^ w13, 1)
-        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0xCA62_C1D6 &+ w13; e = rotateLeft(e, 30)
+        c = c &+ rotateLeft(d, 5) &+ (e ^ a ^ b) &+ 0xCA62_C1D6 &+ w13
+        e = rotateLeft(e, 30)
         w14 = rotateLeft(w11 ^ w6 ^ w0 ^ w14, 1)
-        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0xCA62_C1D6 &+ w14; d = rotateLeft(d, 30)
+        b = b &+ rotateLeft(c, 5) &+ (d ^ e ^ a) &+ 0xCA62_C1D6 &+ w14
+        d = rotateLeft(d, 30)
         w15 = rotateLeft(w12 ^ w7 ^ w1 ^ w15, 1)
-        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0xCA62_C1D6 &+ w15; c = rotateLeft(c, 30)
-        h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e
+        a = a &+ rotateLeft(b, 5) &+ (c ^ d ^ e) &+ 0xCA62_C1D6 &+ w15
+        c = rotateLeft(c, 30)
+        h0 &+= a
+        h1 &+= b
+        h2 &+= c
+        h3 &+= d
+        h4 &+= e
     }
 }

@@ -103,7 +103,9 @@ public struct TOTP: Sendable {
     }
 
     /// Verifies `code` at a date; see ``verify(_:at:window:after:)-(String,Int64,_,_)``.
-    public func verify(_ code: String, at date: Date, window: Int = 1, after lastAcceptedStep: UInt64? = nil) throws(OTPError) -> OTPMatch? {
+    public func verify(_ code: String, at date: Date, window: Int = 1, after lastAcceptedStep: UInt64? = nil)
+        throws(OTPError) -> OTPMatch?
+    {
         try verify(code, at: Int64(date.timeIntervalSince1970.rounded(.down)), window: window, after: lastAcceptedStep)
     }
 }

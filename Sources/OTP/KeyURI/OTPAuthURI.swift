@@ -94,7 +94,10 @@ extension OTPAuthURI {
             throw .uri(.invalidURIScheme, "The URI does not start with 'otpauth://'; paste the whole provisioning URI.")
         }
         guard trimmed[..<schemeEnd.lowerBound].lowercased() == "otpauth" else {
-            throw .uri(.invalidURIScheme, "The URI scheme is '\(trimmed[..<schemeEnd.lowerBound])', not 'otpauth'; this is not an OTP provisioning URI.")
+            throw .uri(
+                .invalidURIScheme,
+                "The URI scheme is '\(trimmed[..<schemeEnd.lowerBound])', not 'otpauth'; this is not an OTP provisioning URI."
+            )
         }
         var rest = trimmed[schemeEnd.upperBound...]
         if let fragment = rest.firstIndex(of: "#") { rest = rest[..<fragment] }
@@ -115,10 +118,13 @@ extension OTPAuthURI {
         for pair in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = try PercentEncoding.decode(parts[0], plusAsSpace: true, part: "parameter name").lowercased()
-            let value = parts.count > 1 ? try PercentEncoding.decode(parts[1], plusAsSpace: true, part: "parameter '\(key)'") : ""
+            let value =
+                parts.count > 1
+                ? try PercentEncoding.decode(parts[1], plusAsSpace: true, part: "parameter '\(key)'") : ""
             guard Self.knownParameters.contains(key) else { continue }
             if parameters[key] != nil {
-                throw .uri(.invalidURIParameter, "The parameter '\(key)' appears more than once; a Key URI must give it once.")
+                throw .uri(
+                    .invalidURIParameter, "The parameter '\(key)' appears more than once; a Key URI must give it once.")
             }
             parameters[key] = value
         }
@@ -129,7 +135,8 @@ extension OTPAuthURI {
         var account: String
         if let colon = rawLabel.firstIndex(of: ":") {
             labelIssuer = try PercentEncoding.decode(rawLabel[..<colon], plusAsSpace: false, part: "label issuer")
-            account = try PercentEncoding.decode(rawLabel[rawLabel.index(after: colon)...], plusAsSpace: false, part: "label account")
+            account = try PercentEncoding.decode(
+                rawLabel[rawLabel.index(after: colon)...], plusAsSpace: false, part: "label account")
         } else {
             account = try PercentEncoding.decode(rawLabel, plusAsSpace: false, part: "label")
             if let issuer = parameters["issuer"], !issuer.isEmpty, account.hasPrefix(issuer + ":") {
@@ -137,9 +144,12 @@ extension OTPAuthURI {
                 account = String(account.dropFirst(issuer.count + 1))
             }
         }
-        account = String(account.drop(while: { $0 == " " }))   // "Issuer: account" is allowed by the format
+        account = String(account.drop(while: { $0 == " " }))  // "Issuer: account" is allowed by the format
         if let labelIssuer, let parameterIssuer = parameters["issuer"], labelIssuer != parameterIssuer {
-            throw .uri(.invalidURIIssuer, "The issuer in the label ('\(labelIssuer)') differs from the issuer parameter ('\(parameterIssuer)'); they must be equal.")
+            throw .uri(
+                .invalidURIIssuer,
+                "The issuer in the label ('\(labelIssuer)') differs from the issuer parameter ('\(parameterIssuer)'); they must be equal."
+            )
         }
         let issuer = parameters["issuer"].flatMap { $0.isEmpty ? nil : $0 } ?? labelIssuer
 
@@ -154,7 +164,8 @@ extension OTPAuthURI {
         var algorithm = OTPAlgorithm.sha1
         if let name = parameters["algorithm"] {
             guard let parsed = OTPAlgorithm(name: name) else {
-                throw .uri(.invalidURIAlgorithm, "The algorithm '\(name)' is not supported; use SHA1, SHA256 or SHA512.")
+                throw .uri(
+                    .invalidURIAlgorithm, "The algorithm '\(name)' is not supported; use SHA1, SHA256 or SHA512.")
             }
             algorithm = parsed
         }
@@ -188,7 +199,8 @@ extension OTPAuthURI {
         default:
             throw .uri(.invalidURIType, "The OTP type '\(type)' is not supported; use 'totp' or 'hotp'.")
         }
-        try self.init(kind: kind, account: account, issuer: issuer, secret: secret, algorithm: algorithm, digits: digits)
+        try self.init(
+            kind: kind, account: account, issuer: issuer, secret: secret, algorithm: algorithm, digits: digits)
     }
 
     static let knownParameters: Set<String> = ["secret", "issuer", "algorithm", "digits", "period", "counter"]
@@ -209,7 +221,8 @@ enum PercentEncoding {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
                 output.append(byte)
             default:
                 output.append(UInt8(ascii: "%"))
@@ -228,9 +241,12 @@ enum PercentEncoding {
         while let byte = iterator.popFirst() {
             if byte == UInt8(ascii: "%") {
                 guard iterator.count >= 2,
-                      let high = hexValue(iterator[iterator.startIndex]),
-                      let low = hexValue(iterator[iterator.startIndex + 1]) else {
-                    throw .uri(.invalidURIEncoding, "The \(part) has a '%' not followed by two hex digits; percent-encode it as %25.")
+                    let high = hexValue(iterator[iterator.startIndex]),
+                    let low = hexValue(iterator[iterator.startIndex + 1])
+                else {
+                    throw .uri(
+                        .invalidURIEncoding,
+                        "The \(part) has a '%' not followed by two hex digits; percent-encode it as %25.")
                 }
                 bytes.append(high << 4 | low)
                 iterator = iterator.dropFirst(2)

@@ -45,8 +45,11 @@ public struct OTPError: Error, Hashable, Sendable, CustomStringConvertible {
 
 extension OTPError {
     public static func invalidBase32Character(_ character: Character, position: Int) -> OTPError {
-        let shown = character.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F })
-            ? "'\(character)'" : "U+" + character.unicodeScalars.map { String($0.value, radix: 16, uppercase: true) }.joined(separator: "+U+")
+        let shown =
+            character.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F })
+            ? "'\(character)'"
+            : "U+"
+                + character.unicodeScalars.map { String($0.value, radix: 16, uppercase: true) }.joined(separator: "+U+")
         return OTPError(
             .invalidBase32Character,
             "The Base32 secret contains \(shown) at position \(position), which is not in the RFC 4648 alphabet (A–Z, 2–7); check for typos such as 0/O or 1/I/L."

@@ -53,14 +53,16 @@ enum OTPVerifier {
         notAtOrBelow floor: UInt64?,
         value: (UInt64) -> UInt32
     ) -> OTPCheck {
-        var fresh = MaskedMatch(), spent = MaskedMatch()
+        var fresh = MaskedMatch()
+        var spent = MaskedMatch()
         let span = Swift.max(behind, ahead)
         for index in 0...(2 * span) {
             // index 0, 1, 2, 3, 4, … → drift 0, −1, +1, −2, +2, …
             let drift = index & 1 == 1 ? -((index + 1) >> 1) : index >> 1
             if drift < -behind || drift > ahead { continue }
             // Steps outside 0…UInt64.max do not exist; skipping them depends only on public inputs.
-            let (candidate, overflow) = drift < 0
+            let (candidate, overflow) =
+                drift < 0
                 ? center.subtractingReportingOverflow(UInt64(-drift))
                 : center.addingReportingOverflow(UInt64(drift))
             if overflow { continue }
@@ -98,8 +100,8 @@ enum OTPVerifier {
     /// All-ones when `a == b`, zero otherwise, computed without a data-dependent branch.
     @inlinable @inline(__always)
     static func constantTimeEqualMask(_ a: UInt32, _ b: UInt32) -> UInt64 {
-        let difference = UInt64(a ^ b)                  // < 2^32
-        let isZero = (difference &- 1) >> 63            // 1 iff difference == 0
+        let difference = UInt64(a ^ b)  // < 2^32
+        let isZero = (difference &- 1) >> 63  // 1 iff difference == 0
         return 0 &- isZero
     }
 }

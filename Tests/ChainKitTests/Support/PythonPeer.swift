@@ -13,7 +13,8 @@ enum PythonPeer {
     }
 
     /// Installation hint shown whenever a peer cannot run.
-    static let installHint = "Run scripts/install-test-deps.sh (it installs the Python test peers: pip install solders pynacl)."
+    static let installHint =
+        "Run scripts/install-test-deps.sh (it installs the Python test peers: pip install solders pynacl)."
 
     static func scriptURL(_ name: String) throws -> URL {
         guard let url = Bundle.module.url(forResource: name, withExtension: "py", subdirectory: "Resources") else {
@@ -23,7 +24,9 @@ enum PythonPeer {
     }
 
     /// Sends `request` to `script` and decodes its answer (through `TestSupport.ExternalPeer`).
-    static func call<Request: Encodable, Response: Decodable>(_ script: String, _ request: Request, as: Response.Type = Response.self) throws -> Response {
+    static func call<Request: Encodable, Response: Decodable>(
+        _ script: String, _ request: Request, as: Response.Type = Response.self
+    ) throws -> Response {
         do {
             return try ExternalPeer.python(script: scriptURL(script), request: request, as: Response.self)
         } catch let failure as ExternalPeer.Failure {
@@ -38,7 +41,8 @@ enum TestResources {
     /// Decodes a JSON file from `Resources/`.
     static func load<Value: Decodable>(_ name: String, as: Value.Type = Value.self) throws -> Value {
         guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources") else {
-            throw PythonPeer.Failure(description: "Test resource Resources/\(name).json is missing from the test bundle.")
+            throw PythonPeer.Failure(
+                description: "Test resource Resources/\(name).json is missing from the test bundle.")
         }
         return try JSONDecoder().decode(Value.self, from: Data(contentsOf: url))
     }

@@ -1,15 +1,21 @@
 import Foundation
 import Guardian
-@testable import GuardianSQLite
 import GuardianTestSupport
+
+@testable import GuardianSQLite
 
 // MARK: - Fixtures
 
 extension GuardianHarness {
     /// A service over an SQLite store in `directory`, with the default key-file provider there.
-    static func sqlite(_ directory: DataDirectory, clock: ManualClock = ManualClock(unixSeconds: startTime), options: SQLiteGuardianStore.Options = .init(), configure: (inout GuardianConfiguration) -> Void = { _ in }) async throws -> (GuardianHarness, SQLiteGuardianStore) {
+    static func sqlite(
+        _ directory: DataDirectory, clock: ManualClock = ManualClock(unixSeconds: startTime),
+        options: SQLiteGuardianStore.Options = .init(), configure: (inout GuardianConfiguration) -> Void = { _ in }
+    ) async throws -> (GuardianHarness, SQLiteGuardianStore) {
         let store = try await SQLiteGuardianStore.open(directory: directory.url, options: options)
-        let harness = try await make(store: store, keyProvider: FileMasterKeyProvider(directory: directory.url), clock: clock, configure: configure)
+        let harness = try await make(
+            store: store, keyProvider: FileMasterKeyProvider(directory: directory.url), clock: clock,
+            configure: configure)
         return (harness, store)
     }
 }

@@ -7,7 +7,9 @@ import TestSupport
 /// call — through `TestSupport.ExternalPeer`; a missing interpreter or module fails the test with the fix to apply.
 enum PythonPeer {
     /// Sends `request` to `Resources/<script>.py` and decodes its answer.
-    static func run<Request: Encodable, Reply: Decodable>(_ script: String, _ request: Request, as: Reply.Type) throws -> Reply {
+    static func run<Request: Encodable, Reply: Decodable>(_ script: String, _ request: Request, as: Reply.Type) throws
+        -> Reply
+    {
         try ExternalPeer.python(script: TestVectors.url(script + ".py", in: .module), request: request, as: Reply.self)
     }
 }

@@ -20,22 +20,36 @@ enum TransactionFactory {
 
     /// Accounts: [owner (writable signer, fee payer), guardian (read-only signer), recipient (writable), system program
     /// (read-only)].
-    static func message(owner: SolanaPublicKey, guardian: SolanaPublicKey, version: SolanaMessage.Version = .legacy, blockhash: SolanaBlockhash? = nil, signers: [SolanaPublicKey]? = nil) throws -> SolanaMessage {
+    static func message(
+        owner: SolanaPublicKey, guardian: SolanaPublicKey, version: SolanaMessage.Version = .legacy,
+        blockhash: SolanaBlockhash? = nil, signers: [SolanaPublicKey]? = nil
+    ) throws -> SolanaMessage {
         let recipient = SolanaKeypair().publicKey
         let signerKeys = signers ?? [owner, guardian]
         let readonlySigned = UInt8(signerKeys.count - 1)
         return try SolanaMessage(
             version: version,
-            header: .init(numRequiredSignatures: UInt8(signerKeys.count), numReadonlySignedAccounts: readonlySigned, numReadonlyUnsignedAccounts: 1),
+            header: .init(
+                numRequiredSignatures: UInt8(signerKeys.count), numReadonlySignedAccounts: readonlySigned,
+                numReadonlyUnsignedAccounts: 1),
             staticAccountKeys: signerKeys + [recipient, systemProgram],
             recentBlockhash: try blockhash ?? randomBlockhash(),
-            instructions: [.init(programIDIndex: UInt8(signerKeys.count + 1), accountIndexes: [0, UInt8(signerKeys.count)], data: transferData(lamports: UInt64.random(in: 1...1_000_000_000)))])
+            instructions: [
+                .init(
+                    programIDIndex: UInt8(signerKeys.count + 1), accountIndexes: [0, UInt8(signerKeys.count)],
+                    data: transferData(lamports: UInt64.random(in: 1...1_000_000_000)))
+            ])
     }
 
     /// A transfer signed by the owner, the guardian's slot empty.
-    static func transfer(owner: SolanaKeypair, guardian: SolanaPublicKey, version: SolanaMessage.Version = .legacy) throws -> SolanaTransaction {
-        try SolanaTransaction(message: message(owner: owner.publicKey, guardian: guardian, version: version)).signing(with: owner)
+    static func transfer(owner: SolanaKeypair, guardian: SolanaPublicKey, version: SolanaMessage.Version = .legacy)
+        throws -> SolanaTransaction
+    {
+        try SolanaTransaction(message: message(owner: owner.publicKey, guardian: guardian, version: version)).signing(
+            with: owner)
     }
 
-    static func base64(_ transaction: SolanaTransaction) -> String { Data(transaction.serialized()).base64EncodedString() }
+    static func base64(_ transaction: SolanaTransaction) -> String {
+        Data(transaction.serialized()).base64EncodedString()
+    }
 }

@@ -9,7 +9,8 @@ struct SeededGenerator: RandomNumberGenerator {
 
     /// The seed from `QRCODE_TEST_SEED`, or a fixed default, mixed with a per-test salt.
     init(salt: UInt64) {
-        let base = ProcessInfo.processInfo.environment["QRCODE_TEST_SEED"].flatMap { UInt64($0) } ?? 0x5152_436F_6465_2021
+        let base =
+            ProcessInfo.processInfo.environment["QRCODE_TEST_SEED"].flatMap { UInt64($0) } ?? 0x5152_436F_6465_2021
         self.init(seed: base ^ salt &* 0x9E37_79B9_7F4A_7C15)
     }
 

@@ -63,7 +63,8 @@ struct CapacityEntry: Decodable, Sendable {
 }
 
 enum CapacityTable {
-    static let entries: [CapacityEntry] = (try? TestResources.load(VectorFile<CapacityEntry>.self, from: "capacity.json").entries) ?? []
+    static let entries: [CapacityEntry] =
+        (try? TestResources.load(VectorFile<CapacityEntry>.self, from: "capacity.json").entries) ?? []
 
     /// Table 7 character capacity of a version, level and mode (0 for version 0).
     static func characters(version: Int, level: QRErrorCorrection, mode: PayloadMode) -> Int {
