@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "OTP", targets: ["OTP"]),
         .library(name: "QRCode", targets: ["QRCode"]),
         .library(name: "ChainKit", targets: ["ChainKit"]),
+        .library(name: "EVMKit", targets: ["EVMKit"]),
+        .library(name: "Fields", targets: ["Fields"]),
         .library(name: "BN254", targets: ["BN254"]),
         .library(name: "Poseidon", targets: ["Poseidon"]),
         .library(name: "Circuit", targets: ["Circuit"]),
@@ -58,16 +60,29 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
 
+        // Ethereum: Keccak-256, RLP, ABI, secp256k1 ECDSA, transactions, keystores, a JSON-RPC client.
+        .target(
+            name: "EVMKit",
+            dependencies: [
+                "Fields",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),  // scrypt, PBKDF2, AES-CTR (keystores)
+            ]
+        ),
+
+        // Prime-field arithmetic on four 64-bit limbs in Montgomery form (arkworks ark-ff), shared by BN254 and
+        // secp256k1 (EVMKit).
+        .target(name: "Fields"),
+
         // ZK layers, arkworks-style: field → curve → pairing → hash → constraint system.
-        // Optimised even in debug builds, so the heavy ZK tests (pairings, proofs) run optimised code.
-        .target(name: "BN254"),
-        .target(name: "Poseidon", dependencies: ["BN254"]),
-        .target(name: "Circuit", dependencies: ["BN254", "Poseidon"]),
+        .target(name: "BN254", dependencies: ["Fields"]),
+        .target(name: "Poseidon", dependencies: ["BN254", "Fields"]),
+        .target(name: "Circuit", dependencies: ["BN254", "Fields", "Poseidon"]),
         .target(
             name: "Groth16",
-            dependencies: ["BN254", "Circuit", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["BN254", "Fields", "Circuit", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "ZKTOTP", dependencies: ["Groth16", "BN254", "Poseidon", "Circuit"]),
+        .target(name: "ZKTOTP", dependencies: ["Groth16", "BN254", "Fields", "Poseidon", "Circuit"]),
 
         // Guardian co-signer: the domain (no HTTP, no NIO) and its embedded SQLite store.
         .target(
@@ -118,6 +133,7 @@ let package = Package(
                 "OTP",
                 "QRCode",
                 "BN254",
+                "Fields",
                 "Groth16",
                 "ZKTOTP",
                 "Guardian",
@@ -151,9 +167,15 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(
+            name: "EVMKitTests",
+            dependencies: ["EVMKit", "Fields", "TestSupport"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
             name: "BN254Tests",
             dependencies: [
                 "BN254",
+                "Fields",
                 "TestSupport",
                 .product(name: "BigInt", package: "BigInt"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -162,21 +184,23 @@ let package = Package(
         ),
         .testTarget(
             name: "PoseidonTests",
-            dependencies: ["Poseidon", "BN254", "TestSupport"],
+            dependencies: ["Poseidon", "BN254", "Fields", "TestSupport"],
             resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "CircuitTests",
-            dependencies: ["Circuit", "Poseidon", "BN254", "TestSupport"]
+            dependencies: ["Circuit", "Poseidon", "BN254", "Fields", "TestSupport"]
         ),
         .testTarget(
             name: "Groth16Tests",
-            dependencies: ["Groth16", "BN254", "Circuit", "TestSupport", .product(name: "BigInt", package: "BigInt")]
+            dependencies: [
+                "Groth16", "BN254", "Fields", "Circuit", "TestSupport", .product(name: "BigInt", package: "BigInt"),
+            ]
         ),
         .testTarget(
             name: "ZKTOTPTests",
             dependencies: [
-                "ZKTOTP", "Groth16", "BN254", "Poseidon", "Circuit", "TestSupport",
+                "ZKTOTP", "Groth16", "BN254", "Fields", "Poseidon", "Circuit", "TestSupport",
                 .product(name: "BigInt", package: "BigInt"),
             ],
             resources: [.copy("Resources")]
@@ -221,7 +245,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["OTP", "QRCode", "ChainKit", "BN254", "Groth16", "ZKTOTP", "GuardianSQLite", "TestSupport"]
+            dependencies: [
+                "OTP", "QRCode", "ChainKit", "BN254", "Fields", "Groth16", "ZKTOTP", "GuardianSQLite", "TestSupport",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

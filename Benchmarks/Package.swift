@@ -39,6 +39,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "BN254", package: "main"),
+                .product(name: "Fields", package: "main"),
             ],
             path: "Benchmarks/BN254Benchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -48,6 +49,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "BN254", package: "main"),
+                .product(name: "Fields", package: "main"),
                 .product(name: "Poseidon", package: "main"),
                 .product(name: "Circuit", package: "main"),
             ],
@@ -59,6 +61,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "BN254", package: "main"),
+                .product(name: "Fields", package: "main"),
                 .product(name: "Groth16", package: "main"),
                 .product(name: "ZKTOTP", package: "main"),
             ],

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - EIP-196 / EIP-197 encodings
 
 extension Affine where Curve == G1Config {

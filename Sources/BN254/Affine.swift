@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Affine points
 
 /// A point in affine coordinates (x, y) on a ``ShortWeierstrassCurve``, or the point at infinity

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - BN parameters
 
 /// The Barreto–Naehrig parameter of BN254 and the signed-digit expansions derived from it

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Fixed-base multiplication
 
 /// Precomputed multiples of one fixed point for many scalar multiplications by it (the setup's [x]G₁ and [x]G₂):

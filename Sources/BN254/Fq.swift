@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Fq
 
 /// The BN254 base field 𝔽ₚ over which G1 is defined (arkworks `ark_bn254::Fq`, EIP-196's `p`):

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Fq12
 
 /// The quadratic extension 𝔽ₚ¹² = 𝔽ₚ⁶[w]/(w² − v) (arkworks `ark_bn254::Fq12`); an element is

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Fq2
 
 /// The quadratic extension 𝔽ₚ² = 𝔽ₚ[u]/(u² + 1) (arkworks `ark_bn254::Fq2`); an element is

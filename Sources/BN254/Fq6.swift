@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Fq6
 
 /// The cubic extension 𝔽ₚ⁶ = 𝔽ₚ²[v]/(v³ − ξ) with ξ = 9 + u (arkworks `ark_bn254::Fq6`); an

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Fr
 
 /// The BN254 scalar field 𝔽ᵣ, the order of G1 and G2 (arkworks `ark_bn254::Fr`, EIP-197's `q`):

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - G1
 
 /// The BN254 G1 curve E: y² = x³ + 3 over 𝔽ₚ (EIP-196; arkworks `ark_bn254::g1::Config`).

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - G2
 
 /// The BN254 G2 curve: the sextic D-type twist E′: y² = x³ + 3/ξ over 𝔽ₚ², ξ = 9 + u (EIP-197;

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Prepared G2 points
 
 /// The line coefficients of one Miller-loop step: with the D-type twist a line evaluated at

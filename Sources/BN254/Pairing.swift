@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Optimal ate pairing
 
 /// The optimal ate pairing e: G1 × G2 → G_T ⊂ 𝔽ₚ¹²* on BN254 (Vercauteren, "Optimal Pairings",

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Multi-scalar multiplication
 
 extension Projective {

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Scalar multiplication
 
 extension Projective {

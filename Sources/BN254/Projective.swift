@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Jacobian points
 
 /// A point in Jacobian coordinates (X, Y, Z) representing (X/Z², Y/Z³); Z = 0 is the point at

@@ -1,3 +1,5 @@
+import Fields
+
 // MARK: - Curve configuration
 
 /// A short Weierstrass curve y² = x³ + b (a = 0) over a field, together with its prime-order

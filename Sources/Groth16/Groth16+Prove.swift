@@ -1,6 +1,7 @@
 import BN254
 import Circuit
 import Dispatch
+import Fields
 
 // MARK: - Prover
 

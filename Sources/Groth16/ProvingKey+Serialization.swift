@@ -1,5 +1,6 @@
 import BN254
 import Crypto
+import Fields
 
 // MARK: - Binary proving key format (version 1)
 

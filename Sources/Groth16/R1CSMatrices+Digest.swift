@@ -1,6 +1,7 @@
 import BN254
 import Circuit
 import Crypto
+import Fields
 
 // MARK: - Matrix digest
 

@@ -1,6 +1,7 @@
 import BN254
 import BigInt
 import Circuit
+import Fields
 import Testing
 import ZKTOTP
 

@@ -1,5 +1,6 @@
 import BN254
 import Circuit
+import Fields
 import Testing
 import ZKTOTP
 

@@ -1,5 +1,6 @@
 import BN254
 import BigInt
+import Fields
 import Foundation
 import Poseidon
 import Testing

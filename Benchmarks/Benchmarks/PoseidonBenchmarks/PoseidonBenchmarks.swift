@@ -1,6 +1,7 @@
 import BN254
 import Benchmark
 import Circuit
+import Fields
 import Poseidon
 
 // MARK: - Poseidon benchmarks

@@ -1,5 +1,6 @@
 import BN254
 import Benchmark
+import Fields
 import Groth16
 import ZKTOTP
 
