@@ -83,7 +83,7 @@ extension FieldLimbs {
 
     /// 0 or 1 from a flag, as a plain zero-extension (a ternary here can become a branch).
     @inlinable @inline(__always)
-    static func bit(_ flag: Bool) -> UInt64 {
+    public static func bit(_ flag: Bool) -> UInt64 {
         UInt64(truncatingIfNeeded: unsafeBitCast(flag, to: UInt8.self))
     }
 
@@ -129,10 +129,11 @@ extension FieldLimbs {
         subtractingReportingBorrow(other).borrow
     }
 
-    /// `condition ? a : b` computed with a mask, so it stays branch-free (random carries would
-    /// mispredict about half the time).
+    /// `condition ? a : b` computed with a mask, so it stays branch-free: random carries would
+    /// mispredict about half the time, and secret-dependent choices (constant-time table lookups
+    /// in secp256k1 signing) must not branch.
     @inlinable @inline(__always)
-    static func select(_ condition: Bool, _ a: FieldLimbs, _ b: FieldLimbs) -> FieldLimbs {
+    public static func select(_ condition: Bool, _ a: FieldLimbs, _ b: FieldLimbs) -> FieldLimbs {
         let mask = 0 &- bit(condition)
         return FieldLimbs(
             b.l0 ^ ((a.l0 ^ b.l0) & mask), b.l1 ^ ((a.l1 ^ b.l1) & mask),
@@ -162,8 +163,9 @@ enum Montgomery {
     /// One CIOS round: `t ← (t + x·yᵢ + m·p) / 2⁶⁴` with `m = (t₀ + x₀·yᵢ)·inv mod 2⁶⁴`.
     ///
     /// Uses the "no-carry" simplification (gnark-crypto, "Faster big-integer modular
-    /// multiplication for most moduli", 2020): valid because the top limb of both BN254
-    /// moduli is below (2⁶⁴ − 1)/2 − 1, so the running value never needs a fifth limb.
+    /// multiplication for most moduli", 2020): valid only when the modulus's top limb is below
+    /// (2⁶⁴ − 1)/2 − 1 (both BN254 moduli), so the running value never needs a fifth limb. Moduli
+    /// without that spare bit (secp256k1's p and n) use ``roundWithCarry(_:_:_:_:_:)``.
     @inlinable @inline(__always)
     static func round(_ t: FieldLimbs, _ x: FieldLimbs, _ yi: UInt64, _ p: FieldLimbs, _ inv: UInt64) -> FieldLimbs {
         var (lo, a) = FieldLimbs.mulAdd(t.l0, x.l0, yi, 0)
@@ -183,6 +185,50 @@ enum Montgomery {
         return FieldLimbs(r0, r1, r2, c &+ a)
     }
 
+    /// One full CIOS round for any odd modulus below 2²⁵⁶: the running value is `t` plus a fifth
+    /// limb `t4` (0 or 1), returned as `(t, t4)` (Koç–Acar–Kaliski 1996, Algorithm CIOS).
+    @inlinable @inline(__always)
+    static func roundWithCarry(
+        _ t: FieldLimbs, _ t4: UInt64, _ x: FieldLimbs, _ yi: UInt64, _ p: FieldLimbs, _ inv: UInt64
+    ) -> (FieldLimbs, UInt64) {
+        // t ← t + x·yᵢ (five limbs plus a carry t5).
+        var (a0, c) = FieldLimbs.mulAdd(t.l0, x.l0, yi, 0)
+        let a1: UInt64
+        let a2: UInt64
+        let a3: UInt64
+        (a1, c) = FieldLimbs.mulAdd(t.l1, x.l1, yi, c)
+        (a2, c) = FieldLimbs.mulAdd(t.l2, x.l2, yi, c)
+        (a3, c) = FieldLimbs.mulAdd(t.l3, x.l3, yi, c)
+        let (a4, a5) = FieldLimbs.addCarry(t4, c, 0)
+        // t ← (t + m·p) / 2⁶⁴ with m chosen so the low limb vanishes.
+        let m = a0 &* inv
+        (a0, c) = FieldLimbs.mulAdd(a0, m, p.l0, 0)
+        let r0: UInt64
+        let r1: UInt64
+        let r2: UInt64
+        (r0, c) = FieldLimbs.mulAdd(a1, m, p.l1, c)
+        (r1, c) = FieldLimbs.mulAdd(a2, m, p.l2, c)
+        (r2, c) = FieldLimbs.mulAdd(a3, m, p.l3, c)
+        let (r3, c2) = FieldLimbs.addCarry(a4, c, 0)
+        return (FieldLimbs(r0, r1, r2, r3), a5 &+ c2)
+    }
+
+    /// `true` when the modulus leaves the spare top bit the no-carry multiplication and the
+    /// carry-free addition need (top limb below (2⁶⁴ − 1)/2 − 1, i.e. p < 2²⁵⁵ − 2¹⁹²·3). The
+    /// modulus is a literal at every call site, so this folds to a constant and the unused path
+    /// is compiled away.
+    @inlinable @inline(__always)
+    static func hasSpareBit(_ p: FieldLimbs) -> Bool { p.l3 < 0x7FFF_FFFF_FFFF_FFFE }
+
+    /// Subtracts `p` once if `carry` is set or `t ≥ p`, where the value is `carry·2²⁵⁶ + t < 2p`.
+    /// Branch-free.
+    @inlinable @inline(__always)
+    static func reduceOnce(_ t: FieldLimbs, carry: UInt64, _ p: FieldLimbs) -> FieldLimbs {
+        let (d, borrow) = t.subtractingReportingBorrow(p)
+        // Keep t only when there was no carry and t < p (bitwise, so no short-circuit branch).
+        return FieldLimbs.select(FieldLimbs.bit(borrow) & ~carry & 1 == 1, t, d)
+    }
+
     /// Subtracts `p` once if `t ≥ p` (input must be below 2p).
     @inlinable @inline(__always)
     static func reduceOnce(_ t: FieldLimbs, _ p: FieldLimbs) -> FieldLimbs {
@@ -193,6 +239,13 @@ enum Montgomery {
     /// Montgomery product `x·y·R⁻¹ mod p` with `R = 2²⁵⁶`; inputs and output in `[0, p)`.
     @inlinable @inline(__always)
     static func multiply(_ x: FieldLimbs, _ y: FieldLimbs, _ p: FieldLimbs, _ inv: UInt64) -> FieldLimbs {
+        guard hasSpareBit(p) else {
+            var (t, t4) = roundWithCarry(.zero, 0, x, y.l0, p, inv)
+            (t, t4) = roundWithCarry(t, t4, x, y.l1, p, inv)
+            (t, t4) = roundWithCarry(t, t4, x, y.l2, p, inv)
+            (t, t4) = roundWithCarry(t, t4, x, y.l3, p, inv)
+            return reduceOnce(t, carry: t4, p)
+        }
         var t = round(.zero, x, y.l0, p, inv)
         t = round(t, x, y.l1, p, inv)
         t = round(t, x, y.l2, p, inv)
@@ -206,10 +259,13 @@ enum Montgomery {
         multiply(x, FieldLimbs(1, 0, 0, 0), p, inv)
     }
 
-    /// `(x + y) mod p`. Both BN254 moduli are below 2²⁵⁴, so the 256-bit sum cannot carry out.
+    /// `(x + y) mod p`. Below 2²⁵⁵ (both BN254 moduli) the 256-bit sum cannot carry out; above,
+    /// the carry joins the branch-free reduction.
     @inlinable @inline(__always)
     static func add(_ x: FieldLimbs, _ y: FieldLimbs, _ p: FieldLimbs) -> FieldLimbs {
-        reduceOnce(x.addingReportingCarry(y).sum, p)
+        let (sum, carry) = x.addingReportingCarry(y)
+        guard hasSpareBit(p) else { return reduceOnce(sum, carry: FieldLimbs.bit(carry), p) }
+        return reduceOnce(sum, p)
     }
 
     /// `(x − y) mod p`.
@@ -224,6 +280,6 @@ enum Montgomery {
     /// `(−x) mod p`.
     @inlinable @inline(__always)
     static func negate(_ x: FieldLimbs, _ p: FieldLimbs) -> FieldLimbs {
-        x.isZero ? x : p.subtractingReportingBorrow(x).difference
+        FieldLimbs.select(x.isZero, x, p.subtractingReportingBorrow(x).difference)
     }
 }

@@ -7,8 +7,9 @@
 /// implementation here, marked `@inlinable` so callers in other modules get code specialized to
 /// the concrete field with the modulus folded into immediates.
 public protocol MontgomeryPrimeField: PrimeField {
-    /// The modulus `p` (must be below 2²⁵⁴ so sums of two reduced values fit in 256 bits, and
-    /// its top limb below 2⁶³ − 1 for the no-carry CIOS multiplication).
+    /// The modulus `p`: any odd prime below 2²⁵⁶. Moduli with a spare top bit (both BN254 fields)
+    /// get the no-carry CIOS multiplication and carry-free addition; full-width ones (secp256k1's
+    /// p and n) the carrying variants — chosen at compile time from the literal.
     static var modulus: FieldLimbs { get }
     /// `−p⁻¹ mod 2⁶⁴`.
     static var montgomeryInverse: UInt64 { get }
@@ -51,7 +52,7 @@ extension MontgomeryPrimeField {
     }
 
     /// Creates `value mod p` for any 256-bit integer (subtracts `p` while the value is too large;
-    /// at most a handful of times since `p > 2²⁵³`).
+    /// at most a handful of times since `p > 2²⁵³`). Variable time: for public values.
     @inlinable
     public init(reducing value: FieldLimbs) {
         var v = value
@@ -196,6 +197,16 @@ extension MontgomeryPrimeField {
         if isZero { return nil }
         let pMinus2 = Self.modulus.subtractingReportingBorrow(FieldLimbs(2, 0, 0, 0)).difference
         return pow(pMinus2)
+    }
+}
+
+// MARK: - Constant-time selection
+
+extension MontgomeryPrimeField {
+    /// `condition ? a : b` without a branch or a secret-dependent memory access.
+    @inlinable @inline(__always)
+    public static func select(_ condition: Bool, _ a: Self, _ b: Self) -> Self {
+        Self(montgomery: FieldLimbs.select(condition, a.montgomery, b.montgomery))
     }
 }
 

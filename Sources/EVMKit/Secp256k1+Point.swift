@@ -1,0 +1,226 @@
+import Fields
+
+// MARK: - Points
+
+extension Secp256k1 {
+    /// A point in homogeneous projective coordinates (X : Y : Z) for (X/Z, Y/Z); the identity is (0 : 1 : 0).
+    ///
+    /// Addition and doubling are the *complete* formulas of Renes, Costello and Batina, "Complete addition formulas
+    /// for prime order elliptic curves" (EUROCRYPT 2016), Algorithms 7 and 9 for a = 0 with b₃ = 3b = 21: one
+    /// straight-line sequence of field operations for every input — P + P, P + (−P) and the identity included —
+    /// so the group law has no branch at all, which is what constant-time signing needs.
+    @usableFromInline
+    struct Point: Sendable {
+        @usableFromInline var x: Fp
+        @usableFromInline var y: Fp
+        @usableFromInline var z: Fp
+
+        @inlinable @inline(__always)
+        init(x: Fp, y: Fp, z: Fp) {
+            self.x = x
+            self.y = y
+            self.z = z
+        }
+
+        /// The identity (0 : 1 : 0).
+        @usableFromInline static let identity = Point(x: .zero, y: .one, z: .zero)
+
+        /// The generator G (SEC 2 v2 §2.4.1).
+        @usableFromInline static let generator = Point(
+            x: Fp(
+                canonical: FieldLimbs(
+                    0x59F2_815B_16F8_1798, 0x029B_FCDB_2DCE_28D9, 0x55A0_6295_CE87_0B07, 0x79BE_667E_F9DC_BBAC))!,
+            y: Fp(
+                canonical: FieldLimbs(
+                    0x9C47_D08F_FB10_D4B8, 0xFD17_B448_A685_5419, 0x5DA4_FBFC_0E11_08A8, 0x483A_DA77_26A3_C465))!,
+            z: .one)
+
+        /// 3·b = 21, the only curve constant the formulas use.
+        @usableFromInline static let b3 = Fp(21)
+
+        /// `true` for the identity (Z = 0).
+        @inlinable
+        var isIdentity: Bool { z.isZero }
+
+        /// An affine point (x, y); the caller has checked it is on the curve.
+        @inlinable
+        init(affineX: Fp, y: Fp) { self.init(x: affineX, y: y, z: .one) }
+
+        /// P + Q, complete (RCB16 Algorithm 7: 12M + 2m_b₃ + 19a).
+        @inlinable
+        func adding(_ q: Point) -> Point {
+            var t0 = x * q.x
+            var t1 = y * q.y
+            var t2 = z * q.z
+            var t3 = x + y
+            var t4 = q.x + q.y
+            t3 = t3 * t4
+            t4 = t0 + t1
+            t3 = t3 - t4
+            t4 = y + z
+            var x3 = q.y + q.z
+            t4 = t4 * x3
+            x3 = t1 + t2
+            t4 = t4 - x3
+            x3 = x + z
+            var y3 = q.x + q.z
+            x3 = x3 * y3
+            y3 = t0 + t2
+            y3 = x3 - y3
+            x3 = t0 + t0
+            t0 = x3 + t0
+            t2 = Self.b3 * t2
+            var z3 = t1 + t2
+            t1 = t1 - t2
+            y3 = Self.b3 * y3
+            x3 = t4 * y3
+            t2 = t3 * t1
+            x3 = t2 - x3
+            y3 = y3 * t0
+            t1 = t1 * z3
+            y3 = t1 + y3
+            t0 = t0 * t3
+            z3 = z3 * t4
+            z3 = z3 + t0
+            return Point(x: x3, y: y3, z: z3)
+        }
+
+        /// 2P, complete (RCB16 Algorithm 9: 6M + 2S + 1m_b₃ + 9a).
+        @inlinable
+        func doubled() -> Point {
+            var t0 = y.squared()
+            var z3 = t0 + t0
+            z3 = z3 + z3
+            z3 = z3 + z3
+            var t1 = y * z
+            var t2 = z.squared()
+            t2 = Self.b3 * t2
+            var x3 = t2 * z3
+            var y3 = t0 + t2
+            z3 = t1 * z3
+            t1 = t2 + t2
+            t2 = t1 + t2
+            t0 = t0 - t2
+            y3 = t0 * y3
+            y3 = x3 + y3
+            t1 = x * y
+            x3 = t0 * t1
+            x3 = x3 + x3
+            return Point(x: x3, y: y3, z: z3)
+        }
+
+        /// −P.
+        @inlinable
+        var negated: Point { Point(x: x, y: -y, z: z) }
+
+        /// `condition ? a : b` without a branch.
+        @inlinable @inline(__always)
+        static func select(_ condition: Bool, _ a: Point, _ b: Point) -> Point {
+            Point(
+                x: Fp.select(condition, a.x, b.x), y: Fp.select(condition, a.y, b.y), z: Fp.select(condition, a.z, b.z))
+        }
+
+        /// (x, y), or `nil` for the identity. Z⁻¹ by Fermat's little theorem (a fixed exponent: constant time).
+        @inlinable
+        var affine: (x: Fp, y: Fp)? {
+            guard let zInverse = z.inverse() else { return nil }
+            return (x * zInverse, y * zInverse)
+        }
+
+        /// Whether (x, y) satisfies y² = x³ + 7.
+        @inlinable
+        static func isOnCurve(x: Fp, y: Fp) -> Bool { y.squared() == x.squared() * x + Fp(7) }
+    }
+}
+
+// MARK: - Scalar multiplication
+
+extension Secp256k1 {
+    /// `j · 16ⁱ · G` for window i ∈ 0..<64 and digit j ∈ 0..<16, affine (Z = 1; j = 0 is the identity): 1,024 points,
+    /// 96 KiB, computed once on first use (~1 ms). A fixed-base comb over these needs no doublings at all.
+    @usableFromInline
+    static let generatorTable: [Point] = {
+        var table = [Point]()
+        table.reserveCapacity(64 * 16)
+        var base = Point.generator
+        for _ in 0..<64 {
+            var multiple = Point.identity
+            for _ in 0..<16 {
+                table.append(multiple)
+                multiple = multiple.adding(base)
+            }
+            base = base.doubled().doubled().doubled().doubled()
+        }
+        // Normalise to Z = 1 with one shared inversion (Montgomery's trick); the identities keep (0 : 1 : 0).
+        var zs = table.map(\.z)
+        Fp.batchInvert(&zs)
+        return zip(table, zs).map { point, zInverse in
+            point.isIdentity ? .identity : Point(x: point.x * zInverse, y: point.y * zInverse, z: .one)
+        }
+    }()
+
+    /// `k·G` in constant time, for secret k (private keys, nonces).
+    ///
+    /// The scalar is cut into 64 four-bit digits kᵢ (k = Σ kᵢ·16ⁱ), and k·G = Σ T[i][kᵢ] with the precomputed
+    /// ``generatorTable``. Each lookup reads all 16 entries of its window and keeps the wanted one with a mask
+    /// (``Point/select(_:_:_:)``), so the memory access pattern does not depend on k; the 64 additions use the
+    /// complete formula, so there is no branch on k either. The digits are read from k's canonical limbs with shifts
+    /// and masks only.
+    @inlinable
+    static func multiplyGenerator(_ k: Fn) -> Point {
+        let limbs = k.canonical
+        let words = (limbs.l0, limbs.l1, limbs.l2, limbs.l3)
+        var accumulator = Point.identity
+        generatorTable.withUnsafeBufferPointer { table in
+            for window in 0..<64 {
+                let word: UInt64
+                switch window >> 4 {  // the window index is public: this switch does not depend on k
+                case 0: word = words.0
+                case 1: word = words.1
+                case 2: word = words.2
+                default: word = words.3
+                }
+                let digit = (word >> UInt64((window & 15) * 4)) & 0xF
+                var chosen = Point.identity
+                for j in 0..<16 {
+                    chosen = Point.select(constantTimeEqual(UInt64(j), digit), table[window * 16 + j], chosen)
+                }
+                accumulator = accumulator.adding(chosen)
+            }
+        }
+        return accumulator
+    }
+
+    /// `a == b` for values below 2⁶³, computed without a comparison branch: (a ⊕ b) − 1 has its top bit set exactly
+    /// when a ⊕ b = 0.
+    @inlinable @inline(__always)
+    static func constantTimeEqual(_ a: UInt64, _ b: UInt64) -> Bool {
+        ((a ^ b) &- 1) >> 63 == 1
+    }
+
+    /// `k·P` for public k and P (verification, recovery): 4-bit fixed windows, variable time.
+    @inlinable
+    static func multiply(_ point: Point, by k: Fn) -> Point {
+        var multiples = [Point.identity, point]
+        for _ in 2..<16 { multiples.append(multiples[multiples.count - 1].adding(point)) }
+        let limbs = k.canonical
+        let words = [limbs.l0, limbs.l1, limbs.l2, limbs.l3]
+        var accumulator = Point.identity
+        var started = false
+        for window in stride(from: 63, through: 0, by: -1) {
+            if started { accumulator = accumulator.doubled().doubled().doubled().doubled() }
+            let digit = Int((words[window >> 4] >> UInt64((window & 15) * 4)) & 0xF)
+            if digit != 0 {
+                accumulator = accumulator.adding(multiples[digit])
+                started = true
+            }
+        }
+        return accumulator
+    }
+
+    /// `a·G + b·P` for public scalars (verification and recovery).
+    @inlinable
+    static func linearCombination(generatorScalar a: Fn, _ point: Point, _ b: Fn) -> Point {
+        multiplyGenerator(a).adding(multiply(point, by: b))
+    }
+}
