@@ -2,6 +2,7 @@
 // Chronoguard benchmarks (release builds only; never timed unit tests).
 //   swift package benchmark                        — all ordo-one benchmark suites (GuardianBenchmarks: recovery codes, policies)
 //   ../scripts/bench-verify-vs-pyotp.sh            — our TOTP verify vs pyotp's in one run, with the ratio
+//   ../scripts/bench-evm-vs-coincurve.sh           — secp256k1 sign/verify/recover vs libsecp256k1 (coincurve), Keccak
 //   ./run-cosign-benchmark.sh                    — the guardian over HTTP: cosigns/s and p50/p99 at fixed rates (+ wrk)
 //   swift run -c release CapsuleThroughput [wallets] [rounds] [concurrency] — the guardian capsule on SQLite, no HTTP
 import PackageDescription
@@ -101,6 +102,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/GuardianLoad"
+        ),
+        .executableTarget(
+            name: "EVMKitBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EVMKit", package: "main"),
+            ],
+            path: "Benchmarks/EVMKitBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "EVMThroughput",
+            dependencies: [.product(name: "EVMKit", package: "main"), .product(name: "Fields", package: "main")],
+            path: "Sources/EVMThroughput"
         ),
         .executableTarget(
             name: "VerifyThroughput",

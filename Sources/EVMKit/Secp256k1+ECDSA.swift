@@ -138,13 +138,17 @@ public struct Secp256k1PublicKey: Hashable, Sendable, CustomStringConvertible {
     public func isValidSignature(_ signature: ECDSASignature, digest: [UInt8]) -> Bool {
         guard digest.count == 32, signature.hasLowS,
             let r = Secp256k1.Fn(canonical: signature.r.limbs),
-            let sInverse = Secp256k1.Fn(canonical: signature.s.limbs)?.inverse()
+            let sInverse = Secp256k1.Fn(canonical: signature.s.limbs)?.inverseVariableTime()
         else { return false }
         let z = Secp256k1.Fn(reducingBigEndianBytes: digest)
         let point = Secp256k1.linearCombination(generatorScalar: z * sInverse, self.point, r * sInverse)
-        guard let (x, _) = point.affine else { return false }
-        // x(R) mod n == r; x < p < 2n, so one conditional subtraction reduces it.
-        return Secp256k1.Fn(reducing: x.canonical) == r
+        guard !point.isIdentity else { return false }
+        // x(R) mod n == r without an inversion: x = X/Z, and x mod n = r means x = r or x = r + n (when r + n < p).
+        let rp = Secp256k1.Fp(canonical: signature.r.limbs)  // r < n < p
+        if let rp, point.x == rp * point.z { return true }
+        let (rPlusN, carry) = signature.r.limbs.addingReportingCarry(ECDSASignature.groupOrder.limbs)
+        guard !carry, let wrapped = Secp256k1.Fp(canonical: rPlusN) else { return false }
+        return point.x == wrapped * point.z
     }
 
     /// Recovers the public key that made `signature` over `digest` (SEC 1 v2 §4.1.6; Ethereum's `ecrecover`): with
@@ -160,7 +164,7 @@ public struct Secp256k1PublicKey: Hashable, Sendable, CustomStringConvertible {
         }
         guard let rx = Secp256k1.Fp(canonical: signature.r.limbs),
             let root = (rx.squared() * rx + Secp256k1.Fp(7)).squareRoot(),
-            let r = Secp256k1.Fn(canonical: signature.r.limbs), let rInverse = r.inverse(),
+            let r = Secp256k1.Fn(canonical: signature.r.limbs), let rInverse = r.inverseVariableTime(),
             let s = Secp256k1.Fn(canonical: signature.s.limbs)
         else {
             throw EVMError(
@@ -170,11 +174,11 @@ public struct Secp256k1PublicKey: Hashable, Sendable, CustomStringConvertible {
         let z = Secp256k1.Fn(reducingBigEndianBytes: digest)
         let q = Secp256k1.linearCombination(
             generatorScalar: -(z * rInverse), Secp256k1.Point(affineX: rx, y: ry), s * rInverse)
-        guard let (x, y) = q.affine else {
+        guard let zInverse = q.z.inverseVariableTime() else {
             throw EVMError(
                 .invalidSignature, "the signature recovers the point at infinity; it is not a valid signature")
         }
-        return Secp256k1PublicKey(x: x, y: y)
+        return Secp256k1PublicKey(x: q.x * zInverse, y: q.y * zInverse)
     }
 }
 

@@ -85,6 +85,38 @@ extension Secp256k1 {
             return Point(x: x3, y: y3, z: z3)
         }
 
+        /// P + Q for Q with Z = 1 that is not the identity (RCB16 Algorithm 8: 11M + 2m_b₃ + 13a); complete in P.
+        @inlinable
+        func addingAffine(_ q: Point) -> Point {
+            var t0 = x * q.x
+            var t1 = y * q.y
+            var t3 = q.x + q.y
+            var t4 = x + y
+            t3 = t3 * t4
+            t4 = t0 + t1
+            t3 = t3 - t4
+            t4 = q.y * z
+            t4 = t4 + y
+            var y3 = q.x * z
+            y3 = y3 + x
+            var x3 = t0 + t0
+            t0 = x3 + t0
+            var t2 = Self.b3 * z
+            var z3 = t1 + t2
+            t1 = t1 - t2
+            y3 = Self.b3 * y3
+            x3 = t4 * y3
+            t2 = t3 * t1
+            x3 = t2 - x3
+            y3 = y3 * t0
+            t1 = t1 * z3
+            y3 = t1 + y3
+            t0 = t0 * t3
+            z3 = z3 * t4
+            z3 = z3 + t0
+            return Point(x: x3, y: y3, z: z3)
+        }
+
         /// 2P, complete (RCB16 Algorithm 9: 6M + 2S + 1m_b₃ + 9a).
         @inlinable
         func doubled() -> Point {
@@ -196,31 +228,5 @@ extension Secp256k1 {
     @inlinable @inline(__always)
     static func constantTimeEqual(_ a: UInt64, _ b: UInt64) -> Bool {
         ((a ^ b) &- 1) >> 63 == 1
-    }
-
-    /// `k·P` for public k and P (verification, recovery): 4-bit fixed windows, variable time.
-    @inlinable
-    static func multiply(_ point: Point, by k: Fn) -> Point {
-        var multiples = [Point.identity, point]
-        for _ in 2..<16 { multiples.append(multiples[multiples.count - 1].adding(point)) }
-        let limbs = k.canonical
-        let words = [limbs.l0, limbs.l1, limbs.l2, limbs.l3]
-        var accumulator = Point.identity
-        var started = false
-        for window in stride(from: 63, through: 0, by: -1) {
-            if started { accumulator = accumulator.doubled().doubled().doubled().doubled() }
-            let digit = Int((words[window >> 4] >> UInt64((window & 15) * 4)) & 0xF)
-            if digit != 0 {
-                accumulator = accumulator.adding(multiples[digit])
-                started = true
-            }
-        }
-        return accumulator
-    }
-
-    /// `a·G + b·P` for public scalars (verification and recovery).
-    @inlinable
-    static func linearCombination(generatorScalar a: Fn, _ point: Point, _ b: Fn) -> Point {
-        multiplyGenerator(a).adding(multiply(point, by: b))
     }
 }

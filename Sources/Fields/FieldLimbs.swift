@@ -142,7 +142,7 @@ extension FieldLimbs {
 
     /// Shifts right by one bit.
     @inlinable @inline(__always)
-    func shiftedRightOne() -> FieldLimbs {
+    public func shiftedRightOne() -> FieldLimbs {
         FieldLimbs(
             (l0 >> 1) | (l1 << 63),
             (l1 >> 1) | (l2 << 63),
