@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ChainKit", targets: ["ChainKit"]),
         .library(name: "EVMKit", targets: ["EVMKit"]),
         .library(name: "Fields", targets: ["Fields"]),
+        .library(name: "Curves", targets: ["Curves"]),
         .library(name: "BN254", targets: ["BN254"]),
         .library(name: "Poseidon", targets: ["Poseidon"]),
         .library(name: "Circuit", targets: ["Circuit"]),
@@ -65,6 +66,7 @@ let package = Package(
             name: "EVMKit",
             dependencies: [
                 "Fields",
+                "Curves",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),  // scrypt, PBKDF2, AES-CTR (keystores)
             ]
@@ -74,15 +76,19 @@ let package = Package(
         // secp256k1 (EVMKit).
         .target(name: "Fields"),
 
+        // Short Weierstrass curves over any field (arkworks ark-ec): Jacobian and affine points, wNAF scalar
+        // multiplication, the one MSM (Pippenger), fixed-base tables. BN254's G1/G2 and secp256k1 instantiate it.
+        .target(name: "Curves", dependencies: ["Fields"]),
+
         // ZK layers, arkworks-style: field → curve → pairing → hash → constraint system.
-        .target(name: "BN254", dependencies: ["Fields"]),
-        .target(name: "Poseidon", dependencies: ["BN254", "Fields"]),
-        .target(name: "Circuit", dependencies: ["BN254", "Fields", "Poseidon"]),
+        .target(name: "BN254", dependencies: ["Fields", "Curves"]),
+        .target(name: "Poseidon", dependencies: ["BN254", "Curves", "Fields"]),
+        .target(name: "Circuit", dependencies: ["BN254", "Curves", "Fields", "Poseidon"]),
         .target(
             name: "Groth16",
-            dependencies: ["BN254", "Fields", "Circuit", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["BN254", "Curves", "Fields", "Circuit", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "ZKTOTP", dependencies: ["Groth16", "BN254", "Fields", "Poseidon", "Circuit"]),
+        .target(name: "ZKTOTP", dependencies: ["Groth16", "BN254", "Curves", "Fields", "Poseidon", "Circuit"]),
 
         // Guardian co-signer: the domain (no HTTP, no NIO) and its embedded SQLite store.
         .target(
@@ -133,6 +139,7 @@ let package = Package(
                 "OTP",
                 "QRCode",
                 "BN254",
+                "Curves",
                 "Fields",
                 "Groth16",
                 "ZKTOTP",
@@ -175,6 +182,7 @@ let package = Package(
             name: "BN254Tests",
             dependencies: [
                 "BN254",
+                "Curves",
                 "Fields",
                 "TestSupport",
                 .product(name: "BigInt", package: "BigInt"),
@@ -184,23 +192,23 @@ let package = Package(
         ),
         .testTarget(
             name: "PoseidonTests",
-            dependencies: ["Poseidon", "BN254", "Fields", "TestSupport"],
+            dependencies: ["Poseidon", "BN254", "Curves", "Fields", "TestSupport"],
             resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "CircuitTests",
-            dependencies: ["Circuit", "Poseidon", "BN254", "Fields", "TestSupport"]
+            dependencies: ["Circuit", "Poseidon", "BN254", "Curves", "Fields", "TestSupport"]
         ),
         .testTarget(
             name: "Groth16Tests",
             dependencies: [
-                "Groth16", "BN254", "Fields", "Circuit", "TestSupport", .product(name: "BigInt", package: "BigInt"),
+                "Groth16", "BN254", "Curves", "Fields", "Circuit", "TestSupport", .product(name: "BigInt", package: "BigInt"),
             ]
         ),
         .testTarget(
             name: "ZKTOTPTests",
             dependencies: [
-                "ZKTOTP", "Groth16", "BN254", "Fields", "Poseidon", "Circuit", "TestSupport",
+                "ZKTOTP", "Groth16", "BN254", "Curves", "Fields", "Poseidon", "Circuit", "TestSupport",
                 .product(name: "BigInt", package: "BigInt"),
             ],
             resources: [.copy("Resources")]
@@ -246,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "OTP", "QRCode", "ChainKit", "BN254", "Fields", "Groth16", "ZKTOTP", "GuardianSQLite", "TestSupport",
+                "OTP", "QRCode", "ChainKit", "BN254", "Curves", "Fields", "Groth16", "ZKTOTP", "GuardianSQLite", "TestSupport",
             ]
         ),
     ],

@@ -41,6 +41,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "BN254", package: "main"),
                 .product(name: "Fields", package: "main"),
+                .product(name: "Curves", package: "main"),
             ],
             path: "Benchmarks/BN254Benchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -51,6 +52,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "BN254", package: "main"),
                 .product(name: "Fields", package: "main"),
+                .product(name: "Curves", package: "main"),
                 .product(name: "Poseidon", package: "main"),
                 .product(name: "Circuit", package: "main"),
             ],
@@ -63,6 +65,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "BN254", package: "main"),
                 .product(name: "Fields", package: "main"),
+                .product(name: "Curves", package: "main"),
                 .product(name: "Groth16", package: "main"),
                 .product(name: "ZKTOTP", package: "main"),
             ],
@@ -114,7 +117,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EVMThroughput",
-            dependencies: [.product(name: "EVMKit", package: "main"), .product(name: "Fields", package: "main")],
+            dependencies: [.product(name: "EVMKit", package: "main")],
             path: "Sources/EVMThroughput"
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import Curves
 import Fields
 
 // MARK: - EIP-196 / EIP-197 encodings

@@ -1,3 +1,4 @@
+import Curves
 import Fields
 
 // MARK: - G1
@@ -7,6 +8,7 @@ import Fields
 /// #E(𝔽ₚ) = r is prime, so the cofactor is 1: every point on the curve is in G1.
 public enum G1Config: ShortWeierstrassCurve {
     public typealias BaseField = Fq
+    public typealias ScalarField = Fr
 
     /// b = 3.
     @inlinable

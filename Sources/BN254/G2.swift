@@ -1,3 +1,4 @@
+import Curves
 import Fields
 
 // MARK: - G2
@@ -8,6 +9,7 @@ import Fields
 /// #E′(𝔽ₚ²) = r·h with cofactor h = 2p − r, so points must be checked for subgroup membership.
 public enum G2Config: ShortWeierstrassCurve {
     public typealias BaseField = Fq2
+    public typealias ScalarField = Fr
 
     /// b′ = 3/(9 + u) = (19485874751759354771024239261021720505790618469301721065564631296452457478373,
     ///                   266929791119991161246907387137283842545076965332900288569378510910307636690).

@@ -1,3 +1,4 @@
+import Curves
 import Fields
 
 // MARK: - Optimal ate pairing

@@ -1,4 +1,5 @@
 import Crypto
+import Curves
 import Fields
 
 // MARK: - Keys
@@ -131,7 +132,7 @@ public struct Secp256k1PublicKey: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { Hex.encode(compressed) }
 
-    var point: Secp256k1.Point { Secp256k1.Point(affineX: x, y: y) }
+    var affine: Affine<Secp256k1.Curve> { Affine(uncheckedX: x, y: y) }
 
     /// Verifies an ECDSA signature over a 32-byte digest (SEC 1 v2 §4.1.4). Strict: s must be in the lower half
     /// (EIP-2), so a malleated (r, n − s) copy of a valid signature is refused. The recovery id is not used.
@@ -141,14 +142,15 @@ public struct Secp256k1PublicKey: Hashable, Sendable, CustomStringConvertible {
             let sInverse = Secp256k1.Fn(canonical: signature.s.limbs)?.inverseVariableTime()
         else { return false }
         let z = Secp256k1.Fn(reducingBigEndianBytes: digest)
-        let point = Secp256k1.linearCombination(generatorScalar: z * sInverse, self.point, r * sInverse)
-        guard !point.isIdentity else { return false }
-        // x(R) mod n == r without an inversion: x = X/Z, and x mod n = r means x = r or x = r + n (when r + n < p).
-        let rp = Secp256k1.Fp(canonical: signature.r.limbs)  // r < n < p
-        if let rp, point.x == rp * point.z { return true }
+        let point = Secp256k1.linearCombination(generatorScalar: z * sInverse, affine, r * sInverse)
+        guard !point.isInfinity else { return false }
+        // x(R) mod n == r without an inversion: x = X/Z² (Jacobian), and x mod n = r means x = r or x = r + n (when
+        // r + n < p).
+        let zz = point.z.squared()
+        if let rp = Secp256k1.Fp(canonical: signature.r.limbs), point.x == rp * zz { return true }
         let (rPlusN, carry) = signature.r.limbs.addingReportingCarry(ECDSASignature.groupOrder.limbs)
         guard !carry, let wrapped = Secp256k1.Fp(canonical: rPlusN) else { return false }
-        return point.x == wrapped * point.z
+        return point.x == wrapped * zz
     }
 
     /// Recovers the public key that made `signature` over `digest` (SEC 1 v2 §4.1.6; Ethereum's `ecrecover`): with
@@ -173,12 +175,13 @@ public struct Secp256k1PublicKey: Hashable, Sendable, CustomStringConvertible {
         let ry = root.isOdd == (signature.yParity == 1) ? root : -root
         let z = Secp256k1.Fn(reducingBigEndianBytes: digest)
         let q = Secp256k1.linearCombination(
-            generatorScalar: -(z * rInverse), Secp256k1.Point(affineX: rx, y: ry), s * rInverse)
+            generatorScalar: -(z * rInverse), Affine(uncheckedX: rx, y: ry), s * rInverse)
         guard let zInverse = q.z.inverseVariableTime() else {
             throw EVMError(
                 .invalidSignature, "the signature recovers the point at infinity; it is not a valid signature")
         }
-        return Secp256k1PublicKey(x: q.x * zInverse, y: q.y * zInverse)
+        let zInverse2 = zInverse.squared()
+        return Secp256k1PublicKey(x: q.x * zInverse2, y: q.y * zInverse2 * zInverse)
     }
 }
 

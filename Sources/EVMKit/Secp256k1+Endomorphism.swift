@@ -1,3 +1,4 @@
+import Curves
 import Fields
 
 // MARK: - The GLV endomorphism (public scalars only)
@@ -95,35 +96,79 @@ extension Secp256k1 {
         return digits
     }
 
-    /// Odd multiples G, 3G, …, 63G (Z = 1) for width-7 NAF digits of the generator's scalar; 32 points, built once.
+    /// secp256k1 as a curve of the shared `Curves` layer (arkworks `ark_secp256k1::Config`): y² = x³ + 7, cofactor 1.
+    /// Verification and recovery use its Jacobian arithmetic (`dbl-2009-l`, `madd-2007-bl`; variable time, for
+    /// public data); signing keeps the complete, branch-free formulas of ``Point``.
+    public enum Curve: ShortWeierstrassCurve {
+        public typealias BaseField = Fp
+        public typealias ScalarField = Fn
+
+        /// b = 7.
+        @inlinable
+        public static var b: Fp { Fp(7) }
+
+        /// G (SEC 2 v2 §2.4.1).
+        public static var generator: Affine<Curve> { Affine(uncheckedX: Point.generator.x, y: Point.generator.y) }
+
+        /// Always `true`: the cofactor is 1.
+        @inlinable
+        public static func isInPrimeOrderSubgroup(_ point: Projective<Curve>) -> Bool { true }
+    }
+
+    /// Odd multiples G, 3G, …, 63G for width-7 NAF digits of the generator's scalar; 32 points, built once.
     @usableFromInline
-    static let oddGeneratorMultiples: [Point] = {
-        var odd = [Point.generator]
-        let doubledGenerator = Point.generator.doubled()
+    static let oddGeneratorMultiples: [Affine<Curve>] = {
+        let g = Projective<Curve>.generator
+        let doubledGenerator = g.doubled()
+        var odd = [g]
         for _ in 1..<32 { odd.append(odd[odd.count - 1].adding(doubledGenerator)) }
-        var zs = odd.map(\.z)
-        Fp.batchInvert(&zs)
-        return zip(odd, zs).map { Point(x: $0.x * $1, y: $0.y * $1, z: .one) }
+        return Projective.batchNormalize(odd)
     }()
 
     /// λ applied to ``oddGeneratorMultiples``: (β·x, y).
     @usableFromInline
-    static let oddLambdaGeneratorMultiples: [Point] = oddGeneratorMultiples.map { Point(x: $0.x * beta, y: $0.y, z: .one) }
+    static let oddLambdaGeneratorMultiples: [Affine<Curve>] = oddGeneratorMultiples.map {
+        Affine(uncheckedX: $0.x * beta, y: $0.y)
+    }
 
-    /// `a·G + b·P` for public scalars and P (verification, recovery), variable time: both scalars are split with
-    /// the endomorphism (a = a₁ + a₂λ, b = b₁ + b₂λ), and the four half-length products are interleaved over one
-    /// chain of ~129 doublings (Straus–Shamir): width-7 NAFs against the precomputed odd multiples of G and λG
-    /// (mixed additions), width-5 NAFs against odd multiples of P and λP computed here. About 129 doublings and
-    /// 2 × 16 + 2 × 22 additions, where the plain method needs 256 doublings and ~100 additions.
+    /// Affine forms of Jacobian points that are not at infinity, with one variable-time inversion (Montgomery's
+    /// trick): for public points only.
     @inlinable
-    static func linearCombination(generatorScalar a: Fn, _ point: Point, _ b: Fn) -> Point {
+    static func normalizePublic(_ points: [Projective<Curve>]) -> [Affine<Curve>] {
+        var prefix = [Fp]()
+        prefix.reserveCapacity(points.count)
+        var accumulator = Fp.one
+        for point in points {
+            prefix.append(accumulator)
+            accumulator *= point.z
+        }
+        guard var inverse = accumulator.inverseVariableTime() else { return Projective.batchNormalize(points) }
+        var result = [Affine<Curve>](repeating: .infinity, count: points.count)
+        for i in stride(from: points.count - 1, through: 0, by: -1) {
+            let zInverse = inverse * prefix[i]
+            inverse *= points[i].z
+            let zInverse2 = zInverse.squared()
+            result[i] = Affine(uncheckedX: points[i].x * zInverse2, y: points[i].y * zInverse2 * zInverse)
+        }
+        return result
+    }
+
+    /// `a·G + b·P` for public scalars and a public P ≠ ∞ (verification, recovery), variable time: both scalars are
+    /// split with the endomorphism (a = a₁ + a₂λ, b = b₁ + b₂λ), and the four half-length products are interleaved
+    /// over one chain of ~129 Jacobian doublings (Straus–Shamir): width-7 NAFs against the precomputed odd multiples
+    /// of G and λG, width-5 NAFs against odd multiples of P and λP (normalised here with one inversion), all with
+    /// mixed additions. About 129 doublings and 2 × 16 + 2 × 22 additions, where the plain method needs 256
+    /// doublings and ~100 additions.
+    @inlinable
+    static func linearCombination(generatorScalar a: Fn, _ point: Affine<Curve>, _ b: Fn) -> Projective<Curve> {
         let (a1, negateA1, a2, negateA2) = splitLambda(a)
         let (b1, negateB1, b2, negateB2) = splitLambda(b)
-        // Odd multiples P, 3P, …, 15P, and their images under λ: (β·X : Y : Z).
-        let doubledPoint = point.doubled()
-        var odd = [point]
-        for _ in 1..<8 { odd.append(odd[odd.count - 1].adding(doubledPoint)) }
-        let lambdaOdd = odd.map { Point(x: $0.x * beta, y: $0.y, z: $0.z) }
+        let p = Projective(point)
+        let doubledPoint = p.doubled()
+        var oddJacobian = [p]
+        for _ in 1..<8 { oddJacobian.append(oddJacobian[oddJacobian.count - 1].adding(doubledPoint)) }
+        let odd = normalizePublic(oddJacobian)
+        let lambdaOdd = odd.map { Affine<Curve>(uncheckedX: $0.x * beta, y: $0.y) }
         let nafs = [
             nonAdjacentForm(a1, width: 7), nonAdjacentForm(a2, width: 7),
             nonAdjacentForm(b1, width: 5), nonAdjacentForm(b2, width: 5),
@@ -131,21 +176,20 @@ extension Secp256k1 {
         // A digit's sign flips when its half-scalar was negated.
         let negations = [negateA1, negateA2, negateB1, negateB2]
         let length = nafs.map(\.count).max() ?? 0
-        var accumulator = Point.identity
+        var accumulator = Projective<Curve>.infinity
         for i in stride(from: length - 1, through: 0, by: -1) {
             accumulator = accumulator.doubled()
             for table in 0..<4 where i < nafs[table].count && nafs[table][i] != 0 {
                 let digit = Int(nafs[table][i])
-                let negative = (digit < 0) != negations[table]
                 let index = abs(digit) >> 1
+                let entry: Affine<Curve>
                 switch table {
-                case 0, 1:
-                    let entry = table == 0 ? oddGeneratorMultiples[index] : oddLambdaGeneratorMultiples[index]
-                    accumulator = accumulator.addingAffine(negative ? entry.negated : entry)
-                default:
-                    let entry = table == 2 ? odd[index] : lambdaOdd[index]
-                    accumulator = accumulator.adding(negative ? entry.negated : entry)
+                case 0: entry = oddGeneratorMultiples[index]
+                case 1: entry = oddLambdaGeneratorMultiples[index]
+                case 2: entry = odd[index]
+                default: entry = lambdaOdd[index]
                 }
+                accumulator = accumulator.adding(mixed: (digit < 0) != negations[table] ? -entry : entry)
             }
         }
         return accumulator

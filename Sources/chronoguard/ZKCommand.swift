@@ -1,5 +1,6 @@
 import ArgumentParser
 import BN254
+import Curves
 import Fields
 import Foundation
 import Groth16

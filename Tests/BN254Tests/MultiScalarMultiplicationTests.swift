@@ -1,4 +1,5 @@
 import BN254
+import Curves
 import Fields
 import TestSupport
 import Testing
@@ -7,7 +8,8 @@ import Testing
 
 @Suite("Multi-scalar multiplication and fixed-base tables") struct MultiScalarMultiplicationTests {
     /// Σ sᵢ·Pᵢ one multiplication at a time (BN254's wNAF, an independent code path).
-    func naive<Curve>(_ bases: [Affine<Curve>], _ scalars: [Fr]) -> Projective<Curve> {
+    func naive<Curve: ShortWeierstrassCurve>(_ bases: [Affine<Curve>], _ scalars: [Fr]) -> Projective<Curve>
+    where Curve.ScalarField == Fr {
         zip(bases, scalars).reduce(Projective<Curve>.infinity) { $0 + Projective($1.0) * $1.1 }
     }
 

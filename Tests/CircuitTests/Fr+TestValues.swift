@@ -1,4 +1,5 @@
 import BN254
+import Curves
 import Fields
 
 // MARK: - Test values and integer views of field elements

@@ -1,4 +1,5 @@
 import BN254
+import Curves
 import BigInt
 import Circuit
 import Fields

@@ -1,4 +1,5 @@
 import BN254
+import Curves
 import Circuit
 import Fields
 import Foundation

@@ -1,4 +1,5 @@
 import BN254
+import Curves
 import Benchmark
 import Circuit
 import Fields

@@ -3,7 +3,6 @@
 // runs it next to libsecp256k1 (coincurve) and pycryptodome and prints the ratios.
 //   swift run -c release EVMThroughput [seconds-per-operation]
 import EVMKit
-import Fields
 import Foundation
 
 let seconds = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 2 : 2
@@ -52,12 +51,3 @@ let keccak1k = measure("keccak1k", batch: 1024) { i in sink ^= Keccak256.hash(ki
 print("keccak256_1KiB_us \(String(format: "%.3f", keccak1k))")
 print("keccak256_1KiB_MBps \(String(format: "%.0f", 1024 / keccak1k))")
 if sink == 0xFF { print("") }  // keeps the results alive
-var fa = Secp256k1.Fp(123456789)
-let fb = Secp256k1.Fp(987654321).inverse()!
-let fmul = measure("fpmul", batch: 100_000) { _ in fa = fa * fb }
-print("fp_mul_ns \(String(format: "%.2f", fmul * 1000))")
-var na = Secp256k1.Fn(123456789)
-let nb = Secp256k1.Fn(987654321).inverse()!
-let nmul = measure("fnmul", batch: 100_000) { _ in na = na * nb }
-print("fn_mul_ns \(String(format: "%.2f", nmul * 1000))")
-if fa.isZero || na.isZero { print("") }

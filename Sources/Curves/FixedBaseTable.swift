@@ -41,7 +41,7 @@ public struct FixedBaseTable<Curve: ShortWeierstrassCurve>: Sendable {
 
     /// [s]·base.
     @inlinable
-    public func multiply(_ scalar: Fr) -> Projective<Curve> {
+    public func multiply(_ scalar: Curve.ScalarField) -> Projective<Curve> {
         let s = scalar.canonical
         let limbs = [s.l0, s.l1, s.l2, s.l3, 0]
         let c = windowWidth
@@ -62,7 +62,7 @@ public struct FixedBaseTable<Curve: ShortWeierstrassCurve>: Sendable {
 
     /// [sᵢ]·base for every scalar, normalized to affine with one batched inversion.
     @inlinable
-    public func multiplyAll(_ scalars: [Fr]) -> [Affine<Curve>] {
+    public func multiplyAll(_ scalars: [Curve.ScalarField]) -> [Affine<Curve>] {
         Projective.batchNormalize(scalars.map(multiply))
     }
 }

@@ -76,9 +76,9 @@ extension Affine {
 
     /// `[s]P` for a scalar in 𝔽ᵣ.
     @inlinable
-    public static func * (point: Affine, scalar: Fr) -> Projective<Curve> { Projective(point) * scalar }
+    public static func * (point: Affine, scalar: Curve.ScalarField) -> Projective<Curve> { Projective(point) * scalar }
 
     /// `[s]P` for a scalar in 𝔽ᵣ.
     @inlinable
-    public static func * (scalar: Fr, point: Affine) -> Projective<Curve> { Projective(point) * scalar }
+    public static func * (scalar: Curve.ScalarField, point: Affine) -> Projective<Curve> { Projective(point) * scalar }
 }

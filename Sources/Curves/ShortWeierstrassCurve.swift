@@ -5,11 +5,13 @@ import Fields
 /// A short Weierstrass curve y² = x³ + b (a = 0) over a field, together with its prime-order
 /// subgroup (arkworks `ark_ec::short_weierstrass::SWCurveConfig`).
 ///
-/// ``G1Config`` and ``G2Config`` are the two BN254 instances; points are ``Affine`` and
+/// BN254's `G1Config` and `G2Config` and EVMKit's secp256k1 are instances; points are ``Affine`` and
 /// ``Projective`` values parameterized by the configuration.
 public protocol ShortWeierstrassCurve: Sendable {
     /// The field the coordinates live in.
     associatedtype BaseField: Field
+    /// The field of scalars: integers modulo the prime order of the subgroup.
+    associatedtype ScalarField: MontgomeryPrimeField
 
     /// The constant b of y² = x³ + b.
     static var b: BaseField { get }

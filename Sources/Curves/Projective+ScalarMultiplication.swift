@@ -34,15 +34,15 @@ extension Projective {
 
     /// `[s]P` for a scalar in 𝔽ᵣ (its canonical integer).
     @inlinable
-    public func multiplied(by scalar: Fr) -> Projective { multiplied(byLimbs: scalar.canonicalLimbs) }
+    public func multiplied(by scalar: Curve.ScalarField) -> Projective { multiplied(byLimbs: scalar.canonicalLimbs) }
 
     /// `[s]P` for a scalar in 𝔽ᵣ.
     @inlinable
-    public static func * (point: Projective, scalar: Fr) -> Projective { point.multiplied(by: scalar) }
+    public static func * (point: Projective, scalar: Curve.ScalarField) -> Projective { point.multiplied(by: scalar) }
 
     /// `[s]P` for a scalar in 𝔽ᵣ.
     @inlinable
-    public static func * (scalar: Fr, point: Projective) -> Projective { point.multiplied(by: scalar) }
+    public static func * (scalar: Curve.ScalarField, point: Projective) -> Projective { point.multiplied(by: scalar) }
 
     /// The width-w non-adjacent form of k, least significant digit first: every nonzero digit is
     /// odd with |d| < 2^(w−1), and any w consecutive digits hold at most one nonzero
