@@ -175,7 +175,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EVMKitTests",
-            dependencies: ["EVMKit", "Fields", "TestSupport"],
+            dependencies: [
+                "EVMKit", "Fields", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             resources: [.copy("Resources")]
         ),
         .testTarget(
@@ -202,7 +204,8 @@ let package = Package(
         .testTarget(
             name: "Groth16Tests",
             dependencies: [
-                "Groth16", "BN254", "Curves", "Fields", "Circuit", "TestSupport", .product(name: "BigInt", package: "BigInt"),
+                "Groth16", "BN254", "Curves", "Fields", "Circuit", "TestSupport",
+                .product(name: "BigInt", package: "BigInt"),
             ]
         ),
         .testTarget(
@@ -254,7 +257,8 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "OTP", "QRCode", "ChainKit", "BN254", "Curves", "Fields", "Groth16", "ZKTOTP", "GuardianSQLite", "TestSupport",
+                "OTP", "QRCode", "ChainKit", "BN254", "Curves", "Fields", "Groth16", "ZKTOTP", "GuardianSQLite",
+                "TestSupport",
             ]
         ),
     ],

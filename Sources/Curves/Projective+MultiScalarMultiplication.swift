@@ -19,7 +19,9 @@ extension Projective {
     ///
     /// - Precondition: `points.count == scalars.count`.
     @inlinable
-    public static func multiScalarMultiplication(_ points: [Affine<Curve>], _ scalars: [Curve.ScalarField]) -> Projective {
+    public static func multiScalarMultiplication(_ points: [Affine<Curve>], _ scalars: [Curve.ScalarField])
+        -> Projective
+    {
         precondition(points.count == scalars.count, "multiScalarMultiplication needs one scalar per point")
         return multiScalarMultiplication(points, canonicalScalars: scalars.map(\.canonical))
     }

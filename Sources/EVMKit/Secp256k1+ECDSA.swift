@@ -7,8 +7,9 @@ import Fields
 /// A secp256k1 private key: a scalar d with 1 ≤ d < n (SEC 1 v2 §3.2.1).
 ///
 /// Operations on it are constant time: the public key d·G and the nonce point k·G use
-/// `Secp256k1.multiplyGenerator` (no branch, no secret-indexed memory access), and the scalar arithmetic is the
-/// branch-free Montgomery code of `Fields`. The key's `description` never prints it.
+/// `Secp256k1.multiplyGenerator` (no branch, no secret-indexed memory access), the scalar arithmetic is the
+/// branch-free Montgomery code of `Fields`, and the two inversions of secret-derived values (k and R's Z) are blinded
+/// by a random factor before a variable-time inversion. See docs/evm.md, "Constant time". The key's `description` never prints it.
 public struct Secp256k1PrivateKey: Sendable, CustomStringConvertible {
     @usableFromInline let scalar: Secp256k1.Fn
 
@@ -57,13 +58,19 @@ public struct Secp256k1PrivateKey: Sendable, CustomStringConvertible {
         }
         let z = Secp256k1.Fn(reducingBigEndianBytes: digest)
         var nonces = RFC6979(key: scalar.bigEndianBytes, message: z.bigEndianBytes)
+        // Blinding factors for the two inversions of secret-derived values (R's Z and k); they do not change the
+        // (deterministic) signature.
+        var random = SystemRandomNumberGenerator()
         while true {
             let k = nonces.next()
-            guard let (rx, ry) = Secp256k1.multiplyGenerator(k).affine else { continue }
+            let nonceProduct = Secp256k1.multiplyGenerator(k)
+            guard let zInverse = nonceProduct.z.inverseBlinded(using: &random) else { continue }
+            let (rx, ry) = (nonceProduct.x * zInverse, nonceProduct.y * zInverse)
             // r = x(R) mod n. x ≥ n (probability ~2⁻¹²⁸) would need a recovery id of 2 or 3, which Ethereum cannot
             // carry: take the next nonce instead, as RFC 6979 §3.2 step h.3 allows.
             guard let r = Secp256k1.Fn(canonical: rx.canonical), !r.isZero else { continue }
-            var s = k.inverse()! * (z + r * scalar)  // k ≠ 0: RFC6979 yields k in [1, n)
+            guard let kInverse = k.inverseBlinded(using: &random) else { continue }  // k ≠ 0: RFC 6979 gives [1, n)
+            var s = kInverse * (z + r * scalar)
             if s.isZero { continue }
             var parity: UInt8 = ry.isOdd ? 1 : 0
             // Low s (EIP-2): s and n − s both verify; (r, n − s) belongs to −R, whose y-parity is the other one.

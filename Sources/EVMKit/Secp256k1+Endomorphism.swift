@@ -7,10 +7,12 @@ extension Secp256k1 {
     /// λ, a cube root of unity mod n with λ·(x, y) = (β·x, y) for every point (Gallant, Lambert and Vanstone,
     /// "Faster point multiplication on elliptic curves with efficient endomorphisms", CRYPTO 2001, §4 example 4).
     @usableFromInline static let lambda = Fn(
-        canonical: FieldLimbs(0xDF02_967C_1B23_BD72, 0x122E_22EA_2081_6678, 0xA526_1C02_8812_645A, 0x5363_AD4C_C05C_30E0))!
+        canonical: FieldLimbs(
+            0xDF02_967C_1B23_BD72, 0x122E_22EA_2081_6678, 0xA526_1C02_8812_645A, 0x5363_AD4C_C05C_30E0))!
     /// β, the cube root of unity mod p matching λ.
     @usableFromInline static let beta = Fp(
-        canonical: FieldLimbs(0xC139_6C28_7195_01EE, 0x9CF0_4975_12F5_8995, 0x6E64_479E_AC34_34E9, 0x7AE9_6A2B_657C_0710))!
+        canonical: FieldLimbs(
+            0xC139_6C28_7195_01EE, 0x9CF0_4975_12F5_8995, 0x6E64_479E_AC34_34E9, 0x7AE9_6A2B_657C_0710))!
     /// g₁ = round(2³⁸⁴·b₂ / n) and g₂ = round(2³⁸⁴·(−b₁) / n) for the reduced lattice basis (a₁, b₁), (a₂, b₂) of
     /// {(x, y) : x + y·λ ≡ 0 mod n} found by the extended Euclidean algorithm (GLV §4; the constants libsecp256k1
     /// uses in `secp256k1_scalar_split_lambda`).
@@ -19,9 +21,11 @@ extension Secp256k1 {
     @usableFromInline static let g2 = FieldLimbs(
         0x1571_B4AE_8AC4_7F71, 0x2212_08AC_9DF5_06C6, 0x6F54_7FA9_0ABF_E4C4, 0xE443_7ED6_010E_8828)
     /// −b₁ = 0xE4437ED6010E88286F547FA90ABFE4C3 and −b₂ mod n.
-    @usableFromInline static let minusB1 = Fn(canonical: FieldLimbs(0x6F54_7FA9_0ABF_E4C3, 0xE443_7ED6_010E_8828, 0, 0))!
+    @usableFromInline static let minusB1 = Fn(
+        canonical: FieldLimbs(0x6F54_7FA9_0ABF_E4C3, 0xE443_7ED6_010E_8828, 0, 0))!
     @usableFromInline static let minusB2 = Fn(
-        canonical: FieldLimbs(0xD765_CDA8_3DB1_562C, 0x8A28_0AC5_0774_346D, 0xFFFF_FFFF_FFFF_FFFE, 0xFFFF_FFFF_FFFF_FFFF))!
+        canonical: FieldLimbs(
+            0xD765_CDA8_3DB1_562C, 0x8A28_0AC5_0774_346D, 0xFFFF_FFFF_FFFF_FFFE, 0xFFFF_FFFF_FFFF_FFFF))!
 
     /// `round(a·b / 2³⁸⁴)` for 256-bit a and b (the result is below 2¹²⁸ for the g constants).
     @inlinable

@@ -269,6 +269,23 @@ extension MontgomeryPrimeField {
     }
 }
 
+// MARK: - Blinded inversion
+
+extension MontgomeryPrimeField {
+    /// The inverse of a secret value without the cost of Fermat's exponentiation: a⁻¹ = b·(a·b)⁻¹ for a fresh
+    /// uniformly random nonzero b. The variable-time ``inverseVariableTime()`` then runs on a·b, which is uniformly
+    /// distributed and independent of a, so its timing reveals nothing about a (multiplicative blinding; the same
+    /// argument as RSA base blinding). b comes from `generator`, which must be a CSPRNG for secrets.
+    @inlinable
+    public func inverseBlinded<R: RandomNumberGenerator>(using generator: inout R) -> Self? {
+        if isZero { return nil }
+        var blind = Self.random(using: &generator)
+        while blind.isZero { blind = Self.random(using: &generator) }
+        guard let inverse = (self * blind).inverseVariableTime() else { return nil }
+        return inverse * blind
+    }
+}
+
 // MARK: - Constant-time selection
 
 extension MontgomeryPrimeField {

@@ -1,6 +1,6 @@
 import BN254
-import Curves
 import Crypto
+import Curves
 import Fields
 
 // MARK: - Binary proving key format (version 1)

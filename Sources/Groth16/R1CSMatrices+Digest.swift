@@ -1,7 +1,7 @@
 import BN254
-import Curves
 import Circuit
 import Crypto
+import Curves
 import Fields
 
 // MARK: - Matrix digest

@@ -1,6 +1,6 @@
 import BN254
-import Curves
 import Circuit
+import Curves
 import Fields
 
 // MARK: - Exact reduction modulo 10⁶

@@ -1,7 +1,7 @@
 import BN254
-import Curves
 import BigInt
 import Circuit
+import Curves
 import Fields
 import Testing
 import ZKTOTP

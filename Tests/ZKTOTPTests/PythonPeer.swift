@@ -1,6 +1,6 @@
 import BN254
-import Curves
 import BigInt
+import Curves
 import Fields
 import Foundation
 import TestSupport

@@ -1,6 +1,6 @@
 import BN254
-import Curves
 import Benchmark
+import Curves
 import Fields
 
 // MARK: - BN254 benchmarks

@@ -1,7 +1,7 @@
 import BN254
-import Curves
 import Benchmark
 import Circuit
+import Curves
 import Fields
 import Poseidon
 

@@ -1,6 +1,6 @@
 import BN254
-import Curves
 import Benchmark
+import Curves
 import Fields
 import Groth16
 import ZKTOTP
