@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # Debian packages: command → package.
-declare -A APT=( [zbarimg]=zbar-tools [oathtool]=oathtool [openssl]=openssl )
+declare -A APT=( [zbarimg]=zbar-tools [oathtool]=oathtool [openssl]=openssl [valgrind]=valgrind [objcopy]=binutils )
 missing=()
 for cmd in "${!APT[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${APT[$cmd]}")

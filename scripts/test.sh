@@ -2,11 +2,19 @@
 # Runs every Chronoguard test on a fresh machine: installs the interop peers (idempotently), checks the formatting
 # (`swift format lint --strict` with the repository's .swift-format, ~3 s), regenerates and diffs every
 # generated file (scripts/check-generated.sh, ~20 s), checks that the libraries are consumable from a version tag
-# (scripts/check-consumer.sh, ~1–2 min), then runs the Swift tests.
+# (scripts/check-consumer.sh, ~1–2 min) and that secp256k1 signing is constant time under Valgrind
+# (scripts/check-constant-time.sh, ~2 min cold), starts the EVM test chain, then runs the Swift tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 scripts/lint.sh
 scripts/check-generated.sh
 scripts/check-consumer.sh
+scripts/check-constant-time.sh
+# One EVM test chain for every suite that needs a JSON-RPC endpoint (eth-tester + py-evm on loopback; test support,
+# not a node). It reads our pipe as its stdin, so it exits when this script does.
+coproc EVM_CHAIN { exec python3 scripts/evm-test-chain.py --port 0; }
+read -r line <&"${EVM_CHAIN[0]}"
+export CHRONOGUARD_EVM_RPC_URL="${line#listening }"
+echo "test: EVM test chain at $CHRONOGUARD_EVM_RPC_URL"
 swift test "$@"

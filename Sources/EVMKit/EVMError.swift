@@ -65,12 +65,16 @@ public struct EVMError: Error, Hashable, Sendable, CustomStringConvertible {
     public let message: String
     /// Byte offset in the parsed input, when parsing located the failure.
     public let offset: Int?
+    /// For ``Code-swift.enum/reverted``: the revert data exactly as the node returned it (an ABI-encoded
+    /// `Error(string)`, `Panic(uint256)` or custom error, or empty); `nil` for every other code.
+    public let revertData: [UInt8]?
 
     /// Creates an error; prefer the static constructors.
-    public init(_ code: Code, _ message: String, offset: Int? = nil) {
+    public init(_ code: Code, _ message: String, offset: Int? = nil, revertData: [UInt8]? = nil) {
         self.code = code
         self.message = message
         self.offset = offset
+        self.revertData = revertData
     }
 
     /// `code: message`, or `code at byte N: message` when the offset is known.

@@ -230,3 +230,35 @@ extension Secp256k1 {
         ((a ^ b) &- 1) >> 63 == 1
     }
 }
+
+// MARK: - Constant-time check entry point
+
+extension Secp256k1 {
+    /// The secret-dependent core of signing, for `scripts/check-constant-time.sh` only: k·G by the constant-time comb
+    /// (projective, no inversion), then k⁻¹·(z + X·d) in 𝔽ₙ with the inverse by Fermat's exponent (no zero check).
+    /// The checker runs it under Valgrind with `key` and `nonce` marked undefined, so any branch or memory index that
+    /// depends on them is reported. Not for signing: nothing here validates its input.
+    @_spi(ConstantTimeCheck)
+    public static func constantTimeSigningCore(key: [UInt8], nonce: [UInt8], digest: [UInt8]) -> [UInt8] {
+        func scalar(_ bytes: [UInt8]) -> Fn {
+            var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            for i in 0..<8 {
+                words.0 = words.0 << 8 | UInt64(bytes[24 + i])
+                words.1 = words.1 << 8 | UInt64(bytes[16 + i])
+                words.2 = words.2 << 8 | UInt64(bytes[8 + i])
+                words.3 = words.3 << 8 | UInt64(bytes[i])
+            }
+            // Clear the top bit so the value is below n, without a comparison; then into Montgomery form.
+            return Fn(montgomery: FieldLimbs(words.0, words.1, words.2, words.3 & 0x7FFF_FFFF_FFFF_FFFF))
+                * Fn(montgomery: Fn.montgomeryR2)
+        }
+        let d = scalar(key)
+        let k = scalar(nonce)
+        let z = scalar(digest)
+        let point = multiplyGenerator(k)
+        let x = Fn(montgomery: point.x.montgomery)
+        let nMinus2 = Fn.modulus.subtractingReportingBorrow(FieldLimbs(2, 0, 0, 0)).difference
+        let s = k.pow(nMinus2) * (z + x * d)
+        return point.x.bigEndianBytes + point.z.bigEndianBytes + s.bigEndianBytes
+    }
+}
