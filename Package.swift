@@ -148,6 +148,7 @@ let package = Package(
                 "GuardianServer",
                 "GuardianAPI",
                 "ChainKit",
+                "EVMKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -72,11 +72,7 @@ struct RPCClientTests {
         return out
     }
 
-    /// Init code: a 12-byte constructor that copies `runtime` to memory and returns it.
-    static func initCode(_ runtime: [UInt8]) -> [UInt8] {
-        let length = UInt8(runtime.count)
-        return [0x60, length, 0x60, 0x0C, 0x60, 0x00, 0x39, 0x60, length, 0x60, 0x00, 0xF3] + runtime
-    }
+    static func initCode(_ runtime: [UInt8]) -> [UInt8] { EVMTestContracts.initCode(runtime) }
 
     /// Sends a signed transaction and waits for its receipt.
     static func mine(_ client: EthereumRPCClient, _ signed: (raw: [UInt8], hash: [UInt8])) async throws
@@ -87,14 +83,8 @@ struct RPCClientTests {
         return try await client.waitForReceipt(hash, pollInterval: .milliseconds(50), timeout: .seconds(20))
     }
 
-    /// `Error("nope")`: the selector 0x08c379a0 and the ABI encoding of the string.
-    static let nopeRevertData: [UInt8] =
-        [0x08, 0xC3, 0x79, 0xA0] + UInt256(32).bigEndianBytes + UInt256(4).bigEndianBytes + Array("nope".utf8)
-        + [UInt8](repeating: 0, count: 28)
-
-    /// Runtime code that always reverts with `Error("nope")`: CODECOPY the 100-byte revert data, then REVERT.
-    static let revertingRuntime: [UInt8] =
-        [0x60, 0x64, 0x60, 0x0C, 0x60, 0x00, 0x39, 0x60, 0x64, 0x60, 0x00, 0xFD] + nopeRevertData
+    static let nopeRevertData = EVMTestContracts.nopeRevertData
+    static let revertingRuntime = EVMTestContracts.revertingRuntime
 
     static let pingTopic = Keccak256.hash(Array("Ping(bytes32)".utf8))
 
