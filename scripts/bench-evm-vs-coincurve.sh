@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times EVMKit's ECDSA sign / verify / recover and Keccak-256 (release build, one thread, CPU time) next to
-# libsecp256k1 through coincurve and pycryptodome's Keccak, in one run, and prints the ratios (ours / theirs: < 1 means
+# libsecp256k1 through coincurve, pycryptodome's Keccak and eth-abi's encoder, in one run, and prints the ratios (ours / theirs: < 1 means
 # we are faster). The Python figures include the interpreter's call overhead, as a Python caller would see it.
 #   scripts/bench-evm-vs-coincurve.sh [seconds-per-operation]
 set -euo pipefail
@@ -34,6 +34,12 @@ print("keccak256_32B_us %.3f" % measure(lambda i: keccak.new(digest_bits=256, da
 k1 = measure(lambda i: keccak.new(digest_bits=256, data=kib).digest(), 1024)
 print("keccak256_1KiB_us %.3f" % k1)
 print("keccak256_1KiB_MBps %.0f" % (1024 / k1))
+from eth_abi import encode
+from eth_utils import function_signature_to_4byte_selector
+sig = "f(address,uint256,bytes32,bool,string,uint64[],(address,uint256))"
+types = ["address", "uint256", "bytes32", "bool", "string", "uint64[]", "(address,uint256)"]
+args = ["0x" + "11" * 20, 1_000_000, bytes(32), True, "chronoguard", [1, 2, 3], ("0x" + "22" * 20, 2**256 - 1)]
+print("abi_encode_7_args_us %.3f" % measure(lambda i: function_signature_to_4byte_selector(sig) + encode(types, args), 64))
 PY
 )
 printf "%-22s %12s %12s %8s\n" operation chronoguard "coincurve/pycryptodome" ratio

@@ -168,55 +168,61 @@ extension Secp256k1 {
 // MARK: - Scalar multiplication
 
 extension Secp256k1 {
-    /// `j · 16ⁱ · G` for window i ∈ 0..<64 and digit j ∈ 0..<16, affine (Z = 1; j = 0 is the identity): 1,024 points,
-    /// 96 KiB, computed once on first use (~1 ms). A fixed-base comb over these needs no doublings at all.
+    /// The fixed-base comb's windows: 52 signed 5-bit digits cover 260 bits (a 256-bit scalar plus the final carry).
+    @usableFromInline static let combWindows = 52
+
+    /// `j · 32ⁱ · G` for window i ∈ 0..<52 and j ∈ 1...16, affine (Z = 1): 832 points, 78 KiB, computed once on
+    /// first use (~1 ms). A fixed-base comb over these needs no doublings at all.
     @usableFromInline
     static let generatorTable: [Point] = {
         var table = [Point]()
-        table.reserveCapacity(64 * 16)
+        table.reserveCapacity(combWindows * 16)
         var base = Point.generator
-        for _ in 0..<64 {
-            var multiple = Point.identity
-            for _ in 0..<16 {
+        for _ in 0..<combWindows {
+            var multiple = base
+            for _ in 1...16 {
                 table.append(multiple)
                 multiple = multiple.adding(base)
             }
-            base = base.doubled().doubled().doubled().doubled()
+            base = base.doubled().doubled().doubled().doubled().doubled()
         }
-        // Normalise to Z = 1 with one shared inversion (Montgomery's trick); the identities keep (0 : 1 : 0).
+        // Normalise to Z = 1 with one shared inversion (Montgomery's trick).
         var zs = table.map(\.z)
         Fp.batchInvert(&zs)
-        return zip(table, zs).map { point, zInverse in
-            point.isIdentity ? .identity : Point(x: point.x * zInverse, y: point.y * zInverse, z: .one)
-        }
+        return zip(table, zs).map { point, zInverse in Point(x: point.x * zInverse, y: point.y * zInverse, z: .one) }
     }()
 
     /// `k·G` in constant time, for secret k (private keys, nonces).
     ///
-    /// The scalar is cut into 64 four-bit digits kᵢ (k = Σ kᵢ·16ⁱ), and k·G = Σ T[i][kᵢ] with the precomputed
-    /// ``generatorTable``. Each lookup reads all 16 entries of its window and keeps the wanted one with a mask
-    /// (``Point/select(_:_:_:)``), so the memory access pattern does not depend on k; the 64 additions use the
-    /// complete formula, so there is no branch on k either. The digits are read from k's canonical limbs with shifts
-    /// and masks only.
+    /// The scalar is recoded into 52 signed digits dᵢ ∈ [−15, 16] with k = Σ dᵢ·32ⁱ (a digit above 16 becomes
+    /// d − 32 with a carry into the next window; the recoding uses masks, not branches), and k·G = Σ ±T[i][|dᵢ|] with
+    /// the precomputed ``generatorTable``. Each lookup reads all 16 entries of its window and keeps the wanted one
+    /// with a mask (``Point/select(_:_:_:)``), a zero digit keeps the identity, and the sign is applied with another
+    /// mask, so the memory access pattern does not depend on k; the 52 additions use the complete formula, so there
+    /// is no branch on k either. `scripts/check-constant-time.sh` checks this under Valgrind.
     @inlinable
     static func multiplyGenerator(_ k: Fn) -> Point {
         let limbs = k.canonical
-        let words = (limbs.l0, limbs.l1, limbs.l2, limbs.l3)
+        let words: [UInt64] = [limbs.l0, limbs.l1, limbs.l2, limbs.l3, 0]
         var accumulator = Point.identity
+        var carry: UInt64 = 0
         generatorTable.withUnsafeBufferPointer { table in
-            for window in 0..<64 {
-                let word: UInt64
-                switch window >> 4 {  // the window index is public: this switch does not depend on k
-                case 0: word = words.0
-                case 1: word = words.1
-                case 2: word = words.2
-                default: word = words.3
-                }
-                let digit = (word >> UInt64((window & 15) * 4)) & 0xF
+            for window in 0..<combWindows {
+                // Five bits at a public position (possibly straddling two limbs; the shifts are public too).
+                let position = window * 5
+                let offset = UInt64(position & 63)
+                let low = words[position >> 6] >> offset
+                let high = offset > 59 ? words[(position >> 6) + 1] << (64 - offset) : 0
+                let digit = ((low | high) & 31) &+ carry  // 0…32
+                carry = (16 &- digit) >> 63  // 1 when digit > 16
+                let signed = digit &- (carry << 5)  // digit − 32 when it carried: two's complement in [−15, 16]
+                let negativeMask = 0 &- (signed >> 63)
+                let magnitude = (signed ^ negativeMask) &- negativeMask
                 var chosen = Point.identity
-                for j in 0..<16 {
-                    chosen = Point.select(constantTimeEqual(UInt64(j), digit), table[window * 16 + j], chosen)
+                for j in 1...16 {
+                    chosen = Point.select(constantTimeEqual(UInt64(j), magnitude), table[window * 16 + j - 1], chosen)
                 }
+                chosen.y = Fp.select(negativeMask == .max, -chosen.y, chosen.y)
                 accumulator = accumulator.adding(chosen)
             }
         }

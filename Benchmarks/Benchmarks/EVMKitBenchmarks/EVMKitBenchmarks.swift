@@ -34,4 +34,14 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try! Secp256k1PublicKey.recover(digest: digest, signature: signature))
         }
     }
+
+    let function = try! ABIFunction("f(address,uint256,bytes32,bool,string,uint64[],(address,uint256))")
+    let arguments: [ABIValue] = [
+        .address(key.address), .uint(UInt256(1_000_000)), .fixedBytes(digest), .bool(true), .string("chronoguard"),
+        .array([.uint(UInt256(1)), .uint(UInt256(2)), .uint(UInt256(3))]),
+        .tuple([.address(publicKey.address), .uint(UInt256.max)]),
+    ]
+    Benchmark("ABI encode, 7 arguments", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try! function.encodeCall(arguments)) }
+    }
 }

@@ -50,4 +50,12 @@ let kibibyte = [UInt8](repeating: 7, count: 1024)
 let keccak1k = measure("keccak1k", batch: 1024) { i in sink ^= Keccak256.hash(kibibyte)[i & 31] }
 print("keccak256_1KiB_us \(String(format: "%.3f", keccak1k))")
 print("keccak256_1KiB_MBps \(String(format: "%.0f", 1024 / keccak1k))")
+let transfer = try! ABIFunction("f(address,uint256,bytes32,bool,string,uint64[],(address,uint256))")
+let arguments: [ABIValue] = [
+    .address(keys[0].address), .uint(UInt256(1_000_000)), .fixedBytes(digests[0]), .bool(true),
+    .string("chronoguard"), .array([.uint(UInt256(1)), .uint(UInt256(2)), .uint(UInt256(3))]),
+    .tuple([.address(keys[1].address), .uint(UInt256.max)]),
+]
+let abi = measure("abi", batch: 1024) { i in sink ^= try! transfer.encodeCall(arguments)[i & 3] }
+print("abi_encode_7_args_us \(String(format: "%.3f", abi))")
 if sink == 0xFF { print("") }  // keeps the results alive
