@@ -3,8 +3,8 @@
 # nothing of the server. Fails when
 #   1. Package.swift contains `unsafeFlags` (SwiftPM refuses a package with unsafe flags as a versioned dependency), or
 #   2. a scratch package outside the repo, depending on a tagged copy of this repository *by version*, cannot build
-#      and run a program that uses OTP, QRCode, ChainKit, ZKTOTP, the guardian client (GuardianAPI) and the embedded
-#      store (GuardianSQLite), or
+#      and run a program that uses OTP, QRCode, ChainKit, EVMKit, ZKTOTP, the guardian client (GuardianAPI) and the
+#      embedded store (GuardianSQLite), or
 #   3. that build compiled NIO, Hummingbird, NIOSSL or Prometheus (the layers below the server must not need them).
 #
 #   scripts/check-consumer.sh            # uses a temporary directory, removed afterwards
@@ -40,6 +40,7 @@ let package = Package(
                 .product(name: "OTP", package: "chronoguard"),
                 .product(name: "QRCode", package: "chronoguard"),
                 .product(name: "ChainKit", package: "chronoguard"),
+                .product(name: "EVMKit", package: "chronoguard"),
                 .product(name: "ZKTOTP", package: "chronoguard"),
                 .product(name: "GuardianAPI", package: "chronoguard"),
                 .product(name: "GuardianSQLite", package: "chronoguard"),
@@ -50,6 +51,7 @@ let package = Package(
 EOF
 cat > "$work/consumer/Sources/Consumer/main.swift" <<'EOF'
 import ChainKit
+import EVMKit
 import Foundation
 import GuardianAPI
 import GuardianSQLite
@@ -74,6 +76,14 @@ let client = GuardianAPIClient(baseURL: URL(string: "https://guardian.example.co
 let body = try JSONCoding.makeEncoder().encode(GuardianAPI.CosignRequest(transaction: "AQID", code: "123456"))
 let failure = try JSONCoding.makeDecoder().decode(GuardianAPI.ErrorResponse.self, from: Data(#"{"error":{"code":"invalid_code","message":"Wrong code."}}"#.utf8))
 precondition(failure.error.code == "invalid_code" && !body.isEmpty)
+// EVMKit: sign an EIP-1559 transaction and recover its sender.
+let evmKey = Secp256k1PrivateKey.generate()
+let evmTransaction = Transaction.eip1559(
+    EIP1559Transaction(
+        chainId: 1, nonce: 0, maxPriorityFeePerGas: UInt256(1), maxFeePerGas: UInt256(2), gasLimit: 21_000,
+        to: EthereumAddress.zero, value: UInt256(1)))
+let evmSender = try evmTransaction.signed(by: evmKey).sender()
+precondition(evmSender == evmKey.address)
 // The embedded store opens (and migrates) a database in a temporary directory.
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("consumer-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -97,4 +107,4 @@ if [[ -n "$built" ]]; then
   echo "check-consumer: building the libraries compiled server dependencies:$built" >&2
   exit 1
 fi
-echo "check-consumer: OTP, QRCode, ChainKit, ZKTOTP, GuardianAPI and GuardianSQLite build from a version tag without unsafeFlags or server dependencies"
+echo "check-consumer: OTP, QRCode, ChainKit, EVMKit, ZKTOTP, GuardianAPI and GuardianSQLite build from a version tag without unsafeFlags or server dependencies"
