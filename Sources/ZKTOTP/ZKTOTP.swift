@@ -16,7 +16,7 @@ import Poseidon
 /// 4. `txCommitment` — ``transactionCommitment(chainID:wallet:transactionHash:nonce:)``.
 ///
 /// Private input: `secret`, a uniformly random field element from the CSPRNG (``newSecret()``), not the seed's 20
-/// `Math.random` digits. The circuit is in ``Circuit``; the exact reduction modulo 10⁶ in ``ExactModularReduction``;
+/// `Math.random` digits. The circuit is in ``Statement`` (`ZKTOTP.Statement`, named so it does not shadow the `Circuit` module); the exact reduction modulo 10⁶ in ``ExactModularReduction``;
 /// the design argument in docs/zktotp.md.
 public enum ZKTOTP {
     /// The time step in seconds (RFC 6238 §4.1 default X = 30, as seed 003's `timestamp / 30`).

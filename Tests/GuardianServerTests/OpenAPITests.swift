@@ -48,6 +48,26 @@ import Testing
         #expect(served.count >= 11)
     }
 
+    /// Bearer authentication is declared on the route (``RouteAuthentication``) and checked by the route gate; the
+    /// document's `security` lists `bearerAuth` for exactly those operations.
+    @Test func sessionRoutesAreExactlyTheBearerAuthOperations() async throws {
+        let harness = try await ServerHarness.inMemory()
+        let routes = guardianRoutes(configuration: harness.configuration, dependencies: harness.dependencies)
+        let paths = try #require(try Self.document()["paths"] as? [String: [String: Any]])
+        for route in routes {
+            let operation = try #require(paths[route.path]?[route.method.rawValue.lowercased()] as? [String: Any])
+            let security = operation["security"] as? [[String: Any]] ?? []
+            let bearer = security.contains { $0["bearerAuth"] != nil }
+            let anonymous = security.isEmpty || security.contains { $0.isEmpty }
+            switch route.authentication {
+            case .none: #expect(!bearer, "\(route.method) \(route.path)")
+            case .session: #expect(bearer && !anonymous, "\(route.method) \(route.path)")
+            case .optionalSession: #expect(bearer && anonymous, "\(route.method) \(route.path)")
+            }
+        }
+        #expect(routes.filter { $0.authentication == .session }.count == 14)
+    }
+
     @Test func everyErrorCodeIsDocumented() throws {
         let schemas = try #require((try Self.document()["components"] as? [String: Any])?["schemas"] as? [String: Any])
         let documented = Set(try #require((schemas["ErrorCode"] as? [String: Any])?["enum"] as? [String]))

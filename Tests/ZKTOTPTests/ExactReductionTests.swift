@@ -125,7 +125,7 @@ import ZKTOTP
             let secret = ZKTOTP.newSecret()
             let counter = UInt64.random(in: 0...100_000_000)
             let honest = ZKTOTP.PublicInputs(secret: secret, timeCounter: counter, txCommitment: .random())
-            #expect(try ZKTOTP.Circuit.build(.init(secret: secret, publicInputs: honest)).isSatisfied())
+            #expect(try ZKTOTP.Statement.build(.init(secret: secret, publicInputs: honest)).isSatisfied())
 
             let h = BigUInt(ZKTOTP.codeHash(secret: secret, timeCounter: counter))
             for code in [(h + scalarModulus) % Self.million, (h + 1) % Self.million] where code != h % Self.million {
@@ -133,10 +133,10 @@ import ZKTOTP
                 let lying = ZKTOTP.PublicInputs(
                     totpCode: UInt32(code), timeCounter: counter,
                     secretHash: honest.secretHash, txCommitment: honest.txCommitment)
-                let witness = ZKTOTP.Circuit.Witness(
+                let witness = ZKTOTP.Statement.Witness(
                     secret: secret, publicInputs: lying,
                     reductionClaim: .init(quotient: quotient.limbs, code: UInt64(code)))
-                #expect(try !ZKTOTP.Circuit.build(witness).isSatisfied())
+                #expect(try !ZKTOTP.Statement.build(witness).isSatisfied())
             }
         }
     }

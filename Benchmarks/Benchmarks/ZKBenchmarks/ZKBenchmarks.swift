@@ -34,7 +34,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(Pairing.pairing(p, q)) }
     }
 
-    Benchmark("ZKTOTP prove (inputs → proof, \(ZKTOTP.Circuit.constraintCount) constraints)") { benchmark in
+    Benchmark("ZKTOTP prove (inputs → proof, \(ZKTOTP.Statement.constraintCount) constraints)") { benchmark in
         var counter: UInt64 = 59_000_000
         for _ in benchmark.scaledIterations {
             counter += 1
@@ -53,7 +53,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("ZKTOTP witness synthesis") { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(try! ZKTOTP.Circuit.build(.init(secret: secret, publicInputs: inputs)))
+            blackHole(try! ZKTOTP.Statement.build(.init(secret: secret, publicInputs: inputs)))
         }
     }
 

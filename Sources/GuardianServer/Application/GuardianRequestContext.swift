@@ -1,3 +1,4 @@
+import Guardian
 import Hummingbird
 import NIOCore
 
@@ -14,7 +15,23 @@ public struct GuardianRequestContext: RequestContext {
     /// Largest request body accepted, set by ``RequestLimitsMiddleware`` from the configuration.
     public var bodyLimit: Int = GuardianServerConfiguration.defaultMaxBodyBytes
 
+    /// The wallet session of a ``RouteAuthentication/session`` route, set by the route gate (``RouteGate``) from the
+    /// bearer token before the handler runs.
+    public var session: Session?
+
     public var maxUploadSize: Int { bodyLimit }
+
+    /// Request bodies decode strictly (``StrictJSONRequestDecoder``).
+    public var requestDecoder: StrictJSONRequestDecoder { StrictJSONRequestDecoder() }
+
+    /// The session the route gate authenticated. A route that calls this without declaring
+    /// ``RouteAuthentication/session`` is a programming error: answered as an internal error, never a trap.
+    public func requireSession() throws -> Session {
+        guard let session else {
+            throw APIError.internalError  // the route reads a session but does not declare authentication: .session
+        }
+        return session
+    }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

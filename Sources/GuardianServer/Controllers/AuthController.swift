@@ -21,12 +21,12 @@ package struct AuthController: Sendable {
         [
             GuardianRoute(.post, "/v1/auth/challenge", challenge),
             GuardianRoute(.post, "/v1/auth/verify", verify),
-            GuardianRoute(.post, "/v1/auth/logout", logout),
+            GuardianRoute(.post, "/v1/auth/logout", authentication: .session, logout),
         ]
     }
 
     @Sendable func challenge(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let body = try await HTTPBody.decode(GuardianAPI.ChallengeRequest.self, from: request, context: context)
+        let body = try await request.decode(as: GuardianAPI.ChallengeRequest.self, context: context)
         let challenge = try await service.challenge(wallet: body.wallet)
         return try HTTPBody.json(
             GuardianAPI.ChallengeResponse(
@@ -35,14 +35,14 @@ package struct AuthController: Sendable {
     }
 
     @Sendable func verify(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let body = try await HTTPBody.decode(GuardianAPI.VerifyRequest.self, from: request, context: context)
+        let body = try await request.decode(as: GuardianAPI.VerifyRequest.self, context: context)
         let grant = try await service.verifyChallenge(id: body.challengeId, signature: body.signature)
         return try HTTPBody.json(
             GuardianAPI.SessionResponse(token: grant.token, wallet: grant.wallet.base58, expiresAt: grant.expiresAt))
     }
 
     @Sendable func logout(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
+        let session = try context.requireSession()
         try await HTTPBody.requireEmpty(request, context: context)
         try await service.logout(session)
         return Response(status: .noContent)

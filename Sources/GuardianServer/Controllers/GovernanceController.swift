@@ -19,14 +19,19 @@ package struct GovernanceController: Sendable {
     package var routes: [GuardianRoute] {
         [
             GuardianRoute(.get, "/v1/wallets/{wallet}/governance", status),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/governance/challenge", challenge),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/governance/migrate", migrate),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/governance/schedule-rotation", scheduleRotation),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/governance/cancel-rotation", cancelRotation),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/governance/execute-rotation", executeRotation),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/break-glass/validate-totp", validateBreakGlass),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/recovery-codes", regenerateRecoveryCodes),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/recovery/reenroll", reenroll),
+            GuardianRoute(.post, "/v1/wallets/{wallet}/governance/challenge", authentication: .session, challenge),
+            GuardianRoute(.post, "/v1/wallets/{wallet}/governance/migrate", authentication: .session, migrate),
+            GuardianRoute(
+                .post, "/v1/wallets/{wallet}/governance/schedule-rotation", authentication: .session, scheduleRotation),
+            GuardianRoute(
+                .post, "/v1/wallets/{wallet}/governance/cancel-rotation", authentication: .session, cancelRotation),
+            GuardianRoute(
+                .post, "/v1/wallets/{wallet}/governance/execute-rotation", authentication: .session, executeRotation),
+            GuardianRoute(
+                .post, "/v1/wallets/{wallet}/break-glass/validate-totp", authentication: .session, validateBreakGlass),
+            GuardianRoute(
+                .post, "/v1/wallets/{wallet}/recovery-codes", authentication: .session, regenerateRecoveryCodes),
+            GuardianRoute(.post, "/v1/wallets/{wallet}/recovery/reenroll", authentication: .session, reenroll),
         ]
     }
 
@@ -36,9 +41,8 @@ package struct GovernanceController: Sendable {
     }
 
     @Sendable func challenge(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(
-            GuardianAPI.GovernanceChallengeRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.GovernanceChallengeRequest.self, context: context)
         guard let action = GovernanceAction(rawValue: body.action), Self.challengeActions.contains(action) else {
             throw APIError.invalidRequest(
                 "Field `action` must be one of \(Self.challengeActions.map(\.rawValue).sorted().joined(separator: ", ")): the actions a recovery code can authorise.",
@@ -56,8 +60,8 @@ package struct GovernanceController: Sendable {
     static let challengeActions: [GovernanceAction] = [.scheduleRotation, .cancelRotation, .breakGlass, .reenroll]
 
     @Sendable func migrate(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(GuardianAPI.MigrateRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.MigrateRequest.self, context: context)
         let receipt = try await service.migrateGovernance(
             session: session, wallet: WalletController.wallet(context), sequence: body.sequence, code: body.code,
             clientIP: context.clientAddress)
@@ -65,8 +69,8 @@ package struct GovernanceController: Sendable {
     }
 
     @Sendable func scheduleRotation(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(GuardianAPI.ScheduleRotationRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.ScheduleRotationRequest.self, context: context)
         guard let kind = RotationKind(rawValue: body.kind) else {
             throw APIError.invalidRequest(
                 "Field `kind` must be `planned` (48 h timelock) or `emergency` (72 h).", field: "kind")
@@ -78,8 +82,8 @@ package struct GovernanceController: Sendable {
     }
 
     @Sendable func cancelRotation(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(GuardianAPI.RotationActionRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.RotationActionRequest.self, context: context)
         let receipt = try await service.cancelRotation(
             session: session, wallet: WalletController.wallet(context), rotationID: body.rotationId,
             sequence: body.sequence,
@@ -88,8 +92,8 @@ package struct GovernanceController: Sendable {
     }
 
     @Sendable func executeRotation(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(GuardianAPI.RotationActionRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.RotationActionRequest.self, context: context)
         guard body.authorization == GuardianAPI.Authorization() else {
             throw APIError.invalidRequest(
                 "Executing a rotation takes no code: its timelock protects it. Send only `rotationId` and `sequence`.")
@@ -101,8 +105,8 @@ package struct GovernanceController: Sendable {
     }
 
     @Sendable func validateBreakGlass(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(GuardianAPI.Authorization.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.Authorization.self, context: context)
         let result = try await service.validateBreakGlass(
             session: session, wallet: WalletController.wallet(context), authorization: try Self.authorization(body),
             clientIP: context.clientAddress)
@@ -115,9 +119,8 @@ package struct GovernanceController: Sendable {
 
     @Sendable func regenerateRecoveryCodes(_ request: Request, context: GuardianRequestContext) async throws -> Response
     {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(
-            GuardianAPI.RegenerateRecoveryCodesRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.RegenerateRecoveryCodesRequest.self, context: context)
         let codes = try await service.regenerateRecoveryCodes(
             session: session, wallet: WalletController.wallet(context), code: body.code, clientIP: context.clientAddress
         )
@@ -125,8 +128,8 @@ package struct GovernanceController: Sendable {
     }
 
     @Sendable func reenroll(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(GuardianAPI.ReenrollRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.ReenrollRequest.self, context: context)
         let start = try await service.reenroll(
             session: session, wallet: WalletController.wallet(context), recoveryCode: body.recoveryCode,
             challengeID: body.challengeId,

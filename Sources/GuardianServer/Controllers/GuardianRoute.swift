@@ -15,6 +15,19 @@ public enum RouteAccess: Sendable, Hashable {
     case `public`
 }
 
+/// Whether a route acts for a signed-in wallet. ``session`` routes get their bearer token checked by the route gate
+/// (``RouteGate``) before the handler runs, and the handler reads the session from the context
+/// (``GuardianRequestContext/requireSession()``); openapi.json lists `bearerAuth` for exactly these operations.
+public enum RouteAuthentication: Sendable, Hashable {
+    /// No session (sign-in itself, operations routes).
+    case none
+    /// `Authorization: Bearer <token>` from `POST /v1/auth/verify` (RFC 6750 §2.1).
+    case session
+    /// A session when the request carries an `Authorization` header (then it must be valid), none otherwise: public
+    /// reads that show the owner more.
+    case optionalSession
+}
+
 /// One endpoint: method, OpenAPI path template (`/v1/wallets/{wallet}/cosign`, the same syntax Hummingbird's router
 /// takes), who may call it, and handler. Controllers expose their routes as values, so the router, the access gate,
 /// the 405 and CORS logic and the test that compares the served routes with openapi.json all read the same list.
@@ -28,16 +41,20 @@ public struct GuardianRoute: Sendable {
     /// Whether a request is charged to the per-client-IP bucket (``GuardianService/admit(clientIP:)``) before its
     /// handler runs — every `/v1` route; the operations routes (health, readiness, metrics) are for monitors.
     public let admitsByClientIP: Bool
+    /// Whether the route needs a wallet session (``RouteAuthentication``).
+    public let authentication: RouteAuthentication
     let handler: @Sendable (Request, GuardianRequestContext) async throws -> Response
 
     init(
         _ method: HTTPRequest.Method, _ path: String, access: RouteAccess = .apiKey, admitsByClientIP: Bool = true,
+        authentication: RouteAuthentication = .none,
         _ handler: @escaping @Sendable (Request, GuardianRequestContext) async throws -> Response
     ) {
         self.method = method
         self.path = path
         self.access = access
         self.admitsByClientIP = admitsByClientIP
+        self.authentication = authentication
         self.handler = handler
     }
 }
@@ -57,16 +74,29 @@ struct RouteTable: Sendable {
     }
 }
 
+// MARK: - Request decoding
+
+/// The API's Hummingbird `RequestDecoder` (``GuardianRequestContext/requestDecoder``), so handlers write
+/// `request.decode(as:context:)`: the body bounded by the context's limit (413), declared JSON when not empty (415),
+/// then one strict decode (``StrictJSON``: duplicate names, unknown fields and excessive nesting refused, 400).
+public struct StrictJSONRequestDecoder: RequestDecoder {
+    public init() {}
+
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext)
+        async throws -> T
+    {
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        if buffer.readableBytes > 0, !HTTPBody.isJSON(request.headers[.contentType]) {
+            throw APIError.unsupportedMediaType
+        }
+        return try StrictJSON.decode(T.self, from: Data(buffer.readableBytesView))
+    }
+}
+
 // MARK: - Handler helpers
 
 enum HTTPBody {
-    /// Collects the body (bounded by the context's limit) and decodes it strictly as `T`.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: GuardianRequestContext)
-        async throws -> T
-    {
-        try await StrictJSON.decode(T.self, from: collect(request, context: context))
-    }
-
     /// For endpoints without parameters: accepts no body or an empty JSON object `{}`, and nothing else.
     static func requireEmpty(_ request: Request, context: GuardianRequestContext) async throws {
         let body = try await collect(request, context: context)

@@ -16,22 +16,22 @@ package struct PolicyController: Sendable {
 
     package var routes: [GuardianRoute] {
         [
-            GuardianRoute(.get, "/v1/wallets/{wallet}/policy", policy),
-            GuardianRoute(.put, "/v1/wallets/{wallet}/policy", updatePolicy),
+            GuardianRoute(.get, "/v1/wallets/{wallet}/policy", authentication: .session, policy),
+            GuardianRoute(.put, "/v1/wallets/{wallet}/policy", authentication: .session, updatePolicy),
         ]
     }
 
     /// The active policy, a pending one with its time, and each limit's usage in its current window.
     @Sendable func policy(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
+        let session = try context.requireSession()
         let status = try await service.policyStatus(session: session, wallet: WalletController.wallet(context))
         return try HTTPBody.json(GuardianAPI.PolicyResponse(status))
     }
 
     /// Sets or removes the policy: tighter rules apply at once, looser ones 24 hours later.
     @Sendable func updatePolicy(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(GuardianAPI.PolicyUpdateRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.PolicyUpdateRequest.self, context: context)
         let policy = try body.policy?.domain()
         let status = try await service.updatePolicy(
             session: session, wallet: WalletController.wallet(context), policy: policy, code: body.code,

@@ -17,10 +17,11 @@ package struct WalletController: Sendable {
 
     package var routes: [GuardianRoute] {
         [
-            GuardianRoute(.post, "/v1/wallets/{wallet}/enrollment", beginEnrollment),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/enrollment/confirm", confirmEnrollment),
-            GuardianRoute(.get, "/v1/wallets/{wallet}/guardian", guardianStatus),
-            GuardianRoute(.post, "/v1/wallets/{wallet}/cosign", cosign),
+            GuardianRoute(.post, "/v1/wallets/{wallet}/enrollment", authentication: .session, beginEnrollment),
+            GuardianRoute(
+                .post, "/v1/wallets/{wallet}/enrollment/confirm", authentication: .session, confirmEnrollment),
+            GuardianRoute(.get, "/v1/wallets/{wallet}/guardian", authentication: .optionalSession, guardianStatus),
+            GuardianRoute(.post, "/v1/wallets/{wallet}/cosign", authentication: .session, cosign),
         ]
     }
 
@@ -30,7 +31,7 @@ package struct WalletController: Sendable {
 
     /// Starts (or restarts, while pending) enrollment: a new TOTP secret and guardian key, returned once.
     @Sendable func beginEnrollment(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
+        let session = try context.requireSession()
         try await HTTPBody.requireEmpty(request, context: context)
         let start = try await service.beginEnrollment(session: session, wallet: Self.wallet(context))
         let body = GuardianAPI.EnrollmentResponse(
@@ -43,8 +44,8 @@ package struct WalletController: Sendable {
 
     /// Activates the enrollment with a first code (burning its step).
     @Sendable func confirmEnrollment(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(GuardianAPI.ConfirmRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.ConfirmRequest.self, context: context)
         let confirmation = try await service.confirmEnrollment(
             session: session, wallet: Self.wallet(context), code: body.code, clientIP: context.clientAddress)
         var response = Self.statusBody(confirmation.status, includeLockout: true)
@@ -57,8 +58,7 @@ package struct WalletController: Sendable {
     @Sendable func guardianStatus(_ request: Request, context: GuardianRequestContext) async throws -> Response {
         let wallet = try Self.wallet(context)
         var ownSession = false
-        if request.headers[.authorization] != nil {
-            let session = try await BearerToken.session(request, service: service)
+        if let session = context.session {
             guard session.wallet.base58 == wallet else {
                 throw GuardianError(
                     .sessionWalletMismatch,
@@ -81,8 +81,8 @@ package struct WalletController: Sendable {
     /// The capsule: session → body → rate limits → lockout → parse → signer checks → code → decrypt → sign → burn →
     /// respond. The session is resolved before the body is read, and checked again inside the burn's transaction.
     @Sendable func cosign(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        let session = try await BearerToken.session(request, service: service)
-        let body = try await HTTPBody.decode(GuardianAPI.CosignRequest.self, from: request, context: context)
+        let session = try context.requireSession()
+        let body = try await request.decode(as: GuardianAPI.CosignRequest.self, context: context)
         let result = try await service.cosign(
             session: session, wallet: Self.wallet(context), transactionBase64: body.transaction, code: body.code,
             apiKey: context.apiKeyID)

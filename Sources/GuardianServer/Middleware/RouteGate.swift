@@ -5,8 +5,9 @@ import Hummingbird
 
 // MARK: - Route gate: API keys and admission, decided on the matched route
 
-/// What runs between the router and a route's handler: the API-key check for the route's ``RouteAccess`` and the
-/// per-client-IP admission (``GuardianService/admit(clientIP:)``), both before the handler reads the body.
+/// What runs between the router and a route's handler: the API-key check for the route's ``RouteAccess``, the
+/// per-client-IP admission (``GuardianService/admit(clientIP:)``) and, for ``RouteAuthentication/session`` routes,
+/// the bearer-token session — all before the handler reads the body.
 ///
 /// Authorisation is a property of the *route the router matched*, not of how the client spelled the path: a check on
 /// the raw path (`hasPrefix("/v1/")`) is bypassed by `//v1/…`, which the router still matches. Every route is
@@ -27,6 +28,15 @@ struct RouteGate: Sendable {
             }
             if route.admitsByClientIP {
                 try service.admit(clientIP: context.clientAddress)
+            }
+            // Bearer authentication, for the routes that act for a signed-in wallet (before the body is read).
+            switch route.authentication {
+            case .none: break
+            case .session: context.session = try await BearerToken.session(request, service: service)
+            case .optionalSession:
+                if request.headers[.authorization] != nil {
+                    context.session = try await BearerToken.session(request, service: service)
+                }
             }
             return try await route.handler(request, context)
         }

@@ -20,7 +20,7 @@ extension ZKTOTP {
     /// changed commitment changes the pairing equation — but it gets the square constraint anyway (as Tornado Cash
     /// does for its recipient/fee inputs), so that it also appears in the constraint matrices and no tool that
     /// prunes unused signals could ever drop it.
-    public enum Circuit {
+    public enum Statement {
         /// What the prover knows. ``reductionClaim`` is for adversarial tests only: `nil` is the honest prover.
         public struct Witness: Sendable {
             /// The TOTP secret.
@@ -95,7 +95,7 @@ extension ZKTOTP {
     /// A fresh key pair for the circuit. **Unsafe for real funds**: a single-party setup, see
     /// ``Groth16/Groth16/unsafeSinglePartySetup(for:using:)``.
     public static func unsafeSinglePartySetup() throws(Groth16Error) -> Groth16.ProvingKey {
-        try Groth16.unsafeSinglePartySetup(for: Circuit.matrices)
+        try Groth16.unsafeSinglePartySetup(for: Statement.matrices)
     }
 
     /// Proves the statement for `secret` at `timeCounter`, bound to `txCommitment`; returns the proof and the public
@@ -108,16 +108,16 @@ extension ZKTOTP {
         provingKey: Groth16.ProvingKey
     ) throws -> (proof: Groth16.Proof, publicInputs: PublicInputs) {
         let publicInputs = PublicInputs(secret: secret, timeCounter: timeCounter, txCommitment: txCommitment)
-        let proof = try prove(Circuit.Witness(secret: secret, publicInputs: publicInputs), provingKey: provingKey)
+        let proof = try prove(Statement.Witness(secret: secret, publicInputs: publicInputs), provingKey: provingKey)
         return (proof, publicInputs)
     }
 
     /// Proves an explicit witness (the public inputs are the witness's; a dishonest one fails with
     /// ``Groth16Error/unsatisfied(row:)``).
-    public static func prove(_ witness: Circuit.Witness, provingKey: Groth16.ProvingKey) throws -> Groth16.Proof {
-        guard provingKey.shape == Circuit.shape else { throw ZKTOTPError.keyForAnotherCircuit }
-        let cs = try Circuit.build(witness)
-        return try Groth16.prove(provingKey, matrices: Circuit.matrices, assignment: cs.fullAssignment())
+    public static func prove(_ witness: Statement.Witness, provingKey: Groth16.ProvingKey) throws -> Groth16.Proof {
+        guard provingKey.shape == Statement.shape else { throw ZKTOTPError.keyForAnotherCircuit }
+        let cs = try Statement.build(witness)
+        return try Groth16.prove(provingKey, matrices: Statement.matrices, assignment: cs.fullAssignment())
     }
 
     /// Whether `proof` is valid for these public signals under the verifying key.
