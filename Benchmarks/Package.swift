@@ -7,6 +7,10 @@
 //   swift run -c release CapsuleThroughput [wallets] [rounds] [concurrency] — the guardian capsule on SQLite, no HTTP
 import PackageDescription
 
+/// The repository root's package identity: SwiftPM names a path dependency after its directory, which depends on
+/// where the repository was cloned.
+let rootIdentity = String(Context.packageDirectory.split(separator: "/").dropLast(1).last ?? "main").lowercased()
+
 let package = Package(
     name: "ChronoguardBenchmarks",
     platforms: [.macOS(.v14)],
@@ -21,7 +25,7 @@ let package = Package(
             name: "OTPBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "OTP", package: "main"),
+                .product(name: "OTP", package: rootIdentity),
             ],
             path: "Benchmarks/OTPBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -30,7 +34,7 @@ let package = Package(
             name: "QRCodeBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "QRCode", package: "main"),
+                .product(name: "QRCode", package: rootIdentity),
             ],
             path: "Benchmarks/QRCodeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -39,9 +43,9 @@ let package = Package(
             name: "BN254Benchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "BN254", package: "main"),
-                .product(name: "Fields", package: "main"),
-                .product(name: "Curves", package: "main"),
+                .product(name: "BN254", package: rootIdentity),
+                .product(name: "Fields", package: rootIdentity),
+                .product(name: "Curves", package: rootIdentity),
             ],
             path: "Benchmarks/BN254Benchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -50,11 +54,11 @@ let package = Package(
             name: "PoseidonBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "BN254", package: "main"),
-                .product(name: "Fields", package: "main"),
-                .product(name: "Curves", package: "main"),
-                .product(name: "Poseidon", package: "main"),
-                .product(name: "Circuit", package: "main"),
+                .product(name: "BN254", package: rootIdentity),
+                .product(name: "Fields", package: rootIdentity),
+                .product(name: "Curves", package: rootIdentity),
+                .product(name: "Poseidon", package: rootIdentity),
+                .product(name: "Circuit", package: rootIdentity),
             ],
             path: "Benchmarks/PoseidonBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -63,11 +67,11 @@ let package = Package(
             name: "ZKBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "BN254", package: "main"),
-                .product(name: "Fields", package: "main"),
-                .product(name: "Curves", package: "main"),
-                .product(name: "Groth16", package: "main"),
-                .product(name: "ZKTOTP", package: "main"),
+                .product(name: "BN254", package: rootIdentity),
+                .product(name: "Fields", package: rootIdentity),
+                .product(name: "Curves", package: rootIdentity),
+                .product(name: "Groth16", package: rootIdentity),
+                .product(name: "ZKTOTP", package: rootIdentity),
             ],
             path: "Benchmarks/ZKBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -76,8 +80,8 @@ let package = Package(
             name: "GuardianBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Guardian", package: "main"),
-                .product(name: "ChainKit", package: "main"),
+                .product(name: "Guardian", package: rootIdentity),
+                .product(name: "ChainKit", package: rootIdentity),
             ],
             path: "Benchmarks/GuardianBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -85,21 +89,21 @@ let package = Package(
         .executableTarget(
             name: "CapsuleThroughput",
             dependencies: [
-                .product(name: "Guardian", package: "main"),
-                .product(name: "GuardianSQLite", package: "main"),
-                .product(name: "OTP", package: "main"),
-                .product(name: "ChainKit", package: "main"),
+                .product(name: "Guardian", package: rootIdentity),
+                .product(name: "GuardianSQLite", package: rootIdentity),
+                .product(name: "OTP", package: rootIdentity),
+                .product(name: "ChainKit", package: rootIdentity),
             ],
             path: "Sources/CapsuleThroughput"
         ),
         .executableTarget(
             name: "GuardianLoad",
             dependencies: [
-                .product(name: "GuardianServer", package: "main"),
-                .product(name: "Guardian", package: "main"),
-                .product(name: "GuardianSQLite", package: "main"),
-                .product(name: "ChainKit", package: "main"),
-                .product(name: "OTP", package: "main"),
+                .product(name: "GuardianServer", package: rootIdentity),
+                .product(name: "Guardian", package: rootIdentity),
+                .product(name: "GuardianSQLite", package: rootIdentity),
+                .product(name: "ChainKit", package: rootIdentity),
+                .product(name: "OTP", package: rootIdentity),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -110,19 +114,19 @@ let package = Package(
             name: "EVMKitBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "EVMKit", package: "main"),
+                .product(name: "EVMKit", package: rootIdentity),
             ],
             path: "Benchmarks/EVMKitBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
             name: "EVMThroughput",
-            dependencies: [.product(name: "EVMKit", package: "main")],
+            dependencies: [.product(name: "EVMKit", package: rootIdentity)],
             path: "Sources/EVMThroughput"
         ),
         .executableTarget(
             name: "VerifyThroughput",
-            dependencies: [.product(name: "OTP", package: "main")],
+            dependencies: [.product(name: "OTP", package: rootIdentity)],
             path: "Sources/VerifyThroughput"
         ),
     ],

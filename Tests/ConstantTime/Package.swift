@@ -4,6 +4,10 @@
 // branch or memory index that depends on them is an error. A package of its own, so the library keeps no C shim.
 import PackageDescription
 
+/// The repository root's package identity: SwiftPM names a path dependency after its directory, which depends on
+/// where the repository was cloned.
+let rootIdentity = String(Context.packageDirectory.split(separator: "/").dropLast(2).last ?? "main").lowercased()
+
 let package = Package(
     name: "ConstantTimeCheck",
     dependencies: [.package(path: "../..")],
@@ -11,7 +15,7 @@ let package = Package(
         .target(name: "CMemcheck"),
         .executableTarget(
             name: "ConstantTimeCheck",
-            dependencies: ["CMemcheck", .product(name: "EVMKit", package: "main")]
+            dependencies: ["CMemcheck", .product(name: "EVMKit", package: rootIdentity)]
         ),
     ]
 )
