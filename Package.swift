@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "QRCode", targets: ["QRCode"]),
         .library(name: "ChainKit", targets: ["ChainKit"]),
         .library(name: "EVMKit", targets: ["EVMKit"]),
+        .library(name: "ChronoVaultEVM", targets: ["ChronoVaultEVM"]),
         .library(name: "Fields", targets: ["Fields"]),
         .library(name: "Curves", targets: ["Curves"]),
         .library(name: "BN254", targets: ["BN254"]),
@@ -79,6 +80,9 @@ let package = Package(
         // Short Weierstrass curves over any field (arkworks ark-ec): Jacobian and affine points, wNAF scalar
         // multiplication, the one MSM (Pippenger), fixed-base tables. BN254's G1/G2 and secp256k1 instantiate it.
         .target(name: "Curves", dependencies: ["Fields"]),
+
+        // ChronoVault on EVM chains: the compiled contracts (contracts/evm) and the client that deploys and drives them.
+        .target(name: "ChronoVaultEVM", dependencies: ["EVMKit", "ZKTOTP", "Groth16", "BN254", "Fields"]),
 
         // ZK layers, arkworks-style: field → curve → pairing → hash → constraint system.
         .target(name: "BN254", dependencies: ["Fields", "Curves"]),
@@ -149,6 +153,7 @@ let package = Package(
                 "GuardianAPI",
                 "ChainKit",
                 "EVMKit",
+                "ChronoVaultEVM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -180,6 +185,12 @@ let package = Package(
                 "EVMKit", "Fields", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "ChronoVaultEVMTests",
+            dependencies: [
+                "ChronoVaultEVM", "EVMKit", "ZKTOTP", "Groth16", "BN254", "Fields", "Poseidon", "TestSupport",
+            ]
         ),
         .testTarget(
             name: "BN254Tests",

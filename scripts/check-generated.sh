@@ -9,6 +9,9 @@
 #   Tests/ZKTOTPTests/Resources/zktotp-vectors.json         scripts/generate-zktotp-vectors.py (light-poseidon)
 #   Tests/ChainKitTests/Resources/ed25519_edge_vectors.json Tests/ChainKitTests/Resources/ed25519_edge_vectors.py (PyNaCl)
 #   Sources/GuardianServer/OpenAPI/OpenAPIDocument+JSON.swift  scripts/embed-openapi.py
+#   contracts/evm/Poseidon5{.bin,.runtime.bin,.abi.json}   scripts/generate-poseidon-evm.py
+#   contracts/evm/build/*.json                              scripts/compile-contracts.py (vyper 0.4.3)
+#   Sources/ChronoVaultEVM/ContractArtifacts+Generated.swift  scripts/embed-contract-artifacts.py
 #
 # Every generated file starts with (or, for JSON, names in its "source") the command that made it.
 set -euo pipefail
@@ -23,6 +26,9 @@ python3 scripts/generate-bn254-constants.py --swift > Sources/BN254/Fq12+Frobeni
 python3 scripts/generate-zktotp-vectors.py >/dev/null
 (cd Tests/ChainKitTests/Resources && python3 ed25519_edge_vectors.py > ed25519_edge_vectors.json)
 python3 scripts/embed-openapi.py >/dev/null
+python3 scripts/generate-poseidon-evm.py >/dev/null
+python3 scripts/compile-contracts.py >/dev/null
+python3 scripts/embed-contract-artifacts.py >/dev/null
 if [[ -n $(git status --porcelain) ]]; then
   echo "check-generated: these generated files differ from their generators' output (regenerate and commit):" >&2
   git status --porcelain >&2

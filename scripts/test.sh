@@ -3,7 +3,8 @@
 # (`swift format lint --strict` with the repository's .swift-format, ~3 s), regenerates and diffs every
 # generated file (scripts/check-generated.sh, ~20 s), checks that the libraries are consumable from a version tag
 # (scripts/check-consumer.sh, ~1–2 min) and that secp256k1 signing is constant time under Valgrind
-# (scripts/check-constant-time.sh, ~2 min cold), starts the EVM test chain, then runs the Swift tests.
+# (scripts/check-constant-time.sh, ~2 min cold), starts the EVM test chain, runs the Swift tests, then the EVM
+# contracts' py-evm test scripts (scripts/check-contracts.sh, ~5 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
@@ -18,3 +19,4 @@ read -r line <&"${EVM_CHAIN[0]}"
 export CHRONOGUARD_EVM_RPC_URL="${line#listening }"
 echo "test: EVM test chain at $CHRONOGUARD_EVM_RPC_URL"
 swift test "$@"
+scripts/check-contracts.sh

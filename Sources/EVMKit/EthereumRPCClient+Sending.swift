@@ -10,6 +10,9 @@ extension EthereumRPCClient {
         /// For a transaction that reverted: the reason, replayed with `eth_call` on the state before its block (the
         /// receipt carries no reason).
         public let revertReason: String?
+        /// For a transaction that reverted: the revert data of the replay, when it reverted again (for a contract's
+        /// custom errors).
+        public let revertData: [UInt8]?
     }
 
     /// An EIP-1559 transaction from `from`, every field the caller leaves out filled from the node: the chain id
@@ -60,6 +63,7 @@ extension EthereumRPCClient {
         let hash = try await sendRawTransaction(signed.rawTransaction)
         let receipt = try await waitForReceipt(hash, pollInterval: .milliseconds(200), timeout: receiptTimeout)
         var reason: String? = nil
+        var revertData: [UInt8]? = nil
         if !receipt.status {
             // Replay on the state before its block to learn why (the receipt only says that it failed). Exact when it
             // was the block's first transaction; otherwise the best a node without tracing offers.
@@ -70,8 +74,9 @@ extension EthereumRPCClient {
                 reason = "reverted (the replay did not revert: the state it depended on has changed)"
             } catch {
                 reason = error.code == .reverted ? error.message : "reverted (replay failed: \(error.message))"
+                revertData = error.revertData
             }
         }
-        return SendResult(transaction: signed, receipt: receipt, revertReason: reason)
+        return SendResult(transaction: signed, receipt: receipt, revertReason: reason, revertData: revertData)
     }
 }

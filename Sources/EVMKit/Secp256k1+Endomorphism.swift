@@ -30,24 +30,11 @@ extension Secp256k1 {
     /// `round(a·b / 2³⁸⁴)` for 256-bit a and b (the result is below 2¹²⁸ for the g constants).
     @inlinable
     static func multiplyShift384(_ a: FieldLimbs, _ b: FieldLimbs) -> FieldLimbs {
-        let x = a.array
-        let y = b.array
-        var product = [UInt64](repeating: 0, count: 8)
-        for i in 0..<4 {
-            var carry: UInt64 = 0
-            for j in 0..<4 {
-                let (high, low) = x[i].multipliedFullWidth(by: y[j])
-                let (s1, o1) = low.addingReportingOverflow(product[i + j])
-                let (s2, o2) = s1.addingReportingOverflow(carry)
-                product[i + j] = s2
-                carry = high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
-            }
-            product[i + 4] = carry
-        }
-        // Bits 384… of the product, plus bit 383 for rounding.
-        let round = product[5] >> 63
-        let (l0, o0) = product[6].addingReportingOverflow(round)
-        return FieldLimbs(l0, product[7] &+ (o0 ? 1 : 0), 0, 0)
+        let high = UInt256(limbs: a).multipliedFullWidth(by: UInt256(limbs: b)).high.limbs
+        // Bits 384… of the product (limbs 6 and 7), plus bit 383 (the top bit of limb 5) for rounding.
+        let round = high.l1 >> 63
+        let (l0, o0) = high.l2.addingReportingOverflow(round)
+        return FieldLimbs(l0, high.l3 &+ (o0 ? 1 : 0), 0, 0)
     }
 
     /// k = k₁ + k₂·λ (mod n) with |k₁|, |k₂| < 2¹²⁸, each returned as a magnitude and a sign (GLV §4).

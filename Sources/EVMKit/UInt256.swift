@@ -114,8 +114,8 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, 
         return (UInt256(limbs: difference), borrow)
     }
 
-    /// `self × other` modulo 2²⁵⁶ and whether the full product needed more than 256 bits (schoolbook).
-    public func multipliedReportingOverflow(by other: UInt256) -> (partialValue: UInt256, overflow: Bool) {
+    /// The full 512-bit product `self × other` as (high, low) halves (schoolbook, four limbs by four).
+    public func multipliedFullWidth(by other: UInt256) -> (high: UInt256, low: UInt256) {
         let a = limbs.array
         let b = other.limbs.array
         var product = [UInt64](repeating: 0, count: 8)
@@ -130,8 +130,16 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, 
             }
             product[i + 4] = carry
         }
-        let overflow = product[4] | product[5] | product[6] | product[7] != 0
-        return (UInt256(limbs: FieldLimbs(product[0], product[1], product[2], product[3])), overflow)
+        return (
+            UInt256(limbs: FieldLimbs(product[4], product[5], product[6], product[7])),
+            UInt256(limbs: FieldLimbs(product[0], product[1], product[2], product[3]))
+        )
+    }
+
+    /// `self × other` modulo 2²⁵⁶ and whether the full product needed more than 256 bits.
+    public func multipliedReportingOverflow(by other: UInt256) -> (partialValue: UInt256, overflow: Bool) {
+        let (high, low) = multipliedFullWidth(by: other)
+        return (low, !high.isZero)
     }
 
     public static func < (a: UInt256, b: UInt256) -> Bool { a.limbs.isLess(than: b.limbs) }

@@ -17,7 +17,9 @@ struct ZKCommand: ParsableCommand {
             Files are snarkjs-compatible: verification_key.json, proof.json, public.json. Public signals, in order: \
             totpCode, timeCounter, secretHash, txCommitment.
             """,
-        subcommands: [Setup.self, Secret.self, Code.self, Commitment.self, Prove.self, Verify.self, Solidity.self]
+        subcommands: [
+            Setup.self, Secret.self, Code.self, Commitment.self, Prove.self, Verify.self, Solidity.self, Vyper.self,
+        ]
     )
 
     /// The proving key file inside a keys directory (binary format, docs/groth16.md).

@@ -366,7 +366,9 @@ struct RPCClientValidationTests {
             _ = try await client.chainId()
         }
         #expect(error.code == .timeout, "\(error)")
-        #expect(clock.now - start < .seconds(4))
+        // The node answers after 30 s; a timeout error well before that is the client's deadline at work (the bound
+        // is loose because a loaded CI machine can delay the resumption by seconds).
+        #expect(clock.now - start < .seconds(20))
     }
 
     @Test("a receipt with a bad status, or a send answered with another hash, is refused")

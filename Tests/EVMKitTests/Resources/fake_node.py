@@ -83,7 +83,7 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
         elif path == "/slow":
-            time.sleep(5)
+            time.sleep(30)  # far longer than any client timeout the tests use
             self.send(200, {**ok, "result": "0x1"})
         elif path == "/bad-receipt":
             self.send(200, {**ok, "result": {"transactionHash": "0x" + "11" * 32, "status": "0x2"}})
