@@ -26,7 +26,7 @@ python3 scripts/generate-bn254-constants.py --swift > Sources/BN254/Fq12+Frobeni
 python3 scripts/generate-zktotp-vectors.py >/dev/null
 (cd Tests/ChainKitTests/Resources && python3 ed25519_edge_vectors.py > ed25519_edge_vectors.json)
 python3 scripts/embed-openapi.py >/dev/null
-python3 scripts/generate-poseidon-evm.py >/dev/null
+python3 scripts/generate-poseidon-evm.py >/dev/null 2>&1
 python3 scripts/compile-contracts.py >/dev/null
 python3 scripts/embed-contract-artifacts.py >/dev/null
 if [[ -n $(git status --porcelain) ]]; then
