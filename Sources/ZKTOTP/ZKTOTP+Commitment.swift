@@ -15,8 +15,9 @@ extension ZKTOTP {
     /// 20-byte wallet address as a 160-bit big-endian integer, and the 32-byte transaction hash split into its high
     /// and low 128-bit big-endian halves (a 256-bit hash does not fit in 𝔽ᵣ, and reducing it mod r would let two
     /// hashes collide). Every input is below 2¹⁶⁰ < r, so the encoding is injective. `txHash` is the wallet's hash of
-    /// the call it will make — e.g. `keccak256(abi.encode(to, value, keccak256(data)))` — computed the same way by
-    /// the contract, which then recomputes this Poseidon and compares it with public signal 4.
+    /// the call it will make — for the ChronoVault wallet (`contracts/evm/TOTPWallet.vy`)
+    /// `keccak256(abi.encode(to, value, keccak256(data)))` — and the contract recomputes this Poseidon from it and
+    /// compares it with public signal 4.
     ///
     /// - Throws: ``ZKTOTPError/invalidLength(_:expected:got:)`` for an address that is not 20 bytes or a hash that is
     ///   not 32 bytes.
