@@ -80,9 +80,10 @@ import ZKTOTP
     @Test func aTransferAndAContractCallGoThroughAndAReplayDoesNot() async throws {
         let f = try await Self.fixture()
         let recipient = Secp256k1PrivateKey.generate().address
+        let provedAt = Self.now
         let execution = try await ChronoVault.execute(
             client: f.client, owner: f.owner, wallet: f.deployment.wallet, to: recipient, value: UInt256(12_345),
-            data: [], secret: f.secret, provingKey: Self.keys, unixTime: Self.now)
+            data: [], secret: f.secret, provingKey: Self.keys, unixTime: provedAt)
         #expect(execution.result.receipt.status)
         #expect(try await f.client.getBalance(recipient) == UInt256(12_345))
         let executed = try ABIEvent(
@@ -92,7 +93,7 @@ import ZKTOTP
         #expect(values.first == .address(recipient))
         var status = try await ChronoVault.status(client: f.client, wallet: f.deployment.wallet)
         #expect(status.nonce == UInt256(1))
-        #expect(status.lastUsedTimeCounter == UInt256(ZKTOTP.timeCounter(unixTime: Self.now)))
+        #expect(status.lastUsedTimeCounter == UInt256(ZKTOTP.timeCounter(unixTime: provedAt)))
         // The same calldata again (same block's step or later): refused, nothing moves.
         let replay = try ChronoVault.executeWithProof.encodeCall(
             [.address(recipient), .uint(UInt256(12_345)), .bytes([])]
@@ -107,7 +108,7 @@ import ZKTOTP
         let contract = try #require(deploy.receipt.contractAddress)
         let call = try await ChronoVault.execute(
             client: f.client, owner: f.owner, wallet: f.deployment.wallet, to: contract, value: .zero, data: [1, 2, 3],
-            secret: f.secret, provingKey: Self.keys, unixTime: Self.now + 30)
+            secret: f.secret, provingKey: Self.keys, unixTime: provedAt + 30)
         #expect(call.result.receipt.status)
         status = try await ChronoVault.status(client: f.client, wallet: f.deployment.wallet)
         #expect(status.nonce == UInt256(2))
