@@ -117,20 +117,19 @@ enum HTTPBody {
         return buffer
     }
 
-    /// `application/json` or any `+json` type (RFC 6839 §3.1), parameters (charset) ignored (RFC 8259 §11).
+    /// `application/json` or any `+json` type (RFC 6839 §3.1), parameters (charset) ignored (RFC 8259 §11); media
+    /// types are case-insensitive (RFC 9110 §8.3.1).
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        // Scanned as bytes (every request with a body comes here): the media type before any `;`, blanks trimmed.
-        let bytes = Array(contentType.utf8)
-        let mediaType = HeaderBytes.trimmingBlanks(
-            bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)]
-        )
-        .map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }  // ASCII lowercase
-        return mediaType == HeaderBytes.applicationJSON
-            || (mediaType.starts(with: HeaderBytes.application)
-                && mediaType.count >= HeaderBytes.application.count + HeaderBytes.jsonSuffix.count
-                && mediaType.suffix(HeaderBytes.jsonSuffix.count).elementsEqual(HeaderBytes.jsonSuffix))
+        let mediaType = (contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            .trimmingCharacters(in: blanks).lowercased()
+        return mediaType == "application/json"
+            || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json")
+                && mediaType.count >= "application/+json".count)
     }
+
+    /// Spaces and horizontal tabs (RFC 9110 §5.6.3, OWS).
+    static let blanks = CharacterSet(charactersIn: " \t")
 
     /// A JSON response.
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -150,25 +149,6 @@ extension GuardianAPI {
     }
 }
 
-// MARK: - Header bytes
-
-/// Byte-level pieces of the header checks above and below, built once rather than per request.
-enum HeaderBytes {
-    static let application = Array("application/".utf8)
-    static let applicationJSON = Array("application/json".utf8)
-    static let jsonSuffix = Array("+json".utf8)
-    static let bearer = Array("bearer".utf8)
-
-    /// `bytes` without leading and trailing spaces and horizontal tabs (RFC 9110 §5.6.3, OWS).
-    static func trimmingBlanks(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-        var slice = bytes
-        while let first = slice.first, isBlank(first) { slice.removeFirst() }
-        while let last = slice.last, isBlank(last) { slice.removeLast() }
-        return slice
-    }
-}
-
 // MARK: - Bearer sessions
 
 enum BearerToken {
@@ -177,17 +157,17 @@ enum BearerToken {
         request.headers[.authorization].flatMap(token(inAuthorization:))
     }
 
-    /// The token of an `Authorization` value: the scheme `Bearer` in any case, then spaces, then the token (spaces
-    /// and tabs around it ignored). Scanned by hand: this runs on every authenticated request.
+    /// The token of an `Authorization` value: the scheme `Bearer` in any case, then a space, then the token (spaces
+    /// and tabs around it ignored).
     static func token(inAuthorization value: String) -> String? {
-        let bytes = Array(value.utf8)
-        let trimmed = HeaderBytes.trimmingBlanks(bytes[...])
-        let scheme = HeaderBytes.bearer
-        guard trimmed.count > scheme.count, zip(trimmed, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
-        let afterScheme = trimmed.dropFirst(scheme.count)
-        guard afterScheme.first == 0x20 else { return nil }  // the scheme ends at a space (RFC 9110 §11.4)
-        let token = HeaderBytes.trimmingBlanks(afterScheme)
-        return token.isEmpty ? nil : String(decoding: token, as: UTF8.self)
+        let trimmed = value.trimmingCharacters(in: HTTPBody.blanks)
+        // The scheme ends at a space (RFC 9110 §11.4).
+        let bytes = trimmed.utf8
+        guard bytes.count > 7, bytes.prefix(6).elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }),
+            bytes.dropFirst(6).first == UInt8(ascii: " ")
+        else { return nil }
+        let token = String(decoding: bytes.dropFirst(7), as: UTF8.self).trimmingCharacters(in: HTTPBody.blanks)
+        return token.isEmpty ? nil : token
     }
 
     /// The session the request's bearer token opens, or `session_invalid`.
