@@ -85,11 +85,11 @@ enum PyEccFq12 {
     static func convert(_ coefficients: [String]) throws -> Fq12 {
         let d = try coefficients.map { string in
             guard let value = Fq(decimalString: string) else {
-                throw PythonPeer.Failure(description: "bad coefficient \(string)")
+                throw ExternalPeer.Failure(description: "bad coefficient \(string)")
             }
             return value
         }
-        guard d.count == 12 else { throw PythonPeer.Failure(description: "expected 12 coefficients, got \(d.count)") }
+        guard d.count == 12 else { throw ExternalPeer.Failure(description: "expected 12 coefficients, got \(d.count)") }
         let w = (0..<6).map { k in Fq2(d[k]) + Fq2(d[k + 6]).multipliedByNonResidue() }
         return Fq12(c0: Fq6(c0: w[0], c1: w[2], c2: w[4]), c1: Fq6(c0: w[1], c1: w[3], c2: w[5]))
     }

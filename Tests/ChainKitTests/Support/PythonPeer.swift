@@ -2,49 +2,23 @@ import Foundation
 import TestSupport
 import Testing
 
-// MARK: - Python peer runner
+// MARK: - Python peers and vectors
 
-/// Runs a helper script from `Resources/` with `python3`, sending one JSON request on stdin and
-/// decoding one JSON response from stdout. Many cases go in one request, so each test starts the
-/// interpreter once or twice.
+/// Runs `Resources/<script>.py` with one JSON request on stdin and decodes its JSON reply, through
+/// `TestSupport.ExternalPeer` (many cases per call; a missing peer fails with the install hint).
 enum PythonPeer {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Installation hint shown whenever a peer cannot run.
-    static let installHint =
-        "Run scripts/install-test-deps.sh (it installs the Python test peers: pip install solders pynacl)."
-
-    static func scriptURL(_ name: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "py", subdirectory: "Resources") else {
-            throw Failure(description: "Test resource Resources/\(name).py is missing from the test bundle.")
-        }
-        return url
-    }
-
-    /// Sends `request` to `script` and decodes its answer (through `TestSupport.ExternalPeer`).
     static func call<Request: Encodable, Response: Decodable>(
         _ script: String, _ request: Request, as: Response.Type = Response.self
     ) throws -> Response {
-        do {
-            return try ExternalPeer.python(script: scriptURL(script), request: request, as: Response.self)
-        } catch let failure as ExternalPeer.Failure {
-            throw Failure(description: failure.description + " " + installHint)
-        }
+        try ExternalPeer.python(
+            script: TestVectors.url(script + ".py", in: .module), request: request, as: Response.self)
     }
 }
 
-// MARK: - Resources
-
+/// JSON vector files from `Resources/`, through `TestSupport.TestVectors`.
 enum TestResources {
-    /// Decodes a JSON file from `Resources/`.
     static func load<Value: Decodable>(_ name: String, as: Value.Type = Value.self) throws -> Value {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources") else {
-            throw PythonPeer.Failure(
-                description: "Test resource Resources/\(name).json is missing from the test bundle.")
-        }
-        return try JSONDecoder().decode(Value.self, from: Data(contentsOf: url))
+        try TestVectors.load(Value.self, resource: name, in: .module)
     }
 }
 
