@@ -1,5 +1,6 @@
 import BN254
 import EVMKit
+import Foundation
 import Groth16
 
 // MARK: - The fixed-key Vyper verifier
@@ -34,18 +35,5 @@ extension ChronoVault {
             throw EVMError(.invalidABIType, "the verifier template has a placeholder this generator does not fill")
         }
         return source
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (no Foundation needed).
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

@@ -40,11 +40,14 @@ public enum ChronoVault {
         "ZeroAddress",
     ]
 
+    /// Each error's selector, `keccak256("Name()")[0..<4]`, computed once.
+    static let errorSelectors: [[UInt8]: String] = Dictionary(
+        uniqueKeysWithValues: errorNames.map { (Array(Keccak256.hash(Array("\($0)()".utf8)).prefix(4)), $0) })
+
     /// The error name for revert data from the wallet, or `nil` when it is none of them.
     public static func errorName(revertData: [UInt8]) -> String? {
         guard revertData.count >= 4 else { return nil }
-        let selector = Array(revertData.prefix(4))
-        return errorNames.first { Array(Keccak256.hash(Array("\($0)()".utf8)).prefix(4)) == selector }
+        return errorSelectors[Array(revertData.prefix(4))]
     }
 
     // MARK: Hashes the contract recomputes
@@ -140,14 +143,21 @@ public enum ChronoVault {
     // MARK: Reading
 
     /// The wallet's owner, secret hash, nonce, last time counter, balance, verifier and Poseidon helper.
+    /// One getter of the wallet (`nonce()(uint256)`, …) read with `eth_call`.
+    static func read(_ signature: String, client: EthereumRPCClient, wallet: EthereumAddress) async throws(EVMError)
+        -> ABIValue
+    {
+        let function = try ABIFunction(signature)
+        let output = try await client.call(EthereumCall(to: wallet, data: function.encodeCall([])))
+        guard let value = try function.decodeOutput(output).first else {
+            throw EVMError(.invalidABIData, "\(function.name)() returned nothing; is \(wallet) a TOTP wallet?")
+        }
+        return value
+    }
+
     public static func status(client: EthereumRPCClient, wallet: EthereumAddress) async throws(EVMError) -> Status {
         func read(_ signature: String) async throws(EVMError) -> ABIValue {
-            let function = try ABIFunction(signature)
-            let output = try await client.call(EthereumCall(to: wallet, data: function.encodeCall([])))
-            guard let value = try function.decodeOutput(output).first else {
-                throw EVMError(.invalidABIData, "\(function.name)() returned nothing; is \(wallet) a TOTP wallet?")
-            }
-            return value
+            try await Self.read(signature, client: client, wallet: wallet)
         }
         func address(_ value: ABIValue) throws(EVMError) -> EthereumAddress {
             guard case .address(let a) = value else { throw EVMError(.invalidABIData, "expected an address") }
@@ -191,9 +201,11 @@ public enum ChronoVault {
         value: UInt256, data: [UInt8], secret: Fr, provingKey: Groth16.ProvingKey, unixTime: UInt64
     ) async throws -> Execution {
         let chainID = try await client.chainId()
-        let status = try await status(client: client, wallet: wallet)
-        guard let nonce = status.nonce.uint64 else {
-            throw EVMError(.invalidNumber, "the wallet's nonce does not fit in 64 bits")
+        // Only the nonce is needed (the commitment binds it): one eth_call, not the whole status.
+        guard case .uint(let walletNonce) = try await read("nonce()(uint256)", client: client, wallet: wallet),
+            let nonce = walletNonce.uint64
+        else {
+            throw EVMError(.invalidNumber, "the wallet's nonce is not a uint256 that fits in 64 bits")
         }
         let commitment = try commitment(
             chainID: chainID, wallet: wallet, transactionHash: executionHash(to: to, value: value, data: data),
