@@ -293,7 +293,10 @@ final class RawConnection: @unchecked Sendable {
             fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw RawHTTP.Failure(description: "socket: errno \(errno)") }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        // Generous: while other suites wait synchronously for their Python peers on the cooperative pool (2 threads
+        // on a 2-core CI machine), the server's handlers can be held up for seconds. The assertions are about what
+        // the server answers, not how fast; a hung server still fails, after a minute.
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
