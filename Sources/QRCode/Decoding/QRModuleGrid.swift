@@ -12,7 +12,6 @@ public struct QRModuleGrid: Sendable, Hashable {
     /// Row-major modules, 1 = dark, 0 = light.
     public private(set) var modules: [UInt8]
 
-
     /// A grid from row-major modules (any nonzero byte is dark).
     /// - Returns: `nil` when `size` is not positive or `modules.count != size · size`.
     public init?(size: Int, modules: [UInt8]) {
