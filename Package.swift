@@ -57,9 +57,11 @@ let package = Package(
         ),
 
         .target(name: "QRCode"),
+        // Uniform Resources (BC-UR, BCR-2020-005): CBOR, Bytewords, fountain-coded multi-part QR payloads.
+        .target(name: "UR", dependencies: ["QRCode"]),
         .target(
             name: "ChainKit",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Fields", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // Ethereum: Keccak-256, RLP, ABI, secp256k1 ECDSA, transactions, keystores, a JSON-RPC client.

@@ -20,7 +20,7 @@ if ((${#missing[@]})); then
 fi
 
 # PyPI packages: import name → requirement.
-declare -A PIP=( [pyotp]="pyotp>=2.9" [nacl]="pynacl" [solders]="solders" [py_ecc]="py-ecc" [qrcodegen]="qrcodegen==1.8.0" [light_poseidon_python]="light-poseidon==0.1.1" [cryptography]="cryptography" [openapi_spec_validator]="openapi-spec-validator" [spl]="solana==0.41.0" [eth_account]="eth-account==0.14.0" [eth_abi]="eth-abi==6.0.0" [coincurve]="coincurve==21.0.0" [rlp]="rlp==5.0.0" [eth_tester]="eth-tester[py-evm]==0.14.0b1" [Crypto]="pycryptodome==3.24.1" [vyper]="vyper==0.4.3" )
+declare -A PIP=( [pyotp]="pyotp>=2.9" [nacl]="pynacl" [solders]="solders==0.29.0" [py_ecc]="py-ecc" [qrcodegen]="qrcodegen==1.8.0" [light_poseidon_python]="light-poseidon==0.1.1" [cryptography]="cryptography" [openapi_spec_validator]="openapi-spec-validator" [spl]="solana==0.41.0" [eth_account]="eth-account==0.14.0" [eth_abi]="eth-abi==6.0.0" [coincurve]="coincurve==21.0.0" [rlp]="rlp==5.0.0" [eth_tester]="eth-tester[py-evm]==0.14.0b1" [Crypto]="pycryptodome==3.24.1" [vyper]="vyper==0.4.3" )
 need=()
 for module in "${!PIP[@]}"; do
   python3 -c "import $module" >/dev/null 2>&1 || need+=("${PIP[$module]}")

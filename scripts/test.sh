@@ -18,13 +18,18 @@ coproc EVM_CHAIN { exec python3 scripts/evm-test-chain.py --port 0; }
 read -r line <&"${EVM_CHAIN[0]}"
 export CHRONOGUARD_EVM_RPC_URL="${line#listening }"
 echo "test: EVM test chain at $CHRONOGUARD_EVM_RPC_URL"
+# The Solana test chain: LiteSVM (the real SVM and SPL programs) behind JSON-RPC, test scaffolding like the EVM one.
+coproc SOLANA_CHAIN { exec python3 scripts/solana-test-chain.py --port 0; }
+read -r line <&"${SOLANA_CHAIN[0]}"
+export CHRONOGUARD_SOLANA_RPC_URL="${line#listening }"
+echo "test: Solana test chain at $CHRONOGUARD_SOLANA_RPC_URL"
 if (($#)); then
   swift test "$@"
 else
   # Two passes in one build: the EVM suites (Python peers, in-process proving, the CLI as a subprocess) block
   # cooperative threads for seconds at a time, which starves the live-socket server tests if both run together on a
   # 2-core machine. The first pass runs everything else; the second, the EVM suites.
-  evm_suites='EVMKitTests\.|ChronoVaultEVMTests\.|CLITests\.EVMCommandTests'
+  evm_suites='EVMKitTests\.|ChronoVaultEVMTests\.|CLITests\.EVMCommandTests|ChainKitTests\.SolanaVault'
   swift test --skip "$evm_suites"
   swift test --skip-build --filter "$evm_suites"
 fi

@@ -378,3 +378,184 @@ public struct SIWSError: ChainKitError {
         self.message = message
     }
 }
+
+// MARK: - SolanaBuildError
+
+/// An instruction or address that cannot be built from the values given.
+public struct SolanaBuildError: ChainKitError {
+    /// Stable, machine-readable failure codes.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// A multisig member list that is empty or longer than 11 keys.
+        case invalidMultisigSigners = "invalid_multisig_signers"
+        /// A multisig threshold of 0 or above the number of members.
+        case invalidMultisigThreshold = "invalid_multisig_threshold"
+        /// More seeds than a program address takes (16, the bump seed included).
+        case tooManySeeds = "too_many_seeds"
+        /// A seed longer than 32 bytes.
+        case seedTooLong = "seed_too_long"
+        /// The seeds hash to a point on the Ed25519 curve, which cannot be a program address.
+        case addressOnCurve = "address_on_curve"
+        /// No bump seed gives an address off the curve.
+        case noViableBump = "no_viable_bump"
+    }
+
+    /// The stable failure code.
+    public let code: Code
+    /// A sentence saying what was wrong and what to do.
+    public let message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+// MARK: - SolanaAccountLayoutError
+
+/// Account data that does not decode as the token-program state it was read as (``SolanaTokenMint``,
+/// ``SolanaTokenAccount``, ``SolanaTokenMultisig``): the program's own `unpack` would refuse it too.
+public struct SolanaAccountLayoutError: ChainKitError {
+    /// Stable, machine-readable failure codes.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// The account is not owned by SPL Token or Token-2022.
+        case wrongOwner = "account_wrong_owner"
+        /// The data has a size the layout does not allow.
+        case wrongSize = "account_wrong_size"
+        /// The account exists but was never initialised.
+        case uninitialized = "account_uninitialized"
+        /// A field holds a value its type does not allow (an option tag or boolean above 1, an unknown state).
+        case invalidField = "account_invalid_field"
+        /// Token-2022 extension data that is malformed (padding, account type or a truncated entry).
+        case invalidExtensions = "account_invalid_extensions"
+    }
+
+    /// The stable failure code.
+    public let code: Code
+    /// Byte offset in the account data where the failure was found, when a field was being read.
+    public let offset: Int?
+    /// A sentence saying what was wrong and what to do.
+    public let message: String
+
+    init(_ code: Code, at offset: Int? = nil, _ message: String) {
+        self.code = code
+        self.offset = offset
+        self.message = message
+    }
+}
+
+// MARK: - SolanaRPCError
+
+/// A Solana JSON-RPC call that failed (``SolanaRPCClient``): the node could not be reached or answered something that
+/// is not JSON-RPC, answered with an error object, refused a transaction in preflight, or the transaction failed or
+/// expired on chain.
+///
+/// Besides ``code`` and ``message``, it carries what the node said: the JSON-RPC error code and message, the
+/// transaction error (`err`) and the program logs — from `data.logs` of a preflight failure (-32002), or from
+/// `getTransaction` for a transaction that failed on chain.
+public struct SolanaRPCError: ChainKitError {
+    /// Stable, machine-readable failure codes.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// The node cannot be reached, or the answer is not a JSON-RPC 2.0 response to the request.
+        case transport = "rpc_transport"
+        /// No answer within the client's timeout, or no confirmation within the wait's timeout.
+        case timeout = "rpc_timeout"
+        /// A JSON-RPC response whose result has the wrong shape (a missing field, a wrong type, a bad encoding).
+        case malformedResponse = "rpc_malformed_response"
+        /// A JSON-RPC error object other than a preflight failure.
+        case rpcError = "rpc_error"
+        /// `sendTransaction` refused the transaction because its simulation failed (-32002) or a signature does not
+        /// verify (-32003); ``transactionError`` and ``logs`` say why.
+        case preflightFailed = "rpc_preflight_failed"
+        /// The transaction was processed and failed; ``transactionError`` and ``logs`` say why. Fees were charged.
+        case transactionFailed = "transaction_failed"
+        /// The transaction's blockhash expired before it was processed; it can never land — rebuild and re-sign it.
+        case blockhashExpired = "blockhash_expired"
+        /// An argument the client refuses to send (too many signatures, an empty transaction).
+        case invalidArgument = "rpc_invalid_argument"
+    }
+
+    /// The stable failure code.
+    public let code: Code
+    /// A sentence saying what was wrong and what to do.
+    public let message: String
+    /// The JSON-RPC error code, when the node answered with an error object.
+    public let rpcCode: Int?
+    /// The JSON-RPC error message, when the node answered with an error object (at most 1000 characters).
+    public let rpcMessage: String?
+    /// The transaction error, for `preflight_failed` and `transaction_failed`.
+    public let transactionError: SolanaTransactionError?
+    /// The program logs, for `preflight_failed` and `transaction_failed` (as the node sent them).
+    public let logs: [String]
+
+    init(
+        _ code: Code, _ message: String, rpcCode: Int? = nil, rpcMessage: String? = nil,
+        transactionError: SolanaTransactionError? = nil, logs: [String] = []
+    ) {
+        self.code = code
+        self.message = message
+        self.rpcCode = rpcCode
+        self.rpcMessage = rpcMessage
+        self.transactionError = transactionError
+        self.logs = logs
+    }
+
+    /// The node cannot be reached or did not answer JSON-RPC.
+    static func transport(_ message: String) -> SolanaRPCError { SolanaRPCError(.transport, message) }
+
+    /// The answer to `method` has a bad `path`.
+    static func malformed(_ method: String, _ path: String, _ problem: String) -> SolanaRPCError {
+        SolanaRPCError(.malformedResponse, "the node's answer to \(method) is malformed: \(path) \(problem)")
+    }
+}
+
+/// A transaction error as the RPC reports it (`TransactionError`, serialised by serde as JSON: a string for a
+/// variant without fields such as `"BlockhashNotFound"`, an object otherwise such as
+/// `{"InstructionError":[1,{"Custom":4}]}`).
+public struct SolanaTransactionError: Hashable, Sendable, CustomStringConvertible {
+    /// The error as compact JSON with sorted keys, exactly as much as the node sent.
+    public let json: String
+    /// The variant name: `InstructionError`, `BlockhashNotFound`, `InsufficientFundsForFee`, …
+    public let name: String
+    /// For `InstructionError`: the index of the failing instruction.
+    public let instructionIndex: Int?
+    /// For `InstructionError`: the instruction error's variant (`Custom`, `MissingRequiredSignature`, …).
+    public let instructionError: String?
+    /// For `InstructionError` `Custom(n)`: the program's error code n (for SPL Token, `TokenError` in declaration
+    /// order: 1 insufficient funds, 3 mint mismatch, 4 owner mismatch, …).
+    public let customCode: UInt32?
+
+    public var description: String { json }
+
+    init(_ value: SolanaJSON) {
+        json = value.compactText
+        var name = value.kind
+        var index: Int?
+        var inner: String?
+        var custom: UInt32?
+        switch value {
+        case .string(let text):
+            name = text
+        case .object(let fields):
+            name = fields.keys.sorted().first ?? "unknown"
+            if case .array(let pair)? = fields["InstructionError"], pair.count == 2, case .unsigned(let i) = pair[0],
+                i < 256
+            {
+                index = Int(i)
+                switch pair[1] {
+                case .string(let text): inner = text
+                case .object(let innerFields):
+                    inner = innerFields.keys.sorted().first
+                    if case .unsigned(let code)? = innerFields["Custom"], let code32 = UInt32(exactly: code) {
+                        custom = code32
+                    }
+                default: break
+                }
+            }
+        default: break
+        }
+        self.name = name
+        self.instructionIndex = index
+        self.instructionError = inner
+        self.customCode = custom
+    }
+}

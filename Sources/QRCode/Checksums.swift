@@ -2,7 +2,7 @@
 
 /// CRC-32 as used by PNG chunks (ISO/IEC 15948:2004 §5.5, Annex D; also ISO 3309 / ITU-T V.42):
 /// reflected polynomial 0xEDB88320, initial value and final XOR 0xFFFFFFFF. A namespace.
-enum CRC32 {
+package enum CRC32 {
     /// Reflected form of x³² + x²⁶ + x²³ + x²² + x¹⁶ + x¹² + x¹¹ + x¹⁰ + x⁸ + x⁷ + x⁵ + x⁴ + x² + x + 1.
     static let polynomial: UInt32 = 0xEDB8_8320
 
@@ -23,7 +23,7 @@ enum CRC32 {
     }
 
     /// CRC-32 of `bytes`.
-    static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+    package static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
         update(0xFFFF_FFFF, with: bytes) ^ 0xFFFF_FFFF
     }
 }
