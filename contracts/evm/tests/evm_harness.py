@@ -145,15 +145,24 @@ class Chain:
         return self.tester.get_balance(address)
 
     def _simulate(self, to, data: bytes, sender, value=0, gas=3_000_000):
-        """Run a call on top of the pending block (its timestamp included) and return (ok, output)."""
+        """Run a call in the pending block (the block the next transaction is mined in: same timestamp, same number)
+        and return (ok, output)."""
         tx = {"from": sender or self.accounts[0], "data": "0x" + data.hex(), "gas": gas, "value": value}
         if to is not None:
             tx["to"] = to
         raw = self.tester.normalizer.normalize_inbound_transaction(tx)
         unsigned = self.backend._get_normalized_and_unsigned_evm_transaction(raw, "pending")
+        # Execute in the pending block itself (its timestamp and number), with a zero base fee so the spoofed
+        # transaction pays nothing. (py-evm's in_costless_state would run in a CHILD of that block, one second and
+        # one block later than the mined transaction: wrong at an exact timestamp boundary.)
         header = self.backend.chain.get_block().header
-        with self.backend.chain.get_vm(header).in_costless_state() as state:
+        vm = self.backend.chain.get_vm(header)
+        state = vm.build_state(vm.chaindb.db, header.copy(base_fee_per_gas=0), vm.chain_context, vm.previous_hashes)
+        snapshot = state.snapshot()
+        try:
             computation = state.apply_transaction(SpoofTransaction(unsigned, from_=raw["from"]))
+        finally:
+            state.revert(snapshot)
         if computation.is_error:
             error = computation.error
             return False, bytes(error.args[0]) if isinstance(error, EVMRevert) and error.args else b""
