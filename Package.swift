@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "OTP", targets: ["OTP"]),
         .library(name: "QRCode", targets: ["QRCode"]),
+        .library(name: "UR", targets: ["UR"]),
         .library(name: "ChainKit", targets: ["ChainKit"]),
         .library(name: "EVMKit", targets: ["EVMKit"]),
         .library(name: "ChronoVaultEVM", targets: ["ChronoVaultEVM"]),
@@ -84,7 +85,13 @@ let package = Package(
         .target(name: "Curves", dependencies: ["Fields"]),
 
         // ChronoVault on EVM chains: the compiled contracts (contracts/evm) and the client that deploys and drives them.
-        .target(name: "ChronoVaultEVM", dependencies: ["EVMKit", "ZKTOTP", "Groth16", "BN254", "Fields"]),
+        .target(
+            name: "ChronoVaultEVM",
+            dependencies: [
+                "EVMKit", "ZKTOTP", "Groth16", "BN254", "Fields", "UR",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
 
         // ZK layers, arkworks-style: field → curve → pairing → hash → constraint system.
         .target(name: "BN254", dependencies: ["Fields", "Curves"]),
@@ -144,6 +151,7 @@ let package = Package(
             dependencies: [
                 "OTP",
                 "QRCode",
+                "UR",
                 "BN254",
                 "Curves",
                 "Fields",
@@ -189,9 +197,14 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(
+            name: "URTests",
+            dependencies: ["UR", "QRCode", "TestSupport"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
             name: "ChronoVaultEVMTests",
             dependencies: [
-                "ChronoVaultEVM", "EVMKit", "ZKTOTP", "Groth16", "BN254", "Fields", "Poseidon", "TestSupport",
+                "ChronoVaultEVM", "EVMKit", "ZKTOTP", "Groth16", "BN254", "Fields", "Poseidon", "TestSupport", "UR",
             ]
         ),
         .testTarget(
@@ -272,7 +285,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "OTP", "QRCode", "ChainKit", "BN254", "Curves", "Fields", "Groth16", "ZKTOTP", "GuardianSQLite",
-                "TestSupport",
+                "TestSupport", "UR",
             ]
         ),
     ],

@@ -20,7 +20,7 @@ if ((${#missing[@]})); then
 fi
 
 # PyPI packages: import name → requirement.
-declare -A PIP=( [pyotp]="pyotp>=2.9" [nacl]="pynacl" [solders]="solders==0.29.0" [py_ecc]="py-ecc" [qrcodegen]="qrcodegen==1.8.0" [light_poseidon_python]="light-poseidon==0.1.1" [cryptography]="cryptography" [openapi_spec_validator]="openapi-spec-validator" [spl]="solana==0.41.0" [eth_account]="eth-account==0.14.0" [eth_abi]="eth-abi==6.0.0" [coincurve]="coincurve==21.0.0" [rlp]="rlp==5.0.0" [eth_tester]="eth-tester[py-evm]==0.14.0b1" [Crypto]="pycryptodome==3.24.1" [vyper]="vyper==0.4.3" )
+declare -A PIP=( [pyotp]="pyotp>=2.9" [nacl]="pynacl" [solders]="solders==0.29.0" [py_ecc]="py-ecc" [qrcodegen]="qrcodegen==1.8.0" [light_poseidon_python]="light-poseidon==0.1.1" [cryptography]="cryptography" [openapi_spec_validator]="openapi-spec-validator" [spl]="solana==0.41.0" [eth_account]="eth-account==0.14.0" [eth_abi]="eth-abi==6.0.0" [coincurve]="coincurve==21.0.0" [rlp]="rlp==5.0.0" [eth_tester]="eth-tester[py-evm]==0.14.0b1" [Crypto]="pycryptodome==3.24.1" [vyper]="vyper==0.4.3" [cbor2]="cbor2==5.9.0" )
 need=()
 for module in "${!PIP[@]}"; do
   python3 -c "import $module" >/dev/null 2>&1 || need+=("${PIP[$module]}")
@@ -29,4 +29,8 @@ if ((${#need[@]})); then
   echo "install-test-deps: pip install ${need[*]}"
   python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${need[@]}"
 fi
+# bc-ur's Python port (Foundation Devices' foundation-ur-py) ships inside bitcoin-qr-tools; only its pure-Python `ur`
+# package is imported (the UR tests' peer), so its GUI and camera dependencies are skipped.
+python3 -c "import bitcoin_qr_tools.ur.ur_encoder" >/dev/null 2>&1 || python3 -m pip install -q --no-deps \
+  --disable-pip-version-check --root-user-action=ignore bitcoin-qr-tools==1.2.0
 echo "install-test-deps: all test peers present"

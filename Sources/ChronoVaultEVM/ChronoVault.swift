@@ -200,38 +200,9 @@ public enum ChronoVault {
         client: EthereumRPCClient, owner: Secp256k1PrivateKey, wallet: EthereumAddress, to: EthereumAddress,
         value: UInt256, data: [UInt8], secret: Fr, provingKey: Groth16.ProvingKey, unixTime: UInt64
     ) async throws -> Execution {
-        let chainID = try await client.chainId()
-        // Only the nonce is needed (the commitment binds it): one eth_call, not the whole status.
-        guard case .uint(let walletNonce) = try await read("nonce()(uint256)", client: client, wallet: wallet),
-            let nonce = walletNonce.uint64
-        else {
-            throw EVMError(.invalidNumber, "the wallet's nonce is not a uint256 that fits in 64 bits")
-        }
-        let commitment = try commitment(
-            chainID: chainID, wallet: wallet, transactionHash: executionHash(to: to, value: value, data: data),
-            nonce: nonce)
-        let (proof, publicInputs) = try ZKTOTP.prove(
-            secret: secret, timeCounter: ZKTOTP.timeCounter(unixTime: unixTime), txCommitment: commitment,
-            provingKey: provingKey)
-        let calldata = try executeWithProof.encodeCall(
-            [.address(to), .uint(value), .bytes(data)] + proofArguments(proof, publicInputs: publicInputs))
-        let outcome: Result<EthereumRPCClient.SendResult, EVMError>
-        do {
-            outcome = .success(try await client.send(to: wallet, data: calldata, signedBy: owner))
-        } catch {
-            outcome = .failure(error)
-        }
-        switch outcome {
-        case .success(let result):
-            return Execution(
-                publicInputs: publicInputs, result: result,
-                errorName: result.receipt.status ? nil : result.revertData.flatMap { errorName(revertData: $0) })
-        case .failure(let error) where error.code == .reverted:
-            let name = errorName(revertData: error.revertData ?? [])
-            throw EVMError(
-                .reverted, "the wallet refused the transaction: \(name ?? error.message)", revertData: error.revertData)
-        case .failure(let error):
-            throw error
-        }
+        let request = try await request(
+            client: client, wallet: wallet, to: to, value: value, data: data, summary: "")
+        let message = try approve(request, secret: secret, provingKey: provingKey, unixTime: unixTime)
+        return try await submit(message, for: request, client: client, owner: owner)
     }
 }

@@ -217,6 +217,19 @@ public enum Keystore {
         return bytes
     }
 
+    /// Derives `byteCount` bytes from a password with scrypt after checking the parameters against `limits`: the
+    /// password-based key derivation the keystore uses, shared with Chronoguard's other password-encrypted files.
+    package static func scrypt(
+        password: String, salt: [UInt8], n: Int, r: Int, p: Int, byteCount: Int, limits: Limits = .default
+    ) throws(EVMError) -> [UInt8] {
+        try validate(.scrypt(n: n, r: r, p: p), limits: limits)
+        guard (1...1024).contains(salt.count), (32...64).contains(byteCount) else {
+            throw invalid("scrypt needs a salt of 1…1024 bytes and 32…64 output bytes")
+        }
+        return try deriveKey(
+            password: password, kdf: ResolvedKDF(kdf: .scrypt(n: n, r: r, p: p), salt: salt, dklen: byteCount))
+    }
+
     /// Checks that the parameters are well-formed and within `limits`.
     private static func validate(_ kdf: KDF, limits: Limits) throws(EVMError) {
         switch kdf {

@@ -138,12 +138,13 @@ extension CBOR: CustomStringConvertible {
 
 // MARK: - Hex
 
-/// Lowercase hexadecimal, for diagnostics and the CLI. A namespace.
-public enum Hex {
+/// Lowercase hexadecimal, for diagnostic notation. A namespace, internal so that it cannot clash with the `Hex` of
+/// other Chronoguard modules (EVMKit's) in files that import both.
+enum Hex {
     private static let digits: [Character] = Array("0123456789abcdef")
 
     /// Lowercase hex of `bytes`.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var text = ""
         for byte in bytes {
             text.append(digits[Int(byte >> 4)])
@@ -153,7 +154,7 @@ public enum Hex {
     }
 
     /// The bytes of a hex string (either case, even length, no prefix or separators), or nil.
-    public static func decode(_ text: String) -> [UInt8]? {
+    static func decode(_ text: String) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []

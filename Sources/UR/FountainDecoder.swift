@@ -8,14 +8,18 @@ import QRCode
 ///
 /// Every part must agree with the first one on sequence length, message length, checksum and fragment length
 /// (else ``URError/Code/partFromOtherMessage``). Memory is bounded: the message by `maxMessageLength` (checked on the
-/// part's header before anything is stored) and the pending mixed parts by 4 × seqLen of them — further distinct
-/// mixed parts are dropped while that many wait, which costs only time, as fountain codes tolerate lost parts.
+/// part's header before anything is stored) and the mixed parts waiting for reduction by ``pendingBudget`` bytes
+/// (their data plus 8 bytes per fragment index, 8 × `maxMessageLength` by default) — a mixed part that would pass it
+/// is dropped, which costs only time, as fountain codes tolerate lost parts. The work per part is bounded by the
+/// sequence length and that budget, whatever the parts claim.
 public struct FountainDecoder: Sendable {
     /// The default bound on a message's length: 1 MiB, far above any multi-part QR sequence a person will scan.
     public static let defaultMaxMessageLength = 1 << 20
 
     /// The bound on the message length this decoder accepts.
     public let maxMessageLength: Int
+    /// The bound on the bytes held by mixed parts waiting for reduction.
+    public let pendingBudget: Int
 
     /// What every part of the message must share.
     struct Header: Sendable, Hashable {
@@ -37,6 +41,8 @@ public struct FountainDecoder: Sendable {
     private var fragments: [Int: [UInt8]] = [:]
     /// Mixed parts not yet reduced to one fragment, by their sorted fragment indexes.
     private var mixed: [[Int]: Pending] = [:]
+    /// What `mixed` holds, in ``pendingBudget``'s units.
+    private var mixedCost = 0
     private var queue: [Pending] = []
     private var outcome: Result<[UInt8], URError>?
 
@@ -45,9 +51,12 @@ public struct FountainDecoder: Sendable {
     /// The fragment indexes of the last part received.
     public private(set) var lastPartIndexes: [Int] = []
 
-    /// A decoder that refuses messages longer than `maxMessageLength` bytes.
-    public init(maxMessageLength: Int = FountainDecoder.defaultMaxMessageLength) {
-        self.maxMessageLength = maxMessageLength
+    /// A decoder that refuses messages longer than `maxMessageLength` bytes and holds at most `pendingBudget` bytes
+    /// of mixed parts (default 8 × `maxMessageLength`).
+    public init(maxMessageLength: Int = FountainDecoder.defaultMaxMessageLength, pendingBudget: Int? = nil) {
+        self.maxMessageLength = max(maxMessageLength, 1)
+        self.pendingBudget =
+            pendingBudget ?? (self.maxMessageLength > Int.max / 8 ? Int.max : self.maxMessageLength * 8)
     }
 
     /// The number of fragments of the message, once a part has been received.
@@ -144,6 +153,7 @@ public struct FountainDecoder: Sendable {
                 outcome = .failure(URError.messageChecksumMismatch(expected: header.checksum, found: found))
             }
             mixed = [:]
+            mixedCost = 0
             queue = []
         } else {
             reduceMixed(by: part)
@@ -164,24 +174,36 @@ public struct FountainDecoder: Sendable {
         }
         if reduced.indexes.count == 1 {
             queue.append(reduced)
-        } else if mixed[reduced.indexes] == nil, let header, mixed.count < 4 * header.sequenceLength {
+        } else if mixed[reduced.indexes] == nil {
             reduceMixed(by: reduced)
-            mixed[reduced.indexes] = reduced
+            let cost = FountainDecoder.cost(of: reduced)
+            if cost <= pendingBudget - mixedCost {
+                mixed[reduced.indexes] = reduced
+                mixedCost += cost
+            }
         }
     }
 
     /// Reduces every pending mixed part by `part`; those that become simple go to the queue.
     private mutating func reduceMixed(by part: Pending) {
         var remaining: [[Int]: Pending] = [:]
+        var cost = 0
         for pending in mixed.values {
             let reduced = FountainDecoder.reduce(pending, by: part)
             if reduced.indexes.count == 1 {
                 queue.append(reduced)
-            } else {
+            } else if remaining[reduced.indexes] == nil {
                 remaining[reduced.indexes] = reduced
+                cost += FountainDecoder.cost(of: reduced)
             }
         }
         mixed = remaining
+        mixedCost = cost
+    }
+
+    /// The bytes a pending part is counted for: its data and 8 per fragment index.
+    private static func cost(of part: Pending) -> Int {
+        part.data.count + 8 * part.indexes.count
     }
 
     /// `a` XOR `b` with `a`'s fragments less `b`'s when `b`'s are a strict subset of `a`'s, else `a`.

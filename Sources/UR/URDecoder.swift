@@ -56,6 +56,11 @@ public struct URDecoder: Sendable {
         let parsed = try ParsedUR(text)
         switch parsed.body {
         case .single(let body):
+            // Two letters per byte and four checksum bytes: refuse an over-long message before decoding it.
+            let claimed = body.utf8.count / 2 - 4
+            guard claimed <= fountain.maxMessageLength else {
+                throw URError.messageTooLong("message length", claimed: claimed, limit: fountain.maxMessageLength)
+            }
             let ur = try UR(type: parsed.type, cbor: try Bytewords.decode(body, style: .minimal))
             try check(type: ur.type, messageLength: ur.cbor.count, checksum: CRC32.checksum(ur.cbor))
             if result == nil {
@@ -72,10 +77,10 @@ public struct URDecoder: Sendable {
             }
             try check(type: parsed.type, messageLength: part.messageLength, checksum: part.checksum)
             if result == nil {
-                let complete = try fountain.receive(part)
                 if expected == nil {
                     expected = Expected(type: parsed.type, messageLength: part.messageLength, checksum: part.checksum)
                 }
+                let complete = try fountain.receive(part)
                 if complete, let message = fountain.message {
                     result = try UR(type: parsed.type, cbor: message)
                 }

@@ -4,8 +4,9 @@
 /// as minimal Bytewords>`, the first seqLen of them the fragments in order, then fountain parts without end. A message
 /// that fits in one fragment yields its single-part UR every time, as the reference does.
 public struct UREncoder: Sendable {
-    /// The maximum fragment length the reference's tools and demos commonly use for QR codes: 200 bytes of CBOR part
-    /// per QR, about 420 alphanumeric characters in upper case.
+    /// The default maximum fragment length: 200 bytes, the common choice of UR wallets and libraries (the default of
+    /// Sparrow's Hummingbird, the largest NGRAVE ZERO reads). A part then has about 212 bytes of CBOR, some 440
+    /// characters of minimal Bytewords — an alphanumeric QR code of version 11 at level L once upper-cased.
     public static let defaultMaxFragmentLength = 200
 
     /// The UR being sent.

@@ -1,0 +1,184 @@
+import BN254
+import EVMKit
+import Fields
+import Groth16
+import ZKTOTP
+
+// MARK: - The two-device flow's messages
+
+/// What device A (wallet and chain) asks device B (the air-gapped authenticator) to approve: one `executeWithProof`
+/// call of one wallet on one chain at one nonce (docs/two-device.md). It travels as the UR type
+/// `chronoguard-request`.
+///
+/// Device B never trusts ``summary`` (device A wrote it): the approval screen shows the decoded fields, and the proof
+/// B makes is bound to exactly these fields through the commitment the wallet recomputes.
+public struct ChronoVaultRequest: Sendable, Hashable {
+    /// The chain id (EIP-155) the wallet lives on.
+    public var chainID: UInt64
+    /// The TOTP wallet.
+    public var wallet: EthereumAddress
+    /// The call's target.
+    public var to: EthereumAddress
+    /// Wei the wallet sends.
+    public var value: UInt256
+    /// The call's data.
+    public var data: [UInt8]
+    /// The wallet's `nonce()` the proof is for.
+    public var nonce: UInt64
+    /// Device A's description of the call, for the user (untrusted by device B; at most 256 UTF-8 bytes).
+    public var summary: String
+
+    public init(
+        chainID: UInt64, wallet: EthereumAddress, to: EthereumAddress, value: UInt256, data: [UInt8], nonce: UInt64,
+        summary: String
+    ) {
+        self.chainID = chainID
+        self.wallet = wallet
+        self.to = to
+        self.value = value
+        self.data = data
+        self.nonce = nonce
+        self.summary = summary
+    }
+
+    /// The commitment the wallet recomputes for this call: Poseidon(chainId, wallet, txHash_hi, txHash_lo, nonce)
+    /// with txHash = keccak256(abi.encode(to, value, keccak256(data))) — public signal 3.
+    public func commitment() throws(ZKTOTPError) -> Fr {
+        try ChronoVault.commitment(
+            chainID: chainID, wallet: wallet,
+            transactionHash: ChronoVault.executionHash(to: to, value: value, data: data), nonce: nonce)
+    }
+}
+
+/// Device B's answer: a Groth16 proof of the ZK-TOTP statement, its four public signals, and the hash of the request
+/// it answers. It travels as the UR type `chronoguard-proof`.
+public struct ChronoVaultProofMessage: Sendable, Hashable {
+    /// The proof.
+    public var proof: Groth16.Proof
+    /// `[totpCode, timeCounter, secretHash, txCommitment]`.
+    public var publicInputs: ZKTOTP.PublicInputs
+    /// keccak256 of the request's CBOR encoding: which request this answers (`nil` for the seed's 3-part JSON, which
+    /// carries none; the commitment still binds the call).
+    public var requestHash: [UInt8]?
+
+    public init(proof: Groth16.Proof, publicInputs: ZKTOTP.PublicInputs, requestHash: [UInt8]?) {
+        self.proof = proof
+        self.publicInputs = publicInputs
+        self.requestHash = requestHash
+    }
+}
+
+extension ChronoVault {
+    /// The wallet's freshness window: |block time − 30 · timeCounter| ≤ 300 s (TOTPWallet.vy, seed 003).
+    public static let freshnessWindow: UInt64 = 300
+
+    /// Device A's first step: reads the chain id and the wallet's nonce and makes the request for a call.
+    public static func request(
+        client: EthereumRPCClient, wallet: EthereumAddress, to: EthereumAddress, value: UInt256, data: [UInt8],
+        summary: String
+    ) async throws(EVMError) -> ChronoVaultRequest {
+        let chainID = try await client.chainId()
+        guard case .uint(let walletNonce) = try await read("nonce()(uint256)", client: client, wallet: wallet),
+            let nonce = walletNonce.uint64
+        else {
+            throw EVMError(.invalidNumber, "the wallet's nonce is not a uint256 that fits in 64 bits")
+        }
+        return ChronoVaultRequest(
+            chainID: chainID, wallet: wallet, to: to, value: value, data: data, nonce: nonce, summary: summary)
+    }
+
+    /// Device B's step: proves the TOTP statement for the 30 s step of `unixTime`, bound to the request.
+    public static func approve(
+        _ request: ChronoVaultRequest, secret: Fr, provingKey: Groth16.ProvingKey, unixTime: UInt64
+    ) throws -> ChronoVaultProofMessage {
+        let (proof, publicInputs) = try ZKTOTP.prove(
+            secret: secret, timeCounter: ZKTOTP.timeCounter(unixTime: unixTime), txCommitment: request.commitment(),
+            provingKey: provingKey)
+        return ChronoVaultProofMessage(proof: proof, publicInputs: publicInputs, requestHash: request.hash)
+    }
+
+    /// Device A's checks before it spends gas: the proof answers this request (request hash, commitment), is for the
+    /// wallet's secret hash, is fresh at `unixTime` and newer than the wallet's last used step, and the wallet's own
+    /// verifier accepts it (an `eth_call` of `verifyProof`, so the check uses exactly the key on chain).
+    public static func check(
+        _ message: ChronoVaultProofMessage, for request: ChronoVaultRequest, client: EthereumRPCClient,
+        unixTime: UInt64
+    ) async throws -> Status {
+        if let hash = message.requestHash, hash != request.hash {
+            throw ChronoVaultError(
+                .requestMismatch,
+                "The proof answers another request (its request hash differs); approve this request on the "
+                    + "authenticator and scan its proof.")
+        }
+        let signals = message.publicInputs
+        guard signals.txCommitment == (try request.commitment()) else {
+            throw ChronoVaultError(
+                .proofRejected,
+                "The proof is bound to another call (its commitment differs from this request's); approve this "
+                    + "request on the authenticator.")
+        }
+        let status = try await status(client: client, wallet: request.wallet)
+        guard UInt256(bigEndian: signals.secretHash.bigEndianBytes) == status.ownerSecretHash else {
+            throw ChronoVaultError(
+                .proofRejected,
+                "The proof is for another secret than the wallet's; use the authenticator this wallet was deployed "
+                    + "with.")
+        }
+        guard let counter = UInt256(bigEndian: signals.timeCounter.bigEndianBytes)?.uint64,
+            counter <= UInt64.max / ZKTOTP.period
+        else {
+            throw ChronoVaultError(.staleProof, "The proof's time counter is out of range; approve again.")
+        }
+        let proofTime = counter * ZKTOTP.period
+        let skew = proofTime > unixTime ? proofTime - unixTime : unixTime - proofTime
+        guard skew <= freshnessWindow else {
+            throw ChronoVaultError(
+                .staleProof,
+                "The proof is for a time step \(skew) s away from now; the wallet accepts at most "
+                    + "\(freshnessWindow) s. Check both devices' clocks and approve again.")
+        }
+        guard UInt256(counter) > status.lastUsedTimeCounter else {
+            throw ChronoVaultError(
+                .staleProof,
+                "The proof's time step \(counter) is not after the wallet's last used step "
+                    + "\(status.lastUsedTimeCounter); approve again in the next 30 s step.")
+        }
+        let arguments = proofArguments(message.proof, publicInputs: signals)
+        let verify = try ABIFunction("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4])(bool)")
+        let answer = try verify.decodeOutput(
+            try await client.call(EthereumCall(to: status.verifier, data: try verify.encodeCall(arguments))))
+        guard answer == [.bool(true)] else {
+            throw ChronoVaultError(
+                .proofRejected, "The wallet's verifier rejects the proof; approve the request again.")
+        }
+        return status
+    }
+
+    /// Device A's last step: sends `executeWithProof` with the proof, signed by the owner, and waits.
+    public static func submit(
+        _ message: ChronoVaultProofMessage, for request: ChronoVaultRequest, client: EthereumRPCClient,
+        owner: Secp256k1PrivateKey
+    ) async throws -> Execution {
+        let calldata = try executeWithProof.encodeCall(
+            [.address(request.to), .uint(request.value), .bytes(request.data)]
+                + proofArguments(message.proof, publicInputs: message.publicInputs))
+        let outcome: Result<EthereumRPCClient.SendResult, EVMError>
+        do {
+            outcome = .success(try await client.send(to: request.wallet, data: calldata, signedBy: owner))
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success(let result):
+            return Execution(
+                publicInputs: message.publicInputs, result: result,
+                errorName: result.receipt.status ? nil : result.revertData.flatMap { errorName(revertData: $0) })
+        case .failure(let error) where error.code == .reverted:
+            let name = errorName(revertData: error.revertData ?? [])
+            throw EVMError(
+                .reverted, "the wallet refused the transaction: \(name ?? error.message)", revertData: error.revertData)
+        case .failure(let error):
+            throw error
+        }
+    }
+}
