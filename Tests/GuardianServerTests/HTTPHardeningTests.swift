@@ -208,7 +208,7 @@ import Testing
         }
         // Without a configured list nothing is allowed.
         let closed = try await ServerHarness.inMemory()
-        try await closed.run { client in
+        _ = try await closed.run { client in
             try await client.execute(
                 uri: "/v1/auth/challenge", method: .options,
                 headers: [.origin: "https://wallet.example", .accessControlRequestMethod: "POST"]

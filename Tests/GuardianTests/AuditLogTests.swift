@@ -37,7 +37,7 @@ import Testing
         let (harness, store, _) = try await Self.populated()
         let report = try await harness.service.verifyAuditLog()
         #expect(report.isIntact, "\(report.problems)")
-        let records = try await store.auditRecords(after: 0, limit: 1_000)
+        let records = await store.auditRecords(after: 0, limit: 1_000)
         #expect(report.recordCount == records.count)
         #expect(report.head == AuditAnchor(sequence: records.last!.sequence, mac: records.last!.mac))
         #expect(records.map(\.sequence) == Array(1...Int64(records.count)))
@@ -53,7 +53,7 @@ import Testing
 
     @Test func noCodesSecretsOrTokensInTheLog() async throws {
         let (_, store, codes) = try await Self.populated()
-        let text = try await store.auditRecords(after: 0, limit: 1_000).map {
+        let text = await store.auditRecords(after: 0, limit: 1_000).map {
             "\($0.event.kind.rawValue) \($0.event.operationID ?? "") \($0.event.detail)"
         }.joined(separator: "\n")
         for code in codes {
@@ -64,7 +64,7 @@ import Testing
 
     @Test func everyKindOfTamperingIsReported() async throws {
         let (harness, store, _) = try await Self.populated()
-        let original = try await store.auditRecords(after: 0, limit: 1_000)
+        let original = await store.auditRecords(after: 0, limit: 1_000)
         let count = original.count
         #expect(count > 10)
 
