@@ -57,6 +57,53 @@ public struct EVMError: Error, Hashable, Sendable, CustomStringConvertible {
         case reverted = "reverted"
         /// Waiting for a receipt (or another condition) took longer than allowed.
         case timeout = "timeout"
+        // Sign-In with Ethereum (EIP-4361): message text.
+        /// The first line is not `[scheme "://"] domain " wants you to sign in with your Ethereum account:"`.
+        case siweInvalidHeaderLine = "siwe_invalid_header_line"
+        /// The scheme before `://` is not an RFC 3986 scheme.
+        case siweInvalidScheme = "siwe_invalid_scheme"
+        /// The domain is not an RFC 3986 authority.
+        case siweInvalidDomain = "siwe_invalid_domain"
+        /// The address line is not an EIP-55 checksummed address.
+        case siweInvalidAddress = "siwe_invalid_address"
+        /// The statement is empty or breaks `*( reserved / unreserved / " " )`.
+        case siweInvalidStatement = "siwe_invalid_statement"
+        /// The URI is not an RFC 3986 URI.
+        case siweInvalidURI = "siwe_invalid_uri"
+        /// The version is not `1`.
+        case siweUnsupportedVersion = "siwe_unsupported_version"
+        /// The chain id is not a canonical decimal EIP-155 chain id (1 … 2⁶⁴ − 1, no leading zeros).
+        case siweInvalidChainID = "siwe_invalid_chain_id"
+        /// The nonce is not at least 8 ASCII letters and digits.
+        case siweInvalidNonce = "siwe_invalid_nonce"
+        /// A time is not an RFC 3339 date-time.
+        case siweInvalidTimestamp = "siwe_invalid_timestamp"
+        /// The request id is empty or has characters outside RFC 3986 `pchar`.
+        case siweInvalidRequestID = "siwe_invalid_request_id"
+        /// A resource is not an RFC 3986 URI.
+        case siweInvalidResource = "siwe_invalid_resource"
+        /// A required field is absent (or out of order).
+        case siweMissingField = "siwe_missing_field"
+        /// A line that the grammar does not allow at that place (unknown, repeated or out-of-order field, blank line,
+        /// trailing newline).
+        case siweUnexpectedLine = "siwe_unexpected_line"
+        // Sign-In with Ethereum: verification.
+        /// The message's scheme or domain is not the verifier's origin.
+        case siweDomainMismatch = "siwe_domain_mismatch"
+        /// The message's URI is not the one the verifier expects.
+        case siweURIMismatch = "siwe_uri_mismatch"
+        /// The message's chain id is not the one the verifier expects.
+        case siweChainIDMismatch = "siwe_chain_id_mismatch"
+        /// The message's nonce is not the one issued for this sign-in.
+        case siweNonceMismatch = "siwe_nonce_mismatch"
+        /// `Issued At` lies after the verification time (beyond the allowed clock skew).
+        case siweIssuedInFuture = "siwe_issued_in_future"
+        /// The verification time lies before `Not Before`.
+        case siweNotYetValid = "siwe_not_yet_valid"
+        /// The verification time is at or after `Expiration Time`, or the message is older than allowed.
+        case siweExpired = "siwe_expired"
+        /// The signature recovers to another address than the message's.
+        case siweSignerMismatch = "siwe_signer_mismatch"
     }
 
     /// The stable failure code.
