@@ -286,7 +286,8 @@ let package = Package(
             dependencies: [
                 "OTP", "QRCode", "ChainKit", "BN254", "Curves", "Fields", "Groth16", "ZKTOTP", "GuardianSQLite",
                 "TestSupport", "UR",
-            ]
+            ],
+            resources: [.copy("Resources")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -10,6 +10,7 @@
 #   Tests/ChainKitTests/Resources/ed25519_edge_vectors.json Tests/ChainKitTests/Resources/ed25519_edge_vectors.py (PyNaCl)
 #   Sources/GuardianServer/OpenAPI/OpenAPIDocument+JSON.swift  scripts/embed-openapi.py
 #   contracts/evm/Poseidon5{.bin,.runtime.bin,.abi.json}   scripts/generate-poseidon-evm.py
+#   Sources/QRCode/Decoding/QRCharsets+Generated.swift      scripts/generate-qr-charsets.py
 #   contracts/evm/build/*.json                              scripts/compile-contracts.py (vyper 0.4.3)
 #   Sources/ChronoVaultEVM/ContractArtifacts+Generated.swift  scripts/embed-contract-artifacts.py
 #
@@ -29,6 +30,7 @@ python3 scripts/embed-openapi.py >/dev/null
 python3 scripts/generate-poseidon-evm.py >/dev/null 2>&1
 python3 scripts/compile-contracts.py >/dev/null
 python3 scripts/embed-contract-artifacts.py >/dev/null
+python3 scripts/generate-qr-charsets.py >/dev/null
 if [[ -n $(git status --porcelain) ]]; then
   echo "check-generated: these generated files differ from their generators' output (regenerate and commit):" >&2
   git status --porcelain >&2

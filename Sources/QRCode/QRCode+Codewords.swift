@@ -42,38 +42,23 @@ extension QRCode {
     /// Blocks with fewer data codewords come first; the data codewords are interleaved column by
     /// column (skipping the short blocks' missing last column), followed by the EC codewords likewise.
     static func finalCodewords(data: [UInt8], version: Int, level: QRErrorCorrection) -> [UInt8] {
-        let blockCount = Int(QRSpec.errorCorrectionBlocks[level.rawValue][version])
-        let ecCount = Int(QRSpec.ecCodewordsPerBlock[level.rawValue][version])
+        let layout = QRSpec.BlockLayout(version: version, level: level)
         let total = QRSpec.totalCodewords(version: version)
-        precondition(data.count == total - blockCount * ecCount, "wrong number of data codewords")
-        // Every block has total / blockCount codewords, the last `total % blockCount` blocks one more.
-        let longBlocks = total % blockCount
-        let shortBlocks = blockCount - longBlocks
-        let shortDataCount = total / blockCount - ecCount
-
-        var dataRanges: [Range<Int>] = []
-        var ecBlocks: [[UInt8]] = []
-        dataRanges.reserveCapacity(blockCount)
-        ecBlocks.reserveCapacity(blockCount)
+        precondition(
+            data.count == total - layout.blockCount * layout.ecCodewordsPerBlock, "wrong number of data codewords")
+        // Each block's data codewords followed by its Reed–Solomon codewords.
+        var blocks: [[UInt8]] = []
+        blocks.reserveCapacity(layout.blockCount)
         var offset = 0
-        for block in 0..<blockCount {
-            let length = shortDataCount + (block < shortBlocks ? 0 : 1)
-            let range = offset..<offset + length
-            dataRanges.append(range)
-            ecBlocks.append(ReedSolomon.remainder(of: data[range], ecCount: ecCount))
-            offset += length
+        for block in 0..<layout.blockCount {
+            let range = offset..<offset + layout.dataCodewords(inBlock: block)
+            blocks.append(
+                Array(data[range]) + ReedSolomon.remainder(of: data[range], ecCount: layout.ecCodewordsPerBlock))
+            offset = range.upperBound
         }
-
         var result = [UInt8]()
         result.reserveCapacity(total)
-        for column in 0...shortDataCount {
-            for range in dataRanges where column < range.count {
-                result.append(data[range.lowerBound + column])
-            }
-        }
-        for column in 0..<ecCount {
-            for block in ecBlocks { result.append(block[column]) }
-        }
+        layout.forEachInterleavedCodeword { block, index in result.append(blocks[block][index]) }
         assert(result.count == total)
         return result
     }

@@ -105,7 +105,16 @@ public enum QRCode {
 
     /// Builds the symbol once the version is known (§7.1, steps 3 to 7).
     static func build(segments: [QRSegment], version: Int, ecLevel: QRErrorCorrection, mask: QRMask?) -> QRMatrix {
-        let data = dataCodewords(for: segments, version: version, level: ecLevel)
+        build(
+            dataCodewords: dataCodewords(for: segments, version: version, level: ecLevel), version: version,
+            ecLevel: ecLevel, mask: mask)
+    }
+
+    /// Builds the symbol from its data codewords, already padded to the capacity of `version` at `ecLevel`
+    /// (§7.1, steps 4 to 7). Tests use it to write bit streams this encoder does not produce.
+    static func build(dataCodewords data: [UInt8], version: Int, ecLevel: QRErrorCorrection, mask: QRMask?)
+        -> QRMatrix
+    {
         let codewords = finalCodewords(data: data, version: version, level: ecLevel)
         var symbol = SymbolBuilder(version: version)
         symbol.placeCodewords(codewords)

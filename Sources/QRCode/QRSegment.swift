@@ -14,14 +14,17 @@ public struct QRSegment: Sendable, Hashable {
         /// Arbitrary 8-bit bytes, conventionally UTF-8 or ISO 8859-1 text (§7.4.5).
         case byte
 
-        /// Four-bit mode indicator (§7.4.2, Table 2).
-        var indicator: UInt32 {
+        /// The mode's row of Tables 2 and 3, shared with the decoder.
+        var dataMode: QRSpec.DataMode {
             switch self {
-            case .numeric: 0b0001
-            case .alphanumeric: 0b0010
-            case .byte: 0b0100
+            case .numeric: .numeric
+            case .alphanumeric: .alphanumeric
+            case .byte: .byte
             }
         }
+
+        /// Four-bit mode indicator (§7.4.2, Table 2).
+        var indicator: UInt32 { dataMode.rawValue }
 
         /// Length of the character count indicator for a version (§7.4.2, Table 3).
         func characterCountBits(version: Int) -> Int {
@@ -30,11 +33,7 @@ public struct QRSegment: Sendable, Hashable {
 
         /// Table 3 by version class: 0 = versions 1–9, 1 = 10–26, 2 = 27–40.
         func characterCountBits(versionClass: Int) -> Int {
-            switch self {
-            case .numeric: [10, 12, 14][versionClass]
-            case .alphanumeric: [9, 11, 13][versionClass]
-            case .byte: [8, 16, 16][versionClass]
-            }
+            dataMode.characterCountBits(versionClass: versionClass)
         }
     }
 
@@ -134,9 +133,7 @@ public struct QRSegment: Sendable, Hashable {
     }
 
     /// Version class for Table 3: 0 for versions 1–9, 1 for 10–26, 2 for 27–40.
-    static func versionClass(of version: Int) -> Int {
-        version <= 9 ? 0 : version <= 26 ? 1 : 2
-    }
+    static func versionClass(of version: Int) -> Int { QRSpec.versionClass(of: version) }
 
     // MARK: Character sets
 
@@ -148,11 +145,15 @@ public struct QRSegment: Sendable, Hashable {
     @inline(__always)
     static func isAlphanumeric(_ byte: UInt8) -> Bool { alphanumericValue[Int(byte)] != 0xFF }
 
+    /// The 45 characters of Table 5 (§7.4.4) as ASCII bytes, indexed by their value; the decoder maps values back
+    /// with it.
+    static let alphanumericCharacters: [UInt8] = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".utf8)
+
     /// Table 5 of §7.4.4: value of each alphanumeric character, 0xFF for bytes outside the set.
     /// 0–9 → 0–9, A–Z → 10–35, then space 36, $ 37, % 38, * 39, + 40, - 41, . 42, / 43, : 44.
     static let alphanumericValue: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, character) in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".utf8.enumerated() {
+        for (value, character) in alphanumericCharacters.enumerated() {
             table[Int(character)] = UInt8(value)
         }
         return table

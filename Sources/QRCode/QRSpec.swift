@@ -115,3 +115,86 @@ enum QRSpec {
         dataCodewords(version: version, level: level) * 8
     }
 }
+
+// MARK: - Error-correction blocks (ISO/IEC 18004:2015 §7.5.1, Table 9, §7.6)
+
+extension QRSpec {
+    /// How a version's codewords split into Reed–Solomon blocks at a level, and the order in which the blocks'
+    /// codewords are interleaved into the final sequence (§7.6, Figure 20). The encoder interleaves with it and the
+    /// decoder de-interleaves with it, so both sides share one reading of Table 9.
+    struct BlockLayout: Sendable, Hashable {
+        /// Number of blocks (Table 9).
+        let blockCount: Int
+        /// Error-correction codewords in every block (Table 9).
+        let ecCodewordsPerBlock: Int
+        /// Blocks with one data codeword fewer; they come first (§7.6).
+        let shortBlockCount: Int
+        /// Data codewords of a short block.
+        let shortBlockDataCodewords: Int
+
+        /// The layout of `version` (1...40) at `level`.
+        init(version: Int, level: QRErrorCorrection) {
+            blockCount = Int(QRSpec.errorCorrectionBlocks[level.rawValue][version])
+            ecCodewordsPerBlock = Int(QRSpec.ecCodewordsPerBlock[level.rawValue][version])
+            let total = QRSpec.totalCodewords(version: version)
+            // Every block has total / blockCount codewords, the last `total % blockCount` blocks one more.
+            shortBlockCount = blockCount - total % blockCount
+            shortBlockDataCodewords = total / blockCount - ecCodewordsPerBlock
+        }
+
+        /// Data codewords in block `block` (0-based).
+        func dataCodewords(inBlock block: Int) -> Int {
+            shortBlockDataCodewords + (block < shortBlockCount ? 0 : 1)
+        }
+
+        /// Calls `body(block, index)` for each codeword of the final sequence in order, naming the block it belongs
+        /// to and its index within that block's codewords (data codewords first, then EC codewords) (§7.6):
+        /// the data codewords column by column (the short blocks have no last column), then the EC codewords
+        /// likewise.
+        func forEachInterleavedCodeword(_ body: (_ block: Int, _ index: Int) throws -> Void) rethrows {
+            for column in 0...shortBlockDataCodewords {
+                for block in 0..<blockCount where column < dataCodewords(inBlock: block) {
+                    try body(block, column)
+                }
+            }
+            for column in 0..<ecCodewordsPerBlock {
+                for block in 0..<blockCount {
+                    try body(block, dataCodewords(inBlock: block) + column)
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Data modes (ISO/IEC 18004:2015 §7.4.2, Tables 2 and 3)
+
+extension QRSpec {
+    /// The modes that carry characters, with their Table 2 indicators; shared by the encoder's ``QRSegment/Mode``
+    /// and the decoder's ``QRDecodedSegment/Mode``.
+    enum DataMode: UInt32, Sendable, Hashable, CaseIterable {
+        /// Numeric mode, indicator 0001 (§7.4.3).
+        case numeric = 0b0001
+        /// Alphanumeric mode, indicator 0010 (§7.4.4).
+        case alphanumeric = 0b0010
+        /// Byte mode, indicator 0100 (§7.4.5).
+        case byte = 0b0100
+        /// Kanji mode, indicator 1000 (§7.4.6).
+        case kanji = 0b1000
+
+        /// Length of the character count indicator (Table 3) by version class: 0 = versions 1–9, 1 = 10–26,
+        /// 2 = 27–40.
+        func characterCountBits(versionClass: Int) -> Int {
+            switch self {
+            case .numeric: [10, 12, 14][versionClass]
+            case .alphanumeric: [9, 11, 13][versionClass]
+            case .byte: [8, 16, 16][versionClass]
+            case .kanji: [8, 10, 12][versionClass]
+            }
+        }
+    }
+
+    /// Version class for Table 3: 0 for versions 1–9, 1 for 10–26, 2 for 27–40.
+    static func versionClass(of version: Int) -> Int {
+        version <= 9 ? 0 : version <= 26 ? 1 : 2
+    }
+}

@@ -114,12 +114,22 @@ struct SymbolBuilder {
     /// column size − 11 + i mod 3, row i div 3 (top right) and transposed (bottom left).
     private mutating func drawVersionBits() {
         let bits = QRSpec.versionBits(version: version)
-        for i in 0..<18 {
-            let dark = bits >> i & 1 == 1
+        for (bit, (first, second)) in versionModuleIndices().enumerated() {
+            let dark = bits >> bit & 1 == 1
+            for index in [first, second] {
+                modules[index] = dark ? 1 : 0
+                isFunction[index] = true
+            }
+        }
+    }
+
+    /// For version bit i (0 = least significant), the module indices of its two copies: column size − 11 + i mod 3,
+    /// row i div 3 (top right), and the transposed position (bottom left) (§7.10, Figure 27).
+    func versionModuleIndices() -> [(Int, Int)] {
+        (0..<18).map { i in
             let a = size - 11 + i % 3
             let b = i / 3
-            setFunction(x: a, y: b, dark: dark)
-            setFunction(x: b, y: a, dark: dark)
+            return (b * size + a, a * size + b)
         }
     }
 }

@@ -261,18 +261,18 @@ enum EVMCommandSupport {
     }
 
     /// Creates `path` with mode 0600 and writes `data`; refuses an existing file (a keystore is never overwritten).
-    static func writeNew(_ data: Data, to path: String) throws {
+    static func writeNew(_ data: Data, to path: String, what: String = "keystore") throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let reason =
                 errno == EEXIST
-                ? "it already exists (a keystore is never overwritten)" : String(cString: strerror(errno))
-            throw CLIFailure("cannot create the keystore \(path): \(reason)")
+                ? "it already exists (a \(what) is never overwritten)" : String(cString: strerror(errno))
+            throw CLIFailure("cannot create the \(what) \(path): \(reason)")
         }
         defer { close(descriptor) }
         let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == data.count, fsync(descriptor) == 0 else {
-            throw CLIFailure("cannot write the keystore \(path): \(String(cString: strerror(errno)))")
+            throw CLIFailure("cannot write the \(what) \(path): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -7,7 +7,73 @@ import QRCode
 struct QRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qr",
-        abstract: "Encode text as a QR code (ISO/IEC 18004): terminal, PNG or SVG.",
+        abstract: "QR codes (ISO/IEC 18004): encode text (the default subcommand) or decode images.",
+        subcommands: [QREncodeCommand.self, QRDecodeCommand.self],
+        defaultSubcommand: QREncodeCommand.self
+    )
+}
+
+struct QRDecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Print the payload of every QR code in the images, one symbol per line.",
+        discussion: """
+            Reads PNG (any colour type and depth, interlaced or not), PGM and PPM. Text without an ECI designator is \
+            UTF-8 when valid, otherwise ISO-8859-1; Kanji mode is Shift_JIS; an ECI designator is honoured (a \
+            character set not supported is printed as raw bytes). Only payloads that passed Reed–Solomon error \
+            correction are printed. Exit status: 0 when every file held a symbol, 1 when some file held none, 2 for a \
+            file that cannot be read or is not an image.
+            """)
+
+    @Argument(help: "Image files.") var files: [String]
+    @Flag(help: "Also print, on stderr, each symbol's version, level, mask and corrected codewords.")
+    var verbose = false
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("Pass at least one image file.") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            var missing: [String] = []
+            for path in files {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw CLIFailure("cannot read \(path); check the path and its permissions", status: 2)
+                }
+                let image: QRGrayImage
+                do {
+                    image = try QRImageFile.decode([UInt8](data))
+                } catch let error as QRImageError {
+                    throw CLIFailure("\(path) is not a readable image: \(error.message)", status: 2)
+                }
+                let symbols = QRReader.read(image)
+                if symbols.isEmpty { missing.append(path) }
+                for symbol in symbols {
+                    var line = symbol.text.map { Data($0.utf8) } ?? Data(symbol.bytes)
+                    line.append(0x0A)
+                    FileHandle.standardOutput.write(line)
+                    if verbose {
+                        FileHandle.standardError.write(
+                            Data(
+                                ("\(path): version \(symbol.version), level \(symbol.ecLevel.letter), mask "
+                                    + "\(symbol.mask.rawValue), \(symbol.correctedCodewords) codewords corrected"
+                                    + (symbol.mirrored ? ", mirrored" : "") + "\n").utf8))
+                    }
+                }
+            }
+            guard missing.isEmpty else {
+                throw CLIFailure(
+                    "no QR code found in \(missing.joined(separator: ", ")); try a sharper, larger or less skewed image",
+                    status: 1)
+            }
+        }
+    }
+}
+
+struct QREncodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Encode text as a QR code: terminal, PNG or SVG.",
         discussion:
             "Without --png or --svg the code is drawn in the terminal with Unicode half blocks, dark on light, ready for a phone camera."
     )

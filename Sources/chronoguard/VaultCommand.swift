@@ -22,7 +22,7 @@ struct VaultEVMCommand: AsyncParsableCommand {
             Keys directories come from `chronoguard zk setup --out DIR`; the secret and its hash from \
             `chronoguard zk secret`. Passwords: --password-file FILE or CHRONOGUARD_KEYSTORE_PASSWORD.
             """,
-        subcommands: [Deploy.self, Execute.self, Status.self])
+        subcommands: [Deploy.self, Execute.self, Status.self, Request.self, Submit.self])
 
     struct Deploy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

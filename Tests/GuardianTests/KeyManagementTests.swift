@@ -170,7 +170,7 @@ import Testing
         let master = MasterKey.generate()
         let harness = try await GuardianHarness.make(store: store, keyProvider: StaticMasterKeyProvider([master]))
         let wallet = try await harness.enroll()
-        let before = try await store.wallet(wallet.owner.publicKey)
+        let before = await store.wallet(wallet.owner.publicKey)
         let rotation = KeyRotation(fromKeyID: master.id, toKeyID: "feedfacefeedface", wrappedAuditKey: [1]) { _, _, _ in
             throw GuardianStoreError(.conflict, "simulated failure")
         }

@@ -1,0 +1,203 @@
+// MARK: - Finder pattern search (ISO/IEC 18004:2015 §12 b–d)
+
+/// A finder pattern candidate: the centre of its 3 × 3 core, its module size, how many scan lines confirmed it.
+struct QRFinderCandidate: Sendable, Hashable {
+    var x: Double
+    var y: Double
+    var moduleSize: Double
+    var count: Int
+
+    /// Whether `other` is the same pattern seen again (centres within a module and similar sizes).
+    func matches(_ other: QRFinderCandidate) -> Bool {
+        let tolerance = max(moduleSize, other.moduleSize) * 1.2
+        return abs(x - other.x) <= tolerance && abs(y - other.y) <= tolerance
+            && abs(moduleSize - other.moduleSize) <= max(1.0, 0.4 * max(moduleSize, other.moduleSize))
+    }
+
+    /// The weighted average of two sightings of one pattern.
+    func merged(with other: QRFinderCandidate) -> QRFinderCandidate {
+        let total = Double(count + other.count)
+        let (w1, w2) = (Double(count) / total, Double(other.count) / total)
+        return QRFinderCandidate(
+            x: x * w1 + other.x * w2, y: y * w1 + other.y * w2, moduleSize: moduleSize * w1 + other.moduleSize * w2,
+            count: count + other.count)
+    }
+}
+
+/// Finds finder patterns: scan lines whose dark–light–dark–light–dark runs are in the ratio 1 : 1 : 3 : 1 : 1
+/// (§12 b, §6.3.3), confirmed by a scan across the centre in the other direction (§12 c) and along a diagonal, then
+/// merged (§12 d). Rows and columns are both scanned, so a pattern is found at any rotation. A namespace.
+enum QRFinderPatternFinder {
+    /// Most candidates kept (the strongest), which bounds the triple search that follows.
+    static let maximumCandidates = 48
+
+    /// All finder pattern candidates of a binarised image, strongest first.
+    static func find(in image: QRBitImage) -> [QRFinderCandidate] {
+        var candidates: [QRFinderCandidate] = []
+        scanRows(image, transposed: false, into: &candidates)
+        scanRows(image.transposed(), transposed: true, into: &candidates)
+        candidates.sort { $0.count > $1.count }
+        return Array(candidates.prefix(maximumCandidates))
+    }
+
+    /// Scans every row of `image` (in which the pattern is searched), cross-checking in `image` itself; when
+    /// `transposed`, the results are mapped back by swapping coordinates.
+    private static func scanRows(_ image: QRBitImage, transposed: Bool, into candidates: inout [QRFinderCandidate]) {
+        var runs: [Int] = []
+        runs.reserveCapacity(image.width)
+        // Every row of small images; every second or third of large ones (a finder core still spans several rows).
+        let step = image.height <= 600 ? 1 : image.height <= 1200 ? 2 : 3
+        for y in stride(from: 0, to: image.height, by: step) {
+            runs.removeAll(keepingCapacity: true)
+            // Runs of the row, starting with a light run (possibly empty) so that odd indices are dark.
+            image.bits.withUnsafeBufferPointer { bits in
+                let row = y * image.width
+                var current: UInt8 = 0
+                var length = 0
+                for x in 0..<image.width {
+                    let bit = bits[row + x]
+                    if bit == current {
+                        length += 1
+                    } else {
+                        runs.append(length)
+                        current = bit
+                        length = 1
+                    }
+                }
+                runs.append(length)
+            }
+            var index = 1
+            var start = runs[0]  // x where run `index` starts
+            while index + 4 < runs.count {
+                let counts = (runs[index], runs[index + 1], runs[index + 2], runs[index + 3], runs[index + 4])
+                if ratioMatches([counts.0, counts.1, counts.2, counts.3, counts.4]) {
+                    let total = counts.0 + counts.1 + counts.2 + counts.3 + counts.4
+                    let centerX = Double(start + counts.0 + counts.1) + Double(counts.2) / 2
+                    if let found = crossCheck(image, centerX: centerX, y: y, horizontalTotal: total) {
+                        let candidate =
+                            transposed
+                            ? QRFinderCandidate(x: found.y, y: found.x, moduleSize: found.moduleSize, count: 1)
+                            : found
+                        add(candidate, to: &candidates)
+                    }
+                }
+                start += runs[index] + runs[index + 1]
+                index += 2
+            }
+        }
+    }
+
+    /// Whether five run lengths are close to 1 : 1 : 3 : 1 : 1 (each 1 within half a module, the 3 within 1.5).
+    @inline(__always)
+    static func ratioMatches(_ counts: [Int]) -> Bool {
+        let total = counts.reduce(0, +)
+        guard total >= 7, counts.allSatisfy({ $0 > 0 }) else { return false }
+        let module = Double(total) / 7
+        let tolerance = module * 0.6
+        return abs(module - Double(counts[0])) < tolerance && abs(module - Double(counts[1])) < tolerance
+            && abs(3 * module - Double(counts[2])) < 3 * tolerance && abs(module - Double(counts[3])) < tolerance
+            && abs(module - Double(counts[4])) < tolerance
+    }
+
+    /// Counts the five runs through (x, y) along direction (dx, dy): the centre dark run and two runs each way. Each
+    /// run is limited to `limit` pixels. Returns the counts and the offset (in steps) of the centre run's middle.
+    static func runsThrough(
+        _ image: QRBitImage, x: Int, y: Int, dx: Int, dy: Int, limit: Int
+    ) -> (counts: [Int], center: Double)? {
+        guard image.isDark(x, y) else { return nil }
+        var counts = [0, 0, 0, 0, 0]
+        // Backwards: centre (part), light, dark.
+        var step = 0
+        while image.isDark(x - step * dx, y - step * dy) && counts[2] <= limit * 3 {
+            counts[2] += 1
+            step += 1
+        }
+        let back = step
+        while inside(image, x - step * dx, y - step * dy) && !image.isDark(x - step * dx, y - step * dy)
+            && counts[1] <= limit
+        {
+            counts[1] += 1
+            step += 1
+        }
+        while inside(image, x - step * dx, y - step * dy) && image.isDark(x - step * dx, y - step * dy)
+            && counts[0] <= limit
+        {
+            counts[0] += 1
+            step += 1
+        }
+        // Forwards.
+        step = 1
+        while image.isDark(x + step * dx, y + step * dy) && counts[2] <= limit * 3 {
+            counts[2] += 1
+            step += 1
+        }
+        let forward = step
+        while inside(image, x + step * dx, y + step * dy) && !image.isDark(x + step * dx, y + step * dy)
+            && counts[3] <= limit
+        {
+            counts[3] += 1
+            step += 1
+        }
+        while inside(image, x + step * dx, y + step * dy) && image.isDark(x + step * dx, y + step * dy)
+            && counts[4] <= limit
+        {
+            counts[4] += 1
+            step += 1
+        }
+        // Centre of the dark core, relative to (x, y), in steps: it spans -back+1 ... forward-1.
+        let center = Double(forward - back) / 2
+        return (counts, center)
+    }
+
+    @inline(__always)
+    static func inside(_ image: QRBitImage, _ x: Int, _ y: Int) -> Bool {
+        x >= 0 && y >= 0 && x < image.width && y < image.height
+    }
+
+    /// Confirms a horizontal sighting vertically, re-centres horizontally and checks a diagonal (§12 c).
+    private static func crossCheck(_ image: QRBitImage, centerX: Double, y: Int, horizontalTotal: Int)
+        -> QRFinderCandidate?
+    {
+        let limit = horizontalTotal  // generous: a run may be longer under perspective
+        let cx = Int(centerX)
+        guard let vertical = runsThrough(image, x: cx, y: y, dx: 0, dy: 1, limit: limit),
+            ratioMatches(vertical.counts)
+        else { return nil }
+        let verticalTotal = vertical.counts.reduce(0, +)
+        // Similar extent in both directions (within a factor of about 1.7, to allow perspective and rotation).
+        guard 5 * abs(verticalTotal - horizontalTotal) < 3 * max(verticalTotal, horizontalTotal) else { return nil }
+        let centerY = Double(y) + vertical.center + 0.5
+        let cy = Int(centerY)
+        guard let horizontal = runsThrough(image, x: cx, y: cy, dx: 1, dy: 0, limit: limit),
+            ratioMatches(horizontal.counts)
+        else { return nil }
+        let refinedX = Double(cx) + horizontal.center + 0.5
+        let rx = Int(refinedX)
+        // Diagonal: the pattern's runs along 45° are √2 longer but keep the ratio; be lenient (the corners of the
+        // rings are where blur and perspective bite first).
+        guard let diagonal = runsThrough(image, x: rx, y: cy, dx: 1, dy: 1, limit: limit),
+            diagonalMatches(diagonal.counts)
+        else { return nil }
+        let total = Double(horizontal.counts.reduce(0, +) + verticalTotal)
+        return QRFinderCandidate(x: refinedX, y: centerY, moduleSize: total / 14, count: 1)
+    }
+
+    /// A looser 1 : 1 : 3 : 1 : 1 test for the diagonal scan.
+    private static func diagonalMatches(_ counts: [Int]) -> Bool {
+        let total = counts.reduce(0, +)
+        guard total >= 7, counts.allSatisfy({ $0 > 0 }) else { return false }
+        let module = Double(total) / 7
+        return abs(module - Double(counts[0])) < module && abs(module - Double(counts[1])) < module
+            && abs(3 * module - Double(counts[2])) < 3 * module && abs(module - Double(counts[3])) < module
+            && abs(module - Double(counts[4])) < module
+    }
+
+    /// Merges a sighting into the list.
+    private static func add(_ candidate: QRFinderCandidate, to candidates: inout [QRFinderCandidate]) {
+        if let index = candidates.firstIndex(where: { $0.matches(candidate) }) {
+            candidates[index] = candidates[index].merged(with: candidate)
+        } else if candidates.count < 4096 {
+            candidates.append(candidate)
+        }
+    }
+}
