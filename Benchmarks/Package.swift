@@ -125,6 +125,11 @@ let package = Package(
             path: "Sources/EVMThroughput"
         ),
         .executableTarget(
+            name: "QRDecodeThroughput",
+            dependencies: [.product(name: "QRCode", package: rootIdentity)],
+            path: "Sources/QRDecodeThroughput"
+        ),
+        .executableTarget(
             name: "VerifyThroughput",
             dependencies: [.product(name: "OTP", package: rootIdentity)],
             path: "Sources/VerifyThroughput"

@@ -127,29 +127,29 @@ struct DetectorTests {
     }
 
     static let classes: [DistortionClass] = [
-        DistortionClass(name: "clean", cases: 16, maxVersion: 15, requiredRate: 1.0) { rng in
+        DistortionClass(name: "clean", cases: 16, maxVersion: 25, requiredRate: 1.0) { rng in
             VisionPeer.Distortion(modulePixels: Double(Int.random(in: 2...5, using: &rng)))
         },
-        DistortionClass(name: "rotation", cases: 24, maxVersion: 10, requiredRate: 0.95) { rng in
+        DistortionClass(name: "rotation", cases: 24, maxVersion: 15, requiredRate: 0.95) { rng in
             var d = VisionPeer.Distortion(modulePixels: Double.random(in: 3...5, using: &rng))
             d.rotation = Double.random(in: 0..<360, using: &rng)
             return d
         },
         DistortionClass(name: "perspective", cases: 24, maxVersion: 10, requiredRate: 0.9) { rng in
             var d = VisionPeer.Distortion(modulePixels: Double.random(in: 3...5, using: &rng))
-            d.perspective = Double.random(in: 0.05...0.12, using: &rng)
-            d.rotation = Double.random(in: -20...20, using: &rng)
+            d.perspective = Double.random(in: 0.05...0.18, using: &rng)
+            d.rotation = Double.random(in: -30...30, using: &rng)
             return d
         },
-        DistortionClass(name: "blur", cases: 16, maxVersion: 10, requiredRate: 0.95) { rng in
+        DistortionClass(name: "blur", cases: 16, maxVersion: 10, requiredRate: 0.85) { rng in
             let px = Double.random(in: 3...6, using: &rng)
             var d = VisionPeer.Distortion(modulePixels: px)
-            d.blur = px * Double.random(in: 0.15...0.35, using: &rng)
+            d.blur = px * Double.random(in: 0.15...0.45, using: &rng)
             return d
         },
-        DistortionClass(name: "noise", cases: 16, maxVersion: 10, requiredRate: 0.95) { rng in
+        DistortionClass(name: "noise", cases: 16, maxVersion: 10, requiredRate: 0.9) { rng in
             var d = VisionPeer.Distortion(modulePixels: Double.random(in: 3...5, using: &rng))
-            d.noise = Double.random(in: 10...40, using: &rng)
+            d.noise = Double.random(in: 10...55, using: &rng)
             return d
         },
         DistortionClass(name: "low contrast", cases: 16, maxVersion: 10, requiredRate: 0.95) { rng in
@@ -160,7 +160,7 @@ struct DetectorTests {
             return d
         },
         DistortionClass(name: "scale", cases: 20, maxVersion: 10, requiredRate: 0.9) { rng in
-            var d = VisionPeer.Distortion(modulePixels: Double.random(in: 2.2...12, using: &rng))
+            var d = VisionPeer.Distortion(modulePixels: Double.random(in: 1.6...12, using: &rng))
             d.rotation = Double.random(in: -5...5, using: &rng)
             return d
         },

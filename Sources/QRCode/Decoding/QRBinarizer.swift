@@ -57,6 +57,9 @@ enum QRBinarizer {
         case global
         /// ``local`` on the image after a 3 × 3 box blur (suppresses sensor noise and JPEG ringing).
         case smoothedLocal
+        /// Local thresholds from each block's midrange (darkest + lightest) / 2 instead of its mean: keeps the widths
+        /// of blurred runs, where a mean pulled towards the majority colour would shift every edge.
+        case localMidrange
     }
 
     static func binarize(_ image: QRGrayImage, _ method: Method) -> QRBitImage {
@@ -64,6 +67,7 @@ enum QRBinarizer {
         case .local: local(image.pixels, image.width, image.height)
         case .global: global(image)
         case .smoothedLocal: local(boxBlur(image), image.width, image.height)
+        case .localMidrange: local(image.pixels, image.width, image.height, midrange: true)
         }
     }
 
@@ -76,7 +80,7 @@ enum QRBinarizer {
     /// apart) contributes its mean; each pixel is compared with the average over the blocks with contrast among the
     /// 5 × 5 blocks around its own. Where none of them has contrast (inside a large module, or in a blank area), the
     /// global Otsu threshold decides.
-    static func local(_ pixels: [UInt8], _ width: Int, _ height: Int) -> QRBitImage {
+    static func local(_ pixels: [UInt8], _ width: Int, _ height: Int, midrange: Bool = false) -> QRBitImage {
         let fallback = otsu(pixels)
         // Tiny images: blocks would be meaningless.
         guard width >= 5 * blockSize, height >= 5 * blockSize else { return threshold(pixels, width, height, fallback) }
@@ -107,7 +111,8 @@ enum QRBinarizer {
                     let contrasted = high - low >= minimumContrast
                     let cell = (by + 1) * stride + bx + 1
                     meanSums[cell] =
-                        (contrasted ? sum / (blockSize * blockSize) : 0) + meanSums[cell - 1] + meanSums[cell - stride]
+                        (contrasted ? (midrange ? (low + high) / 2 : sum / (blockSize * blockSize)) : 0)
+                        + meanSums[cell - 1] + meanSums[cell - stride]
                         - meanSums[cell - stride - 1]
                     countSums[cell] =
                         (contrasted ? 1 : 0) + countSums[cell - 1] + countSums[cell - stride]

@@ -57,7 +57,8 @@ public enum QRDetector {
         for method in [QRBinarizer.Method.local, .global] {
             let bits = QRBinarizer.binarize(image, method)
             for inverted in [false, true] {
-                for detection in detect(in: inverted ? bits.inverted() : bits, inverted: inverted, disjoint: true)
+                for detection in detect(
+                    in: inverted ? bits.inverted() : bits, gray: image, inverted: inverted, disjoint: true)
                 where !result.contains(where: { $0.isSameSymbol(as: detection) }) {
                     result.append(detection)
                 }
@@ -69,7 +70,12 @@ public enum QRDetector {
 
     /// Detections in one binarised image: the plausible finder triples, best first; when `disjoint`, only triples
     /// that share no finder pattern with a better one.
-    static func detect(in image: QRBitImage, inverted: Bool, disjoint: Bool, limit: Int = 12) -> [QRDetection] {
+    ///
+    /// With `gray`, the luminance the bits came from, each detection also gets a grid sampled from the luminance
+    /// itself (see ``sampleLuminance(_:_:size:inverted:)``) as its second candidate.
+    static func detect(in image: QRBitImage, gray: QRGrayImage?, inverted: Bool, disjoint: Bool, limit: Int = 12)
+        -> [QRDetection]
+    {
         let finders = QRFinderPatternFinder.find(in: image)
         let triples = rankedTriples(finders)
         var used = Set<Int>()
@@ -81,6 +87,7 @@ public enum QRDetector {
             }
             guard
                 let detection = makeDetection(
+                    gray: gray,
                     image, topLeft: finders[triple.0], topRight: finders[triple.1], bottomLeft: finders[triple.2],
                     inverted: inverted)
             else { continue }
@@ -186,6 +193,7 @@ public enum QRDetector {
     }
 
     private static func makeDetection(
+        gray: QRGrayImage?,
         _ image: QRBitImage, topLeft: QRFinderCandidate, topRight: QRFinderCandidate, bottomLeft: QRFinderCandidate,
         inverted: Bool
     ) -> QRDetection? {
@@ -202,17 +210,33 @@ public enum QRDetector {
             default: return estimate
             }
         }
-        let horizontalModule = along(tl, tr, (topLeft.moduleSize + topRight.moduleSize) / 2)
-        let verticalModule = along(tl, bl, (topLeft.moduleSize + bottomLeft.moduleSize) / 2)
-        let raw = (tl.distance(to: tr) / horizontalModule + tl.distance(to: bl) / verticalModule) / 2 + 7
+        // Scan-line module sizes are accurate averages, but too large by 1 / cos θ at a rotation θ (≤ 45°).
+        let lengthU = tl.distance(to: tr)
+        let lengthV = tl.distance(to: bl)
+        guard lengthU > 0, lengthV > 0 else { return nil }
+        let u = QRPoint(x: (tr.x - tl.x) / lengthU, y: (tr.y - tl.y) / lengthU)
+        let v = QRPoint(x: (bl.x - tl.x) / lengthV, y: (bl.y - tl.y) / lengthV)
+        let correction = max(abs(u.x), abs(u.y))
+        let finders = [topLeft, topRight, bottomLeft]
+        let corrected = finders.map { $0.moduleSize * correction }
+        // Cheap rejection of triples that are not a symbol's: each finder must sit in its light separator (§6.3.3).
+        let check = finderScore(image, finders, sizes: corrected, u: u, v: v)
+        // Below 2.5 px per module a one-module separator is mixed with its neighbours by any resampling: there the
+        // finders alone must read (almost) perfectly.
+        let tiny = (corrected[0] + corrected[1] + corrected[2]) / 3 < 2.5
+        guard (check.pattern >= 0.75 && check.separator >= 0.6) || (tiny && check.pattern >= 0.9) else {
+            return nil
+        }
+        let horizontalModule =
+            (along(tl, tr, (corrected[0] + corrected[1]) / 2) + (corrected[0] + corrected[1]) / 2) / 2
+        let verticalModule = (along(tl, bl, (corrected[0] + corrected[2]) / 2) + (corrected[0] + corrected[2]) / 2) / 2
+        let raw = (lengthU / horizontalModule + lengthV / verticalModule) / 2 + 7
         let moduleSize = (horizontalModule + verticalModule) / 2
         guard raw >= 17, raw <= 181 else { return nil }
-
-        // Cheap rejection of triples that are not a symbol's: each finder must sit in its light separator (§6.3.3).
-        guard finderScore(image, [topLeft, topRight, bottomLeft], tl: tl, tr: tr, bl: bl) >= 0.8 else { return nil }
         var transforms: [Candidate] = []
         for size in likelySizes(raw, count: 3) {
-            transforms += candidateTransforms(image, tl: tl, tr: tr, bl: bl, size: size, moduleSize: moduleSize)
+            transforms += candidateTransforms(
+                image, tl: tl, tr: tr, bl: bl, finderModules: corrected, size: size, moduleSize: moduleSize)
         }
         // Most likely first: the maps under which the fixed patterns (finders, timing, alignment) read best; ties
         // keep the order of the size estimate. Only the best few are sampled in full.
@@ -230,6 +254,11 @@ public enum QRDetector {
             }
             grids.append(grid)
         }
+        if let gray, let luminance = sampleLuminance(gray, best.transform, size: best.size, inverted: inverted),
+            !grids.contains(luminance)
+        {
+            grids.insert(luminance, at: min(1, grids.count))
+        }
         guard !grids.isEmpty else { return nil }
         let s = Double(best.size)
         let corners = [(0.0, 0.0), (s, 0), (s, s), (0, s)].compactMap { best.transform.apply($0.0, $0.1) }
@@ -238,45 +267,45 @@ public enum QRDetector {
             moduleSize: moduleSize, isInverted: inverted, candidates: grids)
     }
 
-    /// Agreement of the three finder patterns and their separators (modules −1…7 around each, as far as they lie
-    /// inside the symbol) with §6.3.3, each read with its own module size along the symbol's axes.
+    /// Agreement of the three finder patterns (7 × 7 modules) and of their separators (the middle three modules of each
+    /// separator side inside the symbol) with §6.3.3, each read with its own module size along the symbol's axes.
     static func finderScore(
-        _ image: QRBitImage, _ finders: [QRFinderCandidate], tl: QRPoint, tr: QRPoint, bl: QRPoint
-    ) -> Double {
-        let lengthU = tl.distance(to: tr)
-        let lengthV = tl.distance(to: bl)
-        guard lengthU > 0, lengthV > 0 else { return 0 }
-        let u = QRPoint(x: (tr.x - tl.x) / lengthU, y: (tr.y - tl.y) / lengthU)
-        let v = QRPoint(x: (bl.x - tl.x) / lengthV, y: (bl.y - tl.y) / lengthV)
-        var matches = 0
-        var total = 0
+        _ image: QRBitImage, _ finders: [QRFinderCandidate], sizes: [Double], u: QRPoint, v: QRPoint
+    ) -> (pattern: Double, separator: Double) {
+        var pattern = 0
+        var separator = 0
+        var patternTotal = 0
+        var separatorTotal = 0
         // Which separator rows/columns lie inside the symbol: towards the other finders only.
         let sides: [(xs: ClosedRange<Int>, ys: ClosedRange<Int>)] = [(0...7, 0...7), (-1...6, 0...7), (0...7, -1...6)]
-        for (finder, side) in zip(finders, sides) {
-            // The finder's own module size along each axis (rotation makes the scan-line estimate too large).
+        for ((finder, m), side) in zip(zip(finders, sizes), sides) {
+            let roughX = QRPoint(x: u.x * m, y: u.y * m)
+            let roughY = QRPoint(x: v.x * m, y: v.y * m)
             let centre = QRPoint(x: finder.x, y: finder.y)
-            let mu =
-                measureModule(
-                    image, from: centre, towards: QRPoint(x: centre.x + u.x, y: centre.y + u.y),
-                    estimate: finder.moduleSize) ?? finder.moduleSize
-            let mv =
-                measureModule(
-                    image, from: centre, towards: QRPoint(x: centre.x + v.x, y: centre.y + v.y),
-                    estimate: finder.moduleSize) ?? finder.moduleSize
+            let frame =
+                QRGridFitting.localFrame(image, center: centre, ex: roughX, ey: roughY) ?? (centre, roughX, roughY)
             for j in side.ys {
                 for i in side.xs {
-                    let dx = (Double(i) - 3) * mu
-                    let dy = (Double(j) - 3) * mv
+                    let dx = Double(i) - 3
+                    let dy = Double(j) - 3
                     let ring = max(abs(i - 3), abs(j - 3))
-                    let expected = ring != 2 && ring != 4
-                    let x = finder.x + dx * u.x + dy * v.x
-                    let y = finder.y + dx * u.y + dy * v.y
-                    total += 1
-                    if image.isDark(at: x, y) == expected { matches += 1 }
+                    let dark = image.isDark(
+                        at: frame.center.x + dx * frame.ex.x + dy * frame.ey.x,
+                        frame.center.y + dx * frame.ex.y + dy * frame.ey.y)
+                    if ring == 4 {
+                        // Only the middle of each separator side: its corners move most when perspective turns the
+                        // finder's own axes away from the symbol's.
+                        guard abs(i - 3) <= 1 || abs(j - 3) <= 1 else { continue }
+                        separatorTotal += 1
+                        if !dark { separator += 1 }
+                    } else {
+                        patternTotal += 1
+                        if dark == (ring != 2) { pattern += 1 }
+                    }
                 }
             }
         }
-        return Double(matches) / Double(max(total, 1))
+        return (Double(pattern) / Double(max(patternTotal, 1)), Double(separator) / Double(max(separatorTotal, 1)))
     }
 
     /// Most grids sampled per detection.
@@ -293,7 +322,8 @@ public enum QRDetector {
     /// The maps for one symbol size: fitted to finder outlines and alignment patterns, fitted to finder outlines
     /// only, through the bottom-right alignment pattern alone, and the affine map of the three finder centres.
     static func candidateTransforms(
-        _ image: QRBitImage, tl: QRPoint, tr: QRPoint, bl: QRPoint, size: Int, moduleSize: Double
+        _ image: QRBitImage, tl: QRPoint, tr: QRPoint, bl: QRPoint, finderModules: [Double], size: Int,
+        moduleSize: Double
     ) -> [Candidate] {
         let s = Double(size)
         let version = (size - 17) / 4
@@ -306,9 +336,20 @@ public enum QRDetector {
         else { return [] }
         var result: [Candidate] = []
         // Finder outlines: twelve corners plus the three centres.
-        var points = zip(centres, [tl, tr, bl]).map { QRCorrespondence(module: $0, image: $1) }
-        for centre in centres { points += QRGridFitting.finderCorners(image, center: centre, initial: affine) }
-        if points.count >= 7, let outlined = QRGridFitting.fit(points, moduleScale: s) {
+        // Twice: the second pass walks along the axes the first fit found (better under strong perspective).
+        var points: [QRCorrespondence] = []
+        var outline: QRPerspectiveTransform?
+        for _ in 0..<2 {
+            var found = zip(centres, [tl, tr, bl]).map { QRCorrespondence(module: $0, image: $1) }
+            for (centre, ownSize) in zip(centres, finderModules) {
+                found += QRGridFitting.finderCorners(
+                    image, center: centre, initial: outline ?? affine, moduleSize: outline == nil ? ownSize : nil)
+            }
+            guard found.count >= 7, let fitted = QRGridFitting.fit(found, moduleScale: s) else { break }
+            points = found
+            outline = fitted
+        }
+        if let outlined = outline {
             // Alignment patterns where the outline fit predicts them.
             var aligned = points
             var bottomRight: QRPoint?
@@ -372,6 +413,70 @@ public enum QRDetector {
             }
         }
         guard outside * 10 <= size * size else { return nil }
+        return QRModuleGrid(size: size, modules: modules)
+    }
+
+    /// Reads each module from the luminance instead of the bits: the bilinearly interpolated level at the module
+    /// centre, compared with the mean level of the 9 × 9 modules around it. Small or blurred modules, whose pixels
+    /// are mixed with their neighbours', read better this way. `nil` when more than a tenth of the centres fall
+    /// outside the image.
+    static func sampleLuminance(_ gray: QRGrayImage, _ transform: QRPerspectiveTransform, size: Int, inverted: Bool)
+        -> QRModuleGrid?
+    {
+        let (width, height) = (gray.width, gray.height)
+        var levels = [Int](repeating: 255, count: size * size)
+        var outside = 0
+        gray.pixels.withUnsafeBufferPointer { pixels in
+            for y in 0..<size {
+                for x in 0..<size {
+                    guard let point = transform.apply(Double(x) + 0.5, Double(y) + 0.5) else {
+                        outside += 1
+                        continue
+                    }
+                    // Pixel centres are at +0.5.
+                    let fx = point.x - 0.5
+                    let fy = point.y - 0.5
+                    guard fx >= 0, fy >= 0, fx < Double(width - 1), fy < Double(height - 1) else {
+                        outside += 1
+                        continue
+                    }
+                    let x0 = Int(fx)
+                    let y0 = Int(fy)
+                    let ax = fx - Double(x0)
+                    let ay = fy - Double(y0)
+                    let p00 = Double(pixels[y0 * width + x0])
+                    let p10 = Double(pixels[y0 * width + x0 + 1])
+                    let p01 = Double(pixels[(y0 + 1) * width + x0])
+                    let p11 = Double(pixels[(y0 + 1) * width + x0 + 1])
+                    let value = (p00 * (1 - ax) + p10 * ax) * (1 - ay) + (p01 * (1 - ax) + p11 * ax) * ay
+                    levels[y * size + x] = inverted ? 255 - Int(value) : Int(value)
+                }
+            }
+        }
+        guard outside * 10 <= size * size else { return nil }
+        // Prefix sums for the 9 × 9 window means.
+        let stride = size + 1
+        var sums = [Int](repeating: 0, count: stride * stride)
+        for y in 0..<size {
+            for x in 0..<size {
+                sums[(y + 1) * stride + x + 1] =
+                    levels[y * size + x] + sums[y * stride + x + 1] + sums[(y + 1) * stride + x] - sums[y * stride + x]
+            }
+        }
+        var modules = [UInt8](repeating: 0, count: size * size)
+        for y in 0..<size {
+            let top = max(y - 4, 0)
+            let bottom = min(y + 5, size)
+            for x in 0..<size {
+                let left = max(x - 4, 0)
+                let right = min(x + 5, size)
+                let total =
+                    sums[bottom * stride + right] - sums[top * stride + right] - sums[bottom * stride + left]
+                    + sums[top * stride + left]
+                let mean = total / ((bottom - top) * (right - left))
+                modules[y * size + x] = levels[y * size + x] < mean ? 1 : 0
+            }
+        }
         return QRModuleGrid(size: size, modules: modules)
     }
 

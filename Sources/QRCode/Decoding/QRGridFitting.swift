@@ -13,15 +13,25 @@ struct QRCorrespondence: Sendable, Hashable {
 enum QRGridFitting {
     /// The four outer corners of the finder pattern whose centre is at module coordinates `center` (3.5 modules from
     /// each edge), located in `image` with `initial` giving the local module directions.
-    static func finderCorners(_ image: QRBitImage, center moduleCenter: QRPoint, initial: QRPerspectiveTransform)
-        -> [QRCorrespondence]
-    {
+    ///
+    /// - Parameter moduleSize: The finder's own module size in pixels, when `initial` is only a rough (affine) map
+    ///   whose scale may be wrong this far from where it was fitted; `nil` to trust `initial`'s scale.
+    static func finderCorners(
+        _ image: QRBitImage, center moduleCenter: QRPoint, initial: QRPerspectiveTransform, moduleSize: Double?
+    ) -> [QRCorrespondence] {
         guard let c = initial.apply(moduleCenter.x, moduleCenter.y),
             let right = initial.apply(moduleCenter.x + 1, moduleCenter.y),
             let down = initial.apply(moduleCenter.x, moduleCenter.y + 1)
         else { return [] }
-        let ex = QRPoint(x: right.x - c.x, y: right.y - c.y)  // one module along u
-        let ey = QRPoint(x: down.x - c.x, y: down.y - c.y)  // one module along v
+        var ex = QRPoint(x: right.x - c.x, y: right.y - c.y)  // one module along u
+        var ey = QRPoint(x: down.x - c.x, y: down.y - c.y)  // one module along v
+        if let moduleSize {
+            let lengthX = (ex.x * ex.x + ex.y * ex.y).squareRoot()
+            let lengthY = (ey.x * ey.x + ey.y * ey.y).squareRoot()
+            guard lengthX > 0, lengthY > 0 else { return [] }
+            ex = QRPoint(x: ex.x / lengthX * moduleSize, y: ex.y / lengthX * moduleSize)
+            ey = QRPoint(x: ey.x / lengthY * moduleSize, y: ey.y / lengthY * moduleSize)
+        }
         // Sides: outward direction (in modules) and the lateral direction along the edge.
         let sides: [(out: QRPoint, along: QRPoint)] = [
             (QRPoint(x: -ey.x, y: -ey.y), ex),  // top
@@ -46,18 +56,61 @@ enum QRGridFitting {
         for (first, second, du, dv) in pairs {
             guard let a = lines[first], let b = lines[second], let corner = a.intersection(b),
                 let predicted = initial.apply(origin.x + du, origin.y + dv),
-                corner.distance(to: predicted) < 1.5 * max(moduleLength, 1)
+                corner.distance(to: predicted) < 2.5 * max(moduleLength, 1)
             else { continue }
             result.append(QRCorrespondence(module: QRPoint(x: origin.x + du, y: origin.y + dv), image: corner))
         }
         return result
     }
 
+    /// The finder pattern's own frame: its centre and one-module vectors along its own axes, measured from the outer
+    /// edges of its dark ring (walking out from the centre row and column and from rows 1.5 modules to each side).
+    /// Strong perspective turns and scales each finder differently from the symbol's average axes `ex`, `ey`;
+    /// `nil` when the edges are not found.
+    static func localFrame(_ image: QRBitImage, center: QRPoint, ex: QRPoint, ey: QRPoint)
+        -> (center: QRPoint, ex: QRPoint, ey: QRPoint)?
+    {
+        func edges(_ out: QRPoint, _ along: QRPoint) -> [QRPoint]? {
+            var points: [QRPoint] = []
+            for offset in [-1.5, 0, 1.5] {
+                let start = QRPoint(x: center.x + offset * along.x, y: center.y + offset * along.y)
+                guard let edge = outerEdge(image, from: start, direction: out) else { return nil }
+                points.append(edge)
+            }
+            return points
+        }
+        let minus = { (p: QRPoint) in QRPoint(x: -p.x, y: -p.y) }
+        guard let right = edges(ex, ey), let left = edges(minus(ex), ey), let bottom = edges(ey, ex),
+            let top = edges(minus(ey), ex)
+        else { return nil }
+        // Module vectors: across the pattern (7 modules) through the centre; directions along the side edges.
+        let across = QRPoint(x: (right[1].x - left[1].x) / 7, y: (right[1].y - left[1].y) / 7)
+        let down = QRPoint(x: (bottom[1].x - top[1].x) / 7, y: (bottom[1].y - top[1].y) / 7)
+        let middle = QRPoint(
+            x: (right[1].x + left[1].x + bottom[1].x + top[1].x) / 4,
+            y: (right[1].y + left[1].y + bottom[1].y + top[1].y) / 4)
+        // Side edges give the perpendicular axis' direction; keep the measured lengths.
+        func direction(_ a: QRPoint, _ b: QRPoint, _ c: QRPoint, _ d: QRPoint, length: Double) -> QRPoint {
+            let dx = (b.x - a.x) + (d.x - c.x)
+            let dy = (b.y - a.y) + (d.y - c.y)
+            let norm = (dx * dx + dy * dy).squareRoot()
+            guard norm > 0 else { return QRPoint(x: 0, y: 0) }
+            return QRPoint(x: dx / norm * length, y: dy / norm * length)
+        }
+        let lengthX = (across.x * across.x + across.y * across.y).squareRoot()
+        let lengthY = (down.x * down.x + down.y * down.y).squareRoot()
+        let localX = direction(top[0], top[2], bottom[0], bottom[2], length: lengthX)
+        let localY = direction(left[0], left[2], right[0], right[2], length: lengthY)
+        guard lengthX > 0.5, lengthY > 0.5 else { return nil }
+        return (middle, localX, localY)
+    }
+
     /// Walks from a finder centre's row or column outwards (`direction` is one module) through the light ring and the
     /// dark outer ring; returns the point where the dark ring ends (3.5 modules out), or `nil`.
-    private static func outerEdge(_ image: QRBitImage, from start: QRPoint, direction: QRPoint) -> QRPoint? {
+    static func outerEdge(_ image: QRBitImage, from start: QRPoint, direction: QRPoint) -> QRPoint? {
         let length = (direction.x * direction.x + direction.y * direction.y).squareRoot()
-        guard length >= 0.5, length.isFinite else { return nil }
+        // At least half a pixel per module (so the walk advances) and at most 10⁴ (so it has at most ~10⁵ steps).
+        guard length >= 0.5, length <= 10_000 else { return nil }
         let step = 0.5 / length  // half a pixel, in modules
         var t = 2.0
         var sawDark = false
@@ -69,7 +122,7 @@ enum QRGridFitting {
                 lastDark = t
             } else if sawDark {
                 let edge = (lastDark + t) / 2
-                guard edge > 2.8, edge < 4.3 else { return nil }
+                guard edge > 2.6, edge < 4.5 else { return nil }
                 return QRPoint(x: start.x + edge * direction.x, y: start.y + edge * direction.y)
             }
             t += step

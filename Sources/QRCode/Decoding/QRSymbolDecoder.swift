@@ -142,18 +142,36 @@ public enum QRSymbolDecoder {
         let size = symbol.size
         let total = QRSpec.totalCodewords(version: version)
 
-        // Steps g–h: read the encoding region in placement order (§7.7.3), undoing the mask (§7.8.2).
-        let order = symbol.codewordModuleIndices()
-        var codewords = [UInt8](repeating: 0, count: total)
+        // Steps g–h: undo the mask over the whole grid (§7.8.2; function modules are never read), then read the
+        // encoding region in placement order (§7.7.3).
         let tableOffset = mask.rawValue * QRMask.rowPeriod * QRMask.columnPeriod
+        var unmasked = [UInt8](repeating: 0, count: size * size)
         grid.modules.withUnsafeBufferPointer { modules in
             QRMask.periodicTable.withUnsafeBufferPointer { table in
-                for bitIndex in 0..<total * 8 {
-                    let index = order[bitIndex]
-                    let y = index / size
-                    let x = index - y * size
-                    let bit = modules[index] ^ table[tableOffset + (y % QRMask.rowPeriod) * QRMask.columnPeriod + x % 6]
-                    codewords[bitIndex >> 3] |= bit << (7 - UInt8(bitIndex & 7))
+                unmasked.withUnsafeMutableBufferPointer { unmasked in
+                    var index = 0
+                    for y in 0..<size {
+                        let row = tableOffset + (y % QRMask.rowPeriod) * QRMask.columnPeriod
+                        var column = 0  // x mod 6, stepped instead of divided
+                        for _ in 0..<size {
+                            unmasked[index] = modules[index] ^ table[row + column]
+                            index += 1
+                            column = column == QRMask.columnPeriod - 1 ? 0 : column + 1
+                        }
+                    }
+                }
+            }
+        }
+        let order = symbol.codewordModuleIndices()
+        var codewords = [UInt8](repeating: 0, count: total)
+        unmasked.withUnsafeBufferPointer { unmasked in
+            order.withUnsafeBufferPointer { order in
+                codewords.withUnsafeMutableBufferPointer { codewords in
+                    for index in 0..<total {
+                        var byte: UInt8 = 0
+                        for bit in 0..<8 { byte = byte << 1 | unmasked[order[index * 8 + bit]] }
+                        codewords[index] = byte
+                    }
                 }
             }
         }

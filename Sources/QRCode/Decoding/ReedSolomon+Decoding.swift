@@ -66,13 +66,17 @@ extension ReedSolomon {
         guard locator[degree] != 0, !locator[(degree + 1)...].contains(where: { $0 != 0 }) else { return nil }
 
         // Chien search: position p (the coefficient of x^p, array index n − 1 − p) is in error when Λ(α^−p) = 0.
+        // Term i of Λ(α^−p) is α^(log Λ_i − i·p); each exponent steps down by i from one p to the next.
         var positions: [Int] = []
         positions.reserveCapacity(degree)
+        var exponents = [Int](repeating: -1, count: degree + 1)  // −1 for a zero coefficient
+        for i in 0...degree where locator[i] != 0 { exponents[i] = Int(log[locator[i]]) }
         for p in 0..<n {
-            let inverse = (255 - p) % 255  // log of α^−p
             var value = 0
-            for i in 0...degree where locator[i] != 0 {
-                value ^= Int(exp[(Int(log[locator[i]]) + inverse * i) % 255])
+            for i in 0...degree where exponents[i] >= 0 {
+                value ^= Int(exp[exponents[i]])
+                exponents[i] -= i
+                if exponents[i] < 0 { exponents[i] += 255 }
             }
             if value == 0 {
                 positions.append(p)
@@ -115,18 +119,25 @@ extension ReedSolomon {
         return degree
     }
 
-    /// The syndromes S_j = r(α^j), j = 0..<count, of a received block (highest power first), by Horner's rule.
+    /// The syndromes S_j = r(α^j), j = 0..<count, of a received block (highest power first): each nonzero
+    /// coefficient r_p of x^p adds r_p · α^(j·p) to S_j, stepping the exponent by p from one j to the next, so the
+    /// terms are independent of each other (no Horner chain).
     static func syndromes(of block: [UInt8], count: Int) -> [Int] {
         var syndromes = [Int](repeating: 0, count: count)
-        block.withUnsafeBufferPointer { block in
-            exp.withUnsafeBufferPointer { exp in
-                log.withUnsafeBufferPointer { log in
-                    for j in 0..<count {
-                        var value = 0
-                        for byte in block {
-                            value = (value == 0 ? 0 : Int(exp[Int(log[value]) &+ j])) ^ Int(byte)
+        let n = block.count
+        syndromes.withUnsafeMutableBufferPointer { syndromes in
+            block.withUnsafeBufferPointer { block in
+                exp.withUnsafeBufferPointer { exp in
+                    log.withUnsafeBufferPointer { log in
+                        for i in 0..<n where block[i] != 0 {
+                            let power = (n - 1 - i) % 255
+                            var exponent = Int(log[Int(block[i])])  // log r_p + j · p, kept below 255
+                            for j in 0..<count {
+                                syndromes[j] ^= Int(exp[exponent])
+                                exponent += power
+                                if exponent >= 255 { exponent -= 255 }
+                            }
                         }
-                        syndromes[j] = value
                     }
                 }
             }
