@@ -2,7 +2,7 @@
 // Chronoguard: TOTP as a real second factor for blockchain transactions.
 //
 // Layers (dependencies point one way, down; nothing below GuardianServer imports NIO or Hummingbird):
-//   OTP, QRCode, ChainKit                          — primitives (build for Apple platforms too)
+//   OTP, QRCode, JSONRPC → ChainKit                — primitives (build for Apple platforms too)
 //   BN254 → Poseidon → Circuit → Groth16 → ZKTOTP  — the ZK stack, arkworks-style
 //   GuardianAPI                                    — wire models, strict JSON, the HTTP client (Foundation + ChainKit)
 //   Guardian → GuardianSQLite                      — the co-signer's domain and its embedded store
@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "OTP", targets: ["OTP"]),
         .library(name: "QRCode", targets: ["QRCode"]),
         .library(name: "UR", targets: ["UR"]),
+        .library(name: "JSONRPC", targets: ["JSONRPC"]),
         .library(name: "ChainKit", targets: ["ChainKit"]),
         .library(name: "EVMKit", targets: ["EVMKit"]),
         .library(name: "ChronoVaultEVM", targets: ["ChronoVaultEVM"]),
@@ -60,9 +61,11 @@ let package = Package(
         .target(name: "QRCode"),
         // Uniform Resources (BC-UR, BCR-2020-005): CBOR, Bytewords, fountain-coded multi-part QR payloads.
         .target(name: "UR", dependencies: ["QRCode"]),
+        // JSON-RPC 2.0 over HTTP (Foundation only, no NIO): the transport and JSON tree EVMKit and ChainKit share.
+        .target(name: "JSONRPC"),
         .target(
             name: "ChainKit",
-            dependencies: ["Fields", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Fields", "JSONRPC", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // Ethereum: Keccak-256, RLP, ABI, secp256k1 ECDSA, transactions, keystores, a JSON-RPC client.
@@ -71,6 +74,7 @@ let package = Package(
             dependencies: [
                 "Fields",
                 "Curves",
+                "JSONRPC",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),  // scrypt, PBKDF2, AES-CTR (keystores)
             ]
@@ -189,6 +193,7 @@ let package = Package(
             dependencies: ["ChainKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
         ),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(
             name: "EVMKitTests",
             dependencies: [

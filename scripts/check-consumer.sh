@@ -3,7 +3,7 @@
 # nothing of the server. Fails when
 #   1. Package.swift contains `unsafeFlags` (SwiftPM refuses a package with unsafe flags as a versioned dependency), or
 #   2. a scratch package outside the repo, depending on a tagged copy of this repository *by version*, cannot build
-#      and run a program that uses OTP, QRCode, ChainKit, EVMKit, ZKTOTP, the guardian client (GuardianAPI) and the
+#      and run a program that uses OTP, QRCode, JSONRPC, ChainKit, EVMKit, ZKTOTP, the guardian client (GuardianAPI) and the
 #      embedded store (GuardianSQLite), or
 #   3. that build compiled NIO, Hummingbird, NIOSSL or Prometheus (the layers below the server must not need them).
 #
@@ -39,6 +39,7 @@ let package = Package(
             dependencies: [
                 .product(name: "OTP", package: "chronoguard"),
                 .product(name: "QRCode", package: "chronoguard"),
+                .product(name: "JSONRPC", package: "chronoguard"),
                 .product(name: "ChainKit", package: "chronoguard"),
                 .product(name: "EVMKit", package: "chronoguard"),
                 .product(name: "ZKTOTP", package: "chronoguard"),
@@ -55,6 +56,7 @@ import EVMKit
 import Foundation
 import GuardianAPI
 import GuardianSQLite
+import JSONRPC
 import OTP
 import QRCode
 import ZKTOTP
@@ -84,6 +86,9 @@ let evmTransaction = Transaction.eip1559(
         to: EthereumAddress.zero, value: UInt256(1)))
 let evmSender = try evmTransaction.signed(by: evmKey).sender()
 precondition(evmSender == evmKey.address)
+// JSONRPC: the shared JSON tree keeps a u64 exact (a Double would round it).
+let lamports = try JSONDecoder().decode(JSONValue.self, from: Data("18446744073709551615".utf8))
+precondition(lamports == .unsigned(UInt64.max) && lamports.kind == "a number")
 // The embedded store opens (and migrates) a database in a temporary directory.
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("consumer-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -107,4 +112,4 @@ if [[ -n "$built" ]]; then
   echo "check-consumer: building the libraries compiled server dependencies:$built" >&2
   exit 1
 fi
-echo "check-consumer: OTP, QRCode, ChainKit, EVMKit, ZKTOTP, GuardianAPI and GuardianSQLite build from a version tag without unsafeFlags or server dependencies"
+echo "check-consumer: OTP, QRCode, JSONRPC, ChainKit, EVMKit, ZKTOTP, GuardianAPI and GuardianSQLite build from a version tag without unsafeFlags or server dependencies"

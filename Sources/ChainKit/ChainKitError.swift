@@ -2,6 +2,8 @@
 // wrong and what to do, and — for parse failures — the byte `offset`. One type per family, so a caller's typed
 // `throws` says which failures it can meet; all of them in this file.
 
+import JSONRPC
+
 // MARK: - ChainKitError
 
 /// The shape every ChainKit error shares: a stable machine-readable `code` (snake_case raw value), a sentence saying
@@ -526,7 +528,7 @@ public struct SolanaTransactionError: Hashable, Sendable, CustomStringConvertibl
 
     public var description: String { json }
 
-    init(_ value: SolanaJSON) {
+    init(_ value: JSONValue) {
         json = value.compactText
         var name = value.kind
         var index: Int?

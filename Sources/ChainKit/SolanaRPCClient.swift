@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -56,7 +57,7 @@ public struct SolanaRPCClient: Sendable {
     public let timeout: Duration
     /// The largest response body accepted.
     public let maxResponseBytes: Int
-    private let connection: SolanaRPCConnection
+    private let connection: JSONRPCConnection
 
     /// Creates a client for the node at `url` (http or https).
     ///
@@ -71,7 +72,7 @@ public struct SolanaRPCClient: Sendable {
     ) {
         self.timeout = timeout
         self.maxResponseBytes = max(maxResponseBytes, 1024)
-        connection = SolanaRPCConnection(
+        connection = JSONRPCConnection(
             url: url, configuration: session.configuration, maxResponseBytes: max(maxResponseBytes, 1024))
     }
 
@@ -116,7 +117,7 @@ public struct SolanaRPCClient: Sendable {
     public func getAccountInfo(_ account: SolanaPublicKey, commitment: Commitment = .confirmed)
         async throws(SolanaRPCError) -> SolanaAccountInfo?
     {
-        let params: [SolanaJSON] = [
+        let params: [JSONValue] = [
             .string(account.base58), config(commitment, ["encoding": .string("base64")]),
         ]
         guard let value = try await request("getAccountInfo", params).optionalField("value") else { return nil }
@@ -171,7 +172,7 @@ public struct SolanaRPCClient: Sendable {
             throw SolanaRPCError(
                 .invalidArgument, "simulateTransaction cannot verify signatures and replace the blockhash at once")
         }
-        let params: [SolanaJSON] = [
+        let params: [JSONValue] = [
             .string(Data(transaction.serialized()).base64EncodedString()),
             config(
                 commitment,
@@ -200,12 +201,12 @@ public struct SolanaRPCClient: Sendable {
                 .invalidArgument,
                 "the transaction has empty signature slots; every required signer must sign before it is sent")
         }
-        var options: [String: SolanaJSON] = [
+        var options: [String: JSONValue] = [
             "encoding": .string("base64"), "skipPreflight": .bool(skipPreflight),
             "preflightCommitment": .string(preflightCommitment.rawValue),
         ]
         if let maxRetries { options["maxRetries"] = .unsigned(UInt64(maxRetries)) }
-        let params: [SolanaJSON] = [.string(Data(transaction.serialized()).base64EncodedString()), .object(options)]
+        let params: [JSONValue] = [.string(Data(transaction.serialized()).base64EncodedString()), .object(options)]
         let result = try await request("sendTransaction", params)
         let signature = try result.signature()
         guard signature == expected else {
@@ -227,7 +228,7 @@ public struct SolanaRPCClient: Sendable {
                 "getSignatureStatuses takes at most \(Self.maxSignatureStatuses) signatures; \(signatures.count) were given: split the list"
             )
         }
-        let params: [SolanaJSON] = [
+        let params: [JSONValue] = [
             .array(signatures.map { .string($0.base58) }),
             .object(["searchTransactionHistory": .bool(searchTransactionHistory)]),
         ]
@@ -245,7 +246,7 @@ public struct SolanaRPCClient: Sendable {
     public func getTransaction(_ signature: SolanaSignature, commitment: Commitment = .confirmed)
         async throws(SolanaRPCError) -> SolanaTransactionOutcome?
     {
-        let params: [SolanaJSON] = [
+        let params: [JSONValue] = [
             .string(signature.base58),
             config(commitment, ["encoding": .string("base64"), "maxSupportedTransactionVersion": .unsigned(0)]),
         ]
@@ -334,56 +335,60 @@ public struct SolanaRPCClient: Sendable {
 
     // MARK: - JSON-RPC
 
-    private func config(_ commitment: Commitment, _ extra: [String: SolanaJSON] = [:]) -> SolanaJSON {
+    private func config(_ commitment: Commitment, _ extra: [String: JSONValue] = [:]) -> JSONValue {
         var object = extra
         object["commitment"] = .string(commitment.rawValue)
         return .object(object)
     }
 
     /// Sends one request and returns its `result`, validated as a JSON-RPC 2.0 response to it.
-    func request(_ method: String, _ params: [SolanaJSON]) async throws(SolanaRPCError) -> SolanaRPCValue {
-        let id = UInt64.random(in: 1...(1 << 31))
-        let body: Data
-        do {
-            body = try JSONEncoder().encode(
-                SolanaJSON.object([
-                    "jsonrpc": .string("2.0"), "id": .unsigned(id), "method": .string(method), "params": .array(params),
-                ]))
-        } catch {
-            throw SolanaRPCError.transport("the \(method) request could not be encoded as JSON")
+    func request(_ method: String, _ params: [JSONValue]) async throws(SolanaRPCError) -> SolanaRPCValue {
+        switch await connection.call(method, params: params, timeout: timeout) {
+        case .success(.result(let result)):
+            return SolanaRPCValue(value: result, method: method, path: "result")
+        case .success(.error(let error)):
+            throw Self.rpcError(error, method: method, endpoint: connection.endpointDescription)
+        case .failure(let failure):
+            throw Self.transportError(failure)
         }
-        let (status, bytes) = try await connection.post(body, method: method, timeout: timeout).get()
-        let endpoint = connection.endpointDescription
-        func notJSONRPC(_ problem: String) -> SolanaRPCError {
-            .transport(
+    }
+
+    /// Maps a failure of the shared JSON-RPC transport to `rpc_transport` or `rpc_timeout`.
+    static func transportError(_ failure: JSONRPCFailure) -> SolanaRPCError {
+        switch failure {
+        case .encodingFailed(let method):
+            return .transport("the \(method) request could not be encoded as JSON")
+        case .unsupportedScheme:
+            return .transport("the Solana JSON-RPC URL must be http:// or https://")
+        case .deadlineExceeded(let endpoint, let method, let timeout):
+            return SolanaRPCError(
+                .timeout,
+                "the Solana node at \(endpoint) did not answer \(method) within \(timeout); check that it is up and not "
+                    + "overloaded, or allow a longer timeout")
+        case .cancelled(let endpoint, let method):
+            return .transport("the \(method) request to \(endpoint) was cancelled")
+        case .responseTooLarge(let endpoint, let limit):
+            return .transport(
+                "the Solana node at \(endpoint) sent a response larger than \(limit >> 20) MiB; refusing it "
+                    + "(ask for less, or raise maxResponseBytes)")
+        case .connectionFailed(let endpoint, let urlErrorCode):
+            if urlErrorCode == .timedOut {
+                return SolanaRPCError(.timeout, "the request to the Solana node at \(endpoint) timed out")
+            }
+            let reason = urlErrorCode.map { "URL error \($0.rawValue)" } ?? "the connection failed"
+            return .transport(
+                "could not reach the Solana node at \(endpoint): \(reason); check the URL and that the node is running "
+                    + "and reachable")
+        case .notJSONRPC(let endpoint, let method, let status, let problem):
+            return .transport(
                 "the Solana node at \(endpoint) answered \(method) with HTTP \(status) and \(problem); check that the "
                     + "URL is a JSON-RPC endpoint")
         }
-        let response: SolanaJSON
-        do {
-            response = try JSONDecoder().decode(SolanaJSON.self, from: Data(bytes))
-        } catch {
-            throw notJSONRPC(bytes.isEmpty ? "an empty body" : "a body that is not JSON")
-        }
-        guard case .object(let fields) = response else { throw notJSONRPC("JSON that is not a JSON-RPC response") }
-        guard fields["jsonrpc"] == .string("2.0") else { throw notJSONRPC("a response without \"jsonrpc\": \"2.0\"") }
-        let result = fields["result"]
-        let error = fields["error"] == .null ? nil : fields["error"]
-        if let error {
-            guard result == nil || result == .null else { throw notJSONRPC("a response with both result and error") }
-            guard fields["id"] == .unsigned(id) || fields["id"] == .null else {
-                throw notJSONRPC("an error for another request id")
-            }
-            throw Self.rpcError(error, method: method, endpoint: endpoint)
-        }
-        guard fields["id"] == .unsigned(id) else { throw notJSONRPC("a response for another request id") }
-        guard let result else { throw notJSONRPC("a response with neither result nor error") }
-        return SolanaRPCValue(value: result, method: method, path: "result")
     }
 
     /// Maps a JSON-RPC error object: -32002 (`SendTransactionPreflightFailure`, with the simulation result as `data`)
     /// and -32003 (`TransactionSignatureVerificationFailure`) to `preflight_failed`, the rest to `rpc_error`.
-    private static func rpcError(_ error: SolanaJSON, method: String, endpoint: String) -> SolanaRPCError {
+    private static func rpcError(_ error: JSONValue, method: String, endpoint: String) -> SolanaRPCError {
         guard case .object(let fields) = error, case .string(let rawMessage) = fields["message"] else {
             return .transport(
                 "the Solana node at \(endpoint) answered \(method) with a malformed JSON-RPC error object")
@@ -513,44 +518,17 @@ public struct SolanaTransactionOutcome: Hashable, Sendable {
 
 // MARK: - SolanaRPCValue
 
+/// ChainKit's error domain for JSON-RPC results: a malformed result is `rpc_malformed_response`.
+enum SolanaRPCErrors: JSONRPCErrorDomain {
+    static func malformed(method: String, path: String, problem: String) -> SolanaRPCError {
+        .malformed(method, path, problem)
+    }
+}
+
 /// A JSON value from a response with where it came from, for strict typed access and precise messages.
-struct SolanaRPCValue {
-    let value: SolanaJSON
-    let method: String
-    let path: String
+typealias SolanaRPCValue = JSONRPCResultValue<SolanaRPCErrors>
 
-    var isNull: Bool { value == .null }
-
-    func malformed(_ problem: String) -> SolanaRPCError { .malformed(method, path, problem) }
-
-    /// A required member of an object (present and not null).
-    func field(_ name: String) throws(SolanaRPCError) -> SolanaRPCValue {
-        guard let member = try optionalField(name) else { throw malformed("has no \"\(name)\"") }
-        return member
-    }
-
-    /// A member of an object; `nil` when absent or null.
-    func optionalField(_ name: String) throws(SolanaRPCError) -> SolanaRPCValue? {
-        guard case .object(let fields) = value else { throw malformed("is \(value.kind), not an object") }
-        guard let member = fields[name], member != .null else { return nil }
-        return SolanaRPCValue(value: member, method: method, path: "\(path).\(name)")
-    }
-
-    func array() throws(SolanaRPCError) -> [SolanaRPCValue] {
-        guard case .array(let items) = value else { throw malformed("is \(value.kind), not an array") }
-        return items.enumerated().map { SolanaRPCValue(value: $1, method: method, path: "\(path)[\($0)]") }
-    }
-
-    func string() throws(SolanaRPCError) -> String {
-        guard case .string(let text) = value else { throw malformed("is \(value.kind), not a string") }
-        return text
-    }
-
-    func bool() throws(SolanaRPCError) -> Bool {
-        guard case .bool(let flag) = value else { throw malformed("is \(value.kind), not a boolean") }
-        return flag
-    }
-
+extension JSONRPCResultValue where Domain == SolanaRPCErrors {
     /// An exact JSON integer in 0…2⁶⁴ − 1.
     func u64() throws(SolanaRPCError) -> UInt64 {
         guard case .unsigned(let number) = value else {

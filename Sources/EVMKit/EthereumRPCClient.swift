@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -39,7 +40,7 @@ public struct EthereumRPCClient: Sendable {
     public let timeout: Duration
     /// The largest response body accepted.
     public let maxResponseBytes: Int
-    private let connection: RPCConnection
+    private let connection: JSONRPCConnection
 
     /// Creates a client for the node at `url` (http or https).
     ///
@@ -54,7 +55,7 @@ public struct EthereumRPCClient: Sendable {
     ) {
         self.timeout = timeout
         self.maxResponseBytes = max(maxResponseBytes, 1024)
-        connection = RPCConnection(
+        connection = JSONRPCConnection(
             url: url, configuration: session.configuration, maxResponseBytes: max(maxResponseBytes, 1024))
     }
 
@@ -116,7 +117,7 @@ public struct EthereumRPCClient: Sendable {
             "eth_feeHistory",
             [
                 .string(UInt256(blockCount).quantity), .string(newestBlock.rpcValue),
-                .array(rewardPercentiles.map { .number($0) }),
+                .array(rewardPercentiles.map { .double($0) }),
             ])
         let oldest = try result.field("oldestBlock").uint64()
         let baseFees = try result.field("baseFeePerGas").array().map { item throws(EVMError) in try item.quantity() }
@@ -243,52 +244,66 @@ public struct EthereumRPCClient: Sendable {
 
     /// Sends one request and returns its `result`, validated as a JSON-RPC 2.0 response to it.
     func request(_ method: String, _ params: [JSONValue]) async throws(EVMError) -> RPCValue {
-        let id = Int.random(in: 1...(1 << 31))
-        let body: Data
-        do {
-            body = try JSONEncoder().encode(
-                JSONValue.object([
-                    "jsonrpc": .string("2.0"), "id": .number(Double(id)), "method": .string(method),
-                    "params": .array(params),
-                ]))
-        } catch {
-            throw EVMError(.rpcTransport, "the \(method) request could not be encoded as JSON")
+        switch await connection.call(method, params: params, timeout: timeout) {
+        case .success(.result(let result)):
+            return RPCValue(value: result, method: method, path: "result")
+        case .success(.error(let error)):
+            throw Self.rpcError(error, method: method, endpoint: connection.endpointDescription)
+        case .failure(let failure):
+            throw Self.transportError(failure)
         }
-        let (status, bytes) = try await connection.post(body, method: method, timeout: timeout).get()
-        let endpoint = connection.endpointDescription
-        func notJSONRPC(_ problem: String) -> EVMError {
-            EVMError(
+    }
+
+    /// Maps a failure of the shared JSON-RPC transport to `rpc_transport` or `timeout`.
+    static func transportError(_ failure: JSONRPCFailure) -> EVMError {
+        switch failure {
+        case .encodingFailed(let method):
+            return EVMError(.rpcTransport, "the \(method) request could not be encoded as JSON")
+        case .unsupportedScheme:
+            return EVMError(.rpcTransport, "the JSON-RPC URL must be http:// or https://")
+        case .deadlineExceeded(let endpoint, let method, let timeout):
+            return EVMError(
+                .timeout,
+                "the Ethereum node at \(endpoint) did not answer \(method) within \(timeout); check that it is up and "
+                    + "not overloaded, or allow a longer timeout")
+        case .cancelled(let endpoint, let method):
+            return EVMError(.rpcTransport, "the \(method) request to \(endpoint) was cancelled")
+        case .responseTooLarge(let endpoint, let limit):
+            return EVMError(
+                .rpcTransport,
+                "the Ethereum node at \(endpoint) sent a response larger than \(limit >> 20) MiB; refusing it "
+                    + "(ask for less, e.g. a narrower eth_getLogs block range)")
+        case .connectionFailed(let endpoint, let urlErrorCode):
+            let reason = urlErrorCode.map { describe($0) } ?? "the connection failed"
+            return EVMError(
+                urlErrorCode == .timedOut ? .timeout : .rpcTransport,
+                "could not reach the Ethereum node at \(endpoint): \(reason); check the URL and that the node is "
+                    + "running and reachable")
+        case .notJSONRPC(let endpoint, let method, let status, let problem):
+            return EVMError(
                 .rpcTransport,
                 "the Ethereum node at \(endpoint) answered \(method) with HTTP \(status) and \(problem); check that the "
                     + "URL is a JSON-RPC endpoint")
         }
-        let response: JSONValue
-        do {
-            response = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw notJSONRPC(bytes.isEmpty ? "an empty body" : "a body that is not JSON")
+    }
+
+    private static func describe(_ code: URLError.Code) -> String {
+        switch code {
+        case .cannotConnectToHost: return "the connection was refused"
+        case .cannotFindHost, .dnsLookupFailed: return "the host name does not resolve"
+        case .timedOut: return "the request timed out"
+        case .networkConnectionLost: return "the connection was lost"
+        case .notConnectedToInternet: return "there is no network connection"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+            return "the TLS connection failed"
+        default: return "URL error \(code.rawValue)"
         }
-        guard case .object(let fields) = response else { throw notJSONRPC("JSON that is not a JSON-RPC response") }
-        guard fields["jsonrpc"] == .string("2.0") else { throw notJSONRPC("a response without \"jsonrpc\": \"2.0\"") }
-        let result = fields["result"]
-        // Some nodes send `"error": null` beside a result, or `"result": null` beside an error; both mean absent.
-        let error = fields["error"] == .null ? nil : fields["error"]
-        if let error {
-            guard result == nil || result == .null else { throw notJSONRPC("a response with both result and error") }
-            // Errors about the request itself may come with a null id (JSON-RPC 2.0 §5).
-            guard fields["id"] == .number(Double(id)) || fields["id"] == .null else {
-                throw notJSONRPC("an error for another request id")
-            }
-            throw Self.rpcError(error, method: method, endpoint: endpoint)
-        }
-        guard fields["id"] == .number(Double(id)) else { throw notJSONRPC("a response for another request id") }
-        guard let result else { throw notJSONRPC("a response with neither result nor error") }
-        return RPCValue(value: result, method: method, path: "result")
     }
 
     /// Maps a JSON-RPC error object to `reverted` or `rpc_error`.
     private static func rpcError(_ error: JSONValue, method: String, endpoint: String) -> EVMError {
-        guard case .object(let fields) = error, case .number(let codeNumber) = fields["code"],
+        guard case .object(let fields) = error, let codeNumber = fields["code"]?.number,
             let code = Int(exactly: codeNumber), case .string(let message) = fields["message"]
         else {
             return EVMError(
@@ -367,48 +382,20 @@ public struct EthereumRPCClient: Sendable {
 
 // MARK: - RPCValue
 
-/// A JSON value from a response with where it came from, for strict typed access and precise messages.
-struct RPCValue {
-    let value: JSONValue
-    let method: String
-    let path: String
-
-    var isNull: Bool { value == .null }
-
-    func malformed(_ problem: String) -> EVMError {
+/// EVMKit's error domain for JSON-RPC results: a malformed result is `rpc_transport`.
+enum EthereumRPCErrors: JSONRPCErrorDomain {
+    static func malformed(method: String, path: String, problem: String) -> EVMError {
         EVMError(.rpcTransport, "the node's answer to \(method) is malformed: \(path) \(problem)")
     }
+}
 
-    /// A required member of an object (present and not null).
-    func field(_ name: String) throws(EVMError) -> RPCValue {
-        guard let member = try optionalField(name) else { throw malformed("has no \"\(name)\"") }
-        return member
-    }
+/// A JSON value from a response with where it came from, for strict typed access and precise messages.
+typealias RPCValue = JSONRPCResultValue<EthereumRPCErrors>
 
-    /// A member of an object; `nil` when absent or null.
-    func optionalField(_ name: String) throws(EVMError) -> RPCValue? {
-        guard case .object(let fields) = value else { throw malformed("is \(value.kind), not an object") }
-        guard let member = fields[name], member != .null else { return nil }
-        return RPCValue(value: member, method: method, path: "\(path).\(name)")
-    }
-
-    func array() throws(EVMError) -> [RPCValue] {
-        guard case .array(let items) = value else { throw malformed("is \(value.kind), not an array") }
-        return items.enumerated().map { RPCValue(value: $1, method: method, path: "\(path)[\($0)]") }
-    }
-
-    func string() throws(EVMError) -> String {
-        guard case .string(let text) = value else { throw malformed("is \(value.kind), not a string") }
-        return text
-    }
-
-    func bool() throws(EVMError) -> Bool {
-        guard case .bool(let flag) = value else { throw malformed("is \(value.kind), not a boolean") }
-        return flag
-    }
-
+extension JSONRPCResultValue where Domain == EthereumRPCErrors {
+    /// A finite JSON number.
     func double() throws(EVMError) -> Double {
-        guard case .number(let number) = value, number.isFinite else {
+        guard let number = value.number, number.isFinite else {
             throw malformed("is \(value.kind), not a number")
         }
         return number
