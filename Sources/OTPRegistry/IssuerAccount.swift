@@ -13,6 +13,9 @@ public actor IssuerAccount {
     private let key: Secp256k1PrivateKey
     private let client: EthereumRPCClient
     private var nextNonce: UInt64?
+    /// Actor methods interleave at every `await`, so submissions take this turn explicitly: one at a time.
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init(key: Secp256k1PrivateKey, client: EthereumRPCClient) {
         self.key = key
@@ -22,6 +25,12 @@ public actor IssuerAccount {
 
     /// Signs and submits a call with the next nonce; returns the transaction hash (not yet mined).
     func submit(to: EthereumAddress, data: [UInt8], gasLimit: UInt64) async throws(EVMError) -> [UInt8] {
+        while busy { await withCheckedContinuation { waiters.append($0) } }
+        busy = true
+        defer {
+            busy = false
+            if !waiters.isEmpty { waiters.removeFirst().resume() }
+        }
         var transaction = try await client.prepareTransaction(from: address, to: to, data: data, gasLimit: gasLimit)
         let nonce = max(transaction.nonce, nextNonce ?? 0)
         transaction.nonce = nonce
