@@ -80,8 +80,7 @@ public enum SaltSealer {
         }
     }
 
-    public static func open(_ sealed: [UInt8], key: SymmetricKey, requestID: [UInt8]) throws(RegistryError) -> [UInt8]
-    {
+    public static func open(_ sealed: [UInt8], key: SymmetricKey, requestID: [UInt8]) throws(RegistryError) -> [UInt8] {
         do {
             return Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: requestID))
         } catch {

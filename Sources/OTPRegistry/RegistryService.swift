@@ -55,7 +55,8 @@ public struct RegistryService: Sendable {
         metrics: RegistryMetrics = RegistryMetrics(), clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(RegistryError) {
         guard configuration.requestTTL >= 1, configuration.requestTTL <= RegistryContract.maxTTL else {
-            throw RegistryError(.invalidRequest, "The request lifetime must be 1…3600 seconds (the contract's MAX_TTL).")
+            throw RegistryError(
+                .invalidRequest, "The request lifetime must be 1…3600 seconds (the contract's MAX_TTL).")
         }
         self.configuration = configuration
         self.keys = try RegistryKeyHierarchy(masterKey: masterKey, app: configuration.app)
@@ -288,7 +289,9 @@ public struct RegistryService: Sendable {
 
     static func isValidScope(_ scope: String) -> Bool {
         (1...64).contains(scope.utf8.count)
-            && scope.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || "._:-".utf8.contains($0) }
+            && scope.utf8.allSatisfy {
+                (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || "._:-".utf8.contains($0)
+            }
     }
 
     // MARK: The salt

@@ -48,8 +48,10 @@ public actor RegistryStore {
     /// Appends an audit entry: `mac = HMAC-SHA256(auditKey, previous mac ‖ seq ‖ at ‖ event ‖ address ‖ detail)`.
     /// Details never carry secrets (request ids, scopes, transaction hashes, reasons).
     private func audit(_ event: String, _ address: String, _ detail: String, at now: Int64) throws(RegistryError) {
-        let previous = try db.query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1") { ($0.int64(0), $0.blob(1)) }
-            .first
+        let previous = try db.query("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1") {
+            ($0.int64(0), $0.blob(1))
+        }
+        .first
         let seq = (previous?.0 ?? 0) + 1
         let mac = Self.auditMAC(
             key: auditKey, previous: previous?.1 ?? [], seq: seq, at: now, event: event, address: address,
@@ -82,8 +84,11 @@ public actor RegistryStore {
     /// The audit log, oldest first; throws when the chain does not verify.
     public func auditLog() throws(RegistryError) -> [AuditEntry] {
         let rows = try db.query("SELECT seq, at, event, address, detail, mac FROM audit ORDER BY seq") {
-            (AuditEntry(seq: $0.int64(0), at: $0.int64(1), event: $0.text(2), address: $0.text(3), detail: $0.text(4)),
-                $0.blob(5))
+            (
+                AuditEntry(
+                    seq: $0.int64(0), at: $0.int64(1), event: $0.text(2), address: $0.text(3), detail: $0.text(4)),
+                $0.blob(5)
+            )
         }
         var previous: [UInt8] = []
         for (entry, mac) in rows {
@@ -118,8 +123,7 @@ public actor RegistryStore {
             """, [.integer(now), .text(nonce), .text(address), .text(message), .integer(now)]) == 1
     }
 
-    public func insertSession(tokenHash: [UInt8], address: String, expiresAt: Int64, now: Int64) throws(RegistryError)
-    {
+    public func insertSession(tokenHash: [UInt8], address: String, expiresAt: Int64, now: Int64) throws(RegistryError) {
         try db.transaction { () throws(RegistryError) in
             try db.run(
                 "INSERT INTO sessions (token_hash, address, expires_at) VALUES (?, ?, ?)",
@@ -215,7 +219,8 @@ public actor RegistryStore {
         try db.transaction { () throws(RegistryError) in
             let existing = try db.query("SELECT 1 FROM requests WHERE request_id = ?", [.blob(requestID)]) { _ in 1 }
             guard existing.isEmpty else {
-                throw RegistryError(.internalError, "A request id was drawn twice.", internalDetail: "request id reused")
+                throw RegistryError(
+                    .internalError, "A request id was drawn twice.", internalDetail: "request id reused")
             }
             try db.run(
                 """
@@ -231,15 +236,15 @@ public actor RegistryStore {
     }
 
     /// Marks a pending request as on chain (`set`) or failed; compare-and-set on `pending`.
-    public func finishRequest(requestID: [UInt8], onChain: Bool, txHash: [UInt8]?, now: Int64) throws(RegistryError)
-    {
+    public func finishRequest(requestID: [UInt8], onChain: Bool, txHash: [UInt8]?, now: Int64) throws(RegistryError) {
         try db.transaction { () throws(RegistryError) in
             let changed = try db.run(
                 "UPDATE requests SET status = ?, tx_hash = ? WHERE request_id = ? AND status = 'pending'",
                 [.text(onChain ? "set" : "failed"), txHash.map { .blob($0) } ?? .null, .blob(requestID)])
-            let address = try db.query("SELECT address FROM requests WHERE request_id = ?", [.blob(requestID)]) {
-                $0.text(0)
-            }.first ?? ""
+            let address =
+                try db.query("SELECT address FROM requests WHERE request_id = ?", [.blob(requestID)]) {
+                    $0.text(0)
+                }.first ?? ""
             if changed == 1 {
                 try audit(
                     onChain ? "request_on_chain" : "request_failed", address,

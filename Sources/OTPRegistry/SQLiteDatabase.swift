@@ -91,7 +91,9 @@ final class SQLiteDatabase {
             case .integer(let v): status = sqlite3_bind_int64(statement, index, v)
             case .text(let v): status = sqlite3_bind_text(statement, index, v, -1, transient)
             case .blob(let v):
-                status = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
+                status = v.withUnsafeBytes {
+                    sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient)
+                }
             case .null: status = sqlite3_bind_null(statement, index)
             }
             guard status == SQLITE_OK else {

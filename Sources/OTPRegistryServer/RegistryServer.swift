@@ -191,7 +191,8 @@ struct RegistryErrorMiddleware: RouterMiddleware {
             error: .init(code: error.code.rawValue, message: error.message, retryAfterSeconds: error.retryAfterSeconds))
         let data =
             (try? JSONCoding.makeEncoder().encode(body))
-            ?? Data(#"{"error":{"code":"internal_error","message":"The service could not complete the request."}}"#.utf8)
+            ?? Data(
+                #"{"error":{"code":"internal_error","message":"The service could not complete the request."}}"#.utf8)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -237,7 +238,9 @@ public func buildRegistryApplication(
         onServerRunning: { channel in
             logger.notice(
                 "chronoguard registry issuer listening",
-                metadata: ["address": .string(channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?")])
+                metadata: [
+                    "address": .string(channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?")
+                ])
         },
         logger: logger)
 }
@@ -267,8 +270,10 @@ public struct PrometheusRegistryMetrics: RegistryMetricsSink {
         setFailed = registry.makeCounter(name: "chronoguard_registry_set_otp_total", labels: [("outcome", "failed")])
         latency = registry.makeDurationHistogram(
             name: "chronoguard_registry_set_otp_duration_seconds",
-            buckets: [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
-                .seconds(2), .seconds(5), .seconds(15), .seconds(60)])
+            buckets: [
+                .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+                .seconds(2), .seconds(5), .seconds(15), .seconds(60),
+            ])
         gas = registry.makeCounter(name: "chronoguard_registry_set_otp_gas_total")
     }
 

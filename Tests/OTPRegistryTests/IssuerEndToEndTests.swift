@@ -94,8 +94,9 @@ enum Peer {
 
     /// eth-account's EIP-191 signature of `message` by `key` (65 bytes, hex).
     static func sign(_ message: String, key: Secp256k1PrivateKey) throws -> String {
-        "0x" + (try call(["op": "sign", "message": message, "key": KeyHierarchyTests.hex(key.bytes)])["signature"]
-            as? String ?? "")
+        "0x"
+            + (try call(["op": "sign", "message": message, "key": KeyHierarchyTests.hex(key.bytes)])["signature"]
+                as? String ?? "")
     }
 
     /// pyotp's code for the otpauth URI at `time`.
@@ -123,7 +124,8 @@ func signInAndEnroll(_ client: any TestClientProtocol, key: Secp256k1PrivateKey)
     #expect(uri.contains("algorithm=SHA256") && uri.contains("digits=6") && uri.contains("period=60"))
     #expect(enrollment.string("qrSvg").hasPrefix("<"))
     let now = Int64(Date().timeIntervalSince1970)
-    let confirm = try await client.post("/v1/enrollment/confirm", ["code": try Peer.code(uri: uri, time: now)], token: token)
+    let confirm = try await client.post(
+        "/v1/enrollment/confirm", ["code": try Peer.code(uri: uri, time: now)], token: token)
     #expect(confirm.status == 204, "\(confirm.json)")
     return (token, uri)
 }
@@ -166,10 +168,12 @@ struct IssuerEndToEndTests {
             #expect(issued.json["salt"] == nil)
             let requestID = bytes32(issued.string("requestId"))
             let step = issued.json["step"] as? Int64 ?? Int64(issued.json["step"] as? Int ?? 0)
-            let onChain = try await RegistryContract.request(requestID, registry: harness.registry, client: harness.client)
+            let onChain = try await RegistryContract.request(
+                requestID, registry: harness.registry, client: harness.client)
             #expect(onChain.user == user.address)
             #expect(!onChain.used && onChain.attempts == 0)
-            #expect(Int64(onChain.expiry) == (issued.json["expiry"] as? Int64 ?? Int64(issued.json["expiry"] as? Int ?? 0)))
+            #expect(
+                Int64(onChain.expiry) == (issued.json["expiry"] as? Int64 ?? Int64(issued.json["expiry"] as? Int ?? 0)))
 
             // A SIWE session without the code gets no salt.
             let noBody = try await client.post("/v1/requests/\(issued.string("requestId"))/salt", token: token)
@@ -197,23 +201,30 @@ struct IssuerEndToEndTests {
                     ])))
             #expect(view == onChain.commitment)
 
-            let verified = try await verifyOnChain(harness, key: user, requestID: requestID, otp: UInt32(code)!, salt: saltBytes)
+            let verified = try await verifyOnChain(
+                harness, key: user, requestID: requestID, otp: UInt32(code)!, salt: saltBytes)
             #expect(verified.receipt?.status == true)
             #expect(verifiedEvents(verified.receipt, RegistryContract.otpVerified) == 1)
-            let after = try await RegistryContract.request(requestID, registry: harness.registry, client: harness.client)
+            let after = try await RegistryContract.request(
+                requestID, registry: harness.registry, client: harness.client)
             #expect(after.used)
 
             // Replay after success: the contract refuses, the service will not release the salt again.
-            let replay = try await verifyOnChain(harness, key: user, requestID: requestID, otp: UInt32(code)!, salt: saltBytes)
+            let replay = try await verifyOnChain(
+                harness, key: user, requestID: requestID, otp: UInt32(code)!, salt: saltBytes)
             #expect(replay.error == "AlreadyUsed")
             let again = try await client.post(
                 "/v1/requests/\(issued.string("requestId"))/salt", ["code": code], token: token)
             #expect(again.status == 409 && again.errorCode == "salt_already_released")
-            #expect(try await RegistryContract.request(requestID, registry: harness.registry, client: harness.client) == after)
+            #expect(
+                try await RegistryContract.request(requestID, registry: harness.registry, client: harness.client)
+                    == after)
 
             // Gas and latency for NOTES.md.
             let setReceipt = try await harness.client.getTransactionReceipt(bytes32(issued.string("transactionHash")))
-            print("GAS setOtp=\(setReceipt?.gasUsed ?? 0) verify=\(verified.receipt?.gasUsed ?? 0) issueLatency=\(issueLatency)")
+            print(
+                "GAS setOtp=\(setReceipt?.gasUsed ?? 0) verify=\(verified.receipt?.gasUsed ?? 0) issueLatency=\(issueLatency)"
+            )
 
             // The audit chain verifies and names the steps, never a salt.
             let log = try await harness.service.store.auditLog()
@@ -238,12 +249,19 @@ struct IssuerEndToEndTests {
             // Another signed-in user cannot get this request's salt even with the right code.
             let stolen = try await client.post("/v1/requests/\(id1)/salt", ["code": code1], token: otherToken)
             #expect(stolen.status == 404 && stolen.json["salt"] == nil)
-            let salt1 = bytes32(try await client.post("/v1/requests/\(id1)/salt", ["code": code1], token: token).string("salt"))
-            let before = try await RegistryContract.request(bytes32(id1), registry: harness.registry, client: harness.client)
-            let foreign = try await verifyOnChain(harness, key: other, requestID: bytes32(id1), otp: UInt32(code1)!, salt: salt1)
+            let salt1 = bytes32(
+                try await client.post("/v1/requests/\(id1)/salt", ["code": code1], token: token).string("salt"))
+            let before = try await RegistryContract.request(
+                bytes32(id1), registry: harness.registry, client: harness.client)
+            let foreign = try await verifyOnChain(
+                harness, key: other, requestID: bytes32(id1), otp: UInt32(code1)!, salt: salt1)
             #expect(foreign.error == "NotRequestUser")
-            #expect(try await RegistryContract.request(bytes32(id1), registry: harness.registry, client: harness.client) == before)
-            #expect(try await verifyOnChain(harness, key: user, requestID: bytes32(id1), otp: UInt32(code1)!, salt: salt1).receipt?.status == true)
+            #expect(
+                try await RegistryContract.request(bytes32(id1), registry: harness.registry, client: harness.client)
+                    == before)
+            #expect(
+                try await verifyOnChain(harness, key: user, requestID: bytes32(id1), otp: UInt32(code1)!, salt: salt1)
+                    .receipt?.status == true)
 
             // Request 2: three wrong codes at the service, then even the right one is blocked.
             let second = try await client.post("/v1/requests", ["scope": "withdraw"], token: token)
@@ -266,9 +284,11 @@ struct IssuerEndToEndTests {
                 #expect(verifiedEvents(result.receipt, RegistryContract.attemptFailed) == 1)
                 #expect(verifiedEvents(result.receipt, RegistryContract.otpBlocked) == (attempt == 3 ? 1 : 0))
             }
-            let blocked = try await verifyOnChain(harness, key: user, requestID: bytes32(id2), otp: UInt32(code2)!, salt: salt1Reuse)
+            let blocked = try await verifyOnChain(
+                harness, key: user, requestID: bytes32(id2), otp: UInt32(code2)!, salt: salt1Reuse)
             #expect(blocked.error == "Blocked")
-            let state = try await RegistryContract.request(bytes32(id2), registry: harness.registry, client: harness.client)
+            let state = try await RegistryContract.request(
+                bytes32(id2), registry: harness.registry, client: harness.client)
             #expect(state.attempts == 3 && !state.used)
         }
     }
@@ -307,7 +327,8 @@ struct IssuerEndToEndTests {
                 #expect(!result.receipt.status)
             } catch let error as EVMError { name = RegistryContract.errorName(revertData: error.revertData) }
             #expect(name == "RequestExists")
-            #expect(try await RegistryContract.request(id, registry: harness.registry, client: harness.client) == before)
+            #expect(
+                try await RegistryContract.request(id, registry: harness.registry, client: harness.client) == before)
             // Metrics saw the rate limit.
             var text: [UInt8] = []
             harness.prometheus.emit(into: &text)
@@ -330,10 +351,12 @@ struct IssuerEndToEndTests {
                 let reply = try await client.post("/v1/requests/\(id)/salt", ["code": previous], token: token)
                 #expect(reply.status == 400 && reply.errorCode == "invalid_code" && reply.json["salt"] == nil)
             }
-            let salt = bytes32(try await client.post("/v1/requests/\(id)/salt", ["code": current], token: token).string("salt"))
+            let salt = bytes32(
+                try await client.post("/v1/requests/\(id)/salt", ["code": current], token: token).string("salt"))
             #expect(salt.count == 32)
             if previous != current {
-                let stale = try await verifyOnChain(harness, key: user, requestID: bytes32(id), otp: UInt32(previous)!, salt: salt)
+                let stale = try await verifyOnChain(
+                    harness, key: user, requestID: bytes32(id), otp: UInt32(previous)!, salt: salt)
                 #expect(stale.receipt?.status == true)
                 #expect(verifiedEvents(stale.receipt, RegistryContract.attemptFailed) == 1)
                 #expect(verifiedEvents(stale.receipt, RegistryContract.otpVerified) == 0)
@@ -347,10 +370,14 @@ struct IssuerEndToEndTests {
             let expired = try await client.post("/v1/requests/\(lateID)/salt", ["code": lateCode], token: token)
             #expect(expired.status == 410 && expired.errorCode == "request_expired" && expired.json["salt"] == nil)
             // The first request's right code and salt, after its expiry: Expired on chain, state unchanged.
-            let before = try await RegistryContract.request(bytes32(id), registry: harness.registry, client: harness.client)
-            let result = try await verifyOnChain(harness, key: user, requestID: bytes32(id), otp: UInt32(current)!, salt: salt)
+            let before = try await RegistryContract.request(
+                bytes32(id), registry: harness.registry, client: harness.client)
+            let result = try await verifyOnChain(
+                harness, key: user, requestID: bytes32(id), otp: UInt32(current)!, salt: salt)
             #expect(result.error == "Expired")
-            #expect(try await RegistryContract.request(bytes32(id), registry: harness.registry, client: harness.client) == before)
+            #expect(
+                try await RegistryContract.request(bytes32(id), registry: harness.registry, client: harness.client)
+                    == before)
         }
     }
 
@@ -363,18 +390,23 @@ struct IssuerEndToEndTests {
             let challenge = try await client.post("/v1/auth/challenge", ["address": user.address.checksummed])
             let message = challenge.string("message")
             // Signed by another key.
-            let wrong = try await client.post("/v1/auth/verify", ["message": message, "signature": try Peer.sign(message, key: mallory)])
+            let wrong = try await client.post(
+                "/v1/auth/verify", ["message": message, "signature": try Peer.sign(message, key: mallory)])
             #expect(wrong.status == 401 && wrong.errorCode == "sign_in_failed")
             // The nonce was consumed by that attempt: even the right signature now fails.
-            let consumed = try await client.post("/v1/auth/verify", ["message": message, "signature": try Peer.sign(message, key: user)])
+            let consumed = try await client.post(
+                "/v1/auth/verify", ["message": message, "signature": try Peer.sign(message, key: user)])
             #expect(consumed.status == 401)
             // A fresh challenge, its domain changed before signing: refused.
-            let fresh = try await client.post("/v1/auth/challenge", ["address": user.address.checksummed]).string("message")
+            let fresh = try await client.post("/v1/auth/challenge", ["address": user.address.checksummed]).string(
+                "message")
             let phished = fresh.replacingOccurrences(of: "registry.example", with: "registry.evil")
-            let phishReply = try await client.post("/v1/auth/verify", ["message": phished, "signature": try Peer.sign(phished, key: user)])
+            let phishReply = try await client.post(
+                "/v1/auth/verify", ["message": phished, "signature": try Peer.sign(phished, key: user)])
             #expect(phishReply.status == 401)
             // The right one works once, then is a replay.
-            let good = try await client.post("/v1/auth/challenge", ["address": user.address.checksummed]).string("message")
+            let good = try await client.post("/v1/auth/challenge", ["address": user.address.checksummed]).string(
+                "message")
             let signature = try Peer.sign(good, key: user)
             #expect(try await client.post("/v1/auth/verify", ["message": good, "signature": signature]).status == 200)
             #expect(try await client.post("/v1/auth/verify", ["message": good, "signature": signature]).status == 401)

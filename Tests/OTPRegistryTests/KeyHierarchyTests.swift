@@ -1,5 +1,9 @@
+import Crypto
+import EVMKit
 import Foundation
 import OTPRegistry
+import OTPRegistryServer
+import Prometheus
 import TestSupport
 import Testing
 
@@ -46,10 +50,13 @@ struct KeyHierarchyTests {
             let salt = round % 5 == 0 ? [] : random(Int.random(in: 1...80, using: &generator))
             let info = random(Int.random(in: 0...60, using: &generator))
             let length = Int.random(in: 1...300, using: &generator)
-            let reply = try ExternalPeer.pythonJSON(
-                script: script,
-                request: ["op": "hkdf", "ikm": Self.hex(ikm), "salt": Self.hex(salt), "info": Self.hex(info),
-                    "length": length]) as? [String: Any]
+            let reply =
+                try ExternalPeer.pythonJSON(
+                    script: script,
+                    request: [
+                        "op": "hkdf", "ikm": Self.hex(ikm), "salt": Self.hex(salt), "info": Self.hex(info),
+                        "length": length,
+                    ]) as? [String: Any]
             let ours = try RegistryKeyHierarchy.hkdfSHA256(ikm: ikm, salt: salt, info: info, length: length)
             #expect(reply?["okm"] as? String == Self.hex(ours))
         }
@@ -58,10 +65,13 @@ struct KeyHierarchyTests {
             let user = "0x" + Self.hex(random(20))
             let scope = ["transfer", "withdraw:eth", "admin.rotate"].randomElement()!
             let hierarchy = try RegistryKeyHierarchy(masterKey: master, app: "chronoguard-registry")
-            let reply = try ExternalPeer.pythonJSON(
-                script: script,
-                request: ["op": "hierarchy", "master": Self.hex(master), "app": "chronoguard-registry", "user": user,
-                    "scope": scope]) as? [String: Any]
+            let reply =
+                try ExternalPeer.pythonJSON(
+                    script: script,
+                    request: [
+                        "op": "hierarchy", "master": Self.hex(master), "app": "chronoguard-registry", "user": user,
+                        "scope": scope,
+                    ]) as? [String: Any]
             let userSeed = hierarchy.userSeed(userID: user).withUnsafeBytes { Array($0) }
             let actionSeed = hierarchy.actionSeed(userID: user, scope: scope).withUnsafeBytes { Array($0) }
             #expect(reply?["user"] as? String == Self.hex(userSeed))
@@ -74,7 +84,9 @@ struct KeyHierarchyTests {
 
     @Test("HKDF output length bounds (RFC 5869 §2.3) are errors, not traps")
     func lengthBounds() {
-        #expect(throws: RegistryError.self) { try RegistryKeyHierarchy.hkdfSHA256(ikm: [1], salt: [], info: [], length: 0) }
+        #expect(throws: RegistryError.self) {
+            try RegistryKeyHierarchy.hkdfSHA256(ikm: [1], salt: [], info: [], length: 0)
+        }
         #expect(throws: RegistryError.self) {
             try RegistryKeyHierarchy.hkdfSHA256(ikm: [1], salt: [], info: [], length: 255 * 32 + 1)
         }
@@ -84,4 +96,35 @@ struct KeyHierarchyTests {
 
 enum JSONPeerURL {
     static func peer() throws -> URL { try TestVectors.url("registry_peer.py", in: .module) }
+}
+
+/// The served OpenAPI document: valid OpenAPI 3.1 (openapi-spec-validator) and its paths are exactly the routes.
+@Suite("OTP registry OpenAPI document")
+struct RegistryOpenAPITests {
+    @Test("openapi-spec-validator accepts it; its paths are the served routes")
+    func document() throws {
+        let output = try ExternalPeer.run(
+            "python3",
+            [
+                "-c",
+                "import json,sys; from openapi_spec_validator import validate; d=json.load(sys.stdin); validate(d); "
+                    + "print(json.dumps(sorted(d['paths'])))",
+            ], stdin: Data(RegistryOpenAPI.json.utf8))
+        let paths = try JSONDecoder().decode([String].self, from: output)
+        let routes = RegistryController(
+            service: try RegistryOpenAPITests.placeholderService(), registry: PrometheusCollectorRegistry()
+        ).routes.map(\.path)
+        #expect(paths == Set(routes).sorted())
+    }
+
+    static func placeholderService() throws -> RegistryService {
+        let key = Secp256k1PrivateKey.generate()
+        return try RegistryService(
+            configuration: .init(
+                signInDomain: "registry.example", signInURI: "https://registry.example/login", chainID: 1337,
+                registry: key.address),
+            masterKey: [UInt8](repeating: 1, count: 32),
+            store: try RegistryStore(path: ":memory:", auditKey: SymmetricKey(size: .bits256)),
+            issuer: IssuerAccount(key: key, client: EthereumRPCClient(url: URL(string: "http://127.0.0.1:1")!)))
+    }
 }
