@@ -260,21 +260,27 @@ public struct PrometheusRegistryMetrics: RegistryMetricsSink {
     let gas: Counter
 
     public init(registry: PrometheusCollectorRegistry) {
-        signInOK = registry.makeCounter(name: "chronoguard_registry_sign_ins_total", labels: [("outcome", "ok")])
-        signInFailed = registry.makeCounter(
-            name: "chronoguard_registry_sign_ins_total", labels: [("outcome", "failed")])
-        limited = registry.makeCounter(name: "chronoguard_registry_rate_limited_total")
-        released = registry.makeCounter(name: "chronoguard_registry_salts_total", labels: [("outcome", "released")])
-        refused = registry.makeCounter(name: "chronoguard_registry_salts_total", labels: [("outcome", "wrong_code")])
-        setOK = registry.makeCounter(name: "chronoguard_registry_set_otp_total", labels: [("outcome", "ok")])
-        setFailed = registry.makeCounter(name: "chronoguard_registry_set_otp_total", labels: [("outcome", "failed")])
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "chronoguard", metricName: metric, unitName: unit, helpText: help)
+        }
+        let signIns = name("registry_sign_ins", "total", "SIWE sign-ins by outcome.")
+        let salts = name("registry_salts", "total", "Salt requests: released, or refused for a wrong code.")
+        let sets = name("registry_set_otp", "total", "setOtp transactions by outcome.")
+        signInOK = registry.makeCounter(descriptor: signIns, labels: [("outcome", "ok")])
+        signInFailed = registry.makeCounter(descriptor: signIns, labels: [("outcome", "failed")])
+        limited = registry.makeCounter(
+            descriptor: name("registry_rate_limited", "total", "Issuances refused by the token bucket."))
+        released = registry.makeCounter(descriptor: salts, labels: [("outcome", "released")])
+        refused = registry.makeCounter(descriptor: salts, labels: [("outcome", "wrong_code")])
+        setOK = registry.makeCounter(descriptor: sets, labels: [("outcome", "ok")])
+        setFailed = registry.makeCounter(descriptor: sets, labels: [("outcome", "failed")])
         latency = registry.makeDurationHistogram(
-            name: "chronoguard_registry_set_otp_duration_seconds",
+            descriptor: name("registry_set_otp_duration", "seconds", "setOtp latency: submit to receipt."),
             buckets: [
                 .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
                 .seconds(2), .seconds(5), .seconds(15), .seconds(60),
             ])
-        gas = registry.makeCounter(name: "chronoguard_registry_set_otp_gas_total")
+        gas = registry.makeCounter(descriptor: name("registry_set_otp_gas", "total", "Gas used by setOtp."))
     }
 
     public func signIn(success: Bool) { (success ? signInOK : signInFailed).increment() }
