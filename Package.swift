@@ -32,6 +32,8 @@ let package = Package(
         .library(name: "GuardianSQLite", targets: ["GuardianSQLite"]),
         .library(name: "GuardianAPI", targets: ["GuardianAPI"]),
         .library(name: "GuardianServer", targets: ["GuardianServer"]),
+        .library(name: "OTPRegistry", targets: ["OTPRegistry"]),
+        .library(name: "OTPRegistryServer", targets: ["OTPRegistryServer"]),
         .executable(name: "chronoguard", targets: ["chronoguard"]),
     ],
     dependencies: [
@@ -149,6 +151,29 @@ let package = Package(
             exclude: ["OpenAPI/openapi.json"]
         ),
 
+        // The OTP registry's issuer (issue 17): HKDF key hierarchy, SIWE sessions, enrollment, token buckets, salted
+        // commitments sent with setOtp, salts released against the code; its SQLite store. No NIO.
+        .target(
+            name: "OTPRegistry",
+            dependencies: [
+                "OTP", "QRCode", "EVMKit", "ChronoVaultEVM", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Its HTTP service (Hummingbird 2), reusing the guardian server's middleware and strict JSON.
+        .target(
+            name: "OTPRegistryServer",
+            dependencies: [
+                "OTPRegistry", "GuardianServer", "GuardianAPI", "EVMKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // MARK: - CLI
         .executableTarget(
             name: "chronoguard",
@@ -168,6 +193,8 @@ let package = Package(
                 "ChainKit",
                 "EVMKit",
                 "ChronoVaultEVM",
+                "OTPRegistry",
+                "OTPRegistryServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -279,6 +306,19 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "OTPRegistryTests",
+            dependencies: [
+                "OTPRegistry", "OTPRegistryServer", "EVMKit", "OTP", "ChronoVaultEVM", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.copy("Resources")]
         ),
