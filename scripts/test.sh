@@ -29,8 +29,10 @@ else
   # Two passes in one build: the EVM suites (Python peers, in-process proving, the CLI as a subprocess) block
   # cooperative threads for seconds at a time, which starves the live-socket server tests if both run together on a
   # 2-core machine. The first pass runs everything else; the second, the EVM suites.
-  evm_suites='EVMKitTests\.|ChronoVaultEVMTests\.|CLITests\.EVMCommandTests|CLITests\.TwoDevice|ChainKitTests\.SolanaVault'
+  evm_suites='EVMKitTests\.|ChronoVaultEVMTests\.|CLITests\.EVMCommandTests|CLITests\.TwoDevice|ChainKitTests\.SolanaVault|OTPRegistryTests\.'
   swift test --skip "$evm_suites"
   swift test --skip-build --filter "$evm_suites"
 fi
+# The registry CLI end to end (deploy, serve, enroll, confirm, request, verify, replay) on a fresh py-evm chain.
+scripts/registry-smoke.sh >/dev/null
 scripts/check-contracts.sh
