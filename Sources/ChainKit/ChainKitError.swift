@@ -399,6 +399,8 @@ public struct SolanaBuildError: ChainKitError {
         case addressOnCurve = "address_on_curve"
         /// No bump seed gives an address off the curve.
         case noViableBump = "no_viable_bump"
+        /// An owner program whose key ends with the program-address marker (`create_with_seed` refuses it).
+        case illegalOwner = "illegal_owner"
     }
 
     /// The stable failure code.

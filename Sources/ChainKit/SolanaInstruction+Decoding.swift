@@ -198,6 +198,19 @@ private struct InstructionReader {
             return .transferChecked(
                 source: accounts[0], mint: accounts[1], destination: accounts[2], authority: accounts[3],
                 multisigSigners: Array(accounts.dropFirst(4)), amount: amount, decimals: decimals)
+        case TokenInstruction.Tag.closeAccount:
+            let accounts = try accounts(3, of: "CloseAccount")
+            return .closeAccount(
+                account: accounts[0], destination: accounts[1], authority: accounts[2],
+                multisigSigners: Array(accounts.dropFirst(3)))
+        case TokenInstruction.Tag.initializeMultisig, TokenInstruction.Tag.initializeMultisig2:
+            // The program reads m, then takes every account after the multisig (and the Rent sysvar) as a signer.
+            let name = tag == TokenInstruction.Tag.initializeMultisig ? "InitializeMultisig" : "InitializeMultisig2"
+            let skipped = tag == TokenInstruction.Tag.initializeMultisig ? 2 : 1
+            let accounts = try accounts(skipped + 1, of: name)
+            let threshold = try u8("m", of: name)
+            return .initializeMultisig(
+                multisig: accounts[0], signers: Array(accounts.dropFirst(skipped)), threshold: threshold)
         default:
             return .other(tag: tag)
         }

@@ -98,15 +98,30 @@ public enum TokenInstruction: Hashable, Sendable {
         source: SolanaInstruction.Account, mint: SolanaInstruction.Account, destination: SolanaInstruction.Account,
         authority: SolanaInstruction.Account, multisigSigners: [SolanaInstruction.Account], amount: UInt64,
         decimals: UInt8)
-    /// Any other token instruction, by its tag (Approve, SetAuthority, CloseAccount, Burn, extensions, …).
+    /// `CloseAccount` (tag 9); accounts `[account, destination, owner or close authority, multisig signers…]`. All
+    /// the account's lamports (for wrapped SOL: its whole balance and reserve) go to `destination`.
+    case closeAccount(
+        account: SolanaInstruction.Account, destination: SolanaInstruction.Account,
+        authority: SolanaInstruction.Account, multisigSigners: [SolanaInstruction.Account])
+    /// `InitializeMultisig` (tag 2, accounts `[multisig, Rent sysvar, signers…]`) and `InitializeMultisig2` (tag 19,
+    /// accounts `[multisig, signers…]`): makes `multisig` an m-of-n multisig of `signers` (`threshold` is m).
+    case initializeMultisig(
+        multisig: SolanaInstruction.Account, signers: [SolanaInstruction.Account], threshold: UInt8)
+    /// Any other token instruction, by its tag (Approve, SetAuthority, Burn, extensions, …).
     case other(tag: UInt8)
 
     /// The tags decoded above.
     public enum Tag {
+        /// `InitializeMultisig`.
+        public static let initializeMultisig: UInt8 = 2
         /// `Transfer`.
         public static let transfer: UInt8 = 3
+        /// `CloseAccount`.
+        public static let closeAccount: UInt8 = 9
         /// `TransferChecked`.
         public static let transferChecked: UInt8 = 12
+        /// `InitializeMultisig2`.
+        public static let initializeMultisig2: UInt8 = 19
     }
 }
 

@@ -49,7 +49,7 @@ public enum SolanaProgram {
     }
 
     /// Decodes one of the literal addresses above; they are fixed text, checked by the tests.
-    private static func key(_ base58: String) -> SolanaPublicKey {
+    static func key(_ base58: String) -> SolanaPublicKey {
         guard let key = SolanaPublicKey(base58) else { preconditionFailure("invalid built-in program id \(base58)") }
         return key
     }

@@ -93,6 +93,9 @@ extension GuardianService {
             guard OTPCode.parse(code, digits: record.totp.digits) != nil else {
                 throw Self.malformedCode(digits: record.totp.digits)
             }
+            // The vault rules (docs/vault.md), before the code: the guardian is never the second signature of a vault
+            // instruction the wallet does not sign.
+            try VaultRules.checkCosign(transaction, wallet: wallet, guardian: record.guardianPublicKey)
             // The wallet's transaction policy, before the code: a refusal consumes nothing (GuardianService+Policy).
             let policyCheck = try await evaluatePolicy(
                 transaction, wallet: wallet, state: policyState, at: now, operationID: recorder.timeline.operationID)

@@ -45,6 +45,15 @@ public struct GovernanceReceipt: Sendable, Hashable {
     public let status: GovernanceStatus
     /// Signed with the guardian key that was current when the action was taken.
     public let attestation: SignedAttestation
+    /// For an executed rotation with a vault migration: the migration transactions (standard Base64), the outgoing
+    /// guardian key's slot filled where it is a signer, in the order given. Empty otherwise.
+    public let migrationTransactions: [String]
+
+    public init(status: GovernanceStatus, attestation: SignedAttestation, migrationTransactions: [String] = []) {
+        self.status = status
+        self.attestation = attestation
+        self.migrationTransactions = migrationTransactions
+    }
 }
 
 // MARK: - Governance
@@ -201,10 +210,18 @@ extension GuardianService {
     /// Executes the pending rotation once its timelock has passed: from then on only the new key co-signs. Needs
     /// the session only — the timelock, not a code, protects it (the owner may have lost the authenticator).
     /// The attestation is signed by the outgoing key, the one the chain still knows.
-    /// - Throws: `no_pending_rotation`, `timelock_active` (with the seconds left), `sequence_mismatch`, session and
-    ///   storage errors.
+    ///
+    /// With `migrationTransactions` (a Solana vault, docs/vault.md), the outgoing key also co-signs the vault's
+    /// migration — in the same call, since its seed is gone after the commit — but only when the transactions together
+    /// move the vault of {wallet, outgoing key, R} to the vault of {wallet, new key, R} and nothing else
+    /// (``VaultRules/checkMigration(_:wallet:oldGuardian:newGuardian:)``); the client sends them at once (their
+    /// blockhash expires in about a minute).
+    /// - Throws: `no_pending_rotation`, `timelock_active` (with the seconds left), `sequence_mismatch`,
+    ///   `vault_migration_refused`, `malformed_transaction`, `wallet_not_signer`, `missing_recent_blockhash`, session
+    ///   and storage errors.
     public func executeRotation(
-        session: Session, wallet walletText: String, rotationID: String, sequence: UInt64, clientIP: String? = nil
+        session: Session, wallet walletText: String, rotationID: String, sequence: UInt64,
+        migrationTransactions: [String] = [], clientIP: String? = nil
     ) async throws(GuardianError) -> GovernanceReceipt {
         try await governanceAction(session: session, wallet: walletText, clientIP: clientIP) {
             () async throws(GuardianError) -> GovernanceReceipt in
@@ -218,7 +235,26 @@ extension GuardianService {
                     "The \(rotation.kind.rawValue) rotation's timelock has not passed; it can execute at \(SignedAttestation.timestamp(rotation.executeAfter)) (in \(wait) s).",
                     retryAfterSeconds: wait)
             }
+            let migrations = try Self.parseMigration(migrationTransactions, wallet: record.wallet)
+            if !migrations.isEmpty {
+                _ = try VaultRules.checkMigration(
+                    migrations, wallet: record.wallet, oldGuardian: record.guardianPublicKey,
+                    newGuardian: rotation.newGuardianPublicKey)
+            }
             let dataKey = try self.dataKey(for: record)
+            var signedMigrations: [String] = []
+            if !migrations.isEmpty {
+                let outgoing = try self.guardianKeypair(for: record, dataKey: dataKey)
+                for transaction in migrations {
+                    var signed = transaction
+                    if transaction.signerIndex(of: outgoing.publicKey) != nil {
+                        do { signed = try transaction.signing(with: outgoing) } catch {
+                            throw .internal("signing the migration failed: \(error)")
+                        }
+                    }
+                    signedMigrations.append(Data(signed.serialized()).base64EncodedString())
+                }
+            }
             let resealed: [UInt8]
             do {
                 var seed = try KeyEnvelope.openSecret(
@@ -245,6 +281,7 @@ extension GuardianService {
                     "sequence": String(sequence), "rotation_id": rotation.id,
                     "old_guardian": record.guardianPublicKey.base58,
                     "new_guardian": rotation.newGuardianPublicKey.base58,
+                    "migration_transactions": String(signedMigrations.count),
                 ])
             let commit = AuthorizedCommit(
                 wallet: record.wallet, proofs: [.session(self.live(session))], sequence: (current.sequence, sequence),
@@ -258,8 +295,53 @@ extension GuardianService {
             updated.pendingRotation = nil
             var rotated = record
             rotated.guardianPublicKey = rotation.newGuardianPublicKey
-            return GovernanceReceipt(status: self.status(rotated, updated), attestation: attestation)
+            return GovernanceReceipt(
+                status: self.status(rotated, updated), attestation: attestation,
+                migrationTransactions: signedMigrations)
         }
+    }
+
+    /// Most migration transactions one execution co-signs.
+    static let maximumMigrationTransactions = 16
+
+    /// Decodes migration transactions: each must parse, have the wallet as a required signer and a recent blockhash.
+    static func parseMigration(_ texts: [String], wallet: SolanaPublicKey) throws(GuardianError)
+        -> [SolanaTransaction]
+    {
+        guard texts.count <= maximumMigrationTransactions else {
+            throw GuardianError(
+                .invalidRequest,
+                "At most \(maximumMigrationTransactions) migration transactions are co-signed at once; move several balances per transaction."
+            )
+        }
+        var transactions: [SolanaTransaction] = []
+        for (index, text) in texts.enumerated() {
+            guard text.utf8.count <= GuardianConfiguration.maximumTransactionBase64Length,
+                let bytes = Data(base64Encoded: text)
+            else {
+                throw GuardianError(
+                    .malformedTransaction,
+                    "Migration transaction \(index) is not standard Base64 of at most Solana's 1232-byte packet.")
+            }
+            let transaction: SolanaTransaction
+            do { transaction = try SolanaTransaction(wireBytes: bytes) } catch {
+                throw GuardianError(
+                    .malformedTransaction,
+                    "Migration transaction \(index) does not parse (\(error.code.rawValue)): \(error.message)")
+            }
+            guard transaction.signerIndex(of: wallet) != nil else {
+                throw GuardianError(
+                    .walletNotSigner,
+                    "The wallet is not a required signer of migration transaction \(index); the wallet pays for and signs its migration."
+                )
+            }
+            guard transaction.recentBlockhash.bytes.contains(where: { $0 != 0 }) else {
+                throw GuardianError(
+                    .missingRecentBlockhash, "Migration transaction \(index) has no recent blockhash; set one.")
+            }
+            transactions.append(transaction)
+        }
+        return transactions
     }
 
     // MARK: Helpers

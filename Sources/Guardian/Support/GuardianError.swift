@@ -34,6 +34,10 @@ public struct GuardianError: Error, Hashable, Sendable, CustomStringConvertible 
         case missingRecentBlockhash = "missing_recent_blockhash"
         case walletNotSigner = "wallet_not_signer"
         case guardianNotSigner = "guardian_not_signer"
+        /// A vault instruction the guardian never co-signs (docs/vault.md).
+        case vaultInstructionNotAllowed = "vault_instruction_not_allowed"
+        /// A rotation's migration whose destination is not the vault of {wallet, new guardian, same recovery key}.
+        case vaultMigrationRefused = "vault_migration_refused"
         // Governance and recovery
         case governanceNotEnabled = "governance_not_enabled"
         case alreadyMigrated = "already_migrated"

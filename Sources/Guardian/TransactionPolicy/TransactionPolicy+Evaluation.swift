@@ -54,6 +54,7 @@ extension TransactionPolicy {
         let walletAccount = SolanaInstruction.Account.staticKey(wallet)
         var totals: [PolicyAsset: UInt64] = [:]
         var decimals: [PolicyAsset: UInt8] = [:]
+        var unwrapped: UInt64 = 0
         func add(_ asset: PolicyAsset, _ amount: UInt64) {
             let (sum, overflow) = (totals[asset] ?? 0).addingReportingOverflow(amount)
             totals[asset] = overflow ? .max : sum
@@ -98,7 +99,10 @@ extension TransactionPolicy {
                     try resolved([from, to])
                     if from == walletAccount, to != walletAccount {
                         try destination(to, Self.sol(lamports))
-                        add(.sol, lamports)
+                        // SOL this transaction already counted when it left the wallet's vault is not counted twice.
+                        let covered = min(lamports, unwrapped)
+                        unwrapped -= covered
+                        add(.sol, lamports - covered)
                     }
                 case .transferWithSeed(let from, let base, let to, let lamports, _, _):
                     try resolved([from, base, to])
@@ -143,10 +147,42 @@ extension TransactionPolicy {
                     guard authority == walletAccount || signers.contains(walletAccount),
                         case .staticKey(let mintKey) = mint
                     else { break }
+                    // Wrapped SOL is SOL: it counts against SOL limits (a vault holds its SOL wrapped).
+                    if SolanaVault.isNativeMint(mintKey) {
+                        let ownAccount = SolanaAssociatedTokenProgram.address(
+                            wallet: wallet, mint: mintKey, tokenProgram: instruction.programID
+                        ).address
+                        if authority != walletAccount, to == .staticKey(ownAccount) {
+                            // Out of the vault into the wallet's own wrapped-SOL account (unwrapping): a spend, and a
+                            // credit for the wallet's onward System transfer in this transaction.
+                            let (sum, overflow) = unwrapped.addingReportingOverflow(amount)
+                            unwrapped = overflow ? .max : sum
+                        } else {
+                            try destination(to, Self.sol(amount) + " (wrapped)")
+                        }
+                        add(.sol, amount)
+                        break
+                    }
                     let asset = PolicyAsset.token(mint: mintKey)
                     try destination(to, "\(PolicyAmount.format(amount, decimals: mintDecimals)) of token \(mintKey)")
                     add(asset, amount)
                     decimals[asset] = mintDecimals
+                case .closeAccount(let account, let to, let authority, let signers):
+                    try resolved([account, to, authority] + signers)
+                    guard authority == walletAccount || signers.contains(walletAccount), to != walletAccount else {
+                        break
+                    }
+                    // The account's lamports (for wrapped SOL its whole balance) leave the wallet's control in an
+                    // amount only the chain knows.
+                    if !spendingLimits.isEmpty {
+                        throw GuardianError(
+                            .policyInstructionNotSupported,
+                            "Instruction \(instruction.index) (\(name)) closes a token account into \(to.text), moving an amount only the chain knows, so this wallet's spending limits cannot be applied; close accounts into the wallet itself."
+                        )
+                    }
+                    try destination(to, "a closed token account's lamports")
+                case .initializeMultisig:
+                    break
                 case .other:
                     try unpriced()
                 }
@@ -219,6 +255,8 @@ extension TransactionPolicy {
             switch token {
             case .transfer: return "\(program) Transfer"
             case .transferChecked: return "\(program) TransferChecked"
+            case .closeAccount: return "\(program) CloseAccount"
+            case .initializeMultisig: return "\(program) InitializeMultisig"
             case .other(let tag): return "\(program) instruction \(tag)"
             }
         case .associatedTokenAccount(let ata):

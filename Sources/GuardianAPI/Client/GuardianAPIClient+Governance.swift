@@ -82,13 +82,16 @@ extension GuardianAPIClient {
                 rotationId: rotationId, sequence: sequence, authorization: authorization))
     }
 
-    /// `POST /v1/wallets/{wallet}/governance/execute-rotation`.
-    public func executeRotation(wallet: SolanaPublicKey, rotationId: String, sequence: UInt64, token: String)
-        async throws(GuardianAPIClientError) -> GuardianAPI.GovernanceActionResponse
-    {
+    /// `POST /v1/wallets/{wallet}/governance/execute-rotation`; with `migrationTransactions` (a Solana vault's
+    /// migration, Base64) the response carries them co-signed by the outgoing guardian key.
+    public func executeRotation(
+        wallet: SolanaPublicKey, rotationId: String, sequence: UInt64, migrationTransactions: [String]? = nil,
+        token: String
+    ) async throws(GuardianAPIClientError) -> GuardianAPI.GovernanceActionResponse {
         try await send(
             "POST", "/v1/wallets/\(wallet.base58)/governance/execute-rotation", token: token,
-            body: GuardianAPI.RotationActionRequest(rotationId: rotationId, sequence: sequence))
+            body: GuardianAPI.RotationActionRequest(
+                rotationId: rotationId, sequence: sequence, migrationTransactions: migrationTransactions))
     }
 
     /// `POST /v1/wallets/{wallet}/break-glass/validate-totp`.

@@ -146,14 +146,20 @@ extension GuardianAPI {
         public var rotationId: String
         public var sequence: UInt64
         public var authorization: Authorization
+        /// Execute only: a Solana vault's migration transactions (standard Base64) for the outgoing key to co-sign.
+        public var migrationTransactions: [String]?
 
-        public init(rotationId: String, sequence: UInt64, authorization: Authorization = Authorization()) {
+        public init(
+            rotationId: String, sequence: UInt64, authorization: Authorization = Authorization(),
+            migrationTransactions: [String]? = nil
+        ) {
             self.rotationId = rotationId
             self.sequence = sequence
             self.authorization = authorization
+            self.migrationTransactions = migrationTransactions
         }
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case rotationId, sequence }
+        enum CodingKeys: String, CodingKey, CaseIterable { case rotationId, sequence, migrationTransactions }
 
         public init(from decoder: any Decoder) throws {
             try StrictJSON.rejectUnknownKeys(
@@ -161,6 +167,7 @@ extension GuardianAPI {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             rotationId = try container.decode(String.self, forKey: .rotationId)
             sequence = try GuardianAPI.sequence(container, .sequence)
+            migrationTransactions = try container.decodeIfPresent([String].self, forKey: .migrationTransactions)
             authorization = try Authorization(decodingFrom: decoder)
         }
 
@@ -168,6 +175,7 @@ extension GuardianAPI {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(rotationId, forKey: .rotationId)
             try container.encode(sequence, forKey: .sequence)
+            try container.encodeIfPresent(migrationTransactions, forKey: .migrationTransactions)
             try authorization.encode(to: encoder)
         }
     }
@@ -247,10 +255,15 @@ extension GuardianAPI {
     public struct GovernanceActionResponse: Codable, Sendable, Hashable {
         public var governance: GovernanceStatusResponse
         public var attestation: AttestationBody
+        /// An executed rotation's vault migration, co-signed by the outgoing guardian key (absent otherwise).
+        public var migrationTransactions: [String]?
 
-        public init(governance: GovernanceStatusResponse, attestation: AttestationBody) {
+        public init(
+            governance: GovernanceStatusResponse, attestation: AttestationBody, migrationTransactions: [String]? = nil
+        ) {
             self.governance = governance
             self.attestation = attestation
+            self.migrationTransactions = migrationTransactions
         }
     }
 

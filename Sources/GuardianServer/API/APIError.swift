@@ -151,7 +151,9 @@ extension APIError {
             .timelockActive, .recoveryCodeUsed:
             409
         case .invalidRecoveryCode: 401
-        case .missingRecentBlockhash, .walletNotSigner, .guardianNotSigner: 422
+        case .missingRecentBlockhash, .walletNotSigner, .guardianNotSigner, .vaultInstructionNotAllowed,
+            .vaultMigrationRefused:
+            422
         case .walletLocked, .walletDisabled: 423
         case .rateLimited: 429
         // Transaction policies: a refusal by the wallet's own rules is 403; what the guardian cannot evaluate is 422.

@@ -84,6 +84,9 @@ package struct GovernanceController: Sendable {
     @Sendable func cancelRotation(_ request: Request, context: GuardianRequestContext) async throws -> Response {
         let session = try context.requireSession()
         let body = try await request.decode(as: GuardianAPI.RotationActionRequest.self, context: context)
+        guard body.migrationTransactions == nil else {
+            throw APIError.invalidRequest("A cancellation takes no migration transactions; only an execution does.")
+        }
         let receipt = try await service.cancelRotation(
             session: session, wallet: WalletController.wallet(context), rotationID: body.rotationId,
             sequence: body.sequence,
@@ -100,7 +103,8 @@ package struct GovernanceController: Sendable {
         }
         let receipt = try await service.executeRotation(
             session: session, wallet: WalletController.wallet(context), rotationID: body.rotationId,
-            sequence: body.sequence, clientIP: context.clientAddress)
+            sequence: body.sequence, migrationTransactions: body.migrationTransactions ?? [],
+            clientIP: context.clientAddress)
         return try HTTPBody.json(Self.body(receipt))
     }
 
@@ -204,6 +208,8 @@ package struct GovernanceController: Sendable {
     }
 
     static func body(_ receipt: GovernanceReceipt) -> GuardianAPI.GovernanceActionResponse {
-        GuardianAPI.GovernanceActionResponse(governance: body(receipt.status), attestation: body(receipt.attestation))
+        GuardianAPI.GovernanceActionResponse(
+            governance: body(receipt.status), attestation: body(receipt.attestation),
+            migrationTransactions: receipt.migrationTransactions.isEmpty ? nil : receipt.migrationTransactions)
     }
 }

@@ -2022,6 +2022,8 @@ extension OpenAPIDocument {
           "missing_recent_blockhash",
           "wallet_not_signer",
           "guardian_not_signer",
+          "vault_instruction_not_allowed",
+          "vault_migration_refused",
           "invalid_configuration",
           "master_key_mismatch",
           "key_provider_failed",
@@ -2481,6 +2483,12 @@ extension OpenAPIDocument {
           },
           "sequence": {
             "$ref": "#/components/schemas/Sequence"
+          },
+          "migrationTransactions": {
+            "type": "array",
+            "maxItems": 16,
+            "items": {"type": "string", "maxLength": 1644},
+            "description": "A Solana vault's migration (docs/vault.md): serialized transactions (standard Base64) that move the vault of {wallet, outgoing guardian key, recovery key} to the vault of {wallet, new guardian key, the same recovery key}; the outgoing key co-signs them in this call, or the call fails with 422 vault_migration_refused and nothing executes."
           }
         }
       },
@@ -2605,6 +2613,11 @@ extension OpenAPIDocument {
           },
           "attestation": {
             "$ref": "#/components/schemas/Attestation"
+          },
+          "migrationTransactions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "For an execution with a vault migration: the migration transactions, the outgoing guardian key's signature in its slot, in the order sent."
           }
         }
       },
