@@ -65,9 +65,12 @@ let package = Package(
         .target(name: "UR", dependencies: ["QRCode"]),
         // JSON-RPC 2.0 over HTTP (Foundation only, no NIO): the transport and JSON tree EVMKit and ChainKit share.
         .target(name: "JSONRPC"),
+        // What Sign-In with Ethereum (EVMKit) and Sign In With Solana (ChainKit) share: RFC 3339 timestamps, the RFC 3986
+        // character classes, the common fields' checks, rendering and line reading (`package` access, no product).
+        .target(name: "SignInMessages"),
         .target(
             name: "ChainKit",
-            dependencies: ["Fields", "JSONRPC", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Fields", "JSONRPC", "SignInMessages", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // Ethereum: Keccak-256, RLP, ABI, secp256k1 ECDSA, transactions, keystores, a JSON-RPC client.
@@ -77,6 +80,7 @@ let package = Package(
                 "Fields",
                 "Curves",
                 "JSONRPC",
+                "SignInMessages",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),  // scrypt, PBKDF2, AES-CTR (keystores)
             ]

@@ -1,3 +1,5 @@
+import SignInMessages
+
 // MARK: - Parsing
 
 extension SIWSMessage {
@@ -7,9 +9,8 @@ extension SIWSMessage {
     ///
     /// - Throws: ``SIWSError`` with the failing line (1-based) in its reason.
     public init(text: String) throws(SIWSError) {
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
-            String(String.UnicodeScalarView($0))
-        }
+        var cursor = SignInMessageLines(text)
+        let lines = cursor.lines
 
         guard let first = lines.first, first.hasSuffix(Self.headerSuffix) else {
             throw SIWSError(
@@ -30,31 +31,26 @@ extension SIWSMessage {
                 .unexpectedLine, "Line 3 must be empty, separating the address from the statement or fields.")
         }
         // Fields never contain blank lines, so a blank line 5 means line 4 is the statement.
-        var index = 3
+        cursor.index = 3
         var statement: String?
         if lines.count > 4 && lines[4].isEmpty {
             statement = lines[3]
-            index = 5
+            cursor.index = 5
         }
 
-        func field(_ label: String) -> String? {
-            guard index < lines.count, lines[index].hasPrefix(label) else { return nil }
-            defer { index += 1 }
-            return String(lines[index].dropFirst(label.count))
-        }
         func required(_ label: String) throws(SIWSError) -> String {
-            guard let value = field(label) else {
-                let found = index < lines.count ? "\"\(lines[index].prefix(60))\"" : "the end of the message"
+            guard let value = cursor.field(label) else {
+                let found = cursor.current.map { "\"\($0.prefix(60))\"" } ?? "the end of the message"
                 throw SIWSError(
                     .missingField,
-                    "Line \(index + 1) must be the \"\(label)\" field (fields come in a fixed order), but found \(found)."
+                    "Line \(cursor.index + 1) must be the \"\(label)\" field (fields come in a fixed order), but found \(found)."
                 )
             }
             return value
         }
         func timestamp(_ value: String, _ label: String) throws(SIWSError) -> SIWSTimestamp {
             do { return try SIWSTimestamp(rfc3339: value) } catch {
-                throw SIWSError(.invalidTimestamp, "Field \"\(label)\" on line \(index): \(error.message)")
+                throw SIWSError(.invalidTimestamp, "Field \"\(label)\" on line \(cursor.index): \(error.message)")
             }
         }
 
@@ -75,19 +71,13 @@ extension SIWSMessage {
         let issuedAt = try timestamp(try required("Issued At: "), "Issued At")
         let expirationTime = try timestamp(try required("Expiration Time: "), "Expiration Time")
         var notBefore: SIWSTimestamp?
-        if let value = field("Not Before: ") { notBefore = try timestamp(value, "Not Before") }
-        let requestID = field("Request ID: ")
-        var resources: [String]?
-        if index < lines.count && lines[index] == "Resources:" {
-            index += 1
-            var list: [String] = []
-            while let resource = field("- ") { list.append(resource) }
-            resources = list
-        }
-        guard index == lines.count else {
+        if let value = cursor.field("Not Before: ") { notBefore = try timestamp(value, "Not Before") }
+        let requestID = cursor.field("Request ID: ")
+        let resources = cursor.resources()
+        if let extra = cursor.current {
             throw SIWSError(
                 .unexpectedLine,
-                "Line \(index + 1) (\"\(lines[index].prefix(60))\") is not expected here: unknown, repeated or out-of-order field, blank line, or trailing newline."
+                "Line \(cursor.index + 1) (\"\(extra.prefix(60))\") is not expected here: unknown, repeated or out-of-order field, blank line, or trailing newline."
             )
         }
         try self.init(

@@ -1,3 +1,5 @@
+import SignInMessages
+
 // MARK: - Sign In With Solana message
 
 /// A Sign In With Solana (SIWS) message: the text a wallet signs to log in, as specified by
@@ -107,36 +109,37 @@ public struct SIWSMessage: Hashable, Sendable {
         requestID: String? = nil,
         resources: [String]? = nil
     ) throws(SIWSError) {
-        guard SIWSGrammar.isAuthority(domain) else {
+        let invalid = SignInMessageFields.firstInvalid(
+            domain: domain, statement: statement, uri: uri, nonce: nonce, minimumNonceLength: Self.minimumNonceLength,
+            requestID: requestID, resources: resources)
+        switch invalid {
+        case .domain?:
             throw SIWSError(
                 .invalidDomain,
                 "Domain \"\(domain.prefix(80))\" is not an RFC 3986 authority (host[:port], no spaces, scheme or path)."
             )
-        }
-        if let statement, !SIWSGrammar.isStatement(statement) {
+        case .statement?:
             throw SIWSError(
                 .invalidStatement,
                 "The statement must be one non-empty line of letters, digits, spaces and RFC 3986 reserved/unreserved punctuation (no line breaks, quotes, % or non-ASCII)."
             )
-        }
-        guard SIWSGrammar.isURI(uri) else {
+        case .uri?:
             throw SIWSError(
                 .invalidURI,
                 "URI \"\(uri.prefix(80))\" is not an RFC 3986 URI (scheme \":\" followed by URI characters).")
-        }
-        guard nonce.utf8.count >= Self.minimumNonceLength, nonce.utf8.allSatisfy(SIWSGrammar.isAlphanumeric) else {
+        case .nonce?:
             throw SIWSError(
                 .invalidNonce,
                 "The nonce must be at least 8 ASCII letters and digits; generate it from a secure random source.")
-        }
-        if let requestID, !SIWSGrammar.isRequestID(requestID) {
+        case .requestID?:
             throw SIWSError(
                 .invalidRequestID,
                 "The request id must be one or more RFC 3986 path characters (letters, digits, -._~!$&'()*+,;=:@ or %XX)."
             )
-        }
-        for (index, resource) in (resources ?? []).enumerated() where !SIWSGrammar.isURI(resource) {
+        case .resource(let index, let resource)?:
             throw SIWSError(.invalidResource, "Resource \(index) \"\(resource.prefix(80))\" is not an RFC 3986 URI.")
+        case nil:
+            break
         }
         self.domain = domain
         self.address = address
@@ -157,18 +160,12 @@ public struct SIWSMessage: Hashable, Sendable {
     public var text: String {
         var out = domain + Self.headerSuffix + "\n" + address.base58
         if let statement { out += "\n\n" + statement }
-        out += "\n\nURI: " + uri
-        out += "\nVersion: " + version
-        out += "\nChain ID: " + chainID.rawValue
-        out += "\nNonce: " + nonce
-        out += "\nIssued At: " + issuedAt.text
-        out += "\nExpiration Time: " + expirationTime.text
-        if let notBefore { out += "\nNot Before: " + notBefore.text }
-        if let requestID { out += "\nRequest ID: " + requestID }
-        if let resources {
-            out += "\nResources:"
-            for resource in resources { out += "\n- " + resource }
-        }
+        out +=
+            "\n\n"
+            + SignInMessageFields.render(
+                uri: uri, version: version, chainID: chainID.rawValue, nonce: nonce, issuedAt: issuedAt.text,
+                expirationTime: expirationTime.text, notBefore: notBefore?.text, requestID: requestID,
+                resources: resources)
         return out
     }
 

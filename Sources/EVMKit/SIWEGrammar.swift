@@ -1,92 +1,14 @@
-// MARK: - Grammar (RFC 3986 character classes)
+import SignInMessages
 
-/// Character-level checks for the EIP-4361 ABNF productions (RFC 3986 §2–§3). The same classes as ChainKit's
-/// `SIWSGrammar` (EVMKit does not depend on ChainKit), plus the URI `scheme` the SIWE header may carry.
+// MARK: - Grammar
+
+/// The EIP-4361 production that Sign In With Solana does not share (the shared RFC 3986 character classes are
+/// `SignInGrammar`, in the `SignInMessages` target).
 enum SIWEGrammar {
-    /// `unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"` (RFC 3986 §2.3).
-    static func isUnreserved(_ byte: UInt8) -> Bool {
-        isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
-            || byte == UInt8(ascii: "~")
-    }
-
-    /// `sub-delims = "!" / "$" / "&" / "'" / "(" / ")" / "*" / "+" / "," / ";" / "="` (§2.2).
-    static let subDelims = Set("!$&'()*+,;=".utf8)
-    /// `gen-delims = ":" / "/" / "?" / "#" / "[" / "]" / "@"` (§2.2).
-    static let genDelims = Set(":/?#[]@".utf8)
-
-    static func isAlpha(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
-
-    static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
-
-    static func isAlphanumeric(_ byte: UInt8) -> Bool { isAlpha(byte) || isDigit(byte) }
-
-    static func isHex(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
-    }
-
-    /// Checks that every byte is allowed or starts a well-formed `pct-encoded` triplet (§2.1).
-    static func allows(_ text: String, allowPercent: Bool, _ allowed: (UInt8) -> Bool) -> Bool {
-        let bytes = Array(text.utf8)
-        var index = 0
-        while index < bytes.count {
-            if allowPercent && bytes[index] == UInt8(ascii: "%") {
-                guard index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) else { return false }
-                index += 3
-            } else {
-                guard allowed(bytes[index]) else { return false }
-                index += 1
-            }
-        }
-        return true
-    }
-
-    /// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (§3.1).
-    static func isScheme(_ text: String) -> Bool {
-        guard let first = text.utf8.first, isAlpha(first) else { return false }
-        return text.utf8.allSatisfy {
-            isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
-        }
-    }
-
-    /// `statement = *( reserved / unreserved / " " )`, and not empty (an empty statement is written as none).
-    static func isStatement(_ text: String) -> Bool {
-        !text.isEmpty
-            && allows(text, allowPercent: false) {
-                isUnreserved($0) || subDelims.contains($0) || genDelims.contains($0) || $0 == 0x20
-            }
-    }
-
-    /// `authority = [ userinfo "@" ] host [ ":" port ]`, checked at the character level:
-    /// unreserved, pct-encoded, sub-delims, ":", "@", and "[" "]" for IP literals.
-    static func isAuthority(_ text: String) -> Bool {
-        !text.isEmpty
-            && allows(text, allowPercent: true) {
-                isUnreserved($0) || subDelims.contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@")
-                    || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]")
-            }
-    }
-
-    /// `URI = scheme ":" hier-part [ "?" query ] [ "#" fragment ]`, the scheme checked by ``isScheme(_:)`` and the
-    /// rest at the character level (reserved, unreserved, pct-encoded).
-    static func isURI(_ text: String) -> Bool {
-        guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")),
-            isScheme(String(decoding: text.utf8[..<colon], as: UTF8.self))
-        else { return false }
-        return allows(text, allowPercent: true) { isUnreserved($0) || subDelims.contains($0) || genDelims.contains($0) }
-    }
-
-    /// `request-id = *pchar`, `pchar = unreserved / pct-encoded / sub-delims / ":" / "@"` (§3.3); an empty id is
-    /// refused (it would be written as none).
-    static func isRequestID(_ text: String) -> Bool {
-        !text.isEmpty
-            && allows(text, allowPercent: true) {
-                isUnreserved($0) || subDelims.contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "@")
-            }
-    }
-
     /// `chain-id = 1*DIGIT`, canonical: no leading zero, 1 … 2⁶⁴ − 1 (EIP-155 chain ids are positive).
     static func chainID(_ text: String) -> UInt64? {
-        guard let first = text.utf8.first, first != UInt8(ascii: "0"), text.utf8.allSatisfy(isDigit) else {
+        guard let first = text.utf8.first, first != UInt8(ascii: "0"), text.utf8.allSatisfy(SignInGrammar.isDigit)
+        else {
             return nil
         }
         return UInt64(text)

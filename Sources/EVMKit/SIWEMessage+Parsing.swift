@@ -1,3 +1,5 @@
+import SignInMessages
+
 // MARK: - Parsing
 
 extension SIWEMessage {
@@ -9,15 +11,9 @@ extension SIWEMessage {
     /// - Throws: ``EVMError`` with a `siwe_…` code (or `siwe_invalid_address` for the address line), the failing line
     ///   (1-based) in its message and the byte offset of that line's start in ``EVMError/offset``.
     public init(text: String) throws(EVMError) {
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
-            String(String.UnicodeScalarView($0))
-        }
-        var offsets: [Int] = []
-        var position = 0
-        for line in lines {
-            offsets.append(position)
-            position += line.utf8.count + 1
-        }
+        var cursor = SignInMessageLines(text)
+        let lines = cursor.lines
+        let offsets = cursor.offsets
         func error(_ code: EVMError.Code, line: Int, _ message: String) -> EVMError {
             EVMError(code, "line \(line + 1): " + message, offset: offsets[min(line, offsets.count - 1)])
         }
@@ -56,11 +52,10 @@ extension SIWEMessage {
         }
         // `address LF LF [ statement LF ] LF "URI: "`: fields never contain blank lines, so a blank line 5 means line 4
         // is the statement; otherwise line 4 must be the second blank line.
-        var index: Int
         var statement: String?
         if lines.count > 4 && lines[4].isEmpty {
             statement = lines[3]
-            index = 5
+            cursor.index = 5
         } else {
             guard lines[3].isEmpty else {
                 throw error(
@@ -68,21 +63,14 @@ extension SIWEMessage {
                     "without a statement, two blank lines separate the address from \"URI: \" (a statement is followed by a blank line)"
                 )
             }
-            index = 4
+            cursor.index = 4
         }
 
-        var lineOf: [String: Int] = [:]  // label -> the line it was read from
-        func field(_ label: String) -> String? {
-            guard index < lines.count, lines[index].hasPrefix(label) else { return nil }
-            lineOf[label] = lineOf[label] ?? index
-            defer { index += 1 }
-            return String(lines[index].dropFirst(label.count))
-        }
         func required(_ label: String) throws(EVMError) -> String {
-            guard let value = field(label) else {
-                let found = index < lines.count ? "\"\(lines[index].prefix(60))\"" : "the end of the message"
+            guard let value = cursor.field(label) else {
+                let found = cursor.current.map { "\"\($0.prefix(60))\"" } ?? "the end of the message"
                 throw error(
-                    .siweMissingField, line: index,
+                    .siweMissingField, line: cursor.index,
                     "must be the \"\(label)\" field (fields come in a fixed order), but found \(found)")
             }
             return value
@@ -90,7 +78,8 @@ extension SIWEMessage {
         func timestamp(_ value: String, _ label: String) throws(EVMError) -> SIWETimestamp {
             do { return try SIWETimestamp(rfc3339: value) } catch {
                 throw EVMError(
-                    .siweInvalidTimestamp, "line \(index): \"\(label)\": \(error.message)", offset: offsets[index - 1])
+                    .siweInvalidTimestamp, "line \(cursor.index): \"\(label)\": \(error.message)",
+                    offset: offsets[cursor.index - 1])
             }
         }
 
@@ -98,35 +87,28 @@ extension SIWEMessage {
         let version = try required("Version: ")
         guard version == Self.supportedVersion else {
             throw error(
-                .siweUnsupportedVersion, line: index - 1,
+                .siweUnsupportedVersion, line: cursor.index - 1,
                 "version \"\(version.prefix(20))\" is not supported; EIP-4361 defines only version 1")
         }
         let chainText = try required("Chain ID: ")
         guard let chainID = SIWEGrammar.chainID(chainText) else {
             throw error(
-                .siweInvalidChainID, line: index - 1,
+                .siweInvalidChainID, line: cursor.index - 1,
                 "chain id \"\(chainText.prefix(40))\" is not a decimal EIP-155 chain id from 1 to 18446744073709551615 without leading zeros"
             )
         }
         let nonce = try required("Nonce: ")
         let issuedAt = try timestamp(try required("Issued At: "), "Issued At")
         var expirationTime: SIWETimestamp?
-        if let value = field("Expiration Time: ") { expirationTime = try timestamp(value, "Expiration Time") }
+        if let value = cursor.field("Expiration Time: ") { expirationTime = try timestamp(value, "Expiration Time") }
         var notBefore: SIWETimestamp?
-        if let value = field("Not Before: ") { notBefore = try timestamp(value, "Not Before") }
-        let requestID = field("Request ID: ")
-        var resources: [String]?
-        if index < lines.count && lines[index] == "Resources:" {
-            lineOf["Resources:"] = index
-            index += 1
-            var list: [String] = []
-            while let resource = field("- ") { list.append(resource) }
-            resources = list
-        }
-        guard index == lines.count else {
+        if let value = cursor.field("Not Before: ") { notBefore = try timestamp(value, "Not Before") }
+        let requestID = cursor.field("Request ID: ")
+        let resources = cursor.resources()
+        if let extra = cursor.current {
             throw error(
-                .siweUnexpectedLine, line: index,
-                "\"\(lines[index].prefix(60))\" is not expected here: unknown, repeated or out-of-order field, blank line, or trailing newline"
+                .siweUnexpectedLine, line: cursor.index,
+                "\"\(extra.prefix(60))\" is not expected here: unknown, repeated or out-of-order field, blank line, or trailing newline"
             )
         }
         do {
@@ -140,10 +122,10 @@ extension SIWEMessage {
             switch error.code {
             case .siweInvalidScheme, .siweInvalidDomain: line = 0
             case .siweInvalidStatement: line = 3
-            case .siweInvalidURI: line = lineOf["URI: "] ?? 0
-            case .siweInvalidNonce: line = lineOf["Nonce: "] ?? 0
-            case .siweInvalidRequestID: line = lineOf["Request ID: "] ?? 0
-            default: line = lineOf["Resources:"] ?? 0
+            case .siweInvalidURI: line = cursor.lineOf["URI: "] ?? 0
+            case .siweInvalidNonce: line = cursor.lineOf["Nonce: "] ?? 0
+            case .siweInvalidRequestID: line = cursor.lineOf["Request ID: "] ?? 0
+            default: line = cursor.lineOf["Resources:"] ?? 0
             }
             throw EVMError(error.code, "line \(line + 1): " + error.message, offset: offsets[line])
         }

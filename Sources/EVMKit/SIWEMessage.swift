@@ -1,3 +1,5 @@
+import SignInMessages
+
 // MARK: - Sign-In with Ethereum message
 
 /// A Sign-In with Ethereum message (EIP-4361, §"ABNF Message Format"): the text an account signs with EIP-191
@@ -91,43 +93,49 @@ public struct SIWEMessage: Hashable, Sendable {
         requestID: String? = nil,
         resources: [String]? = nil
     ) throws(EVMError) {
-        if let scheme, !SIWEGrammar.isScheme(scheme) {
+        if let scheme, !SignInGrammar.isScheme(scheme) {
             throw EVMError(
                 .siweInvalidScheme,
                 "scheme \"\(scheme.prefix(40))\" is not an RFC 3986 scheme (a letter, then letters, digits, + - or .)")
         }
-        guard SIWEGrammar.isAuthority(domain) else {
+        let invalid = SignInMessageFields.firstInvalid(
+            domain: domain, statement: statement, uri: uri, nonce: nonce, minimumNonceLength: Self.minimumNonceLength,
+            requestID: requestID, resources: resources)
+        switch invalid {
+        case .domain?:
             throw EVMError(
                 .siweInvalidDomain,
                 "domain \"\(domain.prefix(80))\" is not an RFC 3986 authority (host[:port], no spaces, scheme or path)")
-        }
-        if let statement, !SIWEGrammar.isStatement(statement) {
+        case .statement?:
             throw EVMError(
                 .siweInvalidStatement,
                 "the statement must be one non-empty line of letters, digits, spaces and RFC 3986 reserved/unreserved punctuation (no line breaks, quotes, % or non-ASCII)"
             )
-        }
-        guard SIWEGrammar.isURI(uri) else {
+        case .uri?:
             throw EVMError(
                 .siweInvalidURI,
                 "URI \"\(uri.prefix(80))\" is not an RFC 3986 URI (scheme \":\" followed by URI characters)")
+        case .nonce?, .requestID?, .resource?, nil:
+            break
         }
+        // EIP-4361 checks the chain id between the URI and the nonce.
         guard chainID >= 1 else {
             throw EVMError(.siweInvalidChainID, "the chain id must be an EIP-155 chain id, 1 or more; got 0")
         }
-        guard nonce.utf8.count >= Self.minimumNonceLength, nonce.utf8.allSatisfy(SIWEGrammar.isAlphanumeric) else {
+        switch invalid {
+        case .nonce?:
             throw EVMError(
                 .siweInvalidNonce,
                 "the nonce must be at least 8 ASCII letters and digits; generate it from a secure random source")
-        }
-        if let requestID, !SIWEGrammar.isRequestID(requestID) {
+        case .requestID?:
             throw EVMError(
                 .siweInvalidRequestID,
                 "the request id must be one or more RFC 3986 path characters (letters, digits, -._~!$&'()*+,;=:@ or %XX)"
             )
-        }
-        for (index, resource) in (resources ?? []).enumerated() where !SIWEGrammar.isURI(resource) {
+        case .resource(let index, let resource)?:
             throw EVMError(.siweInvalidResource, "resource \(index) \"\(resource.prefix(80))\" is not an RFC 3986 URI")
+        case .domain?, .statement?, .uri?, nil:
+            break
         }
         self.scheme = scheme
         self.domain = domain
@@ -149,18 +157,12 @@ public struct SIWEMessage: Hashable, Sendable {
     public var text: String {
         var out = (scheme.map { $0 + "://" } ?? "") + domain + Self.headerSuffix + "\n" + address.checksummed + "\n\n"
         if let statement { out += statement + "\n" }
-        out += "\nURI: " + uri
-        out += "\nVersion: " + version
-        out += "\nChain ID: " + String(chainID)
-        out += "\nNonce: " + nonce
-        out += "\nIssued At: " + issuedAt.text
-        if let expirationTime { out += "\nExpiration Time: " + expirationTime.text }
-        if let notBefore { out += "\nNot Before: " + notBefore.text }
-        if let requestID { out += "\nRequest ID: " + requestID }
-        if let resources {
-            out += "\nResources:"
-            for resource in resources { out += "\n- " + resource }
-        }
+        out +=
+            "\n"
+            + SignInMessageFields.render(
+                uri: uri, version: version, chainID: String(chainID), nonce: nonce, issuedAt: issuedAt.text,
+                expirationTime: expirationTime?.text, notBefore: notBefore?.text, requestID: requestID,
+                resources: resources)
         return out
     }
 
