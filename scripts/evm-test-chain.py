@@ -36,13 +36,9 @@ Needs: eth-tester[py-evm]==0.14.0b1 (py-evm 0.12.1b1), eth-utils, eth-abi (all i
 """
 
 import argparse
-import json
-import os
-import signal
 import sys
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from testchain_rpc import Dialect, RPCError, add_server_arguments, install_exit_watchers, serve
 
 try:
     from eth.exceptions import Revert as EVMRevert
@@ -56,20 +52,9 @@ except ModuleNotFoundError as error:  # exit 3: the convention our test peers us
           file=sys.stderr)
     sys.exit(3)
 
-MAX_REQUEST_BYTES = 4 * 1024 * 1024
 MAX_LOG_BLOCK_RANGE = 10_000
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
 DEFAULT_PRIORITY_FEE = 1_000_000_000  # 1 gwei, geth's default suggestion on a quiet chain
-
-
-class RPCError(Exception):
-    """A JSON-RPC error object to send back (code, message and optional data)."""
-
-    def __init__(self, code, message, data=None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.data = data
 
 
 def invalid_params(message):
@@ -460,139 +445,28 @@ METHODS = {
 }
 
 
-def handle_one(chain, request):
-    """Answers one JSON-RPC 2.0 request object; returns None for a notification."""
-    if not isinstance(request, dict) or request.get("jsonrpc") != "2.0" or not isinstance(request.get("method"), str):
-        return {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "invalid request"}}
-    request_id = request.get("id")
-    is_notification = "id" not in request
-    method = request["method"]
-    params = request.get("params", [])
-    try:
-        if not isinstance(params, list):
-            raise invalid_params("params must be an array")
-        if method not in METHODS:
-            raise RPCError(-32601, f"the method {method} does not exist/is not available")
-        function = getattr(chain, method)
-        try:
-            result = function(*params)
-        except TypeError as error:
-            if "positional argument" in str(error):
-                raise invalid_params(f"wrong number of arguments for {method}") from None
-            raise
-        response = {"jsonrpc": "2.0", "id": request_id, "result": result}
-    except RPCError as error:
-        body = {"code": error.code, "message": error.message}
-        if error.data is not None:
-            body["data"] = error.data
-        response = {"jsonrpc": "2.0", "id": request_id, "error": body}
-    except (BlockNotFound, TransactionNotFound) as error:
-        response = {"jsonrpc": "2.0", "id": request_id, "error": {"code": -32000, "message": str(error)}}
-    except Exception as error:  # eth-tester / py-evm validation failures: nonce, balance, signature, gas
-        message = str(error) or type(error).__name__
-        response = {"jsonrpc": "2.0", "id": request_id, "error": {"code": -32000, "message": message}}
-    return None if is_notification else response
+def unexpected_error(error):
+    """Block and transaction lookups, and eth-tester / py-evm validation failures (nonce, balance, signature, gas)."""
+    if isinstance(error, (BlockNotFound, TransactionNotFound)):
+        return -32000, str(error)
+    return -32000, str(error) or type(error).__name__
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "evm-test-chain/1"
-    protocol_version = "HTTP/1.0"  # one request per connection: a single-threaded server cannot be held by a client
-    timeout = 10
-    chain = None
-    verbose = False
-
-    def log_message(self, format, *args):
-        if self.verbose:
-            sys.stderr.write("evm-test-chain: " + (format % args) + "\n")
-
-    def reply(self, status, body):
-        data = json.dumps(body).encode() if body is not None else b""
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        self.reply(405, {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "use POST"}})
-
-    def do_POST(self):
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            self.reply(411, {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "length required"}})
-            return
-        if length < 0 or length > MAX_REQUEST_BYTES:
-            self.reply(413, {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "request too large"}})
-            return
-        body = self.rfile.read(length)
-        try:
-            request = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            self.reply(200, {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "parse error"}})
-            return
-        if isinstance(request, list):
-            if not request:
-                self.reply(200, {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "empty batch"}})
-                return
-            responses = [r for r in (handle_one(self.chain, item) for item in request) if r is not None]
-            self.reply(200, responses or None)
-        else:
-            self.reply(200, handle_one(self.chain, request))
-        if self.verbose and isinstance(request, dict):
-            sys.stderr.write(f"evm-test-chain: {request.get('method')}\n")
-
-
-def exit_now(*_):
-    # os._exit: the server thread may be inside a request; nothing here needs flushing or cleanup.
-    os._exit(0)
-
-
-def watch_stdin():
-    try:
-        while sys.stdin.buffer.read(65536):
-            pass
-    except (OSError, ValueError):
-        pass
-    exit_now()
-
-
-def watch_parent(pid):
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            exit_now()
-        except PermissionError:
-            pass
-        time.sleep(0.5)
+DIALECT = Dialect(
+    "evm-test-chain", METHODS, invalid_params, unexpected_error, invalid_request="invalid request",
+    method_not_found=lambda method: f"the method {method} does not exist/is not available", parse_error="parse error")
 
 
 def main():
     parser = argparse.ArgumentParser(description="EVMKit's eth-tester JSON-RPC test chain (test support, not a node)")
-    parser.add_argument("--port", type=int, default=8545, help="TCP port on 127.0.0.1; 0 picks a free one")
+    add_server_arguments(parser, default_port=8545)
     parser.add_argument("--chain-id", type=int, default=1337, help="EIP-155 chain id (default 1337)")
-    parser.add_argument("--ignore-stdin", action="store_true", help="do not exit when stdin reaches end of file")
-    parser.add_argument("--parent-pid", type=int, help="exit when this process no longer exists")
-    parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
     arguments = parser.parse_args()
     if not 0 <= arguments.port <= 65535 or not 1 <= arguments.chain_id < 2**63:
         parser.error("--port must be 0…65535 and --chain-id 1…2^63-1")
 
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, exit_now)
-    if not arguments.ignore_stdin:
-        threading.Thread(target=watch_stdin, daemon=True).start()
-    if arguments.parent_pid:
-        threading.Thread(target=watch_parent, args=(arguments.parent_pid,), daemon=True).start()
-
-    Handler.chain = Chain(arguments.chain_id)
-    Handler.verbose = arguments.verbose
-    HTTPServer.request_queue_size = 128
-    HTTPServer.allow_reuse_address = True
-    server = HTTPServer(("127.0.0.1", arguments.port), Handler)
-    print(f"listening http://127.0.0.1:{server.server_address[1]}", flush=True)
-    server.serve_forever()
+    install_exit_watchers(arguments)
+    serve(DIALECT, Chain(arguments.chain_id), arguments)
 
 
 if __name__ == "__main__":

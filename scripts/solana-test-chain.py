@@ -51,13 +51,10 @@ import argparse
 import base64
 import binascii
 import json
-import os
-import signal
 import sys
-import threading
-import time
 from collections import OrderedDict
-from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from testchain_rpc import Dialect, RPCError, add_server_arguments, install_exit_watchers, serve
 
 try:
     from solders.account import Account
@@ -72,7 +69,6 @@ except ModuleNotFoundError as error:  # exit 3: the convention our test peers us
           file=sys.stderr)
     sys.exit(3)
 
-MAX_REQUEST_BYTES = 4 * 1024 * 1024
 MAX_PROCESSING_AGE = 150  # blocks a blockhash stays valid (agave `MAX_PROCESSING_AGE`)
 FINALITY_DEPTH = 32  # blocks after which a transaction is reported finalized (the tower's lockout depth)
 MAX_SIGNATURE_STATUSES = 256  # agave `MAX_GET_SIGNATURE_STATUSES_QUERY_ITEMS`
@@ -82,16 +78,6 @@ NATIVE_MINTS = {
     Pubkey.from_string("So11111111111111111111111111111111111111112"): TOKEN_PROGRAM_ID,
     Pubkey.from_string("9pan9bMn5HatX4EJdBwg9VgCa7Uz5HL8N1m5D3NdXejP"): TOKEN_2022_PROGRAM_ID,
 }
-
-
-class RPCError(Exception):
-    """A JSON-RPC error object to send back (code, message and optional data)."""
-
-    def __init__(self, code, message, data=None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.data = data
 
 
 def invalid_params(message):
@@ -396,136 +382,25 @@ METHODS = {
 }
 
 
-def handle_one(chain, request):
-    """Answers one JSON-RPC 2.0 request object; returns None for a notification."""
-    if not isinstance(request, dict) or request.get("jsonrpc") != "2.0" or not isinstance(request.get("method"), str):
-        return {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "Invalid request"}}
-    request_id = request.get("id")
-    is_notification = "id" not in request
-    method = request["method"]
-    params = request.get("params", [])
-    try:
-        if not isinstance(params, list):
-            raise invalid_params("params must be an array")
-        if method not in METHODS:
-            raise RPCError(-32601, "Method not found")
-        function = getattr(chain, method)
-        try:
-            result = function(*params)
-        except TypeError as error:
-            if "positional argument" in str(error):
-                raise invalid_params(f"wrong number of arguments for {method}") from None
-            raise
-        response = {"jsonrpc": "2.0", "id": request_id, "result": result}
-    except RPCError as error:
-        body = {"code": error.code, "message": error.message}
-        if error.data is not None:
-            body["data"] = error.data
-        response = {"jsonrpc": "2.0", "id": request_id, "error": body}
-    except Exception as error:  # a LiteSVM failure this server did not foresee: report it, keep serving
-        response = {"jsonrpc": "2.0", "id": request_id,
-                    "error": {"code": -32603, "message": f"Internal error: {type(error).__name__}: {error}"}}
-    return None if is_notification else response
+def unexpected_error(error):
+    """A LiteSVM failure this server did not foresee: report it, keep serving."""
+    return -32603, f"Internal error: {type(error).__name__}: {error}"
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "solana-test-chain/1"
-    protocol_version = "HTTP/1.0"  # one request per connection: a single-threaded server cannot be held by a client
-    timeout = 10
-    chain = None
-    verbose = False
-
-    def log_message(self, format, *args):
-        if self.verbose:
-            sys.stderr.write("solana-test-chain: " + (format % args) + "\n")
-
-    def reply(self, status, body):
-        data = json.dumps(body).encode() if body is not None else b""
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        self.reply(405, {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "use POST"}})
-
-    def do_POST(self):
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            self.reply(411, {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "length required"}})
-            return
-        if length < 0 or length > MAX_REQUEST_BYTES:
-            self.reply(413, {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "request too large"}})
-            return
-        body = self.rfile.read(length)
-        try:
-            request = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            self.reply(200, {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "Parse error"}})
-            return
-        if isinstance(request, list):
-            if not request:
-                self.reply(200, {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "empty batch"}})
-                return
-            responses = [r for r in (handle_one(self.chain, item) for item in request) if r is not None]
-            self.reply(200, responses or None)
-        else:
-            self.reply(200, handle_one(self.chain, request))
-        if self.verbose and isinstance(request, dict):
-            sys.stderr.write(f"solana-test-chain: {request.get('method')}\n")
-
-
-def exit_now(*_):
-    # os._exit: the server thread may be inside a request; nothing here needs flushing or cleanup.
-    os._exit(0)
-
-
-def watch_stdin():
-    try:
-        while sys.stdin.buffer.read(65536):
-            pass
-    except (OSError, ValueError):
-        pass
-    exit_now()
-
-
-def watch_parent(pid):
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            exit_now()
-        except PermissionError:
-            pass
-        time.sleep(0.5)
+DIALECT = Dialect(
+    "solana-test-chain", METHODS, invalid_params, unexpected_error, invalid_request="Invalid request",
+    method_not_found=lambda method: "Method not found", parse_error="Parse error")
 
 
 def main():
     parser = argparse.ArgumentParser(description="LiteSVM JSON-RPC test chain (test scaffolding, not a validator)")
-    parser.add_argument("--port", type=int, default=8899, help="TCP port on 127.0.0.1; 0 picks a free one")
-    parser.add_argument("--ignore-stdin", action="store_true", help="do not exit when stdin reaches end of file")
-    parser.add_argument("--parent-pid", type=int, help="exit when this process no longer exists")
-    parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    add_server_arguments(parser, default_port=8899)
     arguments = parser.parse_args()
     if not 0 <= arguments.port <= 65535:
         parser.error("--port must be 0…65535")
 
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, exit_now)
-    if not arguments.ignore_stdin:
-        threading.Thread(target=watch_stdin, daemon=True).start()
-    if arguments.parent_pid:
-        threading.Thread(target=watch_parent, args=(arguments.parent_pid,), daemon=True).start()
-
-    Handler.chain = Chain()
-    Handler.verbose = arguments.verbose
-    HTTPServer.request_queue_size = 128
-    HTTPServer.allow_reuse_address = True
-    server = HTTPServer(("127.0.0.1", arguments.port), Handler)
-    print(f"listening http://127.0.0.1:{server.server_address[1]}", flush=True)
-    server.serve_forever()
+    install_exit_watchers(arguments)
+    serve(DIALECT, Chain(), arguments)
 
 
 if __name__ == "__main__":
