@@ -11,8 +11,8 @@ import ZKTOTP
 struct VaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault",
-        abstract: "Vaults: the EVM ChronoVault (a ZK-TOTP proof per call) and the Solana 2-of-3 multisig vault.",
-        subcommands: [VaultEVMCommand.self, VaultSolanaCommand.self])
+        abstract: "ChronoVault: wallets that move funds only with a ZK-TOTP proof.",
+        subcommands: [VaultEVMCommand.self])
 }
 
 struct VaultEVMCommand: AsyncParsableCommand {
