@@ -36,11 +36,11 @@ enum TwoDeviceFrames {
     }
 
     /// The frame texts for a UR: upper case (QR alphanumeric mode, BCR-2020-005 §"Multi-part URs" note on QR), the
-    /// first sequence in order, then as many fountain parts again (any frame may be missed).
+    /// first sequence in order, then twice as many fountain parts (any frames may be missed).
     static func parts(of ur: UR, maxFragmentLength: Int, count: Int? = nil) throws -> [String] {
         var encoder = try UREncoder(ur, maxFragmentLength: maxFragmentLength)
         if encoder.isSinglePart { return [ur.string.uppercased()] }
-        let total = count ?? encoder.sequenceLength * 2
+        let total = count ?? encoder.sequenceLength * 3
         return (0..<total).map { _ in encoder.nextPart().uppercased() }
     }
 
