@@ -103,7 +103,7 @@ extension ChronoVault {
     public static func check(
         _ message: ChronoVaultProofMessage, for request: ChronoVaultRequest, client: EthereumRPCClient,
         unixTime: UInt64
-    ) async throws -> Status {
+    ) async throws {
         if let hash = message.requestHash, hash != request.hash {
             throw ChronoVaultError(
                 .requestMismatch,
@@ -117,8 +117,17 @@ extension ChronoVault {
                 "The proof is bound to another call (its commitment differs from this request's); approve this "
                     + "request on the authenticator.")
         }
-        let status = try await status(client: client, wallet: request.wallet)
-        guard UInt256(bigEndian: signals.secretHash.bigEndianBytes) == status.ownerSecretHash else {
+        // Only the three values the checks need: three eth_calls, not the whole status (nine requests).
+        func read(_ signature: String) async throws(EVMError) -> ABIValue {
+            try await Self.read(signature, client: client, wallet: request.wallet)
+        }
+        guard case .uint(let ownerSecretHash) = try await read("ownerSecretHash()(uint256)"),
+            case .uint(let lastUsedTimeCounter) = try await read("lastUsedTimeCounter()(uint256)"),
+            case .address(let verifier) = try await read("verifier()(address)")
+        else {
+            throw EVMError(.invalidABIData, "\(request.wallet) does not answer like a TOTP wallet")
+        }
+        guard UInt256(bigEndian: signals.secretHash.bigEndianBytes) == ownerSecretHash else {
             throw ChronoVaultError(
                 .proofRejected,
                 "The proof is for another secret than the wallet's; use the authenticator this wallet was deployed "
@@ -137,22 +146,23 @@ extension ChronoVault {
                 "The proof is for a time step \(skew) s away from now; the wallet accepts at most "
                     + "\(freshnessWindow) s. Check both devices' clocks and approve again.")
         }
-        guard UInt256(counter) > status.lastUsedTimeCounter else {
+        guard UInt256(counter) > lastUsedTimeCounter else {
             throw ChronoVaultError(
                 .staleProof,
                 "The proof's time step \(counter) is not after the wallet's last used step "
-                    + "\(status.lastUsedTimeCounter); approve again in the next 30 s step.")
+                    + "\(lastUsedTimeCounter); approve again in the next 30 s step.")
         }
         let arguments = proofArguments(message.proof, publicInputs: signals)
-        let verify = try ABIFunction("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4])(bool)")
-        let answer = try verify.decodeOutput(
-            try await client.call(EthereumCall(to: status.verifier, data: try verify.encodeCall(arguments))))
+        let answer = try verifyProof.decodeOutput(
+            try await client.call(EthereumCall(to: verifier, data: try verifyProof.encodeCall(arguments))))
         guard answer == [.bool(true)] else {
             throw ChronoVaultError(
                 .proofRejected, "The wallet's verifier rejects the proof; approve the request again.")
         }
-        return status
     }
+
+    /// `verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4])`, the verifier's one entry point.
+    static let verifyProof = try! ABIFunction("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4])(bool)")
 
     /// Device A's last step: sends `executeWithProof` with the proof, signed by the owner, and waits.
     public static func submit(
