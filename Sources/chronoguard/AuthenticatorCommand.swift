@@ -51,6 +51,15 @@ struct AuthenticatorCommand: AsyncParsableCommand {
     }
 }
 
+/// read(2) of one byte, named apart from ``Passphrase/read(file:confirm:)`` (Glibc on Linux, Darwin on Apple systems).
+private func readByte(_ descriptor: Int32, _ byte: inout UInt8) -> Int {
+    #if canImport(Glibc)
+        Glibc.read(descriptor, &byte, 1)
+    #else
+        Darwin.read(descriptor, &byte, 1)
+    #endif
+}
+
 /// Reading a passphrase: the first line of a file, or the terminal with echo off.
 enum Passphrase {
     static func read(file: String?, confirm: Bool = false) throws -> String {
@@ -97,7 +106,7 @@ enum Passphrase {
         _ = text.withCString { write(tty, $0, strlen($0)) }
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
-        while bytes.count < 4096, Glibc.read(tty, &byte, 1) == 1, byte != 0x0A { bytes.append(byte) }
+        while bytes.count < 4096, readByte(tty, &byte) == 1, byte != 0x0A { bytes.append(byte) }
         return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
     }
 }
