@@ -4,7 +4,11 @@
 Request {"cases": [{"key": hex32, "digest": hex32}...], "verify": [{"pub": hex65, "digest": hex32, "sig": hex64}],
          "recover": [{"digest": hex32, "sig": hex65}]}
 Reply   {"signatures": [hex65 r||s||recid], "publicKeys": [hex65 uncompressed], "verified": [bool],
-         "recovered": [hex65 or null]}"""
+         "recovered": [hex65 or null]}
+
+Recovery follows Ethereum's rule (EIP-2, as EVMKit's `recover` documents): a signature whose s is in the upper half of
+the group order recovers nothing. libsecp256k1's recovery alone would accept it (its verification does not), so the
+rule is applied here before calling it."""
 import json
 import sys
 
@@ -25,8 +29,12 @@ for case in request.get("verify", []):
         verified.append(public.verify(der, bytes.fromhex(case["digest"]), hasher=None))
     except Exception:
         verified.append(False)
+N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 recovered = []
 for case in request.get("recover", []):
+    if int.from_bytes(bytes.fromhex(case["sig"])[32:64], "big") > N // 2:
+        recovered.append(None)
+        continue
     try:
         public = PublicKey.from_signature_and_message(bytes.fromhex(case["sig"]), bytes.fromhex(case["digest"]), hasher=None)
         recovered.append(public.format(compressed=False).hex())
