@@ -26,7 +26,7 @@ echo "test: Solana test chain at $CHRONOGUARD_SOLANA_RPC_URL"
 if (($#)); then
   swift test "$@"
 else
-  # Three passes in one build: the EVM suites (Python peers, in-process proving, the CLI as a subprocess) block
+  # Four passes in one build: the EVM suites (Python peers, in-process proving, the CLI as a subprocess) block
   # cooperative threads for seconds at a time, which starves the live-socket server tests if both run together on a
   # 2-core machine. The first pass runs everything else; the second, the EVM suites.
   evm_suites='EVMKitTests\.|ChronoVaultEVMTests\.|CLITests\.EVMCommandTests|CLITests\.TwoDevice|ChainKitTests\.SolanaVault'
@@ -35,9 +35,13 @@ else
   # the Solana test chain with ChainKit's suite, whose blockhash-expiry test ages every blockhash; and the registry's,
   # whose expiry test mines blocks ahead of wall time on the shared EVM chain (ChronoVault's freshness tests use now).
   cpu_suites='QRCodeTests\.|URTests\.|GuardianTests\.SolanaVaultTests|OTPRegistryTests\.'
-  swift test --skip "$evm_suites|$cpu_suites"
-  swift test --skip-build --filter "$evm_suites"
+  # The RPC client's deadline tests measure wall time: alone, since the test helpers (CLI.run, ExternalPeer) still wait
+  # synchronously and can hold both cooperative threads for seconds.
+  timed_suites='EVMKitTests\.RPCClient'
+  swift test --skip "$evm_suites|$cpu_suites|$timed_suites"
+  swift test --skip-build --filter "$evm_suites" --skip "$timed_suites"
   swift test --skip-build --filter "$cpu_suites"
+  swift test --skip-build --filter "$timed_suites"
 fi
 # The registry CLI end to end (deploy, serve, enroll, confirm, request, verify, replay) on a fresh py-evm chain.
 scripts/registry-smoke.sh >/dev/null
