@@ -37,16 +37,7 @@ struct QRDecodeCommand: ParsableCommand {
         try reportingFailures {
             var missing: [String] = []
             for path in files {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw CLIFailure("cannot read \(path); check the path and its permissions", status: 2)
-                }
-                let image: QRGrayImage
-                do {
-                    image = try QRImageFile.decode([UInt8](data))
-                } catch let error as QRImageError {
-                    throw CLIFailure("\(path) is not a readable image: \(error.message)", status: 2)
-                }
-                let symbols = QRReader.read(image)
+                let symbols = try Self.symbols(inImageAt: path)
                 if symbols.isEmpty { missing.append(path) }
                 for symbol in symbols {
                     var line = symbol.text.map { Data($0.utf8) } ?? Data(symbol.bytes)
@@ -67,6 +58,23 @@ struct QRDecodeCommand: ParsableCommand {
                     status: 1)
             }
         }
+    }
+}
+
+extension QRDecodeCommand {
+    /// Every QR symbol in the image file at `path` (PNG, PGM, PPM).
+    /// - Throws: a failure with exit status 2 for a file that cannot be read or is not an image.
+    static func symbols(inImageAt path: String) throws -> [QRDecodedSymbol] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIFailure("cannot read \(path); check the path and its permissions", status: 2)
+        }
+        let image: QRGrayImage
+        do {
+            image = try QRImageFile.decode([UInt8](data))
+        } catch {
+            throw CLIFailure("\(path) is not a readable image: \(error.message)", status: 2)
+        }
+        return QRReader.read(image)
     }
 }
 

@@ -35,13 +35,13 @@ enum TwoDeviceFrames {
         }
     }
 
-    /// The frame texts for a UR: upper case (QR alphanumeric mode, BCR-2020-005 §"Multi-part URs" note on QR), the
-    /// first sequence in order, then twice as many fountain parts (any frames may be missed).
-    static func parts(of ur: UR, maxFragmentLength: Int, count: Int? = nil) throws -> [String] {
+    /// The frame texts for a UR in upper case (QR alphanumeric mode, BCR-2020-005 §"Multi-part URs" note on QR):
+    /// `sequences` times the sequence length — the first sequence in order, then fountain parts, so that frames may be
+    /// missed (3 for PNG files: one dropped frame and one unreadable photograph still leave enough).
+    static func parts(of ur: UR, maxFragmentLength: Int, sequences: Int = 3) throws -> [String] {
         var encoder = try UREncoder(ur, maxFragmentLength: maxFragmentLength)
         if encoder.isSinglePart { return [ur.string.uppercased()] }
-        let total = count ?? encoder.sequenceLength * 3
-        return (0..<total).map { _ in encoder.nextPart().uppercased() }
+        return (0..<(encoder.sequenceLength * sequences)).map { _ in encoder.nextPart().uppercased() }
     }
 
     /// The QR code of one frame (level L: the fountain code already tolerates lost frames; bigger modules scan
@@ -69,8 +69,7 @@ enum TwoDeviceFrames {
             try animate(ur, options: options, label: label)
             return
         }
-        let parts = try parts(of: ur, maxFragmentLength: options.maxFragmentLength, count: nil)
-        let shown = parts.count == 1 ? parts : Array(parts.prefix(parts.count / 2))
+        let shown = try parts(of: ur, maxFragmentLength: options.maxFragmentLength, sequences: 1)
         for (index, part) in shown.enumerated() {
             print("\(label) — frame \(index + 1) of \(shown.count)")
             print(try matrix(part).terminalString())
@@ -106,20 +105,7 @@ enum TwoDeviceFrames {
     /// The texts of every QR symbol in the images, in file order.
     /// - Throws: a failure with exit status 2 for a file that cannot be read or is not an image.
     static func scan(_ paths: [String]) throws -> [String] {
-        var texts: [String] = []
-        for path in paths {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CLIFailure("cannot read \(path); check the path and its permissions", status: 2)
-            }
-            let image: QRGrayImage
-            do {
-                image = try QRImageFile.decode([UInt8](data))
-            } catch {
-                throw CLIFailure("\(path) is not a readable image: \(error.message)", status: 2)
-            }
-            texts += QRReader.read(image).compactMap { $0.text }
-        }
-        return texts
+        try paths.flatMap { try QRDecodeCommand.symbols(inImageAt: $0).compactMap(\.text) }
     }
 
     /// Reassembles one UR of `type` from frames, ignoring frames of other messages.
