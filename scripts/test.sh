@@ -34,7 +34,7 @@ else
   # they starve neither the live-socket tests nor the RPC timeouts. The guardian's vault suite runs there too: it shares
   # the Solana test chain with ChainKit's suite, whose blockhash-expiry test ages every blockhash; and the registry's,
   # whose expiry test mines blocks ahead of wall time on the shared EVM chain (ChronoVault's freshness tests use now).
-  cpu_suites='QRCodeTests\.|URTests\.|GuardianTests\.SolanaVaultTests|OTPRegistryTests\.'
+  cpu_suites='QRCodeTests\.|URTests\.|GuardianTests\.SolanaVaultTests|CLITests\.SolanaVaultCommand|OTPRegistryTests\.'
   # The RPC client's deadline tests measure wall time: alone, since the test helpers (CLI.run, ExternalPeer) still wait
   # synchronously and can hold both cooperative threads for seconds.
   timed_suites='EVMKitTests\.RPCClient'

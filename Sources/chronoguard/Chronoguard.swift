@@ -16,7 +16,7 @@ struct Chronoguard: AsyncParsableCommand {
         subcommands: [
             OTPCommand.self, QRCommand.self, ZKCommand.self, ServeCommand.self, GuardianCommand.self, KeysCommand.self,
             AuditCommand.self, EVMCommand.self, VaultCommand.self, RegistryCommand.self,
-            AuthenticatorCommand.self,
+            AuthenticatorCommand.self, WalletCommand.self,
             URCommand.self,
         ]
     )

@@ -12,7 +12,7 @@ struct VaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault",
         abstract: "ChronoVault: wallets that move funds only with a ZK-TOTP proof.",
-        subcommands: [VaultEVMCommand.self])
+        subcommands: [VaultEVMCommand.self, VaultSolanaCommand.self])
 }
 
 struct VaultEVMCommand: AsyncParsableCommand {
