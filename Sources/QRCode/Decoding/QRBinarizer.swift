@@ -90,28 +90,28 @@ enum QRBinarizer {
         let stride = columns + 1
         var meanSums = [Int](repeating: 0, count: (rows + 1) * stride)
         var countSums = [Int](repeating: 0, count: (rows + 1) * stride)
-        pixels.withUnsafeBufferPointer { pixels in
+        // Block statistics eight pixels at a time (`blockSize` is 8): one SIMD load per block row.
+        pixels.withUnsafeBytes { pixels in
             for by in 0..<rows {
+                // Edge blocks are shifted inwards so that every block is full.
+                let y0 = min(by * blockSize, height - blockSize)
                 for bx in 0..<columns {
-                    // Edge blocks are shifted inwards so that every block is full.
                     let x0 = min(bx * blockSize, width - blockSize)
-                    let y0 = min(by * blockSize, height - blockSize)
-                    var sum = 0
-                    var low = 255
-                    var high = 0
+                    var low = SIMD8<UInt8>(repeating: 255)
+                    var high = SIMD8<UInt8>(repeating: 0)
+                    var sums = SIMD8<UInt16>(repeating: 0)
                     for y in y0..<y0 + blockSize {
-                        let row = y * width
-                        for x in x0..<x0 + blockSize {
-                            let value = Int(pixels[row + x])
-                            sum += value
-                            low = min(low, value)
-                            high = max(high, value)
-                        }
+                        let values = pixels.loadUnaligned(fromByteOffset: y * width + x0, as: SIMD8<UInt8>.self)
+                        low = pointwiseMin(low, values)
+                        high = pointwiseMax(high, values)
+                        sums &+= SIMD8<UInt16>(truncatingIfNeeded: values)
                     }
-                    let contrasted = high - low >= minimumContrast
+                    let (darkest, lightest) = (Int(low.min()), Int(high.max()))
+                    let contrasted = lightest - darkest >= minimumContrast
+                    let sum = Int(sums.wrappedSum())  // at most 64 · 255: no wrap
                     let cell = (by + 1) * stride + bx + 1
                     meanSums[cell] =
-                        (contrasted ? (midrange ? (low + high) / 2 : sum / (blockSize * blockSize)) : 0)
+                        (contrasted ? (midrange ? (darkest + lightest) / 2 : sum / (blockSize * blockSize)) : 0)
                         + meanSums[cell - 1] + meanSums[cell - stride]
                         - meanSums[cell - stride - 1]
                     countSums[cell] =
@@ -121,25 +121,37 @@ enum QRBinarizer {
             }
         }
         var bits = [UInt8](repeating: 0, count: width * height)
-        pixels.withUnsafeBufferPointer { pixels in
-            bits.withUnsafeMutableBufferPointer { bits in
-                for by in 0..<rows {
-                    let top = max(by - 2, 0)
-                    let bottom = min(by + 3, rows)
-                    for bx in 0..<columns {
-                        let left = max(bx - 2, 0)
-                        let right = min(bx + 3, columns)
-                        func window(_ sums: [Int]) -> Int {
-                            sums[bottom * stride + right] - sums[top * stride + right] - sums[bottom * stride + left]
-                                + sums[top * stride + left]
-                        }
-                        let count = window(countSums)
-                        let threshold = count > 0 ? window(meanSums) / count : fallback
-                        let x0 = min(bx * blockSize, width - blockSize)
-                        let y0 = min(by * blockSize, height - blockSize)
-                        for y in y0..<y0 + blockSize {
-                            let row = y * width
-                            for x in x0..<x0 + blockSize { bits[row + x] = Int(pixels[row + x]) <= threshold ? 1 : 0 }
+        pixels.withUnsafeBytes { pixels in
+            bits.withUnsafeMutableBytes { bits in
+                meanSums.withUnsafeBufferPointer { meanSums in
+                    countSums.withUnsafeBufferPointer { countSums in
+                        for by in 0..<rows {
+                            let top = max(by - 2, 0) * stride
+                            let bottom = min(by + 3, rows) * stride
+                            let y0 = min(by * blockSize, height - blockSize)
+                            for bx in 0..<columns {
+                                let left = max(bx - 2, 0)
+                                let right = min(bx + 3, columns)
+                                let count =
+                                    countSums[bottom + right] - countSums[top + right] - countSums[bottom + left]
+                                    + countSums[top + left]
+                                let threshold =
+                                    count > 0
+                                    ? (meanSums[bottom + right] - meanSums[top + right] - meanSums[bottom + left]
+                                        + meanSums[top + left]) / count
+                                    : fallback
+                                // Means of bytes: 0 ... 255, one byte compare per pixel.
+                                let level = UInt8(clamping: threshold)
+                                let x0 = min(bx * blockSize, width - blockSize)
+                                let levels = SIMD8<UInt8>(repeating: level)
+                                for y in y0..<y0 + blockSize {
+                                    let row = y * width + x0
+                                    let values = pixels.loadUnaligned(fromByteOffset: row, as: SIMD8<UInt8>.self)
+                                    bits.storeBytes(
+                                        of: SIMD8<UInt8>(repeating: 0).replacing(with: 1, where: values .<= levels),
+                                        toByteOffset: row, as: SIMD8<UInt8>.self)
+                                }
+                            }
                         }
                     }
                 }

@@ -24,6 +24,20 @@ struct QRFinderCandidate: Sendable, Hashable {
     }
 }
 
+/// Five consecutive run lengths (light/dark alternating), in scan order; `.2` is the centre. A tuple, not an array:
+/// the finder compares millions of them per frame, and none may touch the heap.
+typealias QRRunCounts = (Int, Int, Int, Int, Int)
+
+extension QRFinderPatternFinder {
+    @inline(__always)
+    static func runTotal(_ counts: QRRunCounts) -> Int { counts.0 + counts.1 + counts.2 + counts.3 + counts.4 }
+
+    @inline(__always)
+    static func allPositive(_ counts: QRRunCounts) -> Bool {
+        counts.0 > 0 && counts.1 > 0 && counts.2 > 0 && counts.3 > 0 && counts.4 > 0
+    }
+}
+
 /// Finds finder patterns: scan lines whose dark–light–dark–light–dark runs are in the ratio 1 : 1 : 3 : 1 : 1
 /// (§12 b, §6.3.3), confirmed by a scan across the centre in the other direction (§12 c) and along a diagonal, then
 /// merged (§12 d). Rows and columns are both scanned, so a pattern is found at any rotation. A namespace.
@@ -43,105 +57,110 @@ enum QRFinderPatternFinder {
     /// Scans every row of `image` (in which the pattern is searched), cross-checking in `image` itself; when
     /// `transposed`, the results are mapped back by swapping coordinates.
     private static func scanRows(_ image: QRBitImage, transposed: Bool, into candidates: inout [QRFinderCandidate]) {
-        var runs: [Int] = []
-        runs.reserveCapacity(image.width)
+        let width = image.width
+        guard width > 0 else { return }
+        // Run boundaries of one row: edges[i] is where run i starts, the first run light (possibly empty) so that odd
+        // runs are dark; at most width + 1 runs, so width + 2 edges.
+        var edges = [Int](repeating: 0, count: width + 2)
         // Every row of small images; every second or third of large ones (a finder core still spans several rows).
         let step = image.height <= 600 ? 1 : image.height <= 1200 ? 2 : 3
-        for y in stride(from: 0, to: image.height, by: step) {
-            runs.removeAll(keepingCapacity: true)
-            // Runs of the row, starting with a light run (possibly empty) so that odd indices are dark.
+        edges.withUnsafeMutableBufferPointer { edges in
             image.bits.withUnsafeBufferPointer { bits in
-                let row = y * image.width
-                var current: UInt8 = 0
-                var length = 0
-                for x in 0..<image.width {
-                    let bit = bits[row + x]
-                    if bit == current {
-                        length += 1
-                    } else {
-                        runs.append(length)
-                        current = bit
-                        length = 1
+                for y in stride(from: 0, to: image.height, by: step) {
+                    // Branchless: every pixel writes its x at the current slot, which advances only at a change of
+                    // colour (a camera row has a few hundred changes in a thousand pixels, at random places).
+                    var count = 1
+                    var previous: UInt8 = 0
+                    let row = y * width
+                    for x in 0..<width {
+                        let bit = bits[row + x]
+                        edges[count] = x
+                        count &+= Int(bit ^ previous)
+                        previous = bit
+                    }
+                    edges[count] = width
+                    // Runs 0 ..< count; run i spans edges[i] ..< edges[i + 1].
+                    var index = 1
+                    while index + 4 < count {
+                        let counts: QRRunCounts = (
+                            edges[index + 1] - edges[index], edges[index + 2] - edges[index + 1],
+                            edges[index + 3] - edges[index + 2], edges[index + 4] - edges[index + 3],
+                            edges[index + 5] - edges[index + 4]
+                        )
+                        if ratioMatches(counts) {
+                            let centerX = Double(edges[index + 2]) + Double(counts.2) / 2
+                            if let found = crossCheck(image, centerX: centerX, y: y, horizontalTotal: runTotal(counts)) {
+                                let candidate =
+                                    transposed
+                                    ? QRFinderCandidate(x: found.y, y: found.x, moduleSize: found.moduleSize, count: 1)
+                                    : found
+                                add(candidate, to: &candidates)
+                            }
+                        }
+                        index += 2
                     }
                 }
-                runs.append(length)
-            }
-            var index = 1
-            var start = runs[0]  // x where run `index` starts
-            while index + 4 < runs.count {
-                let counts = (runs[index], runs[index + 1], runs[index + 2], runs[index + 3], runs[index + 4])
-                if ratioMatches([counts.0, counts.1, counts.2, counts.3, counts.4]) {
-                    let total = counts.0 + counts.1 + counts.2 + counts.3 + counts.4
-                    let centerX = Double(start + counts.0 + counts.1) + Double(counts.2) / 2
-                    if let found = crossCheck(image, centerX: centerX, y: y, horizontalTotal: total) {
-                        let candidate =
-                            transposed
-                            ? QRFinderCandidate(x: found.y, y: found.x, moduleSize: found.moduleSize, count: 1)
-                            : found
-                        add(candidate, to: &candidates)
-                    }
-                }
-                start += runs[index] + runs[index + 1]
-                index += 2
             }
         }
     }
 
-    /// Whether five run lengths are close to 1 : 1 : 3 : 1 : 1 (each 1 within half a module, the 3 within 1.5).
+    /// Whether five run lengths are close to 1 : 1 : 3 : 1 : 1 (each 1 within 0.6 of a module, the 3 within 1.8).
+    /// In integers (the row scan calls this for every dark run of a noisy frame): with m = total / 7, each side run
+    /// within 0.6 m of m is 5 · |total − 7c| < 3 · total, and the centre within 1.8 m of 3m is
+    /// 5 · |3 · total − 7c| < 9 · total.
     @inline(__always)
-    static func ratioMatches(_ counts: [Int]) -> Bool {
-        let total = counts.reduce(0, +)
-        guard total >= 7, counts.allSatisfy({ $0 > 0 }) else { return false }
-        let module = Double(total) / 7
-        let tolerance = module * 0.6
-        return abs(module - Double(counts[0])) < tolerance && abs(module - Double(counts[1])) < tolerance
-            && abs(3 * module - Double(counts[2])) < 3 * tolerance && abs(module - Double(counts[3])) < tolerance
-            && abs(module - Double(counts[4])) < tolerance
+    static func ratioMatches(_ counts: QRRunCounts) -> Bool {
+        let total = runTotal(counts)
+        guard total >= 7, allPositive(counts) else { return false }
+        let bound = 3 * total
+        return 5 * abs(total - 7 * counts.0) < bound && 5 * abs(total - 7 * counts.1) < bound
+            && 5 * abs(3 * total - 7 * counts.2) < 9 * total && 5 * abs(total - 7 * counts.3) < bound
+            && 5 * abs(total - 7 * counts.4) < bound
     }
 
     /// Counts the five runs through (x, y) along direction (dx, dy): the centre dark run and two runs each way. Each
     /// run is limited to `limit` pixels. Returns the counts and the offset (in steps) of the centre run's middle.
     static func runsThrough(
         _ image: QRBitImage, x: Int, y: Int, dx: Int, dy: Int, limit: Int
-    ) -> (counts: [Int], center: Double)? {
+    ) -> (counts: QRRunCounts, center: Double)? {
         guard image.isDark(x, y) else { return nil }
-        var counts = [0, 0, 0, 0, 0]
+        var counts: QRRunCounts = (0, 0, 0, 0, 0)
         // Backwards: centre (part), light, dark.
         var step = 0
-        while image.isDark(x - step * dx, y - step * dy) && counts[2] <= limit * 3 {
-            counts[2] += 1
+        while image.isDark(x - step * dx, y - step * dy) && counts.2 <= limit * 3 {
+            counts.2 += 1
             step += 1
         }
         let back = step
         while inside(image, x - step * dx, y - step * dy) && !image.isDark(x - step * dx, y - step * dy)
-            && counts[1] <= limit
+            && counts.1 <= limit
         {
-            counts[1] += 1
+            counts.1 += 1
             step += 1
         }
         while inside(image, x - step * dx, y - step * dy) && image.isDark(x - step * dx, y - step * dy)
-            && counts[0] <= limit
+            && counts.0 <= limit
         {
-            counts[0] += 1
+            counts.0 += 1
             step += 1
         }
         // Forwards.
         step = 1
-        while image.isDark(x + step * dx, y + step * dy) && counts[2] <= limit * 3 {
-            counts[2] += 1
+        while image.isDark(x + step * dx, y + step * dy) && counts.2 <= limit * 3 {
+            counts.2 += 1
             step += 1
         }
         let forward = step
         while inside(image, x + step * dx, y + step * dy) && !image.isDark(x + step * dx, y + step * dy)
-            && counts[3] <= limit
+            && counts.3 <= limit
         {
-            counts[3] += 1
+            counts.3 += 1
             step += 1
         }
         while inside(image, x + step * dx, y + step * dy) && image.isDark(x + step * dx, y + step * dy)
-            && counts[4] <= limit
+            && counts.4 <= limit
         {
-            counts[4] += 1
+            counts.4 += 1
             step += 1
         }
         // Centre of the dark core, relative to (x, y), in steps: it spans -back+1 ... forward-1.
@@ -163,7 +182,7 @@ enum QRFinderPatternFinder {
         guard let vertical = runsThrough(image, x: cx, y: y, dx: 0, dy: 1, limit: limit),
             ratioMatches(vertical.counts)
         else { return nil }
-        let verticalTotal = vertical.counts.reduce(0, +)
+        let verticalTotal = runTotal(vertical.counts)
         // Similar extent in both directions (within a factor of about 1.7, to allow perspective and rotation).
         guard 5 * abs(verticalTotal - horizontalTotal) < 3 * max(verticalTotal, horizontalTotal) else { return nil }
         let centerY = Double(y) + vertical.center + 0.5
@@ -178,18 +197,18 @@ enum QRFinderPatternFinder {
         guard let diagonal = runsThrough(image, x: rx, y: cy, dx: 1, dy: 1, limit: limit),
             diagonalMatches(diagonal.counts)
         else { return nil }
-        let total = Double(horizontal.counts.reduce(0, +) + verticalTotal)
+        let total = Double(runTotal(horizontal.counts) + verticalTotal)
         return QRFinderCandidate(x: refinedX, y: centerY, moduleSize: total / 14, count: 1)
     }
 
     /// A looser 1 : 1 : 3 : 1 : 1 test for the diagonal scan.
-    private static func diagonalMatches(_ counts: [Int]) -> Bool {
-        let total = counts.reduce(0, +)
-        guard total >= 7, counts.allSatisfy({ $0 > 0 }) else { return false }
-        let module = Double(total) / 7
-        return abs(module - Double(counts[0])) < module && abs(module - Double(counts[1])) < module
-            && abs(3 * module - Double(counts[2])) < 3 * module && abs(module - Double(counts[3])) < module
-            && abs(module - Double(counts[4])) < module
+    private static func diagonalMatches(_ counts: QRRunCounts) -> Bool {
+        // Each side run within m of m: |total − 7c| < total; the centre within 3m of 3m: |3 · total − 7c| < 3 · total.
+        let total = runTotal(counts)
+        guard total >= 7, allPositive(counts) else { return false }
+        return abs(total - 7 * counts.0) < total && abs(total - 7 * counts.1) < total
+            && abs(3 * total - 7 * counts.2) < 3 * total && abs(total - 7 * counts.3) < total
+            && abs(total - 7 * counts.4) < total
     }
 
     /// Merges a sighting into the list.
