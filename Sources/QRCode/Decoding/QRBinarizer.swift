@@ -35,8 +35,13 @@ struct QRBitImage: Sendable {
         var result = [UInt8](repeating: 0, count: bits.count)
         bits.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { target in
-                for y in 0..<height {
-                    for x in 0..<width { target[x &* height &+ y] = source[y &* width &+ x] }
+                // In 32 × 32 tiles, so that both sides stay in cache.
+                for y0 in stride(from: 0, to: height, by: 32) {
+                    for x0 in stride(from: 0, to: width, by: 32) {
+                        for y in y0..<min(y0 &+ 32, height) {
+                            for x in x0..<min(x0 &+ 32, width) { target[x &* height &+ y] = source[y &* width &+ x] }
+                        }
+                    }
                 }
             }
         }
@@ -179,7 +184,24 @@ enum QRBinarizer {
     /// Otsu's threshold: the level that maximises the between-class variance of the histogram.
     static func otsu(_ pixels: [UInt8]) -> Int {
         var histogram = [Int](repeating: 0, count: 256)
-        for value in pixels { histogram[Int(value)] += 1 }
+        // Four partial histograms, so that runs of equal pixels do not wait on one counter's store.
+        var partial = [Int](repeating: 0, count: 4 * 256)
+        pixels.withUnsafeBufferPointer { pixels in
+            partial.withUnsafeMutableBufferPointer { partial in
+                let quads = pixels.count / 4
+                for quad in 0..<quads {
+                    let base = quad &* 4
+                    partial[Int(pixels[base])] &+= 1
+                    partial[256 &+ Int(pixels[base &+ 1])] &+= 1
+                    partial[512 &+ Int(pixels[base &+ 2])] &+= 1
+                    partial[768 &+ Int(pixels[base &+ 3])] &+= 1
+                }
+                for index in quads * 4..<pixels.count { partial[Int(pixels[index])] &+= 1 }
+            }
+        }
+        for level in 0..<256 {
+            histogram[level] = partial[level] + partial[256 + level] + partial[512 + level] + partial[768 + level]
+        }
         let total = Double(pixels.count)
         var totalSum = 0.0
         for (level, count) in histogram.enumerated() { totalSum += Double(level * count) }

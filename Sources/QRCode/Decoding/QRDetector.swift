@@ -395,21 +395,26 @@ public enum QRDetector {
     static func sample(_ image: QRBitImage, _ transform: QRPerspectiveTransform, size: Int) -> QRModuleGrid? {
         var modules = [UInt8](repeating: 0, count: size * size)
         var outside = 0
+        let (width, height) = (Double(image.width), Double(image.height))
+        // The centre first: only it counts towards `outside`.
         let offsets: [(Double, Double)] = [(0.5, 0.5), (0.25, 0.5), (0.75, 0.5), (0.5, 0.25), (0.5, 0.75)]
-        for y in 0..<size {
-            for x in 0..<size {
-                var dark = 0
-                for (ox, oy) in offsets {
-                    guard let point = transform.apply(Double(x) + ox, Double(y) + oy) else { continue }
-                    let px = point.x.rounded(.down)
-                    let py = point.y.rounded(.down)
-                    guard px >= 0, py >= 0, px < Double(image.width), py < Double(image.height) else {
-                        if ox == 0.5 && oy == 0.5 { outside += 1 }
-                        continue
+        image.bits.withUnsafeBufferPointer { bits in
+            modules.withUnsafeMutableBufferPointer { modules in
+                for y in 0..<size {
+                    for x in 0..<size {
+                        var dark = 0
+                        for (index, (ox, oy)) in offsets.enumerated() {
+                            // In the image: 0 ≤ coordinate < dimension, so truncation is the floor (NaN fails too).
+                            guard let point = transform.apply(Double(x) + ox, Double(y) + oy) else { continue }
+                            guard point.x >= 0, point.y >= 0, point.x < width, point.y < height else {
+                                if index == 0 { outside += 1 }
+                                continue
+                            }
+                            dark &+= Int(bits[Int(point.y) &* image.width &+ Int(point.x)])
+                        }
+                        modules[y &* size &+ x] = dark >= 3 ? 1 : 0
                     }
-                    if image.bits[Int(py) * image.width + Int(px)] != 0 { dark += 1 }
                 }
-                modules[y * size + x] = dark >= 3 ? 1 : 0
             }
         }
         guard outside * 10 <= size * size else { return nil }

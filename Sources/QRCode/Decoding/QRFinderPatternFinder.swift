@@ -69,27 +69,31 @@ enum QRFinderPatternFinder {
                 for y in stride(from: 0, to: image.height, by: step) {
                     // Branchless: every pixel writes its x at the current slot, which advances only at a change of
                     // colour (a camera row has a few hundred changes in a thousand pixels, at random places).
+                    // Wrapping arithmetic: every index is below width + 2.
+                    guard let row = bits.baseAddress.map({ $0 + y * width }), let edge = edges.baseAddress else {
+                        return
+                    }
                     var count = 1
                     var previous: UInt8 = 0
-                    let row = y * width
                     for x in 0..<width {
-                        let bit = bits[row + x]
-                        edges[count] = x
+                        let bit = row[x]
+                        edge[count] = x
                         count &+= Int(bit ^ previous)
                         previous = bit
                     }
-                    edges[count] = width
+                    edge[count] = width
                     // Runs 0 ..< count; run i spans edges[i] ..< edges[i + 1].
                     var index = 1
-                    while index + 4 < count {
+                    while index &+ 4 < count {
                         let counts: QRRunCounts = (
-                            edges[index + 1] - edges[index], edges[index + 2] - edges[index + 1],
-                            edges[index + 3] - edges[index + 2], edges[index + 4] - edges[index + 3],
-                            edges[index + 5] - edges[index + 4]
+                            edge[index &+ 1] &- edge[index], edge[index &+ 2] &- edge[index &+ 1],
+                            edge[index &+ 3] &- edge[index &+ 2], edge[index &+ 4] &- edge[index &+ 3],
+                            edge[index &+ 5] &- edge[index &+ 4]
                         )
                         if ratioMatches(counts) {
-                            let centerX = Double(edges[index + 2]) + Double(counts.2) / 2
-                            if let found = crossCheck(image, centerX: centerX, y: y, horizontalTotal: runTotal(counts)) {
+                            let centerX = Double(edge[index &+ 2]) + Double(counts.2) / 2
+                            if let found = crossCheck(image, centerX: centerX, y: y, horizontalTotal: runTotal(counts))
+                            {
                                 let candidate =
                                     transposed
                                     ? QRFinderCandidate(x: found.y, y: found.x, moduleSize: found.moduleSize, count: 1)
@@ -97,7 +101,7 @@ enum QRFinderPatternFinder {
                                 add(candidate, to: &candidates)
                             }
                         }
-                        index += 2
+                        index &+= 2
                     }
                 }
             }
@@ -110,12 +114,13 @@ enum QRFinderPatternFinder {
     /// 5 · |3 · total − 7c| < 9 · total.
     @inline(__always)
     static func ratioMatches(_ counts: QRRunCounts) -> Bool {
-        let total = runTotal(counts)
+        // Wrapping arithmetic: run lengths are image dimensions, far from overflow.
+        let total = counts.0 &+ counts.1 &+ counts.2 &+ counts.3 &+ counts.4
         guard total >= 7, allPositive(counts) else { return false }
-        let bound = 3 * total
-        return 5 * abs(total - 7 * counts.0) < bound && 5 * abs(total - 7 * counts.1) < bound
-            && 5 * abs(3 * total - 7 * counts.2) < 9 * total && 5 * abs(total - 7 * counts.3) < bound
-            && 5 * abs(total - 7 * counts.4) < bound
+        let bound = 3 &* total
+        @inline(__always) func off(_ expected: Int, _ run: Int) -> Int { 5 &* abs(expected &- 7 &* run) }
+        return off(total, counts.0) < bound && off(total, counts.1) < bound && off(3 &* total, counts.2) < 9 &* total
+            && off(total, counts.3) < bound && off(total, counts.4) < bound
     }
 
     /// Counts the five runs through (x, y) along direction (dx, dy): the centre dark run and two runs each way. Each
