@@ -1,6 +1,8 @@
 import Foundation
+import QRCode
 import TestSupport
 import Testing
+import UR
 
 /// The air-gapped two-device flow through the CLI (issue 16): device B is a separate process with its own directory,
 /// and the only channel between the devices is PNG images of QR codes — request frames → B → proof frames (one
@@ -15,6 +17,36 @@ import Testing
             script: script,
             request: ["inputs": frames, "outputDir": directory, "seed": seed, "drop": drop, "shuffle": true])
         return try #require((answer as? [String: Any])?["outputs"] as? [String])
+    }
+
+    /// One `--animate` frame as an image: the caption line dropped, escape sequences removed, each glyph two
+    /// modules high (█ ▀ ▄ ink light modules), each module 4 × 4 pixels.
+    static func terminalImage(_ frame: String) throws -> QRGrayImage {
+        let lines = frame.components(separatedBy: "\n").dropFirst().map { line in
+            line.replacingOccurrences(of: "\u{1B}[J", with: "").replacingOccurrences(of: "\u{1B}[K", with: "")
+                .replacingOccurrences(of: "\u{1B}[?25h", with: "")
+        }.filter { !$0.isEmpty }
+        let width = lines.map { $0.unicodeScalars.count }.max() ?? 0
+        let scale = 4
+        var pixels = [UInt8](repeating: 0, count: width * scale * lines.count * 2 * scale)
+        for (row, line) in lines.enumerated() {
+            for (column, glyph) in line.unicodeScalars.enumerated() {
+                let (top, bottom) =
+                    switch glyph {
+                    case "\u{2588}": (true, true)
+                    case "\u{2580}": (true, false)
+                    case "\u{2584}": (false, true)
+                    default: (false, false)
+                    }
+                for (half, inked) in [(0, top), (1, bottom)] where inked {
+                    for dy in 0..<scale {
+                        let y = (row * 2 + half) * scale + dy
+                        for dx in 0..<scale { pixels[y * width * scale + column * scale + dx] = 255 }
+                    }
+                }
+            }
+        }
+        return try QRGrayImage(width: width * scale, height: lines.count * 2 * scale, pixels: pixels)
     }
 
     static func pngs(in directory: String) throws -> [String] {
@@ -98,6 +130,28 @@ import Testing
         #expect(submitted.lastLine.count == 66)
         #expect(before == "0x0")
         #expect(try await EVMTestChain.rpc("eth_getBalance", [recipient, "latest"]) as? String == "0x3782dace9d90000")
+
+        // --animate: the frames drawn in the terminal, read back (each glyph is two modules, light ones inked), are
+        // the request written to --out, reassembled from fountain parts in the order they were shown.
+        let animatedFile = deviceA + "/animated.ur"
+        let animated = try CLI.run([
+            "vault", "evm", "request", "--rpc-url", url, "--wallet", wallet, "--to", recipient, "--value", "2",
+            "--out", animatedFile, "--animate", "--fps", "30", "--animation-frames", "24", "--max-fragment-length",
+            "40",
+        ])
+        #expect(animated.status == 0, "\(animated.stderr)")
+        #expect(animated.stdout.hasPrefix("\u{1B}[?25l") && animated.stdout.hasSuffix("\u{1B}[?25h\n"))
+        var decoder = URDecoder()
+        var framesRead = 0
+        for frame in animated.stdout.components(separatedBy: "\u{1B}[H").dropFirst() {
+            for symbol in QRReader.read(try Self.terminalImage(frame)) {
+                framesRead += 1
+                _ = try decoder.receive(try #require(symbol.text))
+            }
+        }
+        #expect(framesRead == 24)
+        let expected = try String(contentsOfFile: animatedFile, encoding: .utf8).trimmingCharacters(in: .newlines)
+        #expect(try #require(decoder.result).string == expected)
 
         // The same proof again is refused before anything is sent (the wallet's nonce moved).
         let replay = try CLI.run(
