@@ -3,7 +3,7 @@
 # mechanical rules). Fails on any finding. To fix: scripts/lint.sh --fix (formats in place, then re-checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-paths=(Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks)
+paths=(Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks Fuzz/Package.swift Fuzz/Sources)
 if [[ "${1:-}" == "--fix" ]]; then
   swift format format --in-place --recursive --parallel "${paths[@]}"
 fi

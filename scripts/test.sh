@@ -3,8 +3,9 @@
 # (`swift format lint --strict` with the repository's .swift-format, ~3 s), regenerates and diffs every
 # generated file (scripts/check-generated.sh, ~20 s), checks that the libraries are consumable from a version tag
 # (scripts/check-consumer.sh, ~1–2 min) and that secp256k1 signing is constant time under Valgrind
-# (scripts/check-constant-time.sh, ~2 min cold), starts the EVM test chain, runs the Swift tests, then the EVM
-# contracts' py-evm test scripts (scripts/check-contracts.sh, ~5 min).
+# (scripts/check-constant-time.sh, ~2 min cold), starts the EVM and Solana test chains, runs the Swift tests, fuzzes
+# every parser of outside input for 15 s each (scripts/fuzz.sh, ~6 min cold build + ~4 min), then the registry smoke
+# run and the EVM contracts' py-evm test scripts (scripts/check-contracts.sh, ~5 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
@@ -43,6 +44,10 @@ else
   swift test --skip-build --filter "$cpu_suites"
   swift test --skip-build --filter "$timed_suites"
 fi
+# schemathesis against the OpenAPI document, signed in with SIWS, every phase (~30 s).
+scripts/api-fuzz.sh 50 >/dev/null
+# Every parser of outside input under libFuzzer + AddressSanitizer, 15 s each over the committed seed corpora.
+scripts/fuzz.sh 15
 # The registry CLI end to end (deploy, serve, enroll, confirm, request, verify, replay) on a fresh py-evm chain.
 scripts/registry-smoke.sh >/dev/null
 scripts/check-contracts.sh
