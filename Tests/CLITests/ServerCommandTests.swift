@@ -353,4 +353,21 @@ struct CLIError: Error, CustomStringConvertible {
 
 extension ServerProcess {
     func waitUntilReadyOrFail() async throws { try await waitUntilReady() }
+
+    /// Through the CLI: `guardian login` with `keypairFile`, `enroll`, and `confirm` with the previous step's code
+    /// (inside the ±1 window), so that the current step is left for a cosign. Returns the authenticator.
+    func enrollThroughTheCLI(keypairFile: String, sessionFile: String) throws -> TOTP {
+        let common = ["--url", url, "--session-file", sessionFile]
+        let login = try CLI.run(["guardian", "login", "--keypair", keypairFile] + common)
+        #expect(login.status == 0, "\(login.stderr)")
+        let enroll = try CLI.run(["guardian", "enroll", "--json"] + common)
+        let enrollment = try #require(
+            try JSONSerialization.jsonObject(with: Data(enroll.stdout.utf8)) as? [String: Any], "\(enroll.stderr)")
+        let uri = try #require(enrollment["otpauthUri"] as? String)
+        let totp = try #require(try OTPAuthURI(parsing: uri).totp())
+        let now = Int64(Date().timeIntervalSince1970)
+        let confirm = try CLI.run(["guardian", "confirm", "--code", try totp.code(at: now - 30)] + common)
+        #expect(confirm.status == 0, "\(confirm.stderr)")
+        return totp
+    }
 }

@@ -89,14 +89,8 @@ import Testing
         try await server.waitUntilReadyOrFail()
         let common = ["--url", server.url, "--session-file", session]
         let chain = ["--rpc-url", rpc, "--keypair", walletFile]
-        #expect(try CLI.run(["guardian", "login", "--keypair", walletFile] + common).status == 0)
-        let enroll = try CLI.run(["guardian", "enroll", "--json"] + common)
-        let enrollment = try #require(
-            try JSONSerialization.jsonObject(with: Data(enroll.stdout.utf8)) as? [String: Any])
-        let uri = try #require(enrollment["otpauthUri"] as? String)
-        let totp = try #require(try OTPAuthURI(parsing: uri).totp())
+        let totp = try server.enrollThroughTheCLI(keypairFile: walletFile, sessionFile: session)
         let now = Int64(Date().timeIntervalSince1970)
-        #expect(try CLI.run(["guardian", "confirm", "--code", try totp.code(at: now - 30)] + common).status == 0)
 
         // Create, deposit.
         let created = try CLI.run(
