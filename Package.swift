@@ -6,6 +6,7 @@
 //   BN254 → Poseidon → Circuit → Groth16 → ZKTOTP  — the ZK stack, arkworks-style
 //   GuardianAPI                                    — wire models, strict JSON, the HTTP client (Foundation + ChainKit)
 //   Guardian → GuardianSQLite                      — the co-signer's domain and its embedded store
+//   Guardian → GuardianPostgres                    — the shared store for several nodes (postgres-nio; no Hummingbird)
 //   GuardianServer                                 — HTTP (Hummingbird 2)
 //   chronoguard                                    — the CLI on top
 import PackageDescription
@@ -30,6 +31,7 @@ let package = Package(
         .library(name: "ZKTOTP", targets: ["ZKTOTP"]),
         .library(name: "Guardian", targets: ["Guardian"]),
         .library(name: "GuardianSQLite", targets: ["GuardianSQLite"]),
+        .library(name: "GuardianPostgres", targets: ["GuardianPostgres"]),
         .library(name: "GuardianAPI", targets: ["GuardianAPI"]),
         .library(name: "GuardianServer", targets: ["GuardianServer"]),
         .library(name: "OTPRegistry", targets: ["OTPRegistry"]),
@@ -49,6 +51,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The PostgreSQL store (GuardianPostgres): the wire protocol, a connection pool, TLS.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // Tests only: a slow big-integer reference and property-based testing for the ZK layers.
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -130,6 +135,19 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "GuardianSQLite", dependencies: ["Guardian", "CSQLite"]),
+        // The same store contract on PostgreSQL, for several guardian nodes on one database: every compare-and-set in
+        // one transaction, versioned migrations, a bounded pool, optional TLS (docs/postgres.md).
+        .target(
+            name: "GuardianPostgres",
+            dependencies: [
+                "Guardian", "ChainKit", "OTP",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // The API's wire models, strict JSON decoding and the HTTP client: what a wallet app (iOS included) needs, with
         // no server dependency.

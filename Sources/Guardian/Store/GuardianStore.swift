@@ -243,6 +243,9 @@ public struct GuardianStoreError: Error, Hashable, Sendable, CustomStringConvert
     public enum Kind: String, Sendable, Hashable {
         /// The database is locked by another writer beyond the busy timeout; retrying may succeed.
         case busy
+        /// The database server cannot be reached, or stopped answering (refused, lost or timed-out connection, a
+        /// server shutting down or turned read-only); retrying after a moment may succeed.
+        case unavailable
         /// A condition the caller asserted no longer holds (e.g. the master key id changed).
         case conflict
         /// Disk or database I/O failed, or the database is corrupt.

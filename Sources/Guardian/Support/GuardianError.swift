@@ -187,6 +187,11 @@ extension GuardianError {
                 .storageUnavailable, "The service is busy; retry shortly.", retryAfterSeconds: 1,
                 internalDetail: storeError.description)
         }
+        if let storeError = error as? GuardianStoreError, storeError.kind == .unavailable {
+            return GuardianError(
+                .storageUnavailable, "The service cannot reach its database right now; retry shortly.",
+                retryAfterSeconds: 1, internalDetail: storeError.description)
+        }
         return GuardianError(
             .internalError, "The service could not complete the request; nothing was changed. Retry later.",
             internalDetail: String(describing: error))

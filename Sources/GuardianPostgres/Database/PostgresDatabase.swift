@@ -1,0 +1,356 @@
+import Foundation
+import Guardian
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import PostgresNIO
+
+// MARK: - Database
+
+/// The store's access to PostgreSQL: the writable server of the configured list, a bounded pool of connections to it
+/// (postgres-nio's `PostgresClient`, run by a task this object owns), transactions with bounded retries, a deadline on
+/// every call, and the mapping of driver and server errors to ``GuardianStoreError``.
+final class PostgresDatabase: Sendable {
+    let configuration: PostgresConnectionConfiguration
+    let options: PostgresGuardianStore.Options
+    private let nodes: NodeSelector
+    private let statistics = NIOLockedValueBox(PostgresGuardianStore.Statistics())
+
+    private init(
+        configuration: PostgresConnectionConfiguration, options: PostgresGuardianStore.Options, nodes: NodeSelector
+    ) {
+        self.configuration = configuration
+        self.options = options
+        self.nodes = nodes
+    }
+
+    /// Connects to the first acceptable server of `configuration` (see ``NodeSelector``) and starts its pool.
+    /// - Throws: ``GuardianStoreError`` `.unavailable` naming each host and why it was not used.
+    static func connect(
+        _ configuration: PostgresConnectionConfiguration, options: PostgresGuardianStore.Options,
+        startupParameters: [(String, String)]
+    ) async throws -> PostgresDatabase {
+        let tls = try TLSSettings(configuration)
+        let nodes = NodeSelector(
+            configuration: configuration, options: options, tls: tls, startupParameters: startupParameters)
+        _ = try await nodes.node()
+        return PostgresDatabase(configuration: configuration, options: options, nodes: nodes)
+    }
+
+    /// Stops the pool; later calls fail with `.closed`.
+    func close() async { await nodes.close() }
+
+    /// The server the pool talks to now (nil while none is selected).
+    var currentHost: PostgresConnectionConfiguration.Host? {
+        get async { await nodes.currentHost }
+    }
+
+    var currentStatistics: PostgresGuardianStore.Statistics { statistics.withLockedValue { $0 } }
+
+    // MARK: Calls
+
+    /// Runs `body` in one READ COMMITTED transaction and commits it; retries the whole transaction on a serialization
+    /// failure or a deadlock (SQLSTATE 40001, 40P01), at most ``PostgresGuardianStore/Options/maximumAttempts`` times
+    /// with jittered exponential backoff. Errors `body` throws itself roll the transaction back and pass through.
+    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await withDeadline {
+            var attempt = 1
+            while true {
+                do {
+                    return try await self.attempt(transaction: true, body)
+                } catch let failure as RetryableFailure {
+                    guard attempt < self.options.maximumAttempts else {
+                        self.statistics.withLockedValue { $0.exhaustedRetries += 1 }
+                        throw GuardianStoreError(
+                            .busy,
+                            "gave up after \(attempt) attempts on serialization failures or deadlocks; last: \(failure.detail)"
+                        )
+                    }
+                    self.statistics.withLockedValue { $0.retries += 1 }
+                    try await Task.sleep(for: self.backoff(attempt: attempt))
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on one pooled connection without a transaction (each statement commits on its own).
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await withDeadline {
+            do { return try await self.attempt(transaction: false, body) } catch let failure as RetryableFailure {
+                throw GuardianStoreError(.busy, failure.detail)
+            }
+        }
+    }
+
+    private func attempt<T: Sendable>(
+        transaction: Bool, _ body: @escaping @Sendable (PostgresSession) async throws -> T
+    ) async throws -> T {
+        let node = try await nodes.node()
+        let logger = options.logger
+        do {
+            return try await node.client.withConnection { connection in
+                let session = PostgresSession(connection: connection, logger: logger)
+                guard transaction else {
+                    do { return try await body(session) } catch { throw BodyFailure(error: error) }
+                }
+                do {
+                    try await connection.query("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
+                    let value = try await body(session)
+                    try await session.storeAuditHead()
+                    try await connection.query("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    // Harmless after a failed COMMIT; fails too when the connection is gone, which ends it anyway.
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw BodyFailure(error: error)
+                }
+            }
+        } catch let failure as BodyFailure {
+            throw await classify(failure.error, node: node)
+        } catch {
+            throw await classify(error, node: node)
+        }
+    }
+
+    /// The error to throw for `error`: a ``RetryableFailure``, a ``GuardianStoreError``, or `error` itself when it is
+    /// not the database's (a refusal, a rewrap failure). Connection-level failures with several hosts also drop the
+    /// node, so that the next call looks for the writable server again.
+    private func classify(_ error: any Error, node: NodeSelector.Node) async -> any Error {
+        let mapped = PostgresErrorMapping.map(error, host: node.host)
+        if let storeError = mapped as? GuardianStoreError, storeError.kind == .unavailable,
+            configuration.hosts.count > 1
+        {
+            await nodes.invalidate(generation: node.generation)
+        }
+        return mapped
+    }
+
+    /// Full jitter over an exponential ceiling (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog 2015).
+    private func backoff(attempt: Int) -> Duration {
+        let base = Double(options.retryBaseDelay.components.attoseconds) / 1e18
+            + Double(options.retryBaseDelay.components.seconds)
+        let ceiling = min(base * Double(1 << min(attempt, 16)), 0.1)
+        return .microseconds(Int64((Double.random(in: 0...ceiling) * 1e6).rounded()))
+    }
+
+    /// Runs `operation` and returns its result, or throws `.unavailable` once ``PostgresGuardianStore/Options/
+    /// operationTimeout`` has passed: a database that stops answering (a cut cable, a frozen primary) must turn into a
+    /// quick 503, not a request that hangs until TCP gives up. The abandoned operation is cancelled and finishes in
+    /// the background; a write that commits after its caller was told "unavailable" changes nothing that matters,
+    /// since every change it makes is a compare-and-set that a retry sees.
+    private func withDeadline<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let limit = options.operationTimeout
+        let race = DeadlineRace<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.start(
+                    continuation,
+                    work: Task {
+                        do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
+                    },
+                    timer: Task {
+                        try? await Task.sleep(for: limit)
+                        guard !Task.isCancelled else { return }
+                        race.finish(
+                            .failure(
+                                GuardianStoreError(
+                                    .unavailable, "the database did not answer within \(limit) (operation timeout)")))
+                    })
+            }
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
+        }
+    }
+}
+
+// MARK: - Sessions
+
+/// One leased connection inside a call: statements, and (in a write) the audit chain's head.
+final class PostgresSession {
+    let connection: PostgresConnection
+    let logger: Logger
+    /// The chain head, read `FOR UPDATE` at the first append (nil until then).
+    private var auditHead: AuditAnchor?
+    private var auditLocked = false
+    private var headChanged = false
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Runs `query` and returns all its rows.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Runs `query`, discarding rows.
+    func run(_ query: PostgresQuery) async throws {
+        _ = try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Runs `query` (a statement with `RETURNING`) and returns how many rows it returned: how many it changed.
+    func count(_ query: PostgresQuery) async throws -> Int {
+        try await rows(query).count
+    }
+
+    /// The first row's decoded columns, nil without rows.
+    func first<each Column: PostgresDecodable>(_ query: PostgresQuery, as _: (repeat each Column).Type) async throws
+        -> (repeat each Column)?
+    {
+        guard let row = try await rows(query).first else { return nil }
+        return try row.decode((repeat each Column).self)
+    }
+
+    /// The first row's single column, nil without rows.
+    func value<Column: PostgresDecodable>(_ query: PostgresQuery, as _: Column.Type) async throws -> Column? {
+        guard let row = try await rows(query).first else { return nil }
+        return try row.decode(Column.self)
+    }
+
+    // MARK: Audit
+
+    /// Seals `events` after the chain head and inserts them. The first append of a transaction locks the head row
+    /// (`SELECT … FOR UPDATE`): appends from every connection and every node queue on that one row, so the chain
+    /// never forks. Callers append last, after their other locks, so the head is held only for the commit.
+    func append(_ events: [AuditEvent], sealer: AuditSealer) async throws {
+        guard !events.isEmpty else { return }
+        if !auditLocked {
+            guard
+                let head = try await first(
+                    "SELECT sequence, mac FROM audit_head WHERE id = 1 FOR UPDATE", as: (Int64, ByteBuffer?).self)
+            else { throw GuardianStoreError(.corrupt, "the audit_head row is missing") }
+            auditHead = try PostgresStoreSQL.anchor(sequence: head.0, mac: head.1)
+            auditLocked = true
+        }
+        var sql = "INSERT INTO audit_log (sequence, at_ms, kind, wallet, operation_id, detail, previous_mac, mac) VALUES "
+        var binds = PostgresBindings(capacity: events.count * 8)
+        for (index, event) in events.enumerated() {
+            let record = sealer.seal(event, after: auditHead)
+            let base = index * 8
+            sql += (index == 0 ? "" : ", ") + "(" + (1...8).map { "$\(base + $0)" }.joined(separator: ", ") + ")"
+            binds.append(record.sequence)
+            binds.append(event.atMilliseconds)
+            binds.append(event.kind.rawValue)
+            binds.append(event.wallet.map { ByteBuffer(bytes: $0.bytes) })
+            binds.append(event.operationID)
+            binds.append(event.detail)
+            binds.append(ByteBuffer(bytes: record.previousMAC))
+            binds.append(ByteBuffer(bytes: record.mac))
+            auditHead = AuditAnchor(sequence: record.sequence, mac: record.mac)
+        }
+        try await run(PostgresQuery(unsafeSQL: sql, binds: binds))
+        headChanged = true
+    }
+
+    func append(_ audit: AuditAppend) async throws { try await append(audit.events, sealer: audit.sealer) }
+
+    /// Writes the head once per transaction, if it moved (called just before COMMIT).
+    func storeAuditHead() async throws {
+        guard headChanged, let auditHead else { return }
+        try await run(
+            "UPDATE audit_head SET sequence = \(auditHead.sequence), mac = \(ByteBuffer(bytes: auditHead.mac)) WHERE id = 1"
+        )
+        headChanged = false
+    }
+}
+
+// MARK: - Failures
+
+/// An error thrown inside a call's body (a statement's, or the body's own), kept apart from the lease's errors.
+private struct BodyFailure: Error {
+    let error: any Error
+}
+
+/// A serialization failure or deadlock: the transaction was rolled back by the server and may be run again.
+struct RetryableFailure: Error {
+    let detail: String
+}
+
+// MARK: - Deadline
+
+/// The continuation of ``PostgresDatabase/withDeadline(_:)``, resumed once by whichever of work, timer or
+/// cancellation comes first; the others are cancelled.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var work: Task<Void, Never>?
+        var timer: Task<Void, Never>?
+        var result: Result<T, any Error>?
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>, work: Task<Void, Never>, timer: Task<Void, Never>) {
+        let early = state.withLockedValue { state -> Result<T, any Error>? in
+            if let result = state.result { return result }
+            state.continuation = continuation
+            state.work = work
+            state.timer = timer
+            return nil
+        }
+        if let early {
+            work.cancel()
+            timer.cancel()
+            continuation.resume(with: early)
+        }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        let taken = state.withLockedValue { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>])? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { (state.continuation, state.work, state.timer) = (nil, nil, nil) }
+            return (state.continuation, [state.work, state.timer].compactMap { $0 })
+        }
+        guard let (continuation, tasks) = taken else { return }
+        for task in tasks { task.cancel() }
+        continuation?.resume(with: result)
+    }
+}
+
+// MARK: - TLS
+
+/// The connection string's TLS settings as postgres-nio wants them.
+struct TLSSettings: Sendable {
+    let configuration: TLSConfiguration?
+    let required: Bool
+
+    init(_ settings: PostgresConnectionConfiguration) throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        var mode = settings.sslMode
+        // libpq: with a root certificate given, `require` checks the chain as `verify-ca` does.
+        if mode == .require, settings.sslRootCertificate != nil { mode = .verifyCA }
+        switch mode {
+        case .disable:
+            configuration = nil
+            required = false
+            return
+        case .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
+        if let path = settings.sslRootCertificate {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw GuardianStoreError(
+                    .unavailable, "sslrootcert=\(path) is not a readable file; give a PEM file of trusted roots")
+            }
+            tls.trustRoots = .file(path)
+        }
+        configuration = tls
+        required = mode != .prefer
+    }
+
+    var client: PostgresClient.Configuration.TLS {
+        guard let configuration else { return .disable }
+        return required ? .require(configuration) : .prefer(configuration)
+    }
+
+    func connection() throws -> PostgresConnection.Configuration.TLS {
+        guard let configuration else { return .disable }
+        let context = try NIOSSLContext(configuration: configuration)
+        return required ? .require(context) : .prefer(context)
+    }
+}
