@@ -299,7 +299,11 @@ let package = Package(
         ),
         .target(
             name: "GuardianTestSupport",
-            dependencies: ["Guardian", "GuardianSQLite", "OTP", "ChainKit"],
+            dependencies: [
+                "Guardian", "GuardianSQLite", "GuardianPostgres", "OTP", "ChainKit", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/GuardianTestSupport"
         ),
         .testTarget(
@@ -315,6 +319,15 @@ let package = Package(
             name: "GuardianSQLiteTests",
             dependencies: [
                 "Guardian", "GuardianSQLite", "GuardianTestSupport", "OTP", "ChainKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "GuardianPostgresTests",
+            dependencies: [
+                "Guardian", "GuardianPostgres", "GuardianTestSupport", "OTP", "ChainKit", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

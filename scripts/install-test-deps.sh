@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Chronoguard needs beyond the Swift toolchain: SQLite's C headers (the CSQLite system library) and the
-# independent peers for interop tests.
+# Installs what Chronoguard needs beyond the Swift toolchain: SQLite's C headers (the CSQLite system library), the
+# PostgreSQL server the store tests run against, and the independent peers for interop tests.
 # Idempotent: installs only what is missing, so running it again is quick and changes nothing.
 set -euo pipefail
 
@@ -12,6 +12,9 @@ for cmd in "${!APT[@]}"; do
 done
 # Headers and link library for the CSQLite module map (GuardianSQLite).
 [[ -f /usr/include/sqlite3.h ]] || missing+=(libsqlite3-dev)
+# PostgreSQL's server binaries for the GuardianPostgres tests: scripts/postgres-test-cluster.sh runs initdb and pg_ctl
+# from /usr/lib/postgresql/VERSION/bin into a throwaway directory (the package's own cluster, if any, is not used).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
   echo "install-test-deps: apt-get install ${missing[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

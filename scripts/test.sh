@@ -3,9 +3,10 @@
 # (`swift format lint --strict` with the repository's .swift-format, ~3 s), regenerates and diffs every
 # generated file (scripts/check-generated.sh, ~20 s), checks that the libraries are consumable from a version tag
 # (scripts/check-consumer.sh, ~1–2 min) and that secp256k1 signing is constant time under Valgrind
-# (scripts/check-constant-time.sh, ~2 min cold), starts the EVM and Solana test chains, runs the Swift tests, fuzzes
-# every parser of outside input for 15 s each (scripts/fuzz.sh, ~6 min cold build + ~4 min), then the registry smoke
-# run and the EVM contracts' py-evm test scripts (scripts/check-contracts.sh, ~5 min).
+# (scripts/check-constant-time.sh, ~2 min cold), starts the EVM and Solana test chains and a PostgreSQL test cluster,
+# runs the Swift tests, fuzzes every parser of outside input for 15 s each (scripts/fuzz.sh, ~6 min cold build + ~4
+# min) and the API with schemathesis, then the registry smoke run and the EVM contracts' py-evm test scripts
+# (scripts/check-contracts.sh, ~5 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
@@ -24,6 +25,13 @@ coproc SOLANA_CHAIN { exec python3 scripts/solana-test-chain.py --port 0; }
 read -r line <&"${SOLANA_CHAIN[0]}"
 export CHRONOGUARD_SOLANA_RPC_URL="${line#listening }"
 echo "test: Solana test chain at $CHRONOGUARD_SOLANA_RPC_URL"
+# PostgreSQL for the GuardianPostgres suites and the domain suites' PostgreSQL cases: one throwaway cluster (initdb as an
+# unprivileged user into a temporary directory, 127.0.0.1, a free port, TLS; ~1 s), stopped and removed at exit.
+export CHRONOGUARD_POSTGRES_TEST_DIR="${TMPDIR:-/tmp}/chronoguard-postgres-test-$$"
+trap 'scripts/postgres-test-cluster.sh stop' EXIT
+CHRONOGUARD_POSTGRES_URL=$(scripts/postgres-test-cluster.sh start)
+export CHRONOGUARD_POSTGRES_URL
+echo "test: PostgreSQL test cluster at postgres://…@${CHRONOGUARD_POSTGRES_URL#*@}"
 if (($#)); then
   swift test "$@"
 else

@@ -7,7 +7,7 @@ import Guardian
 /// start with `default_transaction_read_only = on`, it applies no migration and never creates a keyring, so verifying
 /// a database never changes it. Safe while guardian nodes write to the same database.
 public final class PostgresAuditReader: AuditLogReader, Sendable {
-    private let database: PostgresDatabase
+    let database: PostgresDatabase
 
     private init(database: PostgresDatabase) { self.database = database }
 

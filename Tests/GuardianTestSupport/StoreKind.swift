@@ -1,19 +1,22 @@
 import Foundation
 import Guardian
+import GuardianPostgres
 import GuardianSQLite
 
 // MARK: - Every store
 
 /// The stores the domain suites run on: the same scenarios, the same expectations, on each (`GuardianStore`'s contract
-/// is what the domain relies on, so it is tested through the domain). PostgreSQL joins the list with its store.
+/// is what the domain relies on, so it is tested through the domain).
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case inMemory = "in-memory"
     case sqlite = "SQLite"
+    /// A fresh database on the test cluster (``PostgresTestCluster``) per harness, dropped with it.
+    case postgres = "PostgreSQL"
 
     public var description: String { rawValue }
 
     /// A harness on a fresh store of this kind (a SQLite database in a temporary directory, durable commits, removed
-    /// with the harness); the parameters are ``GuardianHarness/make(store:keyProvider:clock:metrics:qrRenderer:configure:)``'s.
+    /// with the harness; a PostgreSQL database created for it and dropped with it); the parameters are ``GuardianHarness/make(store:keyProvider:clock:metrics:qrRenderer:configure:)``'s.
     public func harness(
         keyProvider: any MasterKeyProvider = StaticMasterKeyProvider([.generate()]),
         clock: ManualClock = ManualClock(unixSeconds: GuardianHarness.startTime),
@@ -32,6 +35,19 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
                 store: store, keyProvider: keyProvider, clock: clock, metrics: metrics, qrRenderer: qrRenderer,
                 configure: configure)
             harness.retained = OpenStore(store: store, directory: directory)
+            return harness
+        case .postgres:
+            let database = try await PostgresTestDatabase.create()
+            let store: PostgresGuardianStore
+            do { store = try await database.openStore() } catch {
+                try? await database.drop()
+                throw error
+            }
+            let retained = OpenPostgresStore(store: store, database: database)
+            var harness = try await GuardianHarness.make(
+                store: store, keyProvider: keyProvider, clock: clock, metrics: metrics, qrRenderer: qrRenderer,
+                configure: configure)
+            harness.retained = retained
             return harness
         }
     }

@@ -69,7 +69,7 @@ public final class ScriptTestChain: Sendable {
     }
 
     /// The repository root: the nearest ancestor of `file` that contains `script`.
-    static func repositoryRoot(containing script: String, from file: String = #filePath) throws -> URL {
+    public static func repositoryRoot(containing script: String, from file: String = #filePath) throws -> URL {
         var directory = URL(fileURLWithPath: file).deletingLastPathComponent()
         while directory.path != "/" {
             if FileManager.default.fileExists(atPath: directory.appendingPathComponent(script).path) {
@@ -98,9 +98,10 @@ public final class ScriptTestChain: Sendable {
 
 // MARK: - ScriptServer
 
-/// A Python HTTP server started for tests: runs `python3 script arguments… --parent-pid <this process>`, waits for its
-/// first stdout line `listening http://HOST:PORT`, and keeps the child's stdin pipe open while this object lives (the
-/// scripts exit when stdin closes, so the child ends with this process however that ends).
+/// A server started for tests: runs `python3 script arguments… --parent-pid <this process>` (or another interpreter,
+/// `bash` for scripts/postgres-test-cluster.sh), waits for its first stdout line `listening URL`, and keeps the child's
+/// stdin pipe open while this object lives (the scripts exit when stdin closes, so the child ends with this process
+/// however that ends).
 public final class ScriptServer: Sendable {
     /// The URL the server printed.
     public let url: URL
@@ -118,17 +119,18 @@ public final class ScriptServer: Sendable {
         if process.isRunning { process.terminate() }
     }
 
-    /// Starts `script` and waits up to `startupTimeout` seconds for it to listen.
-    /// - Throws: ``ExternalPeer/Failure`` with the script's stderr (and the install hint for a missing module).
-    public static func launch(script: URL, arguments: [String], startupTimeout: TimeInterval = 60) throws
-        -> ScriptServer
-    {
+    /// Starts `script` with `interpreter` and waits up to `startupTimeout` seconds for it to listen.
+    /// - Throws: ``ExternalPeer/Failure`` with the script's stderr (and the install hint for a missing module, or a
+    ///   script's exit status 3: something to install).
+    public static func launch(
+        script: URL, arguments: [String], interpreter: String = "python3", startupTimeout: TimeInterval = 60
+    ) throws -> ScriptServer {
         _ = ExternalPeer.ignoreSIGPIPE
-        guard let python = ExternalPeer.which("python3") else {
-            throw ExternalPeer.Failure(description: "python3 is not on PATH — \(ExternalPeer.installHint)")
+        guard let executable = ExternalPeer.which(interpreter) else {
+            throw ExternalPeer.Failure(description: "\(interpreter) is not on PATH — \(ExternalPeer.installHint)")
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments =
             [script.path] + arguments + ["--parent-pid", String(ProcessInfo.processInfo.processIdentifier)]
         let input = Pipe()

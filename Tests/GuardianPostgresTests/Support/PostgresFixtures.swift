@@ -1,0 +1,73 @@
+import Foundation
+import Guardian
+import GuardianTestSupport
+import PostgresNIO
+
+@testable import GuardianPostgres
+
+// MARK: - Fixtures
+
+extension GuardianHarness {
+    /// A service over a new store (pool) on `database` — another "node" on the same database — with the key-file
+    /// provider in `keys` (every node of a test is given the same master key, as in production).
+    static func postgres(
+        _ database: PostgresTestDatabase, keys: DataDirectory, clock: ManualClock = ManualClock(unixSeconds: startTime),
+        options: PostgresGuardianStore.Options = PostgresTestDatabase.storeOptions,
+        configure: (inout GuardianConfiguration) -> Void = { _ in }
+    ) async throws -> (GuardianHarness, PostgresGuardianStore) {
+        let store = try await database.openStore(options: options)
+        do {
+            let harness = try await make(
+                store: store, keyProvider: FileMasterKeyProvider(directory: keys.url), clock: clock,
+                configure: configure)
+            return (harness, store)
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
+
+/// Runs `body` with a fresh database and a fresh key directory, and drops the database afterwards, whatever happens.
+func withDatabase<T>(_ body: (PostgresTestDatabase, DataDirectory) async throws -> T) async throws -> T {
+    let database = try await PostgresTestDatabase.create()
+    let keys = try DataDirectory()
+    do {
+        let value = try await body(database, keys)
+        try await database.drop()
+        return value
+    } catch {
+        try? await database.drop()
+        throw error
+    }
+}
+
+/// Closes every store of `stores` (each test's "nodes").
+func closeAll(_ stores: [PostgresGuardianStore]) async {
+    for store in stores { await store.close() }
+}
+
+extension PostgresTestDatabase {
+    /// The first column of the first row of `query`, decoded as `T`.
+    func scalar<T: PostgresDecodable>(_ query: PostgresQuery, as _: T.Type = T.self) async throws -> T? {
+        try await self.query(query).first?.decode(T.self)
+    }
+
+    /// `SELECT count(*) FROM …`.
+    func count(_ table: String, where condition: String = "true") async throws -> Int64 {
+        try await scalar(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table) WHERE \(condition)"), as: Int64.self)
+            ?? -1
+    }
+}
+
+/// The store error a throwing call produced, nil when it succeeded.
+func storeError<T>(_ body: () async throws -> T) async -> GuardianStoreError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch let error as GuardianStoreError {
+        return error
+    } catch {
+        return GuardianStoreError(.io, "not a store error: \(error)")
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Guardian
+import GuardianPostgres
+import Logging
+import PostgresNIO
+import TestSupport
+
+// MARK: - The test cluster
+
+/// The PostgreSQL server the store tests use: `CHRONOGUARD_POSTGRES_URL` when the environment sets it (so
+/// `scripts/test.sh` starts one cluster for every test process, as it starts the test chains), and otherwise a private
+/// cluster started once per test process through `scripts/postgres-test-cluster.sh serve` (initdb into a temporary
+/// directory as an unprivileged user, 127.0.0.1, a free port), stopped when the process ends.
+///
+/// PostgreSQL is never optional: without it the PostgreSQL cases fail and say how to install it.
+public enum PostgresTestCluster {
+    /// The environment variable that points the tests at a running server (a superuser's URL: tests create databases).
+    public static let environmentVariable = "CHRONOGUARD_POSTGRES_URL"
+
+    /// The script, relative to the repository root.
+    public static let script = "scripts/postgres-test-cluster.sh"
+    /// How long to wait for initdb and the server's start.
+    public static let startupTimeout: TimeInterval = 120
+    private static let started = StartedCluster()
+
+    /// The cluster's connection string (its `chronoguard_test` database), starting the cluster on first use.
+    /// - Throws: ``ExternalPeer/Failure`` when the variable is malformed or the script fails (with its stderr and the
+    ///   install hint when PostgreSQL is missing).
+    public static func url() throws -> String {
+        if let text = ProcessInfo.processInfo.environment[environmentVariable], !text.isEmpty { return text }
+        return try started.url {
+            let root = try ScriptTestChain.repositoryRoot(containing: script)
+            return try ScriptServer.launch(
+                script: root.appendingPathComponent(script), arguments: ["serve"], interpreter: "bash",
+                startupTimeout: startupTimeout)
+        }
+    }
+
+    /// The cluster's configuration.
+    public static func configuration() throws -> PostgresConnectionConfiguration {
+        let text = try url()
+        do { return try PostgresConnectionConfiguration(parsing: text) } catch {
+            throw ExternalPeer.Failure(description: "\(environmentVariable) is not a usable connection string: \(error)")
+        }
+    }
+
+    /// The started script server (or why it did not start), decided once per process.
+    private final class StartedCluster: @unchecked Sendable {
+        private let lock = NSLock()
+        private var result: Result<ScriptServer, any Error>?
+
+        func url(_ start: () throws -> ScriptServer) throws -> String {
+            lock.lock()
+            defer { lock.unlock() }
+            if result == nil { result = Result { try start() } }
+            return try result!.get().url.absoluteString
+        }
+    }
+}
+
+// MARK: - A database per test
+
+/// A fresh database on the test cluster (`CREATE DATABASE` with a random name), dropped by ``drop()`` — or, for the
+/// harnesses that hold one, when they are released. Tests are independent: no test sees another's rows.
+public struct PostgresTestDatabase: Sendable {
+    /// The database's name (`chronoguard_t_` and 24 hex digits).
+    public let name: String
+    /// The connection string's configuration, naming this database.
+    public let configuration: PostgresConnectionConfiguration
+
+    /// Store options for tests: a small pool (many stores run at once), and the short deadlines of the defaults.
+    public static var storeOptions: PostgresGuardianStore.Options {
+        var options = PostgresGuardianStore.Options()
+        options.maximumConnections = 4
+        options.minimumConnections = 0
+        return options
+    }
+
+    /// Creates a database on the test cluster.
+    public static func create() async throws -> PostgresTestDatabase {
+        let cluster = try PostgresTestCluster.configuration()
+        let name = "chronoguard_t_" + (0..<12).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        try await admin(cluster) { connection, logger in
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
+        var configuration = cluster
+        configuration.database = name
+        return PostgresTestDatabase(name: name, configuration: configuration)
+    }
+
+    /// Opens a store on this database (a new pool: another "node").
+    public func openStore(options: PostgresGuardianStore.Options = storeOptions) async throws -> PostgresGuardianStore {
+        try await PostgresGuardianStore.open(configuration: configuration, options: options)
+    }
+
+    /// Drops the database, disconnecting whoever is still connected.
+    public func drop() async throws {
+        let cluster = try PostgresTestCluster.configuration()
+        try await Self.admin(cluster) { connection, logger in
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    /// Runs `body` on a plain connection to this database (as its superuser): raw SQL for inspecting and tampering,
+    /// as someone with database access could.
+    public func withConnection<T: Sendable>(
+        _ body: @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
+        try await Self.admin(configuration, body)
+    }
+
+    /// Runs `query` on this database and returns its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await withConnection { connection, logger in try await connection.query(query, logger: logger).collect() }
+    }
+
+    /// Runs `sql` on the cluster's own database (statements about a test database, such as ALTER DATABASE).
+    public static func cluster(_ sql: String) async throws {
+        try await admin(try PostgresTestCluster.configuration()) { connection, logger in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
+    }
+
+    /// Ends every other session on this database (what a server restart does to a pool's connections).
+    public func terminateOtherSessions() async throws {
+        try await Self.cluster(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()"
+        )
+    }
+
+    static let logger = Logger(label: "chronoguard.tests.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    private static func admin<T: Sendable>(
+        _ configuration: PostgresConnectionConfiguration,
+        _ body: @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
+        guard let host = configuration.hosts.first else {
+            throw ExternalPeer.Failure(description: "the test cluster's URL names no host")
+        }
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(
+                host: host.name, port: host.port, username: configuration.user, password: configuration.password,
+                database: configuration.database, tls: .disable),
+            id: 1, logger: logger)
+        do {
+            let value = try await body(connection, logger)
+            try? await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
+
+// MARK: - Harness storage
+
+/// A PostgreSQL store and its database: closed, then dropped, when the last harness holding them goes.
+final class OpenPostgresStore: @unchecked Sendable {
+    let store: PostgresGuardianStore
+    let database: PostgresTestDatabase
+
+    init(store: PostgresGuardianStore, database: PostgresTestDatabase) {
+        self.store = store
+        self.database = database
+    }
+
+    deinit {
+        let (store, database) = (store, database)
+        Task.detached {
+            await store.close()
+            try? await database.drop()
+        }
+    }
+}

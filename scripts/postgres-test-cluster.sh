@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests (GuardianPostgres), on loopback only.
+#
+#   scripts/postgres-test-cluster.sh start   initdb + start (idempotent: a running cluster is kept); prints its URL
+#   scripts/postgres-test-cluster.sh url     prints the running cluster's URL
+#   scripts/postgres-test-cluster.sh stop    stops the cluster and removes its directory (idempotent)
+#   scripts/postgres-test-cluster.sh serve   a private cluster for one process: prints "listening URL", runs until its
+#                                            stdin closes (or SIGTERM), then stops and removes it — what the Swift tests
+#                                            start when CHRONOGUARD_POSTGRES_URL is unset, as they start the test chains
+#
+# start/url/stop use $CHRONOGUARD_POSTGRES_TEST_DIR (default ${TMPDIR:-/tmp}/chronoguard-postgres-test-UID).
+# PostgreSQL refuses to run as root: as root the cluster runs as the `postgres` user (Debian's package creates it), or a
+# system user `chronoguard-pg` created here. initdb with SCRAM passwords, the server on 127.0.0.1 and a free port with
+# fsync=on and synchronous_commit=on (durability as in production; initdb itself skips its fsync, a crashed cluster is
+# thrown away). The URL names the superuser `chronoguard` (the tests create and drop a database per test) and the
+# database `chronoguard_test`. TLS is on with a self-signed certificate for 127.0.0.1 and localhost (in the data
+# directory, SHOW data_directory), so the tests can try every sslmode. Needs openssl, and python3 for a free port.
+# Server binaries: $PG_BIN, else the newest /usr/lib/postgresql/*/bin (Debian's `postgresql`, installed by
+# scripts/install-test-deps.sh). Exit status 3 when PostgreSQL is not installed.
+set -euo pipefail
+
+die() { echo "postgres-test-cluster: $*" >&2; exit "${2:-1}"; }
+say() { echo "postgres-test-cluster: $*" >&2; }
+
+find_binaries() {
+  if [[ -n "${PG_BIN:-}" ]]; then
+    [[ -x "$PG_BIN/initdb" ]] || die "PG_BIN=$PG_BIN holds no initdb" 3
+    return
+  fi
+  local candidate
+  candidate=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [[ -z "$candidate" || ! -x "$candidate/initdb" ]]; then
+    die "PostgreSQL server binaries not found (initdb); install them with scripts/install-test-deps.sh (Debian: apt-get install postgresql)" 3
+  fi
+  PG_BIN=$candidate
+}
+
+# The unprivileged user the server runs as.
+choose_user() {
+  if [[ $(id -u) -ne 0 ]]; then
+    RUN_USER=$(id -un)
+  elif id -u postgres >/dev/null 2>&1; then
+    RUN_USER=postgres
+  else
+    id -u chronoguard-pg >/dev/null 2>&1 ||
+      useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin chronoguard-pg
+    RUN_USER=chronoguard-pg
+  fi
+}
+
+as_user() {
+  if [[ "$RUN_USER" == "$(id -un)" ]]; then
+    (cd "$DIR" && "$@")
+  else
+    (cd "$DIR" && runuser -u "$RUN_USER" -- "$@")
+  fi
+}
+
+running() {
+  [[ -f "$DIR/data/postmaster.pid" ]] && as_user "$PG_BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start() {
+  find_binaries
+  choose_user
+  if [[ -f "$DIR/url" ]] && running; then
+    cat "$DIR/url"
+    return
+  fi
+  [[ -e "$DIR" ]] && stop_cluster
+  mkdir -p "$DIR"
+  chmod 0700 "$DIR"
+  chown "$RUN_USER" "$DIR"
+  local password
+  password=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+  (umask 077 && printf '%s\n' "$password" >"$DIR/pwfile")
+  chown "$RUN_USER" "$DIR/pwfile"
+  as_user "$PG_BIN/initdb" -D "$DIR/data" -U chronoguard --pwfile="$DIR/pwfile" --auth=scram-sha-256 \
+    --encoding=UTF8 --locale=C --no-sync >"$DIR/initdb.log" 2>&1 || die "initdb failed: $(tail -n 20 "$DIR/initdb.log")"
+  # TLS for the tests of sslmode: a self-signed P-256 certificate for 127.0.0.1 and localhost, valid for a week.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 -subj /CN=127.0.0.1 \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$DIR/data/server.key" -out "$DIR/data/server.crt" \
+    >"$DIR/openssl.log" 2>&1 || die "openssl could not make the test certificate: $(cat "$DIR/openssl.log")"
+  chmod 0600 "$DIR/data/server.key"
+  chown "$RUN_USER" "$DIR/data/server.key" "$DIR/data/server.crt"
+  local port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    cat >>"$DIR/data/postgresql.conf" <<EOF
+# postgres-test-cluster.sh (the last value of a setting wins)
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$DIR'
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+max_connections = 400
+shared_buffers = 128MB
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
+EOF
+    if as_user "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 start >/dev/null 2>&1; then
+      break
+    fi
+    # Another process took the port between the probe and the bind: try another.
+    ((attempt < 5)) || die "the server did not start: $(tail -n 20 "$DIR/server.log")"
+    say "start failed on port $port; retrying"
+  done
+  PGPASSWORD=$password "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U chronoguard -d postgres -qAt -v ON_ERROR_STOP=1 \
+    -c "CREATE DATABASE chronoguard_test" >/dev/null || die "CREATE DATABASE failed"
+  (umask 077 && printf 'postgres://chronoguard:%s@127.0.0.1:%s/chronoguard_test\n' "$password" "$port" >"$DIR/url")
+  say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') running as $RUN_USER on 127.0.0.1:$port (data in $DIR)"
+  cat "$DIR/url"
+}
+
+stop_cluster() {
+  [[ -e "$DIR" ]] || return 0
+  if [[ -d "$DIR/data" ]]; then
+    find_binaries
+    [[ -n "${RUN_USER:-}" ]] || choose_user
+    if [[ -f "$DIR/data/postmaster.pid" ]]; then
+      as_user "$PG_BIN/pg_ctl" -D "$DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+    fi
+  fi
+  rm -rf "$DIR"
+}
+
+command=${1:-}
+case "$command" in
+start | stop | url)
+  DIR=${CHRONOGUARD_POSTGRES_TEST_DIR:-${TMPDIR:-/tmp}/chronoguard-postgres-test-$(id -u)}
+  case "$command" in
+  start) start ;;
+  stop) stop_cluster ;;
+  url)
+    [[ -f "$DIR/url" ]] || die "no test cluster in $DIR; start one with scripts/postgres-test-cluster.sh start"
+    cat "$DIR/url"
+    ;;
+  esac
+  ;;
+serve)
+  # Extra arguments (the test launcher's --parent-pid) are ignored: the closing stdin pipe is the signal.
+  DIR=$(mktemp -d "${TMPDIR:-/tmp}/chronoguard-postgres-XXXXXX")
+  reader=""
+  trap '[[ -n "$reader" ]] && kill "$reader" 2>/dev/null; stop_cluster' EXIT
+  trap 'exit 0' TERM INT HUP
+  url=$(start)
+  echo "listening $url"
+  # A background job reads /dev/null unless told otherwise: hand it this script's stdin explicitly.
+  exec 3<&0
+  cat <&3 >/dev/null &
+  reader=$!
+  wait "$reader" || true
+  reader=""
+  ;;
+*)
+  die "usage: scripts/postgres-test-cluster.sh start|stop|url|serve" 2
+  ;;
+esac
