@@ -103,16 +103,17 @@ import Testing
             for _ in 0..<4 { nodes.append(try await GuardianHarness.postgres(database, keys: keys)) }
             let before = try await nodes[0].0.service.verifyAuditLog().recordCount
             let owners = (0..<8).map { _ in SolanaKeypair() }
-            let services = nodes.map(\.0)
-            // Each sign-in appends `login_succeeded`; each wrong unlock attempt on an unknown wallet appends nothing,
-            // so use sign-ins and logouts, which both append.
+            let services = nodes.map(\.0.service)
+            // Sign-ins and logouts: each appends one event.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<120 {
-                    let harness = services[index % services.count]
+                    let service = services[index % services.count]
                     let owner = owners[index % owners.count]
                     group.addTask {
-                        let session = try await harness.login(owner)
-                        try await harness.service.logout(session)
+                        let challenge = try await service.challenge(wallet: owner.publicKey.base58)
+                        let grant = try await service.verifyChallenge(
+                            id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
+                        try await service.logout(try await service.authenticate(token: grant.token))
                     }
                 }
                 try await group.waitForAll()
@@ -242,9 +243,9 @@ import Testing
             let code = try harness.nextCode(wallet)
             let service = harness.service
             let result = try await database.withConnection { connection, logger in
-                try await connection.query("SET deadlock_timeout = '30s'", logger: logger).collect()
-                try await connection.query("BEGIN", logger: logger).collect()
-                try await connection.query("SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger)
+                _ = try await connection.query("SET deadlock_timeout = '30s'", logger: logger).collect()
+                _ = try await connection.query("BEGIN", logger: logger).collect()
+                _ = try await connection.query("SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger)
                     .collect()
                 let cosign = Task {
                     try await service.cosign(
@@ -267,7 +268,7 @@ import Testing
                 _ = try await connection.query(
                     "SELECT 1 FROM wallets WHERE wallet = \(walletBytes) FOR UPDATE", logger: logger
                 ).collect()
-                try await connection.query("ROLLBACK", logger: logger).collect()
+                _ = try await connection.query("ROLLBACK", logger: logger).collect()
                 return try await cosign.value
             }
             #expect(store.statistics.retries - before.retries == 1)

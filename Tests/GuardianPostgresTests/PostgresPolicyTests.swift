@@ -42,7 +42,8 @@ import Testing
             let stored = try await store.policyState(wallet: wallet.owner.publicKey)
             #expect(stored.active == policy && stored.revision == 1)
             let capsule = try #require(try await store.capsuleState(wallet.owner.publicKey))
-            #expect(capsule.policy == stored && capsule.record == (try await store.wallet(wallet.owner.publicKey)))
+            let record = try await store.wallet(wallet.owner.publicKey)
+            #expect(capsule.policy == stored && capsule.record == record)
             let step = try #require(try await store.wallet(wallet.owner.publicKey)?.lastAcceptedStep)
             let now = harness.clock.now()
             #expect(

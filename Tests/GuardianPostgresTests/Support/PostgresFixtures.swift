@@ -32,6 +32,8 @@ extension GuardianHarness {
 func withDatabase<T>(_ body: (PostgresTestDatabase, DataDirectory) async throws -> T) async throws -> T {
     let database = try await PostgresTestDatabase.create()
     let keys = try DataDirectory()
+    try FileManager.default.createDirectory(
+        at: keys.url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     do {
         let value = try await body(database, keys)
         try await database.drop()
