@@ -25,21 +25,28 @@ public final class PostgresAuditReader: AuditLogReader, Sendable {
         let parameters =
             PostgresGuardianStore.startupParameters(configuration, options) + [("default_transaction_read_only", "on")]
         return PostgresAuditReader(
-            database: try await PostgresDatabase.connect(configuration, options: options, startupParameters: parameters))
+            database: try await PostgresDatabase.connect(configuration, options: options, startupParameters: parameters)
+        )
     }
 
     /// Closes the connections.
     public func close() async { await database.close() }
 
+    deinit {
+        let database = database
+        Task { await database.close() }
+    }
+
     public func loadKeyring() async throws -> StoredKeyring? {
-        try await database.read { sql in try await PostgresStoreSQL.loadKeyring(sql) }
+        try await database.session { sql in try await PostgresStoreSQL.loadKeyring(sql) }
     }
 
     public func auditRecords(after sequence: Int64, limit: Int) async throws -> [AuditRecord] {
-        try await database.read { sql in try await PostgresStoreSQL.auditRecords(sql, after: sequence, limit: limit) }
+        try await database.session { sql in try await PostgresStoreSQL.auditRecords(sql, after: sequence, limit: limit)
+        }
     }
 
     public func auditHead() async throws -> AuditAnchor? {
-        try await database.read { sql in try await PostgresStoreSQL.auditHead(sql) }
+        try await database.session { sql in try await PostgresStoreSQL.auditHead(sql) }
     }
 }

@@ -8,11 +8,11 @@ import PostgresNIO
 
 extension PostgresGuardianStore {
     public func governance(_ wallet: SolanaPublicKey) async throws -> GovernanceRecord? {
-        try await database.read { sql in try await Self.readGovernance(sql, wallet) }
+        try await database.session { sql in try await Self.readGovernance(sql, wallet) }
     }
 
     public func recoveryCodes(_ wallet: SolanaPublicKey) async throws -> RecoveryCodeSet? {
-        try await database.read { sql in
+        try await database.session { sql in
             let rows = try await sql.rows(
                 """
                 SELECT code_index, set_id, salt, scrypt_log_n, scrypt_r, scrypt_p, hash, created_at_ms, used_at_ms
@@ -22,7 +22,8 @@ extension PostgresGuardianStore {
                 let (index, setID, salt, logN, r, p, hash, createdAt, usedAt) = try row.decode(
                     (Int64, String, ByteBuffer, Int64, Int64, Int64, ByteBuffer, Int64, Int64?).self)
                 guard let logN = Int(exactly: logN), let r = Int(exactly: r), let p = Int(exactly: p) else {
-                    throw GuardianStoreError(.corrupt, "recovery code of wallet \(wallet) has out-of-range scrypt costs")
+                    throw GuardianStoreError(
+                        .corrupt, "recovery code of wallet \(wallet) has out-of-range scrypt costs")
                 }
                 return (
                     index: index, setID: setID, salt: PostgresStoreSQL.bytes(salt),
@@ -114,7 +115,9 @@ extension PostgresGuardianStore {
         }
     }
 
-    private static func apply(_ change: AuthorizedCommit.Change, _ sql: PostgresSession, wallet walletKey: SolanaPublicKey)
+    private static func apply(
+        _ change: AuthorizedCommit.Change, _ sql: PostgresSession, wallet walletKey: SolanaPublicKey
+    )
         async throws
     {
         let wallet = PostgresStoreSQL.buffer(walletKey)
@@ -184,7 +187,8 @@ extension PostgresGuardianStore {
         try await sql.run("DELETE FROM recovery_codes WHERE wallet = \(walletBuffer)")
         guard !set.hashes.isEmpty else { return }
         guard set.usedAt.count == set.hashes.count else {
-            throw GuardianStoreError(.corrupt, "recovery-code set \(set.id) has \(set.usedAt.count) use marks for \(set.hashes.count) codes")
+            throw GuardianStoreError(
+                .corrupt, "recovery-code set \(set.id) has \(set.usedAt.count) use marks for \(set.hashes.count) codes")
         }
         var text =
             "INSERT INTO recovery_codes (wallet, code_index, set_id, salt, scrypt_log_n, scrypt_r, scrypt_p, hash, created_at_ms, used_at_ms) VALUES "

@@ -8,14 +8,16 @@ import PostgresNIO
 
 extension PostgresGuardianStore {
     public func policyState(wallet: SolanaPublicKey) async throws -> PolicyState {
-        try await database.read { sql in try await Self.readPolicyState(sql, wallet) }
+        try await database.session { sql in try await Self.readPolicyState(sql, wallet) }
     }
 
     /// The wallet and its policy in one statement: one snapshot, one round trip.
     public func capsuleState(_ wallet: SolanaPublicKey) async throws -> (record: WalletRecord, policy: PolicyState)? {
-        try await database.read { sql in
-            let columns = PostgresStoreSQL.walletColumns.split(separator: ",").map { "w." + $0.trimmingCharacters(in: .whitespaces) }
-                .joined(separator: ", ")
+        try await database.session { sql in
+            let columns = PostgresStoreSQL.walletColumns.split(separator: ",").map {
+                "w." + $0.trimmingCharacters(in: .whitespaces)
+            }
+            .joined(separator: ", ")
             guard
                 let row = try await sql.rows(
                     """
@@ -27,7 +29,9 @@ extension PostgresGuardianStore {
             else { return nil }
             let record = try PostgresStoreSQL.decodeWallet(row, wallet)
             let cells = Array(row)
-            guard cells.count == 19 else { throw GuardianStoreError(.corrupt, "capsule row has \(cells.count) columns") }
+            guard cells.count == 19 else {
+                throw GuardianStoreError(.corrupt, "capsule row has \(cells.count) columns")
+            }
             let revision = try cells[15].decode(Int64?.self)
             let policy = try Self.policyState(
                 revision: revision, active: cells[16].decode(String?.self), pending: cells[17].decode(String?.self),
@@ -37,7 +41,7 @@ extension PostgresGuardianStore {
     }
 
     public func spendRecords(wallet: SolanaPublicKey, after date: Date) async throws -> [SpendRecord] {
-        try await database.read { sql in try await Self.readSpends(sql, wallet, after: date) }
+        try await database.session { sql in try await Self.readSpends(sql, wallet, after: date) }
     }
 
     public func updatePolicy(
@@ -98,7 +102,8 @@ extension PostgresGuardianStore {
             try await sql.value(
                 "SELECT revision FROM wallet_policies WHERE wallet = \(PostgresStoreSQL.buffer(commit.wallet))",
                 as: Int64.self) ?? 0
-        let records = check.limits.isEmpty ? [] : try await readSpends(sql, commit.wallet, after: check.horizon(at: now))
+        let records =
+            check.limits.isEmpty ? [] : try await readSpends(sql, commit.wallet, after: check.horizon(at: now))
         return check.refusal(storedRevision: revision, records: records, at: now)
     }
 

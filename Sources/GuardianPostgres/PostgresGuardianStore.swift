@@ -104,6 +104,12 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     /// Closes the pool's connections; later calls fail with `.closed`. Calls in flight finish or fail first.
     public func close() async { await database.close() }
 
+    /// A store dropped without ``close()`` still closes its connections (in the background).
+    deinit {
+        let database = database
+        Task { await database.close() }
+    }
+
     /// The server the store is connected to now.
     public var connectedHost: PostgresConnectionConfiguration.Host? {
         get async { await database.currentHost }
@@ -130,7 +136,7 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     // MARK: Keys
 
     public func loadKeyring() async throws -> StoredKeyring? {
-        try await database.read { sql in try await PostgresStoreSQL.loadKeyring(sql) }
+        try await database.session { sql in try await PostgresStoreSQL.loadKeyring(sql) }
     }
 
     public func initializeKeyring(_ keyring: StoredKeyring, audit: AuditAppend) async throws -> Bool {
@@ -178,7 +184,7 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     // MARK: Login
 
     public func insertChallenge(_ challenge: StoredChallenge) async throws {
-        try await database.read { sql in
+        try await database.session { sql in
             try await sql.run(
                 """
                 INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms, consumed_at_ms, purpose)
@@ -190,7 +196,7 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     }
 
     public func challenge(id: String) async throws -> StoredChallenge? {
-        try await database.read { sql in
+        try await database.session { sql in
             guard
                 let (id, wallet, message, nonce, issued, expires, consumed, purpose) = try await sql.first(
                     "SELECT id, wallet, message, nonce, issued_at_ms, expires_at_ms, consumed_at_ms, purpose FROM challenges WHERE id = \(id)",
@@ -226,7 +232,7 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     }
 
     public func session(tokenHash: [UInt8]) async throws -> StoredSession? {
-        try await database.read { sql in
+        try await database.session { sql in
             guard
                 let (wallet, created, expires) = try await sql.first(
                     "SELECT wallet, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = \(ByteBuffer(bytes: tokenHash))",
@@ -252,7 +258,7 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     // MARK: Wallets
 
     public func wallet(_ wallet: SolanaPublicKey) async throws -> WalletRecord? {
-        try await database.read { sql in try await PostgresStoreSQL.readWallet(sql, wallet) }
+        try await database.session { sql in try await PostgresStoreSQL.readWallet(sql, wallet) }
     }
 
     public func savePendingEnrollment(_ record: WalletRecord, session: SessionCondition?, audit: AuditAppend)
@@ -397,12 +403,13 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     }
 
     public func cosignRecord(operationID: String) async throws -> CosignRecord? {
-        try await database.read { sql in
+        try await database.session { sql in
             guard
                 let (id, wallet, guardian, step, messageHash, blockhash, signature, createdAt, timeline) =
                     try await sql.first(
                         "SELECT operation_id, wallet, guardian_public_key, step, message_hash, recent_blockhash, signature, created_at_ms, timeline FROM cosigns WHERE operation_id = \(operationID)",
-                        as: (String, ByteBuffer, ByteBuffer, Int64, ByteBuffer, ByteBuffer, ByteBuffer, Int64, String).self)
+                        as: (String, ByteBuffer, ByteBuffer, Int64, ByteBuffer, ByteBuffer, ByteBuffer, Int64, String)
+                            .self)
             else { return nil }
             do {
                 return CosignRecord(
@@ -427,11 +434,12 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     // MARK: Audit
 
     public func auditRecords(after sequence: Int64, limit: Int) async throws -> [AuditRecord] {
-        try await database.read { sql in try await PostgresStoreSQL.auditRecords(sql, after: sequence, limit: limit) }
+        try await database.session { sql in try await PostgresStoreSQL.auditRecords(sql, after: sequence, limit: limit)
+        }
     }
 
     public func auditHead() async throws -> AuditAnchor? {
-        try await database.read { sql in try await PostgresStoreSQL.auditHead(sql) }
+        try await database.session { sql in try await PostgresStoreSQL.auditHead(sql) }
     }
 
     // MARK: Maintenance

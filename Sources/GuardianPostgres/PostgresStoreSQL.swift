@@ -78,7 +78,8 @@ enum PostgresStoreSQL {
             ).self)
         guard let state = EnrollmentState(rawValue: stateText), let algorithm = OTPAlgorithm(rawValue: algorithmText)
         else { throw GuardianStoreError(.corrupt, "wallet row has an unknown state or algorithm") }
-        guard let digits = Int(exactly: digits), let period = Int(exactly: period), let failures = Int(exactly: failures)
+        guard let digits = Int(exactly: digits), let period = Int(exactly: period),
+            let failures = Int(exactly: failures)
         else { throw GuardianStoreError(.corrupt, "wallet row has an out-of-range integer") }
         return WalletRecord(
             wallet: wallet, state: state, guardianPublicKey: try publicKey(bytes(guardian)),

@@ -146,7 +146,10 @@ import Testing
                         _ = try await store.recordFailedAttempt(
                             wallet: wallet.owner.publicKey, at: Date(), policy: policy, sealer: sealer
                         ) { state in
-                            [AuditEvent(.codeRejected, at: Date(), detail: ["failures": String(state.consecutiveFailures)])]
+                            [
+                                AuditEvent(
+                                    .codeRejected, at: Date(), detail: ["failures": String(state.consecutiveFailures)])
+                            ]
                         }
                     }
                 }

@@ -27,7 +27,9 @@ import Testing
                 for index in 0..<21 {
                     let harness = nodes[index % nodes.count].0
                     let session: Session
-                    if index < nodes.count { session = try await harness.login(wallet.owner) } else {
+                    if index < nodes.count {
+                        session = try await harness.login(wallet.owner)
+                    } else {
                         session = calls[index % nodes.count].1
                     }
                     let challenge = try await harness.service.governanceChallenge(

@@ -257,7 +257,7 @@ import Testing
             #expect(report.isIntact && report.recordCount == count)
             // The reader cannot write.
             let write = await storeError {
-                try await reader.database.read { sql in try await sql.run("DELETE FROM sessions") }
+                try await reader.database.session { sql in try await sql.run("DELETE FROM sessions") }
             }
             #expect(write?.detail.contains("25006") == true, "\(String(describing: write))")
             await reader.close()

@@ -37,7 +37,7 @@ import Testing
     @Test func sessionsAreDurableAndBoundedByTimeouts() async throws {
         try await withDatabase { database, _ in
             let store = try await database.openStore()
-            let settings = try await store.database.read { sql in
+            let settings = try await store.database.session { sql in
                 try await sql.rows(
                     """
                     SELECT current_setting('fsync'), current_setting('synchronous_commit'),
@@ -136,7 +136,7 @@ import Testing
                 configuration.hosts = configuration.hosts.map { .init(name: host, port: $0.port) }
                 let store = try await PostgresGuardianStore.open(
                     configuration: configuration, options: PostgresTestDatabase.storeOptions)
-                let ssl = try await store.database.read { sql in
+                let ssl = try await store.database.session { sql in
                     try await sql.value("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", as: Bool.self)
                 }
                 await store.close()
@@ -155,7 +155,9 @@ import Testing
                 try await PostgresGuardianStore.open(
                     configuration: untrusted, options: PostgresTestDatabase.storeOptions)
             }
-            #expect(error?.kind == .unavailable && error?.detail.contains("127.0.0.1") == true, "\(String(describing: error))")
+            #expect(
+                error?.kind == .unavailable && error?.detail.contains("127.0.0.1") == true,
+                "\(String(describing: error))")
             // A root file that is not there is named.
             untrusted.sslRootCertificate = "/nonexistent/ca.pem"
             let missing = await storeError {
@@ -177,7 +179,9 @@ import Testing
             let error = await storeError {
                 try await PostgresGuardianStore.open(configuration: dead, options: PostgresTestDatabase.storeOptions)
             }
-            #expect(error?.kind == .unavailable && error?.detail.contains("127.0.0.1:1") == true, "\(String(describing: error))")
+            #expect(
+                error?.kind == .unavailable && error?.detail.contains("127.0.0.1:1") == true,
+                "\(String(describing: error))")
             #expect(started.duration(to: .now) < .seconds(3))
             // A list whose first host is down: the second is used.
             var listed = database.configuration
@@ -198,7 +202,9 @@ import Testing
             let denied = await storeError {
                 try await PostgresGuardianStore.open(configuration: wrong, options: PostgresTestDatabase.storeOptions)
             }
-            #expect(denied?.kind == .unavailable && denied?.detail.contains("28P01") == true, "\(String(describing: denied))")
+            #expect(
+                denied?.kind == .unavailable && denied?.detail.contains("28P01") == true,
+                "\(String(describing: denied))")
             #expect(denied?.detail.contains("not-the-password") == false)
             var missing = database.configuration
             missing.database = database.name + "_missing"
@@ -215,7 +221,8 @@ import Testing
         try await withDatabase { database, _ in
             var configuration = database.configuration
             // The same server under two names: a host list, as for a primary and a standby.
-            configuration.hosts = configuration.hosts + configuration.hosts.map { .init(name: "localhost", port: $0.port) }
+            configuration.hosts =
+                configuration.hosts + configuration.hosts.map { .init(name: "localhost", port: $0.port) }
             var options = PostgresTestDatabase.storeOptions
             options.reselectInterval = .milliseconds(50)
             let store = try await PostgresGuardianStore.open(configuration: configuration, options: options)

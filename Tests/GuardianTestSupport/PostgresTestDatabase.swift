@@ -40,7 +40,8 @@ public enum PostgresTestCluster {
     public static func configuration() throws -> PostgresConnectionConfiguration {
         let text = try url()
         do { return try PostgresConnectionConfiguration(parsing: text) } catch {
-            throw ExternalPeer.Failure(description: "\(environmentVariable) is not a usable connection string: \(error)")
+            throw ExternalPeer.Failure(
+                description: "\(environmentVariable) is not a usable connection string: \(error)")
         }
     }
 
@@ -81,7 +82,8 @@ public struct PostgresTestDatabase: Sendable {
         let cluster = try PostgresTestCluster.configuration()
         let name = "chronoguard_t_" + (0..<12).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         try await admin(cluster) { connection, logger in
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+                .collect()
         }
         var configuration = cluster
         configuration.database = name
@@ -97,8 +99,9 @@ public struct PostgresTestDatabase: Sendable {
     public func drop() async throws {
         let cluster = try PostgresTestCluster.configuration()
         try await Self.admin(cluster) { connection, logger in
-            try await connection.query(
-                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            _ = try await connection.query(
+                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger
+            ).collect()
         }
     }
 
@@ -119,7 +122,7 @@ public struct PostgresTestDatabase: Sendable {
     /// Runs `sql` on the cluster's own database (statements about a test database, such as ALTER DATABASE).
     public static func cluster(_ sql: String) async throws {
         try await admin(try PostgresTestCluster.configuration()) { connection, logger in
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
         }
     }
 

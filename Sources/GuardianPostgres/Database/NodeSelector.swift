@@ -125,11 +125,15 @@ actor NodeSelector {
         startupParameters: [(String, String)]
     ) async throws -> PostgresConnectionConfiguration.Host {
         var reasons: [String] = []
+        let limit = configuration.connectTimeout ?? options.connectTimeout
         for host in configuration.hosts {
             do {
-                try await probe(
-                    host, configuration: configuration, options: options, tls: tls,
-                    startupParameters: startupParameters)
+                // The connect timeout bounds TCP only; a server that accepts and then never answers is bounded here.
+                try await withDeadline(limit, "no answer to the connection and the read-write check") {
+                    try await probe(
+                        host, configuration: configuration, options: options, tls: tls,
+                        startupParameters: startupParameters)
+                }
                 return host
             } catch let error as CancellationError {
                 throw error

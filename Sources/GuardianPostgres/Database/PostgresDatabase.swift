@@ -50,12 +50,15 @@ final class PostgresDatabase: Sendable {
 
     // MARK: Calls
 
-    /// Runs `body` in one READ COMMITTED transaction and commits it; retries the whole transaction on a serialization
-    /// failure or a deadlock (SQLSTATE 40001, 40P01), at most ``PostgresGuardianStore/Options/maximumAttempts`` times
-    /// with jittered exponential backoff. Errors `body` throws itself roll the transaction back and pass through.
+    /// Runs `body` in one READ COMMITTED transaction and commits it. Retries the whole transaction on a serialization
+    /// failure or a deadlock (SQLSTATE 40001, 40P01: the server rolled it back), at most
+    /// ``PostgresGuardianStore/Options/maximumAttempts`` times with jittered exponential backoff, and once on a pooled
+    /// connection found dead at `BEGIN` (nothing of the transaction ran). Errors `body` throws itself roll the
+    /// transaction back and pass through.
     func write<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
-        try await withDeadline {
+        try await withDeadline(options.operationTimeout) {
             var attempt = 1
+            var staleConnectionRetried = false
             while true {
                 do {
                     return try await self.attempt(transaction: true, body)
@@ -70,16 +73,25 @@ final class PostgresDatabase: Sendable {
                     self.statistics.withLockedValue { $0.retries += 1 }
                     try await Task.sleep(for: self.backoff(attempt: attempt))
                     attempt += 1
+                } catch let failure as StaleConnection where !staleConnectionRetried {
+                    _ = failure
+                    staleConnectionRetried = true
+                    self.statistics.withLockedValue { $0.retries += 1 }
+                } catch let failure as StaleConnection {
+                    throw failure.error
                 }
             }
         }
     }
 
-    /// Runs `body` on one pooled connection without a transaction (each statement commits on its own).
-    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
-        try await withDeadline {
+    /// Runs `body` on one pooled connection without an explicit transaction (each statement commits on its own): reads,
+    /// and single-statement writes.
+    func session<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await withDeadline(options.operationTimeout) {
             do { return try await self.attempt(transaction: false, body) } catch let failure as RetryableFailure {
                 throw GuardianStoreError(.busy, failure.detail)
+            } catch let failure as StaleConnection {
+                throw failure.error
             }
         }
     }
@@ -93,10 +105,14 @@ final class PostgresDatabase: Sendable {
             return try await node.client.withConnection { connection in
                 let session = PostgresSession(connection: connection, logger: logger)
                 guard transaction else {
-                    do { return try await body(session) } catch { throw BodyFailure(error: error) }
+                    do { return try await body(session) } catch { throw BodyFailure(error: error, begun: true) }
                 }
                 do {
                     try await connection.query("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
+                } catch {
+                    throw BodyFailure(error: error, begun: false)
+                }
+                do {
                     let value = try await body(session)
                     try await session.storeAuditHead()
                     try await connection.query("COMMIT", logger: logger)
@@ -104,11 +120,15 @@ final class PostgresDatabase: Sendable {
                 } catch {
                     // Harmless after a failed COMMIT; fails too when the connection is gone, which ends it anyway.
                     _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw BodyFailure(error: error)
+                    throw BodyFailure(error: error, begun: true)
                 }
             }
         } catch let failure as BodyFailure {
-            throw await classify(failure.error, node: node)
+            let mapped = await classify(failure.error, node: node)
+            if !failure.begun, let storeError = mapped as? GuardianStoreError, storeError.kind == .unavailable {
+                throw StaleConnection(error: storeError)
+            }
+            throw mapped
         } catch {
             throw await classify(error, node: node)
         }
@@ -129,39 +149,40 @@ final class PostgresDatabase: Sendable {
 
     /// Full jitter over an exponential ceiling (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog 2015).
     private func backoff(attempt: Int) -> Duration {
-        let base = Double(options.retryBaseDelay.components.attoseconds) / 1e18
+        let base =
+            Double(options.retryBaseDelay.components.attoseconds) / 1e18
             + Double(options.retryBaseDelay.components.seconds)
         let ceiling = min(base * Double(1 << min(attempt, 16)), 0.1)
         return .microseconds(Int64((Double.random(in: 0...ceiling) * 1e6).rounded()))
     }
+}
 
-    /// Runs `operation` and returns its result, or throws `.unavailable` once ``PostgresGuardianStore/Options/
-    /// operationTimeout`` has passed: a database that stops answering (a cut cable, a frozen primary) must turn into a
-    /// quick 503, not a request that hangs until TCP gives up. The abandoned operation is cancelled and finishes in
-    /// the background; a write that commits after its caller was told "unavailable" changes nothing that matters,
-    /// since every change it makes is a compare-and-set that a retry sees.
-    private func withDeadline<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        let limit = options.operationTimeout
-        let race = DeadlineRace<T>()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                race.start(
-                    continuation,
-                    work: Task {
-                        do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
-                    },
-                    timer: Task {
-                        try? await Task.sleep(for: limit)
-                        guard !Task.isCancelled else { return }
-                        race.finish(
-                            .failure(
-                                GuardianStoreError(
-                                    .unavailable, "the database did not answer within \(limit) (operation timeout)")))
-                    })
-            }
-        } onCancel: {
-            race.finish(.failure(CancellationError()))
+// MARK: - Deadline
+
+/// Runs `operation` and returns its result, or throws `.unavailable` once `limit` has passed: a database that stops
+/// answering (a cut cable, a frozen primary) must turn into a quick 503, not a request that hangs until TCP gives up.
+/// The abandoned operation is cancelled and finishes in the background; a write that commits after its caller was told
+/// "unavailable" changes nothing that matters, since every change it makes is a compare-and-set that a retry sees.
+func withDeadline<T: Sendable>(
+    _ limit: Duration, _ what: String = "the database did not answer",
+    _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    let race = DeadlineRace<T>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            race.start(
+                continuation,
+                work: Task {
+                    do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
+                },
+                timer: Task {
+                    try? await Task.sleep(for: limit)
+                    guard !Task.isCancelled else { return }
+                    race.finish(.failure(GuardianStoreError(.unavailable, "\(what) within \(limit)")))
+                })
         }
+    } onCancel: {
+        race.finish(.failure(CancellationError()))
     }
 }
 
@@ -225,7 +246,8 @@ final class PostgresSession {
             auditHead = try PostgresStoreSQL.anchor(sequence: head.0, mac: head.1)
             auditLocked = true
         }
-        var sql = "INSERT INTO audit_log (sequence, at_ms, kind, wallet, operation_id, detail, previous_mac, mac) VALUES "
+        var sql =
+            "INSERT INTO audit_log (sequence, at_ms, kind, wallet, operation_id, detail, previous_mac, mac) VALUES "
         var binds = PostgresBindings(capacity: events.count * 8)
         for (index, event) in events.enumerated() {
             let record = sealer.seal(event, after: auditHead)
@@ -262,6 +284,13 @@ final class PostgresSession {
 /// An error thrown inside a call's body (a statement's, or the body's own), kept apart from the lease's errors.
 private struct BodyFailure: Error {
     let error: any Error
+    /// Whether the transaction had begun (false: `BEGIN` itself failed, nothing ran).
+    let begun: Bool
+}
+
+/// A connection that failed at `BEGIN`: safe to try once more on another.
+private struct StaleConnection: Error {
+    let error: GuardianStoreError
 }
 
 /// A serialization failure or deadlock: the transaction was rolled back by the server and may be run again.
@@ -269,9 +298,9 @@ struct RetryableFailure: Error {
     let detail: String
 }
 
-// MARK: - Deadline
+// MARK: - Deadline race
 
-/// The continuation of ``PostgresDatabase/withDeadline(_:)``, resumed once by whichever of work, timer or
+/// The continuation of ``withDeadline(_:_:_:)``, resumed once by whichever of work, timer or
 /// cancellation comes first; the others are cancelled.
 private final class DeadlineRace<T: Sendable>: Sendable {
     private struct State {

@@ -212,8 +212,9 @@ enum PostgresSchema {
                     applied_at_ms bigint NOT NULL
                 )
                 """)
-            let current = try await sql.value(
-                "SELECT coalesce(max(version), 0) FROM schema_migrations", as: Int64.self) ?? 0
+            let current =
+                try await sql.value(
+                    "SELECT coalesce(max(version), 0) FROM schema_migrations", as: Int64.self) ?? 0
             guard current <= Int64(latestVersion) else {
                 throw GuardianStoreError(
                     .unsupportedSchema,
