@@ -54,6 +54,11 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
         /// The server's `idle_in_transaction_session_timeout`: a node that stops mid-transaction (cut off, frozen)
         /// has its transaction — and the locks it holds, the audit head among them — ended by the server. 5 s.
         public var idleInTransactionTimeout: Duration = .seconds(5)
+        /// The sessions' `synchronous_commit`: `on` (the default) — a commit returns once its WAL is flushed, and on
+        /// the synchronous standby too when the server names one (`synchronous_standby_names`), so an acknowledged burn
+        /// survives a crash or a failover. `remote_apply` also waits until the standby has applied it; nil keeps the
+        /// server's setting. Never `off` or `local` with standbys: a burn could then be lost on failover.
+        public var synchronousCommit: String? = "on"
         /// Where postgres-nio logs (nothing by default).
         public var logger = Logger(label: "chronoguard.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -125,12 +130,16 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
         func milliseconds(_ duration: Duration) -> String {
             String(max(1, duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000))
         }
-        return [
+        var parameters = [
             ("application_name", configuration.applicationName),
             ("lock_timeout", milliseconds(options.lockTimeout)),
             ("statement_timeout", milliseconds(options.statementTimeout)),
             ("idle_in_transaction_session_timeout", milliseconds(options.idleInTransactionTimeout)),
         ]
+        if let synchronousCommit = options.synchronousCommit {
+            parameters.append(("synchronous_commit", synchronousCommit))
+        }
+        return parameters
     }
 
     // MARK: Keys
