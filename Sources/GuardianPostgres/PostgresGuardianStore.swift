@@ -59,6 +59,9 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
         /// survives a crash or a failover. `remote_apply` also waits until the standby has applied it; nil keeps the
         /// server's setting. Never `off` or `local` with standbys: a burn could then be lost on failover.
         public var synchronousCommit: String? = "on"
+        /// The schema the store's tables live in (created if missing), so that several guardians — or tests — can
+        /// share one database; nil: the server's `search_path` (normally `public`). A lowercase SQL identifier.
+        public var schema: String?
         /// Where postgres-nio logs (nothing by default).
         public var logger = Logger(label: "chronoguard.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -87,10 +90,11 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     public static func open(configuration: PostgresConnectionConfiguration, options: Options = Options())
         async throws -> PostgresGuardianStore
     {
+        if let schema = options.schema { try PostgresSchema.validate(schema: schema) }
         let database = try await PostgresDatabase.connect(
             configuration, options: options, startupParameters: startupParameters(configuration, options))
         do {
-            try await PostgresSchema.migrate(database, now: Date())
+            try await PostgresSchema.migrate(database, schema: options.schema, now: Date())
         } catch {
             await database.close()
             throw error
@@ -139,6 +143,7 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
         if let synchronousCommit = options.synchronousCommit {
             parameters.append(("synchronous_commit", synchronousCommit))
         }
+        if let schema = options.schema { parameters.append(("search_path", schema)) }
         return parameters
     }
 

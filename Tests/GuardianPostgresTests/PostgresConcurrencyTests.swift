@@ -211,7 +211,7 @@ import Testing
 
     @Test func retriesAreBoundedAndAFailedCallChangesNothing() async throws {
         try await withDatabase { database, keys in
-            var options = PostgresTestDatabase.storeOptions
+            var options = database.storeOptions
             options.maximumAttempts = 4
             let (harness, store) = try await GuardianHarness.postgres(database, keys: keys, options: options)
             let wallet = try await harness.enroll()
@@ -256,11 +256,11 @@ import Testing
                 }
                 // Wait until the cosign waits for the audit head (it holds the wallet row by then).
                 var waiting = false
-                for _ in 0..<200 where !waiting {
+                for _ in 0..<500 where !waiting {
                     let rows = try await connection.query(
                         """
                         SELECT count(*) FROM pg_stat_activity
-                        WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+                        WHERE application_name = \(database.name) AND wait_event_type = 'Lock'
                         """, logger: logger
                     ).collect()
                     waiting = try rows.first?.decode(Int64.self) ?? 0 > 0

@@ -176,7 +176,7 @@ import Testing
 
             // Every row of every table, as text (bytea in hex).
             let tables = try await database.query(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
             ).map { try $0.decode(String.self) }
             #expect(tables.contains("wallets") && tables.contains("audit_log"))
             var dump = ""
@@ -251,7 +251,8 @@ import Testing
                     AuditProblem(kind: .edited, sequence: 3)))
             // Untouched: intact, also through the read-only reader `audit verify` uses.
             #expect(try await harness.service.verifyAuditLog().isIntact)
-            let reader = try await PostgresAuditReader.open(configuration: database.configuration)
+            let reader = try await PostgresAuditReader.open(
+                configuration: database.configuration, options: database.storeOptions)
             let report = try await GuardianService.verifyAuditLog(
                 store: reader, keyProvider: FileMasterKeyProvider(directory: keys.url))
             #expect(report.isIntact && report.recordCount == count)

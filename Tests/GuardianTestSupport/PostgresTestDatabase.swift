@@ -61,47 +61,81 @@ public enum PostgresTestCluster {
 
 // MARK: - A database per test
 
-/// A fresh database on the test cluster (`CREATE DATABASE` with a random name), dropped by ``drop()`` — or, for the
-/// harnesses that hold one, when they are released. Tests are independent: no test sees another's rows.
+/// A fresh place on the test cluster for one test, dropped by ``drop()`` — or, for the harnesses that hold one, when
+/// they are released. Tests are independent: no test sees another's rows.
+///
+/// ``create()`` gives a schema of its own (`CREATE SCHEMA` with a random name, the store's ``PostgresGuardianStore/
+/// Options/schema``) in the cluster's database: cheap. ``createDatabase()`` gives a database of its own (`CREATE
+/// DATABASE`), for the few tests that change database-wide settings; it is not the default because `DROP DATABASE`
+/// forces a checkpoint — about 2 s on the test machines' disk each, which with a hundred tests at once starved the
+/// others into their 10-second deadlines.
 public struct PostgresTestDatabase: Sendable {
-    /// The database's name (`chronoguard_t_` and 24 hex digits).
+    /// The schema's or database's name (`chronoguard_t_` and 24 hex digits).
     public let name: String
-    /// The connection string's configuration, naming this database.
+    /// The connection string's configuration (naming this database, or the cluster's database holding the schema).
     public let configuration: PostgresConnectionConfiguration
+    /// The schema, nil for a database of its own.
+    public let schema: String?
 
-    /// Store options for tests: a small pool (many stores run at once), and the short deadlines of the defaults.
-    public static var storeOptions: PostgresGuardianStore.Options {
+    /// Store options for tests: a small pool (many stores run at once), this test's schema, and deadlines with room
+    /// for a 2-core machine running every suite at once (where a test process can be starved for seconds); the tests
+    /// of the deadlines themselves set short ones.
+    public var storeOptions: PostgresGuardianStore.Options {
         var options = PostgresGuardianStore.Options()
         options.maximumConnections = 4
         options.minimumConnections = 0
+        options.schema = schema
+        options.operationTimeout = .seconds(120)
+        options.lockTimeout = .seconds(60)
+        options.statementTimeout = .seconds(90)
+        options.idleInTransactionTimeout = .seconds(60)
         return options
     }
 
-    /// Creates a database on the test cluster.
+    static func randomName() -> String {
+        "chronoguard_t_" + (0..<12).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+
+    /// Creates a schema of its own for a test.
     public static func create() async throws -> PostgresTestDatabase {
         let cluster = try PostgresTestCluster.configuration()
-        let name = "chronoguard_t_" + (0..<12).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-        try await admin(cluster) { connection, logger in
+        let name = randomName()
+        try await admin(cluster, schema: nil) { connection, logger in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(name)"), logger: logger)
+                .collect()
+        }
+        var configuration = cluster
+        configuration.applicationName = name  // the test's sessions, told apart in pg_stat_activity
+        return PostgresTestDatabase(name: name, configuration: configuration, schema: name)
+    }
+
+    /// Creates a database of its own for a test.
+    public static func createDatabase() async throws -> PostgresTestDatabase {
+        let cluster = try PostgresTestCluster.configuration()
+        let name = randomName()
+        try await admin(cluster, schema: nil) { connection, logger in
             _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
                 .collect()
         }
         var configuration = cluster
         configuration.database = name
-        return PostgresTestDatabase(name: name, configuration: configuration)
+        return PostgresTestDatabase(name: name, configuration: configuration, schema: nil)
     }
 
-    /// Opens a store on this database (a new pool: another "node").
-    public func openStore(options: PostgresGuardianStore.Options = storeOptions) async throws -> PostgresGuardianStore {
-        try await PostgresGuardianStore.open(configuration: configuration, options: options)
+    /// Opens a store here (a new pool: another "node").
+    public func openStore(options: PostgresGuardianStore.Options? = nil) async throws -> PostgresGuardianStore {
+        var options = options ?? storeOptions
+        options.schema = schema
+        return try await PostgresGuardianStore.open(configuration: configuration, options: options)
     }
 
-    /// Drops the database, disconnecting whoever is still connected.
+    /// Drops the schema (with everything in it) or the database (disconnecting whoever is still connected).
     public func drop() async throws {
         let cluster = try PostgresTestCluster.configuration()
-        try await Self.admin(cluster) { connection, logger in
-            _ = try await connection.query(
-                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger
-            ).collect()
+        let statement =
+            schema == nil ? "DROP DATABASE IF EXISTS \(name) WITH (FORCE)" : "DROP SCHEMA IF EXISTS \(name) CASCADE"
+        try await Self.admin(cluster, schema: nil) { connection, logger in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
         }
     }
 
@@ -110,7 +144,7 @@ public struct PostgresTestDatabase: Sendable {
     public func withConnection<T: Sendable>(
         _ body: @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
-        try await Self.admin(configuration, body)
+        try await Self.admin(configuration, schema: schema, body)
     }
 
     /// Runs `query` on this database and returns its rows.
@@ -121,32 +155,33 @@ public struct PostgresTestDatabase: Sendable {
 
     /// Runs `sql` on the cluster's own database (statements about a test database, such as ALTER DATABASE).
     public static func cluster(_ sql: String) async throws {
-        try await admin(try PostgresTestCluster.configuration()) { connection, logger in
+        try await admin(try PostgresTestCluster.configuration(), schema: nil) { connection, logger in
             _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
         }
     }
 
-    /// Ends every other session on this database (what a server restart does to a pool's connections).
+    /// Ends every other session on this database (what a server restart does to a pool's connections); for a test's
+    /// own database (``createDatabase()``).
     public func terminateOtherSessions() async throws {
         try await Self.cluster(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()"
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(configuration.database)' AND pid <> pg_backend_pid()"
         )
     }
 
     static let logger = Logger(label: "chronoguard.tests.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     private static func admin<T: Sendable>(
-        _ configuration: PostgresConnectionConfiguration,
+        _ configuration: PostgresConnectionConfiguration, schema: String?,
         _ body: @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
         guard let host = configuration.hosts.first else {
             throw ExternalPeer.Failure(description: "the test cluster's URL names no host")
         }
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(
-                host: host.name, port: host.port, username: configuration.user, password: configuration.password,
-                database: configuration.database, tls: .disable),
-            id: 1, logger: logger)
+        var settings = PostgresConnection.Configuration(
+            host: host.name, port: host.port, username: configuration.user, password: configuration.password,
+            database: configuration.database, tls: .disable)
+        if let schema { settings.options.additionalStartupParameters = [("search_path", schema)] }
+        let connection = try await PostgresConnection.connect(configuration: settings, id: 1, logger: logger)
         do {
             let value = try await body(connection, logger)
             try? await connection.close()

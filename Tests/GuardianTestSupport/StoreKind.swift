@@ -10,13 +10,13 @@ import GuardianSQLite
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case inMemory = "in-memory"
     case sqlite = "SQLite"
-    /// A fresh database on the test cluster (``PostgresTestCluster``) per harness, dropped with it.
+    /// A fresh schema on the test cluster (``PostgresTestCluster``) per harness, dropped with it.
     case postgres = "PostgreSQL"
 
     public var description: String { rawValue }
 
     /// A harness on a fresh store of this kind (a SQLite database in a temporary directory, durable commits, removed
-    /// with the harness; a PostgreSQL database created for it and dropped with it); the parameters are ``GuardianHarness/make(store:keyProvider:clock:metrics:qrRenderer:configure:)``'s.
+    /// with the harness; a PostgreSQL schema created for it and dropped with it); the parameters are ``GuardianHarness/make(store:keyProvider:clock:metrics:qrRenderer:configure:)``'s.
     public func harness(
         keyProvider: any MasterKeyProvider = StaticMasterKeyProvider([.generate()]),
         clock: ManualClock = ManualClock(unixSeconds: GuardianHarness.startTime),

@@ -5,8 +5,8 @@ import PostgresNIO
 // MARK: - Migrations
 
 /// Versioned schema migrations, applied in order at open inside one transaction that first takes a transaction-level
-/// advisory lock, so that nodes starting together apply each migration once (the others wait, then find nothing left
-/// to do). `schema_migrations` records the versions applied. Append new migrations; never edit a released one.
+/// advisory lock (per schema), so that nodes starting together apply each migration once (the others wait, then find
+/// nothing left to do). `schema_migrations` records the versions applied. Append new migrations; never edit a released one.
 ///
 /// The tables, columns and encodings are SQLite's (GuardianSQLite's `SQLiteSchema`, version 3), with PostgreSQL's
 /// types: `bytea` for blobs, `bigint` for integers and millisecond times, `text` for text — so a database moves between
@@ -15,12 +15,35 @@ enum PostgresSchema {
     struct Migration: Sendable {
         let version: Int
         let name: String
-        /// One statement each (the extended protocol takes one at a time).
+        /// One statement each.
         let statements: [String]
+
+        /// The statements as one `DO` block (the extended query protocol takes one statement per message; a block
+        /// is one, so a migration costs one round trip however many statements it has).
+        var block: String {
+            "DO $migration$\nBEGIN\n" + statements.map { $0 + ";\n" }.joined() + "END\n$migration$"
+        }
     }
 
-    /// The advisory lock key that serialises migrations: the ASCII bytes of "Cgmigrat" as a big-endian integer.
-    static let advisoryLockKey: Int64 = 0x4367_6d69_6772_6174
+    /// The advisory lock that serialises migrations of one schema: this class (the ASCII bytes "Cgmi" as a big-endian
+    /// integer) and `hashtext` of the schema's name (advisory locks are per database already).
+    static let advisoryLockClass: Int32 = 0x4367_6d69
+
+    /// Refuses a schema name that is not a plain lowercase SQL identifier (it goes into `search_path` and DDL).
+    static func validate(schema: String) throws {
+        let bytes = Array(schema.utf8)
+        guard let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) || first == UInt8(ascii: "_"),
+            bytes.count < 64,
+            bytes.allSatisfy({
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || $0 == UInt8(ascii: "_")
+            }), !schema.hasPrefix("pg_")
+        else {
+            throw GuardianStoreError(
+                .conflict,
+                "the schema name '\(schema)' is not a lowercase SQL identifier (a–z, 0–9, _; at most 63 bytes; not pg_…)")
+        }
+    }
 
     static let migrations: [Migration] = [
         Migration(
@@ -201,9 +224,13 @@ enum PostgresSchema {
 
     /// Applies the missing migrations in one transaction under the advisory lock.
     /// - Throws: ``GuardianStoreError`` `.unsupportedSchema` when the database is newer than this code.
-    static func migrate(_ database: PostgresDatabase, now: Date) async throws {
+    static func migrate(_ database: PostgresDatabase, schema: String?, now: Date) async throws {
         try await database.write { sql in
-            try await sql.run("SELECT pg_advisory_xact_lock(\(advisoryLockKey))")
+            try await sql.run("SELECT pg_advisory_xact_lock(\(advisoryLockClass), hashtext(\(schema ?? "")))")
+            if let schema {
+                // Validated: a plain identifier. Under the lock, so nodes starting together do not race to create it.
+                try await sql.run(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
+            }
             try await sql.run(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -222,9 +249,8 @@ enum PostgresSchema {
                 )
             }
             for migration in migrations where Int64(migration.version) > current {
-                for statement in migration.statements {
-                    try await sql.run(PostgresQuery(unsafeSQL: statement))
-                }
+                // One round trip per migration: its statements as one anonymous PL/pgSQL block.
+                try await sql.run(PostgresQuery(unsafeSQL: migration.block))
                 try await sql.run(
                     "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (\(Int64(migration.version)), \(migration.name), \(PostgresStoreSQL.milliseconds(now)))"
                 )

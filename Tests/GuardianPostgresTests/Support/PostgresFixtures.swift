@@ -12,7 +12,7 @@ extension GuardianHarness {
     /// provider in `keys` (every node of a test is given the same master key, as in production).
     static func postgres(
         _ database: PostgresTestDatabase, keys: DataDirectory, clock: ManualClock = ManualClock(unixSeconds: startTime),
-        options: PostgresGuardianStore.Options = PostgresTestDatabase.storeOptions,
+        options: PostgresGuardianStore.Options? = nil,
         configure: (inout GuardianConfiguration) -> Void = { _ in }
     ) async throws -> (GuardianHarness, PostgresGuardianStore) {
         let store = try await database.openStore(options: options)
@@ -28,9 +28,12 @@ extension GuardianHarness {
     }
 }
 
-/// Runs `body` with a fresh database and a fresh key directory, and drops the database afterwards, whatever happens.
-func withDatabase<T>(_ body: (PostgresTestDatabase, DataDirectory) async throws -> T) async throws -> T {
-    let database = try await PostgresTestDatabase.create()
+/// Runs `body` with a fresh schema (or, with `ownDatabase`, a database of its own) and a fresh key directory, and drops
+/// the schema or database afterwards, whatever happens.
+func withDatabase<T>(ownDatabase: Bool = false, _ body: (PostgresTestDatabase, DataDirectory) async throws -> T)
+    async throws -> T
+{
+    let database = try await ownDatabase ? PostgresTestDatabase.createDatabase() : PostgresTestDatabase.create()
     let keys = try DataDirectory()
     try FileManager.default.createDirectory(
         at: keys.url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
