@@ -31,17 +31,17 @@ enum PostgresSchema {
 
     /// Refuses a schema name that is not a plain lowercase SQL identifier (it goes into `search_path` and DDL).
     static func validate(schema: String) throws {
+        func isLetter(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || byte == UInt8(ascii: "_")
+        }
         let bytes = Array(schema.utf8)
-        guard let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) || first == UInt8(ascii: "_"),
-            bytes.count < 64,
-            bytes.allSatisfy({
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                    || $0 == UInt8(ascii: "_")
-            }), !schema.hasPrefix("pg_")
+        guard let first = bytes.first, isLetter(first), bytes.count < 64, !schema.hasPrefix("pg_"),
+            bytes.allSatisfy({ isLetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else {
             throw GuardianStoreError(
                 .conflict,
-                "the schema name '\(schema)' is not a lowercase SQL identifier (a–z, 0–9, _; at most 63 bytes; not pg_…)")
+                "the schema name '\(schema)' is not a lowercase SQL identifier (a–z, 0–9, _; at most 63 bytes; not pg_…)"
+            )
         }
     }
 
