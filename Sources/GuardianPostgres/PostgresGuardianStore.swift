@@ -41,7 +41,12 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
         /// The deadline of one store call, waiting for a connection and retries included: 10 s. Past it the call
         /// fails with `.unavailable`.
         public var operationTimeout: Duration = .seconds(10)
-        /// Attempts of one transaction on serialization failures and deadlocks: 8.
+        /// The deadline of opening the store — finding the server and applying migrations: 60 s.
+        public var openTimeout: Duration = .seconds(60)
+        /// Mutations committed together at most (group commit; see `PostgresWriter`): 64. Larger batches amortise
+        /// the commit's WAL flush further but hold the audit head, and every node's writes, longer.
+        public var maximumBatch = 64
+        /// Attempts of one mutation on serialization failures and deadlocks (and on a batch lost before its commit): 8.
         public var maximumAttempts = 8
         /// The first retry's backoff ceiling, doubling per attempt up to 100 ms (full jitter): 2 ms.
         public var retryBaseDelay: Duration = .milliseconds(2)
@@ -71,10 +76,14 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
 
     /// Counters for tests and benchmarks.
     public struct Statistics: Sendable, Hashable {
-        /// Transactions run again after a serialization failure or deadlock.
+        /// Mutations (and migrations) run again after a serialization failure, a deadlock or a lost batch.
         public var retries = 0
-        /// Calls that failed as `.busy` because every attempt failed so.
+        /// Mutations that failed as `.busy` because every attempt failed so.
         public var exhaustedRetries = 0
+        /// Batches committed (group commit: one transaction, one WAL flush each).
+        public var transactions = 0
+        /// Mutations those batches carried (their ratio is the batch factor).
+        public var mutations = 0
     }
 
     let database: PostgresDatabase

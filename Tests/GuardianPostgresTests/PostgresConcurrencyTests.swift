@@ -233,9 +233,11 @@ import Testing
         }
     }
 
-    /// A real deadlock: another session holds the audit head and then asks for the wallet row the cosign has locked.
-    /// PostgreSQL aborts the cosign's transaction (40P01, the other session waits longer before checking), the store
-    /// runs it again, and it commits once the other session is gone.
+    /// A real deadlock: another session holds the wallet's row, the cosign's batch (holding the audit head) waits for
+    /// it, and the other session then asks for the audit head. PostgreSQL aborts the cosign's statement (40P01; the
+    /// other session waits longer before checking), the store rolls the cosign back to its savepoint and runs it again
+    /// in the next batch, where it commits once the other session is gone. (Store writers cannot deadlock one another:
+    /// every batch locks the audit head first.)
     @Test func aDeadlockIsRetried() async throws {
         try await withDatabase { database, keys in
             let (harness, store) = try await GuardianHarness.postgres(database, keys: keys)
@@ -248,13 +250,14 @@ import Testing
             let result = try await database.withConnection { connection, logger in
                 _ = try await connection.query("SET deadlock_timeout = '30s'", logger: logger).collect()
                 _ = try await connection.query("BEGIN", logger: logger).collect()
-                _ = try await connection.query("SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger)
-                    .collect()
+                _ = try await connection.query(
+                    "SELECT 1 FROM wallets WHERE wallet = \(walletBytes) FOR UPDATE", logger: logger
+                ).collect()
                 let cosign = Task {
                     try await service.cosign(
                         session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
                 }
-                // Wait until the cosign waits for the audit head (it holds the wallet row by then).
+                // Wait until the cosign's batch waits for the wallet row (it holds the audit head by then).
                 var waiting = false
                 for _ in 0..<500 where !waiting {
                     let rows = try await connection.query(
@@ -268,9 +271,8 @@ import Testing
                 }
                 #expect(waiting)
                 // Close the cycle; the cosign's session detects it after its deadlock_timeout (1 s) and is aborted.
-                _ = try await connection.query(
-                    "SELECT 1 FROM wallets WHERE wallet = \(walletBytes) FOR UPDATE", logger: logger
-                ).collect()
+                _ = try await connection.query("SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger)
+                    .collect()
                 _ = try await connection.query("ROLLBACK", logger: logger).collect()
                 return try await cosign.value
             }

@@ -86,6 +86,7 @@ public struct PostgresTestDatabase: Sendable {
         options.minimumConnections = 0
         options.schema = schema
         options.operationTimeout = .seconds(120)
+        options.openTimeout = .seconds(180)
         options.lockTimeout = .seconds(60)
         options.statementTimeout = .seconds(90)
         options.idleInTransactionTimeout = .seconds(60)

@@ -9,20 +9,67 @@ import PostgresNIO
 // MARK: - Database
 
 /// The store's access to PostgreSQL: the writable server of the configured list, a bounded pool of connections to it
-/// (postgres-nio's `PostgresClient`, run by a task this object owns), transactions with bounded retries, a deadline on
-/// every call, and the mapping of driver and server errors to ``GuardianStoreError``.
+/// (postgres-nio's `PostgresClient`, run by a task this object owns), mutations in group-committed batches
+/// (``PostgresWriter``) with bounded retries, a deadline on every call, and the mapping of driver and server errors to
+/// ``GuardianStoreError``.
 final class PostgresDatabase: Sendable {
     let configuration: PostgresConnectionConfiguration
     let options: PostgresGuardianStore.Options
-    private let nodes: NodeSelector
-    private let statistics = NIOLockedValueBox(PostgresGuardianStore.Statistics())
+    private let access: Access
+    private let writer: PostgresWriter
+
+    /// What the writer needs of the database: connections on the current node, error mapping, counters.
+    struct Access: Sendable {
+        let configuration: PostgresConnectionConfiguration
+        let nodes: NodeSelector
+        let statistics: NIOLockedValueBox<PostgresGuardianStore.Statistics>
+
+        /// Leases a connection of the current node for `body`. Errors of the lease are mapped (and drop the node when
+        /// the connection failed); errors of `body` pass through unmapped, for the caller to classify with the node.
+        func withConnection(
+            _ body: @escaping @Sendable (PostgresConnection, NodeSelector.Node) async throws -> Void
+        ) async throws {
+            let node = try await nodes.node()
+            do {
+                try await node.client.withConnection { connection in
+                    do { try await body(connection, node) } catch { throw BodyFailure(error: error, begun: true) }
+                }
+            } catch let failure as BodyFailure {
+                throw failure.error
+            } catch {
+                throw await classify(error, node)
+            }
+        }
+
+        /// The error to throw for `error`: a ``RetryableFailure``, a ``GuardianStoreError``, or `error` itself when it
+        /// is not the database's (a refusal, a rewrap failure). Connection-level failures with several hosts also drop
+        /// the node, so that the next call looks for the writable server again.
+        func classify(_ error: any Error, _ node: NodeSelector.Node?) async -> any Error {
+            guard let node else { return error }
+            let mapped = PostgresErrorMapping.map(error, host: node.host)
+            if let storeError = mapped as? GuardianStoreError, storeError.kind == .unavailable,
+                configuration.hosts.count > 1
+            {
+                await nodes.invalidate(generation: node.generation)
+            }
+            return mapped
+        }
+
+        func countRetry() { statistics.withLockedValue { $0.retries += 1 } }
+        func countExhausted() { statistics.withLockedValue { $0.exhaustedRetries += 1 } }
+    }
 
     private init(
         configuration: PostgresConnectionConfiguration, options: PostgresGuardianStore.Options, nodes: NodeSelector
     ) {
         self.configuration = configuration
         self.options = options
-        self.nodes = nodes
+        self.access = Access(
+            configuration: configuration, nodes: nodes,
+            statistics: NIOLockedValueBox(PostgresGuardianStore.Statistics()))
+        self.writer = PostgresWriter(
+            maximumBatch: options.maximumBatch, maximumAttempts: options.maximumAttempts, logger: options.logger,
+            database: access)
     }
 
     /// Connects to the first acceptable server of `configuration` (see ``NodeSelector``) and starts its pool.
@@ -34,125 +81,107 @@ final class PostgresDatabase: Sendable {
         let tls = try TLSSettings(configuration)
         let nodes = NodeSelector(
             configuration: configuration, options: options, tls: tls, startupParameters: startupParameters)
-        _ = try await nodes.node()
+        _ = try await withDeadline(options.openTimeout) { try await nodes.node() }
         return PostgresDatabase(configuration: configuration, options: options, nodes: nodes)
     }
 
-    /// Stops the pool; later calls fail with `.closed`.
-    func close() async { await nodes.close() }
+    /// Stops taking mutations and stops the pool; later calls fail with `.closed`.
+    func close() async {
+        writer.close()
+        await access.nodes.close()
+    }
 
     /// The server the pool talks to now (nil while none is selected).
     var currentHost: PostgresConnectionConfiguration.Host? {
-        get async { await nodes.currentHost }
+        get async { await access.nodes.currentHost }
     }
 
-    var currentStatistics: PostgresGuardianStore.Statistics { statistics.withLockedValue { $0 } }
+    var currentStatistics: PostgresGuardianStore.Statistics {
+        var statistics = access.statistics.withLockedValue { $0 }
+        (statistics.transactions, statistics.mutations) = writer.statistics
+        return statistics
+    }
 
     // MARK: Calls
 
-    /// Runs `body` in one READ COMMITTED transaction and commits it. Retries the whole transaction on a serialization
-    /// failure or a deadlock (SQLSTATE 40001, 40P01: the server rolled it back), at most
-    /// ``PostgresGuardianStore/Options/maximumAttempts`` times with jittered exponential backoff, and once on a pooled
-    /// connection found dead at `BEGIN` (nothing of the transaction ran). Errors `body` throws itself roll the
-    /// transaction back and pass through.
+    /// Runs `body` as one atomic mutation: inside a savepoint of the next group-committed batch (``PostgresWriter``),
+    /// READ COMMITTED, after the batch locked the audit head. Serialization failures and deadlocks run it again in a
+    /// later batch (at most ``PostgresGuardianStore/Options/maximumAttempts`` times, then `.busy`); errors `body`
+    /// throws itself roll it back and pass through. Returns once the batch has committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
-        try await withDeadline(options.operationTimeout) {
-            var attempt = 1
-            var staleConnectionRetried = false
-            while true {
-                do {
-                    return try await self.attempt(transaction: true, body)
-                } catch let failure as RetryableFailure {
-                    guard attempt < self.options.maximumAttempts else {
-                        self.statistics.withLockedValue { $0.exhaustedRetries += 1 }
-                        throw GuardianStoreError(
-                            .busy,
-                            "gave up after \(attempt) attempts on serialization failures or deadlocks; last: \(failure.detail)"
-                        )
-                    }
-                    self.statistics.withLockedValue { $0.retries += 1 }
-                    try await Task.sleep(for: self.backoff(attempt: attempt))
-                    attempt += 1
-                } catch let failure as StaleConnection where !staleConnectionRetried {
-                    _ = failure
-                    staleConnectionRetried = true
-                    self.statistics.withLockedValue { $0.retries += 1 }
-                } catch let failure as StaleConnection {
-                    throw failure.error
-                }
-            }
-        }
+        let writer = writer
+        return try await withDeadline(options.operationTimeout) { try await writer.write(body) }
     }
 
     /// Runs `body` on one pooled connection without an explicit transaction (each statement commits on its own): reads,
     /// and single-statement writes.
     func session<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
         try await withDeadline(options.operationTimeout) {
-            do { return try await self.attempt(transaction: false, body) } catch let failure as RetryableFailure {
+            do {
+                return try await self.leased { session in try await body(session) }
+            } catch let failure as RetryableFailure {
                 throw GuardianStoreError(.busy, failure.detail)
-            } catch let failure as StaleConnection {
-                throw failure.error
             }
         }
     }
 
-    private func attempt<T: Sendable>(
-        transaction: Bool, _ body: @escaping @Sendable (PostgresSession) async throws -> T
-    ) async throws -> T {
-        let node = try await nodes.node()
+    /// Runs `body` in a transaction of its own, outside the batches and without the audit head (schema migrations,
+    /// which run before the head exists, with the open deadline); retried on serialization failures and deadlocks.
+    func exclusiveTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T)
+        async throws -> T
+    {
+        try await withDeadline(options.openTimeout) {
+            var attempt = 1
+            while true {
+                do {
+                    return try await self.leased { session in
+                        try await session.run("BEGIN ISOLATION LEVEL READ COMMITTED")
+                        do {
+                            let value = try await body(session)
+                            try await session.run("COMMIT")
+                            return value
+                        } catch {
+                            _ = try? await session.run("ROLLBACK")
+                            throw error
+                        }
+                    }
+                } catch let failure as RetryableFailure where attempt < self.options.maximumAttempts {
+                    _ = failure
+                    self.access.countRetry()
+                    try await Task.sleep(for: Self.backoff(attempt: attempt, base: self.options.retryBaseDelay))
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    /// Leases a connection for `body`; every error comes out mapped.
+    private func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T
+    {
+        let result = NIOLockedValueBox<T?>(nil)
         let logger = options.logger
+        let access = access
+        var node: NodeSelector.Node?
         do {
-            return try await node.client.withConnection { connection in
-                let session = PostgresSession(connection: connection, logger: logger)
-                guard transaction else {
-                    do { return try await body(session) } catch { throw BodyFailure(error: error, begun: true) }
-                }
-                do {
-                    try await connection.query("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
-                } catch {
-                    throw BodyFailure(error: error, begun: false)
-                }
-                do {
-                    let value = try await body(session)
-                    try await session.storeAuditHead()
-                    try await connection.query("COMMIT", logger: logger)
-                    return value
-                } catch {
-                    // Harmless after a failed COMMIT; fails too when the connection is gone, which ends it anyway.
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw BodyFailure(error: error, begun: true)
-                }
+            node = try await access.nodes.node()
+            try await access.withConnection { connection, _ in
+                result.withLockedValue { $0 = nil }
+                let value = try await body(PostgresSession(connection: connection, logger: logger))
+                result.withLockedValue { $0 = value }
             }
-        } catch let failure as BodyFailure {
-            let mapped = await classify(failure.error, node: node)
-            if !failure.begun, let storeError = mapped as? GuardianStoreError, storeError.kind == .unavailable {
-                throw StaleConnection(error: storeError)
-            }
-            throw mapped
         } catch {
-            throw await classify(error, node: node)
+            throw await access.classify(error, node)
         }
-    }
-
-    /// The error to throw for `error`: a ``RetryableFailure``, a ``GuardianStoreError``, or `error` itself when it is
-    /// not the database's (a refusal, a rewrap failure). Connection-level failures with several hosts also drop the
-    /// node, so that the next call looks for the writable server again.
-    private func classify(_ error: any Error, node: NodeSelector.Node) async -> any Error {
-        let mapped = PostgresErrorMapping.map(error, host: node.host)
-        if let storeError = mapped as? GuardianStoreError, storeError.kind == .unavailable,
-            configuration.hosts.count > 1
-        {
-            await nodes.invalidate(generation: node.generation)
+        guard let value = result.withLockedValue({ $0 }) else {
+            throw GuardianStoreError(.io, "a call returned no result")
         }
-        return mapped
+        return value
     }
 
     /// Full jitter over an exponential ceiling (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog 2015).
-    private func backoff(attempt: Int) -> Duration {
-        let base =
-            Double(options.retryBaseDelay.components.attoseconds) / 1e18
-            + Double(options.retryBaseDelay.components.seconds)
-        let ceiling = min(base * Double(1 << min(attempt, 16)), 0.1)
+    static func backoff(attempt: Int, base: Duration) -> Duration {
+        let seconds = Double(base.components.attoseconds) / 1e18 + Double(base.components.seconds)
+        let ceiling = min(seconds * Double(1 << min(attempt, 16)), 0.1)
         return .microseconds(Int64((Double.random(in: 0...ceiling) * 1e6).rounded()))
     }
 }
@@ -233,19 +262,28 @@ final class PostgresSession {
 
     // MARK: Audit
 
-    /// Seals `events` after the chain head and inserts them. The first append of a transaction locks the head row
-    /// (`SELECT … FOR UPDATE`): appends from every connection and every node queue on that one row, so the chain
-    /// never forks. Callers append last, after their other locks, so the head is held only for the commit.
+    /// The head as this transaction sees it, and whether it moved (saved before a mutation, restored when the mutation
+    /// rolls back to its savepoint).
+    var auditState: (head: AuditAnchor?, changed: Bool) {
+        get { (auditHead, headChanged) }
+        set { (auditHead, headChanged) = newValue }
+    }
+
+    /// Locks the audit head row (`SELECT … FOR UPDATE`) and reads it: every batch does this first, so batches of every
+    /// node queue on that one row — the chain never forks, and no batch holds a row lock while it waits.
+    func lockAuditHead() async throws {
+        guard
+            let head = try await first(
+                "SELECT sequence, mac FROM audit_head WHERE id = 1 FOR UPDATE", as: (Int64, ByteBuffer?).self)
+        else { throw GuardianStoreError(.corrupt, "the audit_head row is missing") }
+        auditHead = try PostgresStoreSQL.anchor(sequence: head.0, mac: head.1)
+        auditLocked = true
+    }
+
+    /// Seals `events` after the chain head and inserts them (the head locked first, if the batch has not yet).
     func append(_ events: [AuditEvent], sealer: AuditSealer) async throws {
         guard !events.isEmpty else { return }
-        if !auditLocked {
-            guard
-                let head = try await first(
-                    "SELECT sequence, mac FROM audit_head WHERE id = 1 FOR UPDATE", as: (Int64, ByteBuffer?).self)
-            else { throw GuardianStoreError(.corrupt, "the audit_head row is missing") }
-            auditHead = try PostgresStoreSQL.anchor(sequence: head.0, mac: head.1)
-            auditLocked = true
-        }
+        if !auditLocked { try await lockAuditHead() }
         var sql =
             "INSERT INTO audit_log (sequence, at_ms, kind, wallet, operation_id, detail, previous_mac, mac) VALUES "
         var binds = PostgresBindings(capacity: events.count * 8)
@@ -284,13 +322,7 @@ final class PostgresSession {
 /// An error thrown inside a call's body (a statement's, or the body's own), kept apart from the lease's errors.
 private struct BodyFailure: Error {
     let error: any Error
-    /// Whether the transaction had begun (false: `BEGIN` itself failed, nothing ran).
     let begun: Bool
-}
-
-/// A connection that failed at `BEGIN`: safe to try once more on another.
-private struct StaleConnection: Error {
-    let error: GuardianStoreError
 }
 
 /// A serialization failure or deadlock: the transaction was rolled back by the server and may be run again.

@@ -225,7 +225,7 @@ enum PostgresSchema {
     /// Applies the missing migrations in one transaction under the advisory lock.
     /// - Throws: ``GuardianStoreError`` `.unsupportedSchema` when the database is newer than this code.
     static func migrate(_ database: PostgresDatabase, schema: String?, now: Date) async throws {
-        try await database.write { sql in
+        try await database.exclusiveTransaction { sql in
             try await sql.run("SELECT pg_advisory_xact_lock(\(advisoryLockClass), hashtext(\(schema ?? "")))")
             if let schema {
                 // Validated: a plain identifier. Under the lock, so nodes starting together do not race to create it.
