@@ -94,19 +94,22 @@ import Testing
         }
     }
 
-    @Test func aFailingTransactionLeavesNothingAndTheOthersCommit() async throws {
+    // MARK: Group commit
+
+    @Test func concurrentMutationsShareTransactionsAndAFailingOneRollsBackAlone() async throws {
         try await withDatabase { database, _ in
             let store = try await database.openStore()
+            let before = store.statistics
             struct Boom: Error {}
             let outcomes = await withTaskGroup(of: Bool.self) { group in
-                for index in 0..<90 {
+                for index in 0..<300 {
                     group.addTask {
                         do {
                             try await store.database.write { sql in
                                 try await sql.run(
                                     "INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms) VALUES (\("id\(index)"), \(ByteBuffer(repeating: 1, count: 32)), 'm', 'n', 0, 0)"
                                 )
-                                if index % 3 == 0 { throw Boom() }  // after its insert: the rollback must undo it
+                                if index % 3 == 0 { throw Boom() }  // after its insert: the savepoint must undo it
                             }
                             return true
                         } catch { return false }
@@ -114,10 +117,83 @@ import Testing
                 }
                 return await group.reduce(into: [Bool]()) { $0.append($1) }
             }
+            let after = store.statistics
             await store.close()
-            #expect(outcomes.filter { $0 }.count == 60)
+            #expect(outcomes.filter { $0 }.count == 200)
             let ids = try await database.query("SELECT id FROM challenges").map { try $0.decode(String.self) }
-            #expect(Set(ids) == Set((0..<90).filter { $0 % 3 != 0 }.map { "id\($0)" }))
+            #expect(Set(ids) == Set((0..<300).filter { $0 % 3 != 0 }.map { "id\($0)" }))
+            // Group commit: fewer transactions (and WAL flushes) than mutations.
+            #expect(after.mutations - before.mutations == 200)
+            #expect(after.transactions - before.transactions < 200, "\(after)")
+        }
+    }
+
+    /// A batch whose connection is killed before its commit (the server restarting, a network fault): nothing of it
+    /// committed, so every mutation in it runs again in the next batch — each caller gets one answer, the code is
+    /// burned once and the chain verifies.
+    @Test func aBatchLostBeforeItsCommitRunsAgain() async throws {
+        try await withDatabase { database, keys in
+            let (harness, store) = try await GuardianHarness.postgres(database, keys: keys)
+            let wallet = try await harness.enroll()
+            let others = (0..<6).map { _ in SolanaKeypair() }
+            let walletBytes = ByteBuffer(bytes: wallet.owner.publicKey.bytes)
+            let tx = try TransactionFactory.standard(for: wallet)
+            let code = try harness.nextCode(wallet)
+            let service = harness.service
+            let before = store.statistics
+            let results = try await database.withConnection { connection, logger in
+                _ = try await connection.query("BEGIN", logger: logger).collect()
+                _ = try await connection.query(
+                    "SELECT 1 FROM wallets WHERE wallet = \(walletBytes) FOR UPDATE", logger: logger
+                ).collect()
+                let cosign = Task {
+                    try await service.cosign(
+                        session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
+                }
+                // Wait until the batch waits for the wallet row, queue sign-ins behind it, then kill the batch.
+                var waiting = false
+                for _ in 0..<500 where !waiting {
+                    let rows = try await connection.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = \(database.name) AND wait_event_type = 'Lock'",
+                        logger: logger
+                    ).collect()
+                    waiting = try rows.first?.decode(Int64.self) ?? 0 > 0
+                    if !waiting { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                #expect(waiting)
+                let logins = others.map { owner in
+                    Task {
+                        let challenge = try await service.challenge(wallet: owner.publicKey.base58)
+                        return try await service.verifyChallenge(
+                            id: challenge.id, signature: owner.sign(Array(challenge.message.utf8)))
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(100))
+                // The waiting batch's backend, found first and then ended (one statement could end others too).
+                let pids = try await connection.query(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = \(database.name) AND wait_event_type = 'Lock'",
+                    logger: logger
+                ).collect().map { try $0.decode(Int32.self) }
+                #expect(pids.count == 1)
+                for pid in pids {
+                    _ = try await connection.query("SELECT pg_terminate_backend(\(pid))", logger: logger).collect()
+                }
+                _ = try await connection.query("ROLLBACK", logger: logger).collect()
+                var grants = 0
+                for login in logins { if (try? await login.value) != nil { grants += 1 } }
+                return (try await cosign.value, grants)
+            }
+            #expect(results.1 == others.count)
+            #expect(store.statistics.retries > before.retries)
+            #expect(try await harness.service.cosignRecord(operationID: results.0.operationID) != nil)
+            #expect(try await database.count("cosigns") == 1)
+            #expect(
+                await errorCode {
+                    try await service.cosign(
+                        session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
+                } == .codeAlreadyUsed)
+            #expect(try await harness.service.verifyAuditLog().isIntact)
+            await store.close()
         }
     }
 

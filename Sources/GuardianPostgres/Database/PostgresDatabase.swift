@@ -68,8 +68,8 @@ final class PostgresDatabase: Sendable {
             configuration: configuration, nodes: nodes,
             statistics: NIOLockedValueBox(PostgresGuardianStore.Statistics()))
         self.writer = PostgresWriter(
-            maximumBatch: options.maximumBatch, maximumAttempts: options.maximumAttempts, logger: options.logger,
-            database: access)
+            maximumBatch: options.maximumBatch, maximumAttempts: options.maximumAttempts,
+            batchTimeout: options.operationTimeout, logger: options.logger, database: access)
     }
 
     /// Connects to the first acceptable server of `configuration` (see ``NodeSelector``) and starts its pool.

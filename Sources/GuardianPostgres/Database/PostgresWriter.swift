@@ -2,6 +2,7 @@ import Foundation
 import Guardian
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import PostgresNIO
 
 // MARK: - Group-commit writer
@@ -36,10 +37,15 @@ final class PostgresWriter: Sendable {
     private let maximumAttempts: Int
     private let logger: Logger
     private let database: PostgresDatabase.Access
+    private let batchTimeout: Duration
 
-    init(maximumBatch: Int, maximumAttempts: Int, logger: Logger, database: PostgresDatabase.Access) {
+    init(
+        maximumBatch: Int, maximumAttempts: Int, batchTimeout: Duration, logger: Logger,
+        database: PostgresDatabase.Access
+    ) {
         self.maximumBatch = max(1, maximumBatch)
         self.maximumAttempts = max(1, maximumAttempts)
+        self.batchTimeout = batchTimeout
         self.logger = logger
         self.database = database
     }
@@ -107,68 +113,98 @@ final class PostgresWriter: Sendable {
     }
 
     /// Runs one batch; returns the requests to run again in the next one, and whether the batch was lost.
+    ///
+    /// The batch has a deadline (``PostgresGuardianStore/Options/operationTimeout``): a connection that stops answering
+    /// (a cut cable, a frozen server, a query the driver never completes) must not stall every later write of this
+    /// node. Past it the batch is abandoned — it may no longer send its `COMMIT` — and its connection closed.
     private func run(_ batch: [WriteRequest]) async -> (again: [WriteRequest], lost: Bool) {
         guard !batch.isEmpty else { return ([], false) }
         let outcome = BatchOutcome()
         let logger = logger
+        let database = database
         do {
-            try await database.withConnection { connection, node in
-                outcome.node = node
-                let session = PostgresSession(connection: connection, logger: logger)
-                try await connection.query("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
-                try await session.lockAuditHead()
-                for request in batch {
-                    let saved = session.auditState
-                    try await connection.query("SAVEPOINT mutation", logger: logger)
-                    do {
-                        try await request.run(session)
-                        try await connection.query("RELEASE SAVEPOINT mutation", logger: logger)
-                        outcome.done.append(request)
-                    } catch {
-                        session.auditState = saved
-                        // Undo just this mutation; if that fails the connection is gone and the batch with it.
-                        try await connection.query("ROLLBACK TO SAVEPOINT mutation", logger: logger)
-                        try await connection.query("RELEASE SAVEPOINT mutation", logger: logger)
-                        let mapped = await self.database.classify(error, node)
-                        if mapped is RetryableFailure {
-                            outcome.again.append(request)
-                        } else {
-                            outcome.failed.append((request, mapped))
+            try await withDeadline(batchTimeout, "the batch did not finish") {
+                try await database.withConnection { connection, node in
+                    outcome.start(node: node, connection: connection)
+                    let session = PostgresSession(connection: connection, logger: logger)
+                    try await connection.query("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
+                    try await session.lockAuditHead()
+                    for request in batch {
+                        let saved = session.auditState
+                        try await connection.query("SAVEPOINT mutation", logger: logger)
+                        do {
+                            try await request.run(session)
+                            try await connection.query("RELEASE SAVEPOINT mutation", logger: logger)
+                            outcome.record(done: request)
+                        } catch {
+                            // A connection that is ending (a FATAL error, closed) takes the batch with it: sending more
+                            // on it could wait forever.
+                            if connection.isClosed || Self.endsTheConnection(error) { throw error }
+                            session.auditState = saved
+                            // Undo just this mutation; if that fails the connection is gone and the batch with it.
+                            try await connection.query("ROLLBACK TO SAVEPOINT mutation", logger: logger)
+                            try await connection.query("RELEASE SAVEPOINT mutation", logger: logger)
+                            let mapped = await database.classify(error, node)
+                            if mapped is RetryableFailure {
+                                outcome.record(again: request)
+                            } else {
+                                outcome.record(failed: request, mapped)
+                            }
                         }
                     }
+                    try await session.storeAuditHead()
+                    guard outcome.markCommitSent() else {
+                        throw GuardianStoreError(.unavailable, "the batch was abandoned at its deadline")
+                    }
+                    try await connection.query("COMMIT", logger: logger)
                 }
-                try await session.storeAuditHead()
-                outcome.commitSent = true
-                try await connection.query("COMMIT", logger: logger)
             }
         } catch {
             return (await abandon(batch, outcome, error), true)
         }
+        let (done, failed, again) = outcome.results
         state.withLockedValue {
             $0.transactions += 1
-            $0.mutations += outcome.done.count
+            $0.mutations += done.count
         }
-        for (request, error) in outcome.failed { request.fail(error) }
-        for request in outcome.done { request.succeed() }
-        return (requeue(outcome.again, failure: nil), false)
+        for (request, error) in failed { request.fail(error) }
+        for request in done { request.succeed() }
+        return (requeue(again, failure: nil), false)
     }
 
-    /// The batch failed as a whole (the lease, `BEGIN`, a savepoint command, or `COMMIT`): decides each request's fate.
+    /// The batch failed as a whole (the lease, `BEGIN`, a savepoint command, `COMMIT`, or its deadline): decides each
+    /// request's fate.
     ///
     /// Before `COMMIT` was sent nothing committed (the server rolls back a transaction whose connection ends), so every
     /// request runs again. After it, the outcome of the mutations that ran is unknown: they fail as `.unavailable` —
     /// safe, since every change is a compare-and-set that a retry observes — and the others run again.
     private func abandon(_ batch: [WriteRequest], _ outcome: BatchOutcome, _ error: any Error) async -> [WriteRequest] {
+        let commitSent = outcome.abandon()
         let mapped = await database.classify(error, outcome.node)
-        guard outcome.commitSent, !(mapped is RetryableFailure) else { return requeue(batch, failure: mapped) }
-        let unknown = Set(outcome.done.map(ObjectIdentifier.init))
+        guard commitSent, !(mapped is RetryableFailure) else { return requeue(batch, failure: mapped) }
+        let done = outcome.results.done
+        let unknown = Set(done.map(ObjectIdentifier.init))
         let failure =
             (mapped as? GuardianStoreError).map {
                 GuardianStoreError(.unavailable, "commit outcome unknown: \($0.detail)")
             }
             ?? GuardianStoreError(.unavailable, "commit outcome unknown: \(mapped)")
-        for request in outcome.done { request.fail(failure) }
+        for request in done { request.fail(failure) }
         return requeue(batch.filter { !unknown.contains(ObjectIdentifier($0)) }, failure: mapped)
+    }
+
+    /// Whether `error` means the server is ending the connection (a FATAL or PANIC message, or a closed connection).
+    static func endsTheConnection(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .server:
+            let severity = error.serverInfo?[.severity] ?? ""
+            return severity == "FATAL" || severity == "PANIC"
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Counts an attempt for each request and returns those that may run again; the others fail — as `.busy` after
@@ -195,13 +231,57 @@ final class PostgresWriter: Sendable {
 
 // MARK: - Requests
 
-/// What one batch did with its requests (filled inside the lease, read after it, by the one drain task).
+/// What one batch did with its requests: filled by the batch's task, read by the drain task — also when the batch
+/// is abandoned at its deadline while its task still runs, hence the lock.
 private final class BatchOutcome: @unchecked Sendable {
-    var node: NodeSelector.Node?
-    var commitSent = false
-    var done: [WriteRequest] = []
-    var failed: [(WriteRequest, any Error)] = []
-    var again: [WriteRequest] = []
+    private let lock = NIOLock()
+    private var _node: NodeSelector.Node?
+    private var connection: PostgresConnection?
+    private var commitSent = false
+    private var abandoned = false
+    private var done: [WriteRequest] = []
+    private var failed: [(WriteRequest, any Error)] = []
+    private var again: [WriteRequest] = []
+
+    var node: NodeSelector.Node? { lock.withLock { _node } }
+
+    var results: (done: [WriteRequest], failed: [(WriteRequest, any Error)], again: [WriteRequest]) {
+        lock.withLock { (done, failed, again) }
+    }
+
+    func start(node: NodeSelector.Node, connection: PostgresConnection) {
+        lock.withLock {
+            _node = node
+            self.connection = connection
+        }
+    }
+
+    func record(done request: WriteRequest) { lock.withLock { done.append(request) } }
+    func record(again request: WriteRequest) { lock.withLock { again.append(request) } }
+    func record(failed request: WriteRequest, _ error: any Error) { lock.withLock { failed.append((request, error)) } }
+
+    /// Marks the `COMMIT` as about to be sent; false when the batch was abandoned (then it must not be sent).
+    func markCommitSent() -> Bool {
+        lock.withLock {
+            guard !abandoned else { return false }
+            commitSent = true
+            return true
+        }
+    }
+
+    /// Abandons the batch: no `COMMIT` is sent after this, and its connection is closed (which fails whatever waits
+    /// on it). Returns whether the `COMMIT` had been sent.
+    func abandon() -> Bool {
+        let (sent, connection) = lock.withLock { () -> (Bool, PostgresConnection?) in
+            abandoned = true
+            return (commitSent, self.connection)
+        }
+        if let connection, !connection.isClosed {
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
+        return sent
+    }
 }
 
 /// A queued mutation: its body, its result until the commit, and its caller's continuation (resumed once).
