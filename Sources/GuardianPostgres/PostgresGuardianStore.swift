@@ -12,18 +12,20 @@ import PostgresNIO
 /// and outcomes, with every compare-and-set in SQL inside one transaction, so that it holds across connections, pools
 /// and machines.
 ///
-/// - **Transactions.** Each mutating call is one READ COMMITTED transaction that locks what it decides on, in one
-///   order — keyring, session (`FOR SHARE`), wallet row (`FOR NO KEY UPDATE` or the burning `UPDATE`), the wallet's
-///   other rows, and last the audit head (`FOR UPDATE`) — and then re-reads under those locks; compare-and-set updates
-///   carry their condition in the `WHERE` clause, which PostgreSQL re-checks on the newest row version. Serialization
-///   failures and deadlocks (SQLSTATE 40001, 40P01) roll back and are retried, at most
-///   ``Options/maximumAttempts`` times, then reported as `.busy`.
-/// - **Audit chain.** Appends lock the single `audit_head` row, so every writer of every node extends one chain.
+/// - **Mutations.** Each mutating call is one atomic mutation inside a savepoint of a group-committed batch — one READ
+///   COMMITTED transaction and one WAL flush for everything queued on this node meanwhile (`PostgresWriter`). A
+///   mutation locks what it decides on (keyring, session `FOR SHARE`, wallet row `FOR NO KEY UPDATE` or the burning
+///   `UPDATE`, the wallet's other rows) and re-reads under those locks; compare-and-set updates carry their condition
+///   in the `WHERE` clause, which PostgreSQL re-checks on the newest row version. A mutation that throws rolls back
+///   alone; serialization failures and deadlocks (SQLSTATE 40001, 40P01) run it again, at most
+///   ``Options/maximumAttempts`` times, then it is reported as `.busy`.
+/// - **Audit chain.** Every batch first locks the single `audit_head` row, so batches of every node queue there and
+///   extend one chain — and cannot deadlock one another.
 /// - **Connections.** A bounded pool (``Options/maximumConnections``) to the first server of the connection string
 ///   that accepts writes; connection failures with several hosts make the next call look for the writable one again.
 ///   Every call has a deadline (``Options/operationTimeout``): an unreachable database is `.unavailable` (HTTP 503)
 ///   quickly, never a hung request.
-/// - **Durability.** A call returns after its COMMIT did, with the server's `synchronous_commit` (on by default).
+/// - **Durability.** A call returns after its batch's COMMIT did, with `synchronous_commit=on`.
 /// - **Secrets** are the sealed bytes the guardian layer hands over, stored exactly as SQLite stores them; the master
 ///   key never reaches the database.
 ///
