@@ -5,6 +5,8 @@
 //   ../scripts/bench-evm-vs-coincurve.sh           — secp256k1 sign/verify/recover vs libsecp256k1 (coincurve), Keccak
 //   ./run-cosign-benchmark.sh                    — the guardian over HTTP: cosigns/s and p50/p99 at fixed rates (+ wrk)
 //   swift run -c release CapsuleThroughput [wallets] [rounds] [concurrency] — the guardian capsule on SQLite, no HTTP
+//   CHRONOGUARD_POSTGRES_URL=… swift run -c release PostgresStoreThroughput [nodes] [commits] [concurrency]
+//                                                  — the PostgreSQL store's commit path, group commit over N pools
 import PackageDescription
 
 /// The repository root's package identity: SwiftPM names a path dependency after its directory, which depends on
@@ -85,6 +87,16 @@ let package = Package(
             ],
             path: "Benchmarks/GuardianBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "PostgresStoreThroughput",
+            dependencies: [
+                .product(name: "Guardian", package: rootIdentity),
+                .product(name: "GuardianPostgres", package: rootIdentity),
+                .product(name: "ChainKit", package: rootIdentity),
+                .product(name: "OTP", package: rootIdentity),
+            ],
+            path: "Sources/PostgresStoreThroughput"
         ),
         .executableTarget(
             name: "CapsuleThroughput",

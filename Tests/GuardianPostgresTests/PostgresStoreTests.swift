@@ -34,6 +34,22 @@ import Testing
         }
     }
 
+    @Test func aSchemaNameThatIsNotAPlainIdentifierIsRefusedBeforeConnecting() async throws {
+        var options = PostgresGuardianStore.Options()
+        for name in [
+            "Guardian", "guardian; DROP TABLE x", "", "9lives", "pg_guardian", String(repeating: "a", count: 64),
+        ] {
+            options.schema = name
+            let error = await storeError {
+                // Port 1: had the name passed, the refused connection would say so instead.
+                try await PostgresGuardianStore.open(url: "postgres://u@127.0.0.1:1/d", options: options)
+            }
+            #expect(
+                error?.detail.contains("not a lowercase SQL identifier") == true,
+                "\(name): \(String(describing: error))")
+        }
+    }
+
     @Test func sessionsAreDurableAndBoundedByTimeouts() async throws {
         try await withDatabase { database, _ in
             // The production defaults (with room for a loaded test machine in the client's own deadline).

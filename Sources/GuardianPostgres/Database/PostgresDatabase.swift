@@ -155,27 +155,34 @@ final class PostgresDatabase: Sendable {
         }
     }
 
-    /// Leases a connection for `body`; every error comes out mapped.
+    /// Leases a connection for `body`; every error comes out mapped. A pooled connection found closed before anything
+    /// was sent on it (the server ended it while it sat in the pool) is replaced, up to three times.
     private func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T
     {
-        let result = NIOLockedValueBox<T?>(nil)
         let logger = options.logger
         let access = access
-        var node: NodeSelector.Node?
-        do {
-            node = try await access.nodes.node()
-            try await access.withConnection { connection, _ in
-                result.withLockedValue { $0 = nil }
-                let value = try await body(PostgresSession(connection: connection, logger: logger))
-                result.withLockedValue { $0 = value }
+        var attempt = 1
+        while true {
+            let result = NIOLockedValueBox<T?>(nil)
+            var node: NodeSelector.Node?
+            do {
+                node = try await access.nodes.node()
+                try await access.withConnection { connection, _ in
+                    guard !connection.isClosed else { throw ClosedBeforeUse() }
+                    let value = try await body(PostgresSession(connection: connection, logger: logger))
+                    result.withLockedValue { $0 = value }
+                }
+            } catch is ClosedBeforeUse where attempt < 3 {
+                attempt += 1
+                continue
+            } catch {
+                throw await access.classify(error, node)
             }
-        } catch {
-            throw await access.classify(error, node)
+            guard let value = result.withLockedValue({ $0 }) else {
+                throw GuardianStoreError(.io, "a call returned no result")
+            }
+            return value
         }
-        guard let value = result.withLockedValue({ $0 }) else {
-            throw GuardianStoreError(.io, "a call returned no result")
-        }
-        return value
     }
 
     /// Full jitter over an exponential ceiling (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog 2015).
@@ -323,6 +330,11 @@ final class PostgresSession {
 private struct BodyFailure: Error {
     let error: any Error
     let begun: Bool
+}
+
+/// A leased connection that was already closed: nothing was sent on it.
+struct ClosedBeforeUse: Error, CustomStringConvertible {
+    var description: String { "the pooled connection was closed before use" }
 }
 
 /// A serialization failure or deadlock: the transaction was rolled back by the server and may be run again.

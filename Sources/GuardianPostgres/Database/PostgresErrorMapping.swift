@@ -24,6 +24,8 @@ enum PostgresErrorMapping {
         switch error {
         case is GuardianStoreError, is RetryableFailure, is CancellationError:
             return error
+        case let error as ClosedBeforeUse:
+            return GuardianStoreError(.unavailable, "\(host): \(error)")
         case let error as PSQLError:
             return map(error, host: host)
         case let error as PostgresDecodingError:

@@ -104,7 +104,11 @@ final class PostgresWriter: Sendable {
             guard !batch.isEmpty else { return }
             let (again, lost) = await run(batch.filter { !$0.skipIfCancelled() })
             if !again.isEmpty {
-                state.withLockedValue { $0.queue.insert(contentsOf: again, at: 0) }
+                let closed = state.withLockedValue { state -> Bool in
+                    if !state.closed { state.queue.insert(contentsOf: again, at: 0) }
+                    return state.closed
+                }
+                if closed { for request in again { request.fail(GuardianStoreError(.closed, "the store is closed")) } }
             }
             // After a lost batch, back off before the next (a dead server must not be hammered in a loop).
             failures = lost ? failures + 1 : 0
@@ -125,6 +129,8 @@ final class PostgresWriter: Sendable {
         do {
             try await withDeadline(batchTimeout, "the batch did not finish") {
                 try await database.withConnection { connection, node in
+                    // Closed in the pool: nothing is sent, the batch runs again on another connection.
+                    guard !connection.isClosed else { throw ClosedBeforeUse() }
                     outcome.start(node: node, connection: connection)
                     let session = PostgresSession(connection: connection, logger: logger)
                     try await connection.query("BEGIN ISOLATION LEVEL READ COMMITTED", logger: logger)
