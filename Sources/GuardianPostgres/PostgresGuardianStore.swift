@@ -208,6 +208,8 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
 
     // MARK: Login
 
+    /// One autocommit statement, idempotent (`ON CONFLICT DO NOTHING`: challenge ids are random, so a row with the same
+    /// id is this insert's, landed before its connection failed), so it can be sent again on another connection.
     public func insertChallenge(_ challenge: StoredChallenge) async throws {
         try await database.session { sql in
             try await sql.run(
@@ -216,6 +218,7 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
                 VALUES (\(challenge.id), \(PostgresStoreSQL.buffer(challenge.wallet)), \(challenge.message), \(challenge.nonce),
                     \(PostgresStoreSQL.milliseconds(challenge.issuedAt)), \(PostgresStoreSQL.milliseconds(challenge.expiresAt)),
                     NULL, \(challenge.purpose))
+                ON CONFLICT (id) DO NOTHING
                 """)
         }
     }

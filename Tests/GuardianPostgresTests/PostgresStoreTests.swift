@@ -195,11 +195,15 @@ import Testing
                     _ = try await connection.query("SELECT pg_terminate_backend(\(pid))", logger: logger).collect()
                 }
                 _ = try await connection.query("ROLLBACK", logger: logger).collect()
-                var grants = 0
-                for login in logins { if (try? await login.value) != nil { grants += 1 } }
-                return (try await cosign.value, grants)
+                var failures: [String] = []
+                for login in logins {
+                    do { _ = try await login.value } catch {
+                        failures.append((error as? GuardianError)?.internalDetail ?? String(describing: error))
+                    }
+                }
+                return (try await cosign.value, failures)
             }
-            #expect(results.1 == others.count)
+            #expect(results.1.isEmpty, "\(results.1)")
             #expect(store.statistics.retries > before.retries)
             #expect(try await harness.service.cosignRecord(operationID: results.0.operationID) != nil)
             #expect(try await database.count("cosigns") == 1)

@@ -155,8 +155,10 @@ final class PostgresDatabase: Sendable {
         }
     }
 
-    /// Leases a connection for `body`; every error comes out mapped. A pooled connection found closed before anything
-    /// was sent on it (the server ended it while it sat in the pool) is replaced, up to three times.
+    /// Leases a connection for `body`; every error comes out mapped. The calls that come here are reads and
+    /// idempotent single statements, so a connection that turns out closed — before use (the server ended it while it
+    /// sat in the pool, and the pool has not noticed yet) or during the call — is replaced and the call run again, up
+    /// to five times with a short backoff (the call's deadline still bounds the whole).
     private func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T
     {
         let logger = options.logger
@@ -172,8 +174,10 @@ final class PostgresDatabase: Sendable {
                     let value = try await body(PostgresSession(connection: connection, logger: logger))
                     result.withLockedValue { $0 = value }
                 }
-            } catch is ClosedBeforeUse where attempt < 3 {
+            } catch let error where attempt < 5 && (error is ClosedBeforeUse || PostgresWriter.endsTheConnection(error))
+            {
                 attempt += 1
+                try await Task.sleep(for: Self.backoff(attempt: attempt, base: .milliseconds(5)))
                 continue
             } catch {
                 throw await access.classify(error, node)

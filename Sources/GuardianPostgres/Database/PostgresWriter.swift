@@ -186,6 +186,9 @@ final class PostgresWriter: Sendable {
     /// safe, since every change is a compare-and-set that a retry observes — and the others run again.
     private func abandon(_ batch: [WriteRequest], _ outcome: BatchOutcome, _ error: any Error) async -> [WriteRequest] {
         let commitSent = outcome.abandon()
+        // A connection found closed before use sent nothing: not an attempt (the drain loop's backoff gives the pool
+        // time to notice; the callers' deadlines bound the whole).
+        if error is ClosedBeforeUse { return batch }
         let mapped = await database.classify(error, outcome.node)
         guard commitSent, !(mapped is RetryableFailure) else { return requeue(batch, failure: mapped) }
         let done = outcome.results.done
