@@ -32,7 +32,7 @@ final class PostgresDatabase: Sendable {
             let node = try await nodes.node()
             do {
                 try await node.client.withConnection { connection in
-                    do { try await body(connection, node) } catch { throw BodyFailure(error: error, begun: true) }
+                    do { try await body(connection, node) } catch { throw BodyFailure(error: error) }
                 }
             } catch let failure as BodyFailure {
                 throw failure.error
@@ -333,7 +333,6 @@ final class PostgresSession {
 /// An error thrown inside a call's body (a statement's, or the body's own), kept apart from the lease's errors.
 private struct BodyFailure: Error {
     let error: any Error
-    let begun: Bool
 }
 
 /// A leased connection that was already closed: nothing was sent on it.
