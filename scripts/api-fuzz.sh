@@ -44,7 +44,10 @@ confirm = requests.post(f"{BASE}/v1/wallets/{WALLET}/enrollment/confirm", header
 confirm.raise_for_status()
 print(f"api-fuzz: wallet {WALLET} enrolled and active")
 PY
-SCHEMATHESIS_HOOKS=hooks PYTHONPATH=scripts/api-fuzz schemathesis --config-file scripts/api-fuzz/schemathesis.toml \
+# From the work directory: schemathesis keeps its cache (.schemathesis/) in the current directory.
+hooks_dir="$PWD/scripts/api-fuzz"
+cd "$work"
+SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$hooks_dir" schemathesis --config-file "$hooks_dir/schemathesis.toml" \
   run "$CHRONOGUARD_API_FUZZ_URL/v1/openapi.json" \
   --checks all --exclude-checks positive_data_acceptance --phases examples,coverage,fuzzing,stateful --max-examples "$EXAMPLES" --seed 2026 \
   --generation-deterministic --request-timeout 30 --max-failures 50 --warnings off --no-color
