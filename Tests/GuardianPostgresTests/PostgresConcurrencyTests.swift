@@ -258,17 +258,7 @@ import Testing
                         session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
                 }
                 // Wait until the cosign's batch waits for the wallet row (it holds the audit head by then).
-                var waiting = false
-                for _ in 0..<500 where !waiting {
-                    let rows = try await connection.query(
-                        """
-                        SELECT count(*) FROM pg_stat_activity
-                        WHERE application_name = \(database.name) AND wait_event_type = 'Lock'
-                        """, logger: logger
-                    ).collect()
-                    waiting = try rows.first?.decode(Int64.self) ?? 0 > 0
-                    if !waiting { try await Task.sleep(for: .milliseconds(20)) }
-                }
+                let waiting = try await database.waitUntilASessionWaitsOnALock(connection, logger)
                 #expect(waiting)
                 // Close the cycle; the cosign's session detects it after its deadlock_timeout (1 s) and is aborted.
                 _ = try await connection.query("SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE", logger: logger)

@@ -167,15 +167,7 @@ import Testing
                         session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
                 }
                 // Wait until the batch waits for the wallet row, queue sign-ins behind it, then kill the batch.
-                var waiting = false
-                for _ in 0..<500 where !waiting {
-                    let rows = try await connection.query(
-                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = \(database.name) AND wait_event_type = 'Lock'",
-                        logger: logger
-                    ).collect()
-                    waiting = try rows.first?.decode(Int64.self) ?? 0 > 0
-                    if !waiting { try await Task.sleep(for: .milliseconds(20)) }
-                }
+                let waiting = try await database.waitUntilASessionWaitsOnALock(connection, logger)
                 #expect(waiting)
                 let logins = others.map { owner in
                     Task {

@@ -148,6 +148,20 @@ public struct PostgresTestDatabase: Sendable {
         try await Self.admin(configuration, schema: schema, body)
     }
 
+    /// Polls (every 20 ms, at most 10 s) until one of this test's own sessions (`application_name` = ``name``) waits
+    /// on a lock — e.g. a store batch blocked behind a row `connection` holds. Returns whether one did.
+    public func waitUntilASessionWaitsOnALock(_ connection: PostgresConnection, _ logger: Logger) async throws -> Bool {
+        for _ in 0..<500 {
+            let rows = try await connection.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = \(name) AND wait_event_type = 'Lock'",
+                logger: logger
+            ).collect()
+            if try rows.first?.decode(Int64.self) ?? 0 > 0 { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     /// Runs `query` on this database and returns its rows.
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
