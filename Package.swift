@@ -157,7 +157,7 @@ let package = Package(
         .target(
             name: "GuardianServer",
             dependencies: [
-                "Guardian", "GuardianSQLite", "GuardianAPI", "QRCode", "ChainKit", "OTP",
+                "Guardian", "GuardianSQLite", "GuardianPostgres", "GuardianAPI", "QRCode", "ChainKit", "OTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -210,6 +210,7 @@ let package = Package(
                 "ZKTOTP",
                 "Guardian",
                 "GuardianSQLite",
+                "GuardianPostgres",
                 "GuardianServer",
                 "GuardianAPI",
                 "ChainKit",
@@ -365,7 +366,8 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "OTP", "QRCode", "ChainKit", "BN254", "Curves", "Fields", "Groth16", "ZKTOTP", "GuardianSQLite",
-                "TestSupport", "UR",
+                "TestSupport", "UR", "GuardianPostgres", "GuardianTestSupport", "GuardianAPI",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             resources: [.copy("Resources")]
         ),

@@ -51,8 +51,12 @@ else
   # deadlines; ~15 s) in a pass of their own, so their load does not stretch the live-socket tests' timings. The domain
   # suites' PostgreSQL cases stay in the first pass with the other stores' (~10 s more there).
   pg_suites='GuardianPostgresTests\.'
-  swift test --skip "$evm_suites|$cpu_suites|$timed_suites|$pg_suites"
+  # Three `chronoguard serve` processes on one PostgreSQL database under faults (a 1,000-cosign race, SIGKILLed nodes,
+  # wrong codes on every node; a few minutes): a pass of their own, after the store's suites.
+  multinode_suites='CLITests\.MultiNodeFaultTests'
+  swift test --skip "$evm_suites|$cpu_suites|$timed_suites|$pg_suites|$multinode_suites"
   swift test --skip-build --filter "$pg_suites"
+  CHRONOGUARD_MULTINODE_TESTS=1 swift test --skip-build --filter "$multinode_suites"
   swift test --skip-build --filter "$evm_suites" --skip "$timed_suites"
   swift test --skip-build --filter "$cpu_suites"
   swift test --skip-build --filter "$timed_suites"

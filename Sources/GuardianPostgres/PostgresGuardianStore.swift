@@ -394,13 +394,20 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
             // The wallet row locked first: cosigns and policy updates of one wallet queue here, so the policy reads
             // below see every spend and revision committed before, on any node.
             let row = try await sql.first(
-                "SELECT state, last_accepted_step, guardian_public_key FROM wallets WHERE wallet = \(PostgresStoreSQL.buffer(commit.wallet)) FOR NO KEY UPDATE",
-                as: (String, Int64?, ByteBuffer).self)
+                "SELECT state, last_accepted_step, guardian_public_key, consecutive_failures, locked_until_ms FROM wallets WHERE wallet = \(PostgresStoreSQL.buffer(commit.wallet)) FOR NO KEY UPDATE",
+                as: (String, Int64?, ByteBuffer, Int64, Int64?).self)
             // The policy's conditions first (reads only), as the SQLite store orders its outcomes.
             if let refusal = try await Self.policyRefusal(sql, commit) { return refusal }
             guard let row, row.0 == EnrollmentState.active.rawValue else { return .walletNotActive }
             // Only while the key that signed is still the wallet's guardian (a rotation may have executed meanwhile).
             guard PostgresStoreSQL.bytes(row.2) == record.guardianPublicKey.bytes else { return .guardianRotated }
+            // Not locked nor disabled now, on the stored count: failures are recorded under this same row lock, so a
+            // lock another node's wrong codes set before this point wins.
+            if let lockout = commit.lockout {
+                let state = LockoutState(
+                    consecutiveFailures: Int(clamping: row.3), lockedUntil: row.4.map(PostgresStoreSQL.date))
+                if lockout.refuses(state) { return .walletLocked(state) }
+            }
             // The burn: a compare-and-set on the last accepted step.
             guard try await PostgresStoreSQL.burnStep(sql, wallet: commit.wallet, step: step, activeOnly: true) else {
                 return .stepAlreadyUsed(lastAccepted: try row.1.map(PostgresStoreSQL.unsignedStep))

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Guardian
 
@@ -39,5 +40,49 @@ public final class SQLiteAuditReader: AuditLogReader, @unchecked Sendable {
 
     public func auditHead() async throws -> AuditAnchor? {
         try read(WriteContext.loadAuditHead)
+    }
+}
+
+// MARK: - Export
+
+extension SQLiteAuditReader {
+    /// Every table of ``GuardianStoreTransfer/tables``, read in one read transaction (one consistent snapshot even
+    /// while a server writes). The database must be at this build's schema version: open it with
+    /// ``SQLiteGuardianStore`` first, which migrates it.
+    ///
+    /// - Throws: `GuardianStoreError` `.unsupportedSchema` for a database at another schema version.
+    public func exportTables() throws -> [GuardianStoreTransfer.Rows] {
+        try read { connection in
+            let version = Int(try connection.queryOne("PRAGMA user_version") { $0.int64(0) } ?? 0)
+            guard version == SQLiteSchema.latestVersion else {
+                throw GuardianStoreError(
+                    .unsupportedSchema,
+                    "the SQLite database has schema version \(version), this build moves version \(SQLiteSchema.latestVersion)"
+                )
+            }
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            return try GuardianStoreTransfer.tables.map { table in
+                let columns = table.columns.joined(separator: ", ")
+                let order = table.name == "audit_log" ? " ORDER BY sequence" : ""
+                let rows = try connection.query("SELECT \(columns) FROM \(table.name)\(order)") { row in
+                    (0..<Int32(table.columns.count)).map { row.value($0) }
+                }
+                return GuardianStoreTransfer.Rows(table: table, rows: rows)
+            }
+        }
+    }
+}
+
+extension SQLiteRow {
+    /// The column as stored (SQLite's dynamic type).
+    func value(_ column: Int32) -> GuardianStoreTransfer.Value {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: .null
+        case SQLITE_INTEGER: .integer(int64(column))
+        case SQLITE_BLOB: .blob(blob(column))
+        case SQLITE_FLOAT: .text(String(sqlite3_column_double(statement, column)))
+        default: .text(text(column))
+        }
     }
 }

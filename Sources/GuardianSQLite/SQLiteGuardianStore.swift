@@ -388,18 +388,22 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
             if let refusal = try Self.policyRefusal(db, commit) { return refusal }
             // The burn: a compare-and-set on the last accepted step, evaluated under the write lock — and only while the
             // key that signed is still the wallet's guardian (another process may have executed a rotation meanwhile).
-            guard
-                try Self.burnStep(
-                    db, wallet: commit.wallet, step: step,
-                    condition: " AND state = 'active' AND guardian_public_key = ?",
-                    [.blob(record.guardianPublicKey.bytes)])
-            else {
+            var condition = " AND state = 'active' AND guardian_public_key = ?"
+            var values: [SQLiteValue] = [.blob(record.guardianPublicKey.bytes)]
+            if let lockout = commit.lockout {
+                condition += " AND consecutive_failures < ? AND (locked_until_ms IS NULL OR locked_until_ms <= ?)"
+                values += [.integer(Int64(lockout.disableAfter)), .integer(Self.milliseconds(lockout.at))]
+            }
+            guard try Self.burnStep(db, wallet: commit.wallet, step: step, condition: condition, values) else {
                 let row = try db.queryOne(
-                    "SELECT state, last_accepted_step, guardian_public_key FROM wallets WHERE wallet = ?",
+                    "SELECT state, last_accepted_step, guardian_public_key, consecutive_failures, locked_until_ms FROM wallets WHERE wallet = ?",
                     [.blob(commit.wallet.bytes)]
-                ) { ($0.text(0), $0.optionalInt64(1), $0.blob(2)) }
+                ) { ($0.text(0), $0.optionalInt64(1), $0.blob(2), $0.int64(3), $0.optionalInt64(4)) }
                 guard let row, row.0 == EnrollmentState.active.rawValue else { return .walletNotActive }
                 guard row.2 == record.guardianPublicKey.bytes else { return .guardianRotated }
+                let state = LockoutState(
+                    consecutiveFailures: Int(clamping: row.3), lockedUntil: row.4.map(Self.date))
+                if let lockout = commit.lockout, lockout.refuses(state) { return .walletLocked(state) }
                 return .stepAlreadyUsed(lastAccepted: row.1.map { UInt64($0) })
             }
             try db.run(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Guardian
+import GuardianPostgres
 import GuardianSQLite
 import GuardianServer
 
@@ -32,6 +33,18 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "The server's data directory.")
         var dataDir = "./chronoguard-data"
 
+        @Option(
+            name: .customLong("store"),
+            help:
+                "postgres://USER@HOST[,HOST2…]/DATABASE: check the audit chain of a guardian on PostgreSQL (read-only) instead of SQLite."
+        )
+        var store: String?
+
+        @Option(
+            name: .customLong("master-key-file"),
+            help: "With --store: the master key file; otherwise CHRONOGUARD_MASTER_KEY.")
+        var masterKeyFile: String?
+
         @Option(help: "An anchor file written by an earlier --write-anchor; the log must still contain that record.")
         var anchor: String?
 
@@ -41,15 +54,22 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let intact = try await reportingFailures { () async throws -> Bool in
                 let expected = try anchor.map(Self.readAnchor)
-                let directory = URL(fileURLWithPath: dataDir)
-                let path = directory.appendingPathComponent(GuardianServerConfiguration.databaseFileName).path
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw CLIFailure("There is no guardian database at \(path); check --data-dir.")
+                let postgres = try StoreOption.postgres(store)
+                let keySource = try StoreOption.masterKey(file: masterKeyFile, postgres: postgres)
+                let report: AuditVerificationReport
+                if let postgres {
+                    report = try await Self.verifyPostgres(postgres, keySource: keySource, anchor: expected)
+                } else {
+                    let directory = URL(fileURLWithPath: dataDir)
+                    let path = directory.appendingPathComponent(GuardianServerConfiguration.databaseFileName).path
+                    guard FileManager.default.fileExists(atPath: path) else {
+                        throw CLIFailure("There is no guardian database at \(path); check --data-dir.")
+                    }
+                    let reader = try SQLiteAuditReader(path: path)
+                    let keyProvider = try GuardianServerDependencies.keyProvider(.automatic, directory: directory)
+                    report = try await GuardianService.verifyAuditLog(
+                        store: reader, keyProvider: keyProvider, anchor: expected)
                 }
-                let reader = try SQLiteAuditReader(path: path)
-                let keyProvider = try GuardianServerDependencies.keyProvider(.automatic, directory: directory)
-                let report = try await GuardianService.verifyAuditLog(
-                    store: reader, keyProvider: keyProvider, anchor: expected)
                 if let writeAnchor, let head = report.head, report.isIntact {
                     try Self.write(head, to: writeAnchor)
                 }
@@ -66,6 +86,24 @@ struct AuditCommand: AsyncParsableCommand {
                 return report.isIntact
             }
             if !intact { throw ExitCode(1) }
+        }
+
+        /// The chain on PostgreSQL, through ``PostgresAuditReader`` (reads only; creates nothing).
+        static func verifyPostgres(
+            _ configuration: PostgresConnectionConfiguration,
+            keySource: GuardianServerConfiguration.MasterKeySource, anchor: AuditAnchor?
+        ) async throws -> AuditVerificationReport {
+            let keyProvider = try GuardianServerDependencies.sharedKeyProvider(keySource)
+            let reader = try await PostgresAuditReader.open(configuration: configuration)
+            do {
+                let report = try await GuardianService.verifyAuditLog(
+                    store: reader, keyProvider: keyProvider, anchor: anchor)
+                await reader.close()
+                return report
+            } catch {
+                await reader.close()
+                throw error
+            }
         }
 
         static func readAnchor(_ path: String) throws -> AuditAnchor {

@@ -15,7 +15,7 @@ struct Chronoguard: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             OTPCommand.self, QRCommand.self, ZKCommand.self, ServeCommand.self, GuardianCommand.self, KeysCommand.self,
-            AuditCommand.self, EVMCommand.self, VaultCommand.self, RegistryCommand.self,
+            AuditCommand.self, StoreCommand.self, EVMCommand.self, VaultCommand.self, RegistryCommand.self,
             AuthenticatorCommand.self, WalletCommand.self,
             URCommand.self,
         ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Guardian
+import GuardianPostgres
 import GuardianServer
 import Logging
 
@@ -15,7 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             On first start it creates the data directory (0700), the SQLite database (WAL, durable commits) and the \
             master key file master.key (0600); set CHRONOGUARD_MASTER_KEY (Base64 of 32 bytes) to keep the key out of \
-            the directory instead. API keys come from --api-keys-file or CHRONOGUARD_API_KEYS (comma-separated), \
+            the directory instead. With --store postgres://… the state lives in PostgreSQL, shared by every node \
+            given the same URL and master key (CHRONOGUARD_MASTER_KEY or --master-key-file; never created, never \
+            stored in the database); see docs/operations.md. API keys come from --api-keys-file or CHRONOGUARD_API_KEYS (comma-separated), \
             never from the command line. Stops gracefully on SIGINT and SIGTERM.
             """
     )
@@ -28,6 +31,20 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("data-dir"), help: "Directory for the database and the master key file.")
     var dataDir = "./chronoguard-data"
+
+    @Option(
+        name: .customLong("store"),
+        help:
+            "postgres://USER[:PASSWORD]@HOST[:PORT][,HOST2…]/DATABASE[?sslmode=…]: keep the state in PostgreSQL, shared by several nodes (the one host that accepts writes is used). Default: embedded SQLite in --data-dir."
+    )
+    var store: String?
+
+    @Option(
+        name: .customLong("master-key-file"),
+        help:
+            "With --store: a file holding the master key (Base64 of 32 bytes, mode 0600), the same on every node; otherwise CHRONOGUARD_MASTER_KEY."
+    )
+    var masterKeyFile: String?
 
     @Option(
         name: .customLong("public-url"),
@@ -49,6 +66,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("api-key-rate-limit"), help: "Per-API-key bucket as COUNT/SECONDS, or 'off'.")
     var apiKeyRateLimit = "30000/60"
+
+    @Option(
+        name: .customLong("wallet-rate-limit"),
+        help: "Per-wallet bucket for signed-in calls as COUNT/SECONDS (default 10/300; per node until it moves into the store)."
+    )
+    var walletRateLimit = "10/300"
 
     @Option(
         name: .customLong("verify-present-signatures"),
@@ -100,6 +123,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw CLIFailure("--port must be 0…65535, not \(port).", status: 64) }
         configuration.port = port
         configuration.dataDirectory = URL(fileURLWithPath: dataDir)
+        let postgres = try StoreOption.postgres(store)
+        if let postgres { configuration.storage = .postgres(postgres) }
+        configuration.masterKey = try StoreOption.masterKey(file: masterKeyFile, postgres: postgres)
         if let publicURL {
             guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
                 url.host != nil
@@ -125,6 +151,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.metrics = metrics
         configuration.guardian.apiKeyRateLimit = try Self.bucket(apiKeyRateLimit, option: "--api-key-rate-limit")
+        guard let walletBucket = try Self.bucket(walletRateLimit, option: "--wallet-rate-limit") else {
+            throw CLIFailure("--wallet-rate-limit must be COUNT/SECONDS (e.g. 10/300); it cannot be off.", status: 64)
+        }
+        configuration.guardian.walletRateLimit = walletBucket
         guard (1_024...Self.maximumBodyBytes).contains(maxBodyBytes) else {
             throw CLIFailure(
                 "--max-body-bytes must be 1024 (a cosign request needs ~1.7 KB) to \(Self.maximumBodyBytes) (16 MiB), not \(maxBodyBytes).",

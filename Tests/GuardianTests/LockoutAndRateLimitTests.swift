@@ -1,4 +1,5 @@
 import ChainKit
+import Crypto
 import Foundation
 import Guardian
 import GuardianTestSupport
@@ -188,5 +189,42 @@ import Testing
         for index in 0..<2_000 { _ = limiter.acquire(.apiKey, key: "k\(index)", policy: fast, at: start + 5) }
         // The attacker's empty bucket survived pruning: still limited.
         #expect(limiter.acquire(.clientIP, key: "attacker", policy: slow, at: start + 10) != .allowed)
+    }
+
+    /// Across nodes: a wallet locked by wrong codes on another node after this node read it refuses the burn of a right
+    /// code; the lock is checked on the stored state inside the commit's transaction, and nothing is consumed.
+    @Test(arguments: StoreKind.allCases) func aBurnIsRefusedWhileTheStoredLockoutHolds(store: StoreKind) async throws {
+        let harness = try await store.harness()
+        let wallet = try await harness.enroll()
+        let policy = LockoutPolicy()
+        let sealer = AuditSealer(key: .init(size: .bits256))
+        for _ in 0...policy.freeFailures {  // the one after the free failures locks
+            _ = try await harness.store.recordFailedAttempt(
+                wallet: wallet.owner.publicKey, at: harness.clock.now(), policy: policy, sealer: sealer
+            ) { _ in [] }
+        }
+        let guardian = try #require(try await harness.store.wallet(wallet.owner.publicKey)).guardianPublicKey
+        func commit(_ step: UInt64, at now: Date) async throws -> CosignCommitOutcome {
+            let record = CosignRecord(
+                operationID: "00" + String(format: "%030llx", step), wallet: wallet.owner.publicKey,
+                guardianPublicKey: guardian, step: step, messageHash: [UInt8](repeating: 1, count: 32),
+                recentBlockhash: try SolanaBlockhash(bytes: [UInt8](repeating: 2, count: 32)),
+                signature: try SolanaSignature(bytes: [UInt8](repeating: 3, count: 64)), createdAt: now, timeline: "")
+            return try await harness.store.commitCosign(
+                CosignCommit(
+                    wallet: wallet.owner.publicKey, step: step, record: record,
+                    lockout: LockoutCondition(at: now, disableAfter: policy.disableAfter)),
+                audit: AuditAppend(sealer: sealer, events: []))
+        }
+        let step = UInt64.max >> 4
+        let refused = try await commit(step, at: harness.clock.now())
+        guard case .walletLocked(let state) = refused else {
+            Issue.record("expected walletLocked, got \(refused)")
+            return
+        }
+        #expect(state.consecutiveFailures == policy.freeFailures + 1 && state.lockedUntil != nil)
+        #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep != step, "nothing burned")
+        // Once the lock has passed, the same burn commits.
+        #expect(try await commit(step, at: harness.clock.now().addingTimeInterval(policy.maximumLock + 1)) == .committed)
     }
 }

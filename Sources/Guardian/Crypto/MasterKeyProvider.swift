@@ -120,24 +120,49 @@ public struct FileMasterKeyProvider: MasterKeyProvider {
     /// Owner read/write only: 0600 (`S_IRUSR | S_IWUSR`).
     static let fileMode: mode_t = 0o600
 
-    /// The data directory holding the key files.
+    /// The directory holding the key files.
     public let directory: URL
-    var keyPath: String { directory.appendingPathComponent(Self.fileName).path }
-    var stagedPath: String { directory.appendingPathComponent(Self.stagedFileName).path }
+    /// The key file (`master.key` in ``directory`` unless given).
+    public let keyPath: String
+    /// The staged key during a rotation: the key file's path with `.next` appended.
+    public let stagedPath: String
+    /// Whether a missing key file may be created for a brand-new database (false for a key file shared by several
+    /// nodes: each would create its own).
+    public let createsMissingKey: Bool
 
     /// A provider for the key files in `directory`.
-    public init(directory: URL) { self.directory = directory }
+    public init(directory: URL) {
+        self.directory = directory
+        self.keyPath = directory.appendingPathComponent(Self.fileName).path
+        self.stagedPath = directory.appendingPathComponent(Self.stagedFileName).path
+        self.createsMissingKey = true
+    }
+
+    /// A provider for one key file anywhere (rotation stages `FILE.next` beside it). It never creates the file: a
+    /// missing file is an error naming the path.
+    public init(keyFile: URL) {
+        self.directory = keyFile.deletingLastPathComponent()
+        self.keyPath = keyFile.path
+        self.stagedPath = keyFile.path + ".next"
+        self.createsMissingKey = false
+    }
 
     public func candidateKeys(creatingIfMissing: Bool) throws(GuardianError) -> [MasterKey] {
         var keys: [MasterKey] = []
         if let key = try Self.read(keyPath) {
             keys.append(key)
-        } else if creatingIfMissing, try Self.read(stagedPath) == nil {
+        } else if creatingIfMissing, createsMissingKey, try Self.read(stagedPath) == nil {
             // Two processes may get here at once on a fresh directory: both end with whichever key was linked first.
             keys.append(try Self.create(MasterKey.generate(), at: keyPath))
         }
         if let staged = try Self.read(stagedPath) { keys.append(staged) }
         guard !keys.isEmpty else {
+            if !createsMissingKey {
+                throw GuardianError(
+                    .keyProviderFailed,
+                    "The master key file \(keyPath) does not exist; create it once (`openssl rand -base64 32 > FILE; chmod 600 FILE`) and give every node the same file."
+                )
+            }
             throw GuardianError(
                 .keyProviderFailed,
                 "The master key file \(keyPath) is missing but the database exists; restore the key file from backup.")

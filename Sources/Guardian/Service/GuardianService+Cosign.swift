@@ -166,7 +166,8 @@ extension GuardianService {
             let outcome = try await storage {
                 try await store.commitCosign(
                     CosignCommit(
-                        wallet: wallet, step: match.step, record: cosign, policy: policyCheck, session: live(session)),
+                        wallet: wallet, step: match.step, record: cosign, policy: policyCheck, session: live(session),
+                        lockout: LockoutCondition(at: now, disableAfter: configuration.lockout.disableAfter)),
                     audit: audit(event))
             }
             switch outcome {
@@ -174,6 +175,12 @@ extension GuardianService {
             case .stepAlreadyUsed: throw GuardianError.codeAlreadyUsed
             case .walletNotActive: throw GuardianError.notEnrolled
             case .sessionEnded: throw GuardianError.sessionInvalid  // logged out while the request was in flight
+            case .walletLocked(let state):
+                // Locked meanwhile by wrong codes on another node: the lock wins, nothing was consumed.
+                var locked = record
+                locked.lockout = state
+                try checkLockout(locked, at: now)
+                throw GuardianError.walletLocked(retryAfter: 1)
             case .guardianRotated:
                 throw GuardianError(
                     .guardianNotSigner,

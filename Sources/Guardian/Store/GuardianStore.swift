@@ -177,17 +177,42 @@ public struct CosignCommit: Sendable {
     public let policy: CosignPolicyCheck?
     /// The session that asked, which must still be live when the burn commits (nil: no session check).
     public let session: SessionCondition?
+    /// The wallet must be neither locked nor disabled when the burn commits (nil: no check). Checked on the stored
+    /// failure count inside the transaction, so that a lock set meanwhile by another node's wrong codes stops the burn.
+    public let lockout: LockoutCondition?
 
-    /// A burn of `step` for `wallet`, recorded as `record`, under the policy conditions `policy`, while `session` lives.
+    /// A burn of `step` for `wallet`, recorded as `record`, under the policy conditions `policy`, while `session` lives
+    /// and, with `lockout`, while the wallet is not locked.
     public init(
         wallet: SolanaPublicKey, step: UInt64, record: CosignRecord, policy: CosignPolicyCheck? = nil,
-        session: SessionCondition? = nil
+        session: SessionCondition? = nil, lockout: LockoutCondition? = nil
     ) {
         self.wallet = wallet
         self.step = step
         self.record = record
         self.policy = policy
         self.session = session
+        self.lockout = lockout
+    }
+}
+
+/// "The wallet is not locked or disabled at `at`": a condition a burn checks inside its transaction, on the stored
+/// lockout state. Several nodes verify codes for one wallet at once; a wrong code on one node may lock the wallet while
+/// another node is verifying a right one, and the lock must win.
+public struct LockoutCondition: Sendable, Hashable {
+    /// The time the lock is judged at.
+    public let at: Date
+    /// Consecutive failures that disable the wallet (``LockoutPolicy/disableAfter``).
+    public let disableAfter: Int
+
+    public init(at: Date, disableAfter: Int) {
+        self.at = at
+        self.disableAfter = disableAfter
+    }
+
+    /// Whether `state` refuses a burn.
+    public func refuses(_ state: LockoutState) -> Bool {
+        state.consecutiveFailures >= disableAfter || (state.lockedUntil.map { $0 > at } ?? false)
     }
 }
 
@@ -233,6 +258,8 @@ public enum CosignCommitOutcome: Sendable, Hashable {
     case spendingLimitExceeded(SpendingLimitViolation)
     /// The session that asked was logged out or expired before the commit; nothing was written.
     case sessionEnded
+    /// The wallet was locked or disabled before the commit (wrong codes on another node); nothing was written.
+    case walletLocked(LockoutState)
 }
 
 // MARK: - Store errors

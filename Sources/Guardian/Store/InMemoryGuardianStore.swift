@@ -138,6 +138,7 @@ public actor InMemoryGuardianStore: GuardianStore {
         }
         guard var record = wallets[commit.wallet], record.state == .active else { return .walletNotActive }
         guard record.guardianPublicKey == commit.record.guardianPublicKey else { return .guardianRotated }
+        if let lockout = commit.lockout, lockout.refuses(record.lockout) { return .walletLocked(record.lockout) }
         if let last = record.lastAcceptedStep, last >= commit.step { return .stepAlreadyUsed(lastAccepted: last) }
         if let refusal = policyRefusal(commit) { return refusal }
         recordSpends(commit)

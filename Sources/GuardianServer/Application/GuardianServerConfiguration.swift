@@ -1,5 +1,6 @@
 import Foundation
 import Guardian
+import GuardianPostgres
 import Logging
 
 // MARK: - Server configuration
@@ -16,6 +17,8 @@ public struct GuardianServerConfiguration: Sendable {
         case keyFile
         /// The environment variable ``EnvironmentMasterKeyProvider/defaultVariable`` (Base64 of 32 bytes).
         case environment
+        /// A key file at a path of its own, never created by the server (``FileMasterKeyProvider/init(keyFile:)``).
+        case keyFileAt(URL)
         /// A provider supplied by the embedding program (a KMS, tests).
         case provider(any MasterKeyProvider)
     }
@@ -48,6 +51,19 @@ public struct GuardianServerConfiguration: Sendable {
     public static let masterKeyEnvironmentVariable = EnvironmentMasterKeyProvider.defaultVariable
     /// The SQLite database's file name inside the data directory.
     public static let databaseFileName = "guardian.sqlite"
+
+    /// Where the guardian keeps its state.
+    public enum Storage: Sendable {
+        /// Embedded SQLite in ``dataDirectory`` (the default: one node).
+        case sqlite
+        /// A PostgreSQL database shared by several nodes (`docs/postgres.md`); ``dataDirectory`` is not used for
+        /// state. The master key must come from the environment or a key file (``MasterKeySource/keyFileAt(_:)``):
+        /// every node is given the same one, and it never enters the database.
+        case postgres(PostgresConnectionConfiguration)
+    }
+
+    /// Where the state lives: SQLite in the data directory unless set.
+    public var storage: Storage = .sqlite
 
     /// Address to listen on: loopback by default, so nothing is exposed until the operator says so.
     public var host: String = "127.0.0.1"

@@ -1,5 +1,6 @@
 import Foundation
 import Guardian
+import GuardianPostgres
 import GuardianSQLite
 import Logging
 import Prometheus
@@ -38,6 +39,11 @@ public struct GuardianServerDependencies: Sendable {
         configuration: GuardianServerConfiguration, clock: any GuardianClock = SystemClock(),
         lockingDirectory: Bool = true, requiringExistingDatabase: Bool = false
     ) async throws -> GuardianServerDependencies {
+        if case .postgres(let database) = configuration.storage {
+            return try await openPostgres(
+                database, configuration: configuration, clock: clock,
+                requiringExistingDatabase: requiringExistingDatabase)
+        }
         if requiringExistingDatabase, !FileManager.default.fileExists(atPath: configuration.databaseURL.path) {
             throw ServerSetupError(
                 code: "database_missing",
@@ -64,6 +70,53 @@ public struct GuardianServerDependencies: Sendable {
             store.close()
             lock?.release()
             throw error
+        }
+    }
+
+    /// The PostgreSQL store (several nodes share it): no directory lock, and a master key that is never created
+    /// here — from `CHRONOGUARD_MASTER_KEY` or a key file every node is given.
+    static func openPostgres(
+        _ database: PostgresConnectionConfiguration, configuration: GuardianServerConfiguration,
+        clock: any GuardianClock, requiringExistingDatabase: Bool
+    ) async throws -> GuardianServerDependencies {
+        let keyProvider = try Self.sharedKeyProvider(configuration.masterKey)
+        let store = try await PostgresGuardianStore.open(configuration: database)
+        do {
+            if requiringExistingDatabase, try await store.loadKeyring() == nil {
+                throw ServerSetupError(
+                    code: "database_missing",
+                    message:
+                        "The PostgreSQL database \(database.description) holds no guardian (no keyring); check --store.")
+            }
+            return try await make(
+                configuration: configuration, store: store, keyProvider: keyProvider, clock: clock,
+                readiness: { _ = try await store.loadKeyring() },
+                shutdown: { await store.close() })
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// The master key for a store shared by several nodes: the environment variable or an explicit key file, never
+    /// a key created on the spot (each node would create its own).
+    public static func sharedKeyProvider(
+        _ source: GuardianServerConfiguration.MasterKeySource,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> any MasterKeyProvider {
+        let variable = GuardianServerConfiguration.masterKeyEnvironmentVariable
+        switch source {
+        case .keyFileAt(let file): return FileMasterKeyProvider(keyFile: file)
+        case .provider(let provider): return provider
+        case .automatic, .environment, .keyFile:
+            guard let value = environment[variable], !value.isEmpty else {
+                throw ServerSetupError(
+                    code: "master_key_missing",
+                    message:
+                        "A guardian on PostgreSQL needs its master key from \(variable) (Base64 of 32 bytes) or --master-key-file; every node must be given the same key, and it never enters the database."
+                )
+            }
+            return EnvironmentMasterKeyProvider(environment: environment)
         }
     }
 
@@ -111,6 +164,8 @@ public struct GuardianServerDependencies: Sendable {
             return FileMasterKeyProvider(directory: directory)
         case .environment:
             return EnvironmentMasterKeyProvider(environment: environment)
+        case .keyFileAt(let file):
+            return FileMasterKeyProvider(keyFile: file)
         case .provider(let provider):
             return provider
         }
