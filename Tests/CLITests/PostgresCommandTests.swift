@@ -53,6 +53,19 @@ import Testing
         return ["guardian", "cosign", "--transaction", Data(unsigned.serialized()).base64EncodedString(), "--code", code]
     }
 
+    /// A copy of the CLI's session file that names another node (the CLI binds a session file to one URL; the token
+    /// is what the server checks). Returns the copy's path.
+    static func session(_ path: String, for url: String) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        object["url"] = url
+        let copy = path + "." + String(url.hashValue, radix: 16)
+        FileManager.default.createFile(
+            atPath: copy, contents: try JSONSerialization.data(withJSONObject: object),
+            attributes: [.posixPermissions: 0o600])
+        return copy
+    }
+
     static func writeKeypair(_ wallet: SolanaKeypair, to path: String) throws {
         let keypairJSON = "[" + (wallet.seed + wallet.publicKey.bytes).map(String.init).joined(separator: ",") + "]"
         try keypairJSON.write(toFile: path, atomically: true, encoding: .utf8)
@@ -87,14 +100,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: base + "-a/guardian.sqlite"), "no SQLite with --store")
 
         let totp = try nodeA.enrollThroughTheCLI(keypairFile: keypairFile, sessionFile: session)
-        let status = try CLI.run(["guardian", "status", "--json", "--url", nodeB.url, "--session-file", session])
+        let sessionB = try Self.session(session, for: nodeB.url)
+        defer { try? FileManager.default.removeItem(atPath: sessionB) }
+        let status = try CLI.run(["guardian", "status", "--json", "--url", nodeB.url, "--session-file", sessionB])
         #expect(status.status == 0 && status.stdout.contains("active"), "node A's session on node B: \(status.stderr)")
         let statusJSON = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let guardian = try SolanaPublicKey(base58: try #require(statusJSON["guardianPublicKey"] as? String))
 
         let code = try totp.code(at: Int64(Date().timeIntervalSince1970))
         let cosign = try Self.cosignArguments(wallet: wallet, guardian: guardian, code: code)
-        let onB = try CLI.run(cosign + ["--url", nodeB.url, "--session-file", session])
+        let onB = try CLI.run(cosign + ["--url", nodeB.url, "--session-file", sessionB])
         #expect(onB.status == 0, "cosign on node B: \(onB.stderr)")
         let onA = try CLI.run(cosign + ["--url", nodeA.url, "--session-file", session])
         #expect(onA.status == 2 && onA.stderr.contains("code_already_used"), "replay on node A: \(onA.stderr)")
@@ -133,7 +148,9 @@ import Testing
         // A node with the new key file: the burned code is recognised (the TOTP secret decrypts under the new key).
         let nodeC = try ServerProcess(dataDirectory: base + "-c", arguments: store)
         try await nodeC.waitUntilReady()
-        let replay = try CLI.run(cosign + ["--url", nodeC.url, "--session-file", session])
+        let sessionC = try Self.session(session, for: nodeC.url)
+        defer { try? FileManager.default.removeItem(atPath: sessionC) }
+        let replay = try CLI.run(cosign + ["--url", nodeC.url, "--session-file", sessionC])
         #expect(replay.stderr.contains("code_already_used"), "after rotation: \(replay.stderr)")
         #expect(nodeC.terminate() == 0)
         let auditAgain = try CLI.run(["audit", "verify"] + store)
@@ -185,7 +202,9 @@ import Testing
         let node = try ServerProcess(dataDirectory: base + "-pg", arguments: ["--store", url, "--master-key-file", keyFile])
         try await node.waitUntilReady()
         // The session moved too; the burned code stays burned.
-        let replay = try CLI.run(cosign + ["--url", node.url, "--session-file", session])
+        let moved = try Self.session(session, for: node.url)
+        defer { try? FileManager.default.removeItem(atPath: moved) }
+        let replay = try CLI.run(cosign + ["--url", node.url, "--session-file", moved])
         #expect(replay.stderr.contains("code_already_used"), "\(replay.stderr)")
         #expect(node.terminate() == 0)
         let audit = try CLI.run("audit", "verify", "--store", url, "--master-key-file", keyFile)
