@@ -34,7 +34,8 @@ struct KeysCommand: AsyncParsableCommand {
 
         @Option(
             name: .customLong("store"),
-            help: "postgres://USER@HOST[,HOST2…]/DATABASE: rotate the key of a guardian on PostgreSQL instead of SQLite.")
+            help:
+                "postgres://USER@HOST[,HOST2…]/DATABASE: rotate the key of a guardian on PostgreSQL instead of SQLite.")
         var store: String?
 
         @Option(

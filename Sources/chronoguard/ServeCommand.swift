@@ -69,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("wallet-rate-limit"),
-        help: "Per-wallet bucket for signed-in calls as COUNT/SECONDS (default 10/300; per node until it moves into the store)."
+        help:
+            "Per-wallet bucket for signed-in calls as COUNT/SECONDS (default 10/300; per node until it moves into the store)."
     )
     var walletRateLimit = "10/300"
 

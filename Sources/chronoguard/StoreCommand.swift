@@ -103,7 +103,8 @@ struct StoreCommand: AsyncParsableCommand {
                 throw error
             }
 
-            let after = try await AuditCommand.Verify.verifyPostgres(target, keySource: .provider(keyProvider), anchor: before.head)
+            let after = try await AuditCommand.Verify.verifyPostgres(
+                target, keySource: .provider(keyProvider), anchor: before.head)
             guard after.isIntact, after.head == before.head, after.recordCount == before.recordCount else {
                 throw CLIFailure(
                     "The audit chain copied to \(target.description) does NOT verify against the source's head; do not start nodes on it.",

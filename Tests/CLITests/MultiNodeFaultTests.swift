@@ -21,7 +21,8 @@ import Testing
 /// each counted. Bounded in count and time; long (minutes), so behind `CHRONOGUARD_MULTINODE_TESTS=1`.
 @Suite(
     .serialized,
-    .enabled(if: ProcessInfo.processInfo.environment["CHRONOGUARD_MULTINODE_TESTS"] == "1", "CHRONOGUARD_MULTINODE_TESTS=1"))
+    .enabled(
+        if: ProcessInfo.processInfo.environment["CHRONOGUARD_MULTINODE_TESTS"] == "1", "CHRONOGUARD_MULTINODE_TESTS=1"))
 struct MultiNodeFaultTests {
     static let publicURL = "http://guardian.test"
 
@@ -43,7 +44,8 @@ struct MultiNodeFaultTests {
 
         var arguments: [String] {
             [
-                "--store", url, "--master-key-file", base + "-master.key", "--public-url", MultiNodeFaultTests.publicURL,
+                "--store", url, "--master-key-file", base + "-master.key", "--public-url",
+                MultiNodeFaultTests.publicURL,
                 "--ip-rate-limit", "off", "--api-key-rate-limit", "off", "--wallet-rate-limit", "1000000/1",
             ]
         }
@@ -71,10 +73,13 @@ struct MultiNodeFaultTests {
         func close() async {
             for node in nodes where node.process.isRunning { _ = node.terminate() }
             try? await database.drop()
-            if let names = try? FileManager.default.contentsOfDirectory(atPath: (base as NSString).deletingLastPathComponent) {
+            if let names = try? FileManager.default.contentsOfDirectory(
+                atPath: (base as NSString).deletingLastPathComponent)
+            {
                 let prefix = (base as NSString).lastPathComponent
                 for name in names where name.hasPrefix(prefix) {
-                    try? FileManager.default.removeItem(atPath: ((base as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name))
+                    try? FileManager.default.removeItem(
+                        atPath: ((base as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name))
                 }
             }
         }
@@ -137,7 +142,8 @@ struct MultiNodeFaultTests {
         case refused(status: Int?, code: String)
     }
 
-    static func cosign(_ client: GuardianAPIClient, _ wallet: Wallet, transaction: String, code: String) async -> Answer {
+    static func cosign(_ client: GuardianAPIClient, _ wallet: Wallet, transaction: String, code: String) async -> Answer
+    {
         do {
             let result = try await client.cosign(
                 wallet: wallet.keypair.publicKey, transactionBase64: transaction, code: code, token: wallet.token)
@@ -158,31 +164,34 @@ struct MultiNodeFaultTests {
     @Test func oneCodeRacedOverThreeNodesIsAcceptedOnce() async throws {
         let count = Int(ProcessInfo.processInfo.environment["CHRONOGUARD_MULTINODE_RACE"] ?? "") ?? 1_000
         try await Self.withCluster { cluster in
-        let wallet = try await Self.enroll(cluster.client(0))
-        let transaction = try Self.transaction(wallet)
-        try await Self.waitForFreshStep(leaving: 25)
-        let code = try wallet.totp.code(at: Int64(Date().timeIntervalSince1970))
-        let clients = (0..<3).map { cluster.client($0) }
-        let started = ContinuousClock.now
-        let answers = await withTaskGroup(of: Answer.self) { group in
-            for index in 0..<count {
-                group.addTask { await Self.cosign(clients[index % 3], wallet, transaction: transaction, code: code) }
+            let wallet = try await Self.enroll(cluster.client(0))
+            let transaction = try Self.transaction(wallet)
+            try await Self.waitForFreshStep(leaving: 25)
+            let code = try wallet.totp.code(at: Int64(Date().timeIntervalSince1970))
+            let clients = (0..<3).map { cluster.client($0) }
+            let started = ContinuousClock.now
+            let answers = await withTaskGroup(of: Answer.self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        await Self.cosign(clients[index % 3], wallet, transaction: transaction, code: code)
+                    }
+                }
+                return await group.reduce(into: [Answer]()) { $0.append($1) }
             }
-            return await group.reduce(into: [Answer]()) { $0.append($1) }
-        }
-        let elapsed = ContinuousClock.now - started
-        var tally: [String: Int] = [:]
-        for answer in answers {
-            switch answer {
-            case .accepted: tally["200", default: 0] += 1
-            case .refused(let status, let code): tally["\(status.map(String.init) ?? "none") \(code)", default: 0] += 1
+            let elapsed = ContinuousClock.now - started
+            var tally: [String: Int] = [:]
+            for answer in answers {
+                switch answer {
+                case .accepted: tally["200", default: 0] += 1
+                case .refused(let status, let code):
+                    tally["\(status.map(String.init) ?? "none") \(code)", default: 0] += 1
+                }
             }
-        }
-        print("race: \(count) cosigns over 3 nodes in \(elapsed): \(tally)")
-        #expect(tally["200"] == 1, "exactly one accepted: \(tally)")
-        let stored = try await cluster.database.query("SELECT count(*) FROM cosigns")
-        #expect(try stored.first?.decode(Int64.self) == 1)
-        #expect(!tally.keys.contains { $0.hasPrefix("500") }, "no internal errors: \(tally)")
+            print("race: \(count) cosigns over 3 nodes in \(elapsed): \(tally)")
+            #expect(tally["200"] == 1, "exactly one accepted: \(tally)")
+            let stored = try await cluster.database.query("SELECT count(*) FROM cosigns")
+            #expect(try stored.first?.decode(Int64.self) == 1)
+            #expect(!tally.keys.contains { $0.hasPrefix("500") }, "no internal errors: \(tally)")
         }
     }
 
@@ -193,81 +202,84 @@ struct MultiNodeFaultTests {
         let rounds = Int(ProcessInfo.processInfo.environment["CHRONOGUARD_MULTINODE_KILLS"] ?? "") ?? 4
         let walletCount = 12
         try await Self.withCluster { cluster in
-        var wallets: [Wallet] = []
-        for index in 0..<walletCount { wallets.append(try await Self.enroll(cluster.client(index % 3))) }
+            var wallets: [Wallet] = []
+            for index in 0..<walletCount { wallets.append(try await Self.enroll(cluster.client(index % 3))) }
 
-        let enrolled = wallets
-        var acknowledged: [(wallet: Wallet, code: String, transaction: String, step: UInt64)] = []
-        var doubleAccepts = 0
-        var tally: [String: Int] = [:]
-        for round in 0..<rounds {
-            // A step of its own for each round: one burn per wallet per step.
-            let step = UInt64(Date().timeIntervalSince1970) / 30
-            if round > 0 {
-                while UInt64(Date().timeIntervalSince1970) / 30 == step { try await Task.sleep(for: .milliseconds(200)) }
-            }
-            let now = Int64(Date().timeIntervalSince1970)
-            let victim = Int.random(in: 0..<3)
-            let clients = (0..<3).map { cluster.client($0) }
-            let codes = try enrolled.map { try $0.totp.code(at: now) }
-            let transactions = try enrolled.map { try Self.transaction($0) }
-            // Each wallet's code sent 3 times, to 3 different nodes, while the victim is killed.
-            let answers = await withTaskGroup(of: (Int, Answer).self) { group in
-                for (index, wallet) in enrolled.enumerated() {
-                    for copy in 0..<3 {
-                        group.addTask {
-                            try? await Task.sleep(for: .milliseconds(Int.random(in: 0..<400)))
-                            return (
-                                index,
-                                await Self.cosign(
-                                    clients[(index + copy) % 3], wallet, transaction: transactions[index],
-                                    code: codes[index])
-                            )
-                        }
+            let enrolled = wallets
+            var acknowledged: [(wallet: Wallet, code: String, transaction: String, step: UInt64)] = []
+            var doubleAccepts = 0
+            var tally: [String: Int] = [:]
+            for round in 0..<rounds {
+                // A step of its own for each round: one burn per wallet per step.
+                let step = UInt64(Date().timeIntervalSince1970) / 30
+                if round > 0 {
+                    while UInt64(Date().timeIntervalSince1970) / 30 == step {
+                        try await Task.sleep(for: .milliseconds(200))
                     }
                 }
-                group.addTask {
-                    try? await Task.sleep(for: .milliseconds(Int.random(in: 50..<300)))
-                    cluster.kill(victim)
-                    return (-1, .refused(status: nil, code: "killed"))
+                let now = Int64(Date().timeIntervalSince1970)
+                let victim = Int.random(in: 0..<3)
+                let clients = (0..<3).map { cluster.client($0) }
+                let codes = try enrolled.map { try $0.totp.code(at: now) }
+                let transactions = try enrolled.map { try Self.transaction($0) }
+                // Each wallet's code sent 3 times, to 3 different nodes, while the victim is killed.
+                let answers = await withTaskGroup(of: (Int, Answer).self) { group in
+                    for (index, wallet) in enrolled.enumerated() {
+                        for copy in 0..<3 {
+                            group.addTask {
+                                try? await Task.sleep(for: .milliseconds(Int.random(in: 0..<400)))
+                                return (
+                                    index,
+                                    await Self.cosign(
+                                        clients[(index + copy) % 3], wallet, transaction: transactions[index],
+                                        code: codes[index])
+                                )
+                            }
+                        }
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: .milliseconds(Int.random(in: 50..<300)))
+                        cluster.kill(victim)
+                        return (-1, .refused(status: nil, code: "killed"))
+                    }
+                    return await group.reduce(into: [(Int, Answer)]()) { $0.append($1) }
                 }
-                return await group.reduce(into: [(Int, Answer)]()) { $0.append($1) }
-            }
-            var acceptedPerWallet: [Int: Int] = [:]
-            for (index, answer) in answers where index >= 0 {
-                switch answer {
-                case .accepted(let step):
-                    acceptedPerWallet[index, default: 0] += 1
-                    acknowledged.append((enrolled[index], codes[index], transactions[index], step))
-                    tally["200", default: 0] += 1
-                case .refused(let status, let code):
-                    tally["\(status.map(String.init) ?? "none") \(code)", default: 0] += 1
+                var acceptedPerWallet: [Int: Int] = [:]
+                for (index, answer) in answers where index >= 0 {
+                    switch answer {
+                    case .accepted(let step):
+                        acceptedPerWallet[index, default: 0] += 1
+                        acknowledged.append((enrolled[index], codes[index], transactions[index], step))
+                        tally["200", default: 0] += 1
+                    case .refused(let status, let code):
+                        tally["\(status.map(String.init) ?? "none") \(code)", default: 0] += 1
+                    }
                 }
+                doubleAccepts += acceptedPerWallet.values.filter { $0 > 1 }.count
+                try await cluster.restart(victim)
             }
-            doubleAccepts += acceptedPerWallet.values.filter { $0 > 1 }.count
-            try await cluster.restart(victim)
-        }
-        print("kills: \(rounds) rounds, \(acknowledged.count) acknowledged cosigns, answers \(tally)")
-        #expect(doubleAccepts == 0, "no code accepted twice")
-        #expect(!acknowledged.isEmpty)
+            print("kills: \(rounds) rounds, \(acknowledged.count) acknowledged cosigns, answers \(tally)")
+            #expect(doubleAccepts == 0, "no code accepted twice")
+            #expect(!acknowledged.isEmpty)
 
-        // Every acknowledged burn is stored, and a replay of it on any node is refused.
-        let rows = try await cluster.database.query("SELECT wallet, step FROM cosigns")
-        var stored = Set<String>()
-        for row in rows {
-            let (wallet, step) = try row.decode((ByteBuffer, Int64).self)
-            stored.insert(Data(wallet.readableBytesView).base64EncodedString() + "/\(step)")
-        }
-        for entry in acknowledged {
-            let key = Data(entry.wallet.keypair.publicKey.bytes).base64EncodedString() + "/\(entry.step)"
-            #expect(stored.contains(key), "acknowledged burn \(key) is stored")
-            let replay = await Self.cosign(
-                cluster.client(Int.random(in: 0..<3)), entry.wallet, transaction: entry.transaction, code: entry.code)
-            if case .accepted = replay { Issue.record("a replay of an acknowledged cosign was accepted") }
-        }
-        let audit = try CLI.run(
-            ["audit", "verify", "--store", cluster.url, "--master-key-file", cluster.base + "-master.key"])
-        #expect(audit.status == 0 && audit.stdout.contains("Audit log intact"), "\(audit.stdout)\(audit.stderr)")
+            // Every acknowledged burn is stored, and a replay of it on any node is refused.
+            let rows = try await cluster.database.query("SELECT wallet, step FROM cosigns")
+            var stored = Set<String>()
+            for row in rows {
+                let (wallet, step) = try row.decode((ByteBuffer, Int64).self)
+                stored.insert(Data(wallet.readableBytesView).base64EncodedString() + "/\(step)")
+            }
+            for entry in acknowledged {
+                let key = Data(entry.wallet.keypair.publicKey.bytes).base64EncodedString() + "/\(entry.step)"
+                #expect(stored.contains(key), "acknowledged burn \(key) is stored")
+                let replay = await Self.cosign(
+                    cluster.client(Int.random(in: 0..<3)), entry.wallet, transaction: entry.transaction,
+                    code: entry.code)
+                if case .accepted = replay { Issue.record("a replay of an acknowledged cosign was accepted") }
+            }
+            let audit = try CLI.run(
+                ["audit", "verify", "--store", cluster.url, "--master-key-file", cluster.base + "-master.key"])
+            #expect(audit.status == 0 && audit.stdout.contains("Audit log intact"), "\(audit.stdout)\(audit.stderr)")
         }
     }
 
@@ -275,38 +287,46 @@ struct MultiNodeFaultTests {
     /// `invalid_code` answers), none is lost between nodes.
     @Test func wrongCodesOnAllNodesAreCountedExactly() async throws {
         try await Self.withCluster { cluster in
-        let wallet = try await Self.enroll(cluster.client(0))
-        let transaction = try Self.transaction(wallet)
-        let now = Int64(Date().timeIntervalSince1970)
-        let valid = Set(try (-2...2).map { try wallet.totp.code(at: now + Int64($0) * 30) })
-        var wrong: [String] = []
-        while wrong.count < 30 {
-            let candidate = String(format: "%06d", Int.random(in: 0..<1_000_000))
-            if !valid.contains(candidate) { wrong.append(candidate) }
-        }
-        let clients = (0..<3).map { cluster.client($0) }
-        let answers = await withTaskGroup(of: Answer.self) { group in
-            for (index, code) in wrong.enumerated() {
-                group.addTask { await Self.cosign(clients[index % 3], wallet, transaction: transaction, code: code) }
+            let wallet = try await Self.enroll(cluster.client(0))
+            let transaction = try Self.transaction(wallet)
+            let now = Int64(Date().timeIntervalSince1970)
+            let valid = Set(try (-2...2).map { try wallet.totp.code(at: now + Int64($0) * 30) })
+            var wrong: [String] = []
+            while wrong.count < 30 {
+                let candidate = String(format: "%06d", Int.random(in: 0..<1_000_000))
+                if !valid.contains(candidate) { wrong.append(candidate) }
             }
-            return await group.reduce(into: [Answer]()) { $0.append($1) }
-        }
-        var tally: [String: Int] = [:]
-        for answer in answers {
-            if case .refused(_, let code) = answer { tally[code, default: 0] += 1 } else { tally["accepted", default: 0] += 1 }
-        }
-        print("wrong codes over 3 nodes: \(tally)")
-        let rows = try await cluster.database.query(
-            "SELECT consecutive_failures FROM wallets WHERE wallet = \(ByteBuffer(bytes: wallet.keypair.publicKey.bytes))")
-        let failures = try #require(try rows.first?.decode(Int64.self))
-        #expect(tally["accepted"] == nil)
-        // Each evaluated wrong code wrote its audit record in the transaction that counted it.
-        let rejected = try await cluster.database.query(
-            "SELECT count(*) FROM audit_log WHERE kind = 'code_rejected' AND wallet = \(ByteBuffer(bytes: wallet.keypair.publicKey.bytes))")
-        let audited = try #require(try rejected.first?.decode(Int64.self))
-        print("stored consecutive failures \(failures), code_rejected records \(audited)")
-        #expect(failures == audited, "no increment lost: \(failures) counted, \(audited) audited")
-        #expect(failures >= 3 && failures <= Int64(wrong.count))
+            let clients = (0..<3).map { cluster.client($0) }
+            let answers = await withTaskGroup(of: Answer.self) { group in
+                for (index, code) in wrong.enumerated() {
+                    group.addTask {
+                        await Self.cosign(clients[index % 3], wallet, transaction: transaction, code: code)
+                    }
+                }
+                return await group.reduce(into: [Answer]()) { $0.append($1) }
+            }
+            var tally: [String: Int] = [:]
+            for answer in answers {
+                if case .refused(_, let code) = answer {
+                    tally[code, default: 0] += 1
+                } else {
+                    tally["accepted", default: 0] += 1
+                }
+            }
+            print("wrong codes over 3 nodes: \(tally)")
+            let rows = try await cluster.database.query(
+                "SELECT consecutive_failures FROM wallets WHERE wallet = \(ByteBuffer(bytes: wallet.keypair.publicKey.bytes))"
+            )
+            let failures = try #require(try rows.first?.decode(Int64.self))
+            #expect(tally["accepted"] == nil)
+            // Each evaluated wrong code wrote its audit record in the transaction that counted it.
+            let rejected = try await cluster.database.query(
+                "SELECT count(*) FROM audit_log WHERE kind = 'code_rejected' AND wallet = \(ByteBuffer(bytes: wallet.keypair.publicKey.bytes))"
+            )
+            let audited = try #require(try rejected.first?.decode(Int64.self))
+            print("stored consecutive failures \(failures), code_rejected records \(audited)")
+            #expect(failures == audited, "no increment lost: \(failures) counted, \(audited) audited")
+            #expect(failures >= 3 && failures <= Int64(wrong.count))
         }
     }
 }

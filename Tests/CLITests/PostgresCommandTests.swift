@@ -50,7 +50,9 @@ import Testing
                 .init(programIDIndex: 3, accountIndexes: [0, 2], data: [2, 0, 0, 0, 64, 66, 15, 0, 0, 0, 0, 0])
             ])
         let unsigned = try SolanaTransaction(message: message).signing(with: wallet)
-        return ["guardian", "cosign", "--transaction", Data(unsigned.serialized()).base64EncodedString(), "--code", code]
+        return [
+            "guardian", "cosign", "--transaction", Data(unsigned.serialized()).base64EncodedString(), "--code", code,
+        ]
     }
 
     /// A copy of the CLI's session file that names another node (the CLI binds a session file to one URL; the token
@@ -82,9 +84,10 @@ import Testing
         let session = base + "-session.json"
         let keypairFile = base + "-wallet.json"
         defer {
-            for suffix in ["-a", "-b", "-a.log", "-b.log", "-c", "-c.log", "-master.key", "-master.key.next",
-                "-session.json", "-wallet.json"]
-            {
+            for suffix in [
+                "-a", "-b", "-a.log", "-b.log", "-c", "-c.log", "-master.key", "-master.key.next",
+                "-session.json", "-wallet.json",
+            ] {
                 try? FileManager.default.removeItem(atPath: base + suffix)
             }
         }
@@ -104,7 +107,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: sessionB) }
         let status = try CLI.run(["guardian", "status", "--json", "--url", nodeB.url, "--session-file", sessionB])
         #expect(status.status == 0 && status.stdout.contains("active"), "node A's session on node B: \(status.stderr)")
-        let statusJSON = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let statusJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let guardian = try SolanaPublicKey(base58: try #require(statusJSON["guardianPublicKey"] as? String))
 
         let code = try totp.code(at: Int64(Date().timeIntervalSince1970))
@@ -141,7 +145,8 @@ import Testing
 
         let rotate = try CLI.run(["keys", "rotate"] + store)
         #expect(
-            rotate.status == 0 && rotate.stdout.contains("1 wallet key(s) rewrapped"), "\(rotate.stdout)\(rotate.stderr)")
+            rotate.status == 0 && rotate.stdout.contains("1 wallet key(s) rewrapped"),
+            "\(rotate.stdout)\(rotate.stderr)")
         let keyMode = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
         #expect(keyMode == 0o600)
 
@@ -179,7 +184,8 @@ import Testing
         try await sqliteNode.waitUntilReady()
         let totp = try sqliteNode.enrollThroughTheCLI(keypairFile: keypairFile, sessionFile: session)
         let status = try CLI.run(["guardian", "status", "--json", "--url", sqliteNode.url, "--session-file", session])
-        let statusJSON = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let statusJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let guardian = try SolanaPublicKey(base58: try #require(statusJSON["guardianPublicKey"] as? String))
         let code = try totp.code(at: Int64(Date().timeIntervalSince1970))
         let cosign = try Self.cosignArguments(wallet: wallet, guardian: guardian, code: code)
@@ -199,7 +205,8 @@ import Testing
         #expect(again.status == 73 && again.stderr.contains("already holds guardian state"), "\(again.stderr)")
 
         let keyFile = dataDirectory + "/master.key"
-        let node = try ServerProcess(dataDirectory: base + "-pg", arguments: ["--store", url, "--master-key-file", keyFile])
+        let node = try ServerProcess(
+            dataDirectory: base + "-pg", arguments: ["--store", url, "--master-key-file", keyFile])
         try await node.waitUntilReady()
         // The session moved too; the burned code stays burned.
         let moved = try Self.session(session, for: node.url)
@@ -221,13 +228,18 @@ import Testing
             (["serve", "--master-key-file", "/tmp/none.key"], 64, "goes with --store"),
             (["audit", "verify", "--store", "postgres://u@h/db?sslmode=allow"], 64, "--store"),
             (["keys", "rotate", "--store", "http://h/db"], 64, "must be a PostgreSQL URL"),
-            (["store", "migrate", "--from", "/nonexistent-chronoguard", "--to", "postgres://u@h/db"], 66, "no guardian database"),
+            (
+                ["store", "migrate", "--from", "/nonexistent-chronoguard", "--to", "postgres://u@h/db"], 66,
+                "no guardian database"
+            ),
             (["store", "migrate", "--from", "/tmp", "--to", "sqlite:///x"], 64, "--to must be a PostgreSQL URL"),
             (["serve", "--store", "postgres://u@127.0.0.1:1/db"], 2, "CHRONOGUARD_MASTER_KEY"),
         ]
         for (arguments, status, text) in cases {
             let result = try CLI.run(arguments, environment: noKey)
-            #expect(result.status == status && result.stderr.contains(text), "\(arguments): \(result.status) \(result.stderr)")
+            #expect(
+                result.status == status && result.stderr.contains(text),
+                "\(arguments): \(result.status) \(result.stderr)")
         }
     }
 }

@@ -225,6 +225,7 @@ import Testing
         #expect(state.consecutiveFailures == policy.freeFailures + 1 && state.lockedUntil != nil)
         #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep != step, "nothing burned")
         // Once the lock has passed, the same burn commits.
-        #expect(try await commit(step, at: harness.clock.now().addingTimeInterval(policy.maximumLock + 1)) == .committed)
+        #expect(
+            try await commit(step, at: harness.clock.now().addingTimeInterval(policy.maximumLock + 1)) == .committed)
     }
 }

@@ -86,7 +86,8 @@ public struct GuardianServerDependencies: Sendable {
                 throw ServerSetupError(
                     code: "database_missing",
                     message:
-                        "The PostgreSQL database \(database.description) holds no guardian (no keyring); check --store.")
+                        "The PostgreSQL database \(database.description) holds no guardian (no keyring); check --store."
+                )
             }
             return try await make(
                 configuration: configuration, store: store, keyProvider: keyProvider, clock: clock,
