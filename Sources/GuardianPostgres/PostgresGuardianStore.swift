@@ -462,6 +462,35 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
         }
     }
 
+    /// One statement, atomic on its row: refill for the time elapsed since the row's last update (none if the clock
+    /// went back), take a token if one is there, remember whether it was taken. Every node's call meets the same row.
+    public func takeRateToken(_ key: String, policy: TokenBucketPolicy, at now: Date) async throws -> RateLimitDecision
+    {
+        let capacity = policy.capacity
+        let perMillisecond = policy.refillRate / 1000
+        let nowMS = PostgresStoreSQL.milliseconds(now)
+        let row = try await database.session { sql in
+            try await sql.first(
+                """
+                INSERT INTO rate_buckets AS b (key, tokens, updated_at_ms, admitted)
+                VALUES (\(key), \(capacity) - 1, \(nowMS), true)
+                ON CONFLICT (key) DO UPDATE SET
+                    tokens = LEAST(\(capacity), b.tokens + GREATEST(0, \(nowMS) - b.updated_at_ms) * \(perMillisecond))
+                        - CASE WHEN LEAST(\(capacity), b.tokens + GREATEST(0, \(nowMS) - b.updated_at_ms) * \(perMillisecond)) >= 1
+                          THEN 1 ELSE 0 END,
+                    updated_at_ms = GREATEST(b.updated_at_ms, \(nowMS)),
+                    admitted = LEAST(\(capacity), b.tokens + GREATEST(0, \(nowMS) - b.updated_at_ms) * \(perMillisecond)) >= 1
+                RETURNING admitted, tokens
+                """, as: (Bool, Double).self)
+        }
+        guard let (admitted, tokens) = row else {
+            throw GuardianStoreError(.corrupt, "rate bucket upsert returned no row")
+        }
+        if admitted { return .allowed }
+        let seconds = (1 - tokens) / policy.refillRate
+        return .limited(retryAfterSeconds: max(1, seconds.isFinite ? Int(min(seconds.rounded(.up), 1e9)) : 1))
+    }
+
     public func appendAudit(_ audit: AuditAppend) async throws {
         try await database.write { sql in try await sql.append(audit) }
     }

@@ -54,6 +54,7 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     /// The database file.
     public let databasePath: String
     let writer: SQLiteWriter
+    let rateBuckets = InMemoryRateLimiter()
     let readers: SQLiteReaderPool
     let checkpointer: SQLiteCheckpointer
     private let closeLock = NSLock()
@@ -376,6 +377,12 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
             try context.append(audit(next), sealer: sealer)
             return next
         }
+    }
+
+    /// One process serves a SQLite database (the server holds the data directory's lock): its buckets are the
+    /// process's, kept in memory (a durable write per request would halve the commit rate for nothing).
+    public func takeRateToken(_ key: String, policy: TokenBucketPolicy, at now: Date) -> RateLimitDecision {
+        rateBuckets.acquire(.wallet, key: key, policy: policy, at: now)
     }
 
     public func commitCosign(_ commit: CosignCommit, audit: AuditAppend) async throws -> CosignCommitOutcome {

@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("wallet-rate-limit"),
         help:
-            "Per-wallet bucket for signed-in calls as COUNT/SECONDS (default 10/300; per node until it moves into the store)."
+            "Per-wallet bucket for signed-in calls as COUNT/SECONDS (default 10/300); with --store, one bucket for every node."
     )
     var walletRateLimit = "10/300"
 

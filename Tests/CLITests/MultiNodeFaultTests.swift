@@ -33,8 +33,10 @@ struct MultiNodeFaultTests {
         let base = CLI.temporaryFile("multinode")
         var nodes: [ServerProcess] = []
         var restarts = 0
+        let walletRateLimit: String
 
-        init(nodes count: Int) async throws {
+        init(nodes count: Int, walletRateLimit: String = "1000000/1") async throws {
+            self.walletRateLimit = walletRateLimit
             database = try await PostgresTestDatabase.createDatabase()
             url = try PostgresCommandTests.url(for: database)
             try PostgresCommandTests.writeKeyFile(base + "-master.key")
@@ -46,7 +48,7 @@ struct MultiNodeFaultTests {
             [
                 "--store", url, "--master-key-file", base + "-master.key", "--public-url",
                 MultiNodeFaultTests.publicURL,
-                "--ip-rate-limit", "off", "--api-key-rate-limit", "off", "--wallet-rate-limit", "1000000/1",
+                "--ip-rate-limit", "off", "--api-key-rate-limit", "off", "--wallet-rate-limit", walletRateLimit,
             ]
         }
 
@@ -85,8 +87,10 @@ struct MultiNodeFaultTests {
         }
     }
 
-    static func withCluster(_ body: (Cluster) async throws -> Void) async throws {
-        let cluster = try await Cluster(nodes: 3)
+    static func withCluster(walletRateLimit: String = "1000000/1", _ body: (Cluster) async throws -> Void)
+        async throws
+    {
+        let cluster = try await Cluster(nodes: 3, walletRateLimit: walletRateLimit)
         do { try await body(cluster) } catch {
             await cluster.close()
             throw error
@@ -327,6 +331,26 @@ struct MultiNodeFaultTests {
             print("stored consecutive failures \(failures), code_rejected records \(audited)")
             #expect(failures == audited, "no increment lost: \(failures) counted, \(audited) audited")
             #expect(failures >= 3 && failures <= Int64(wrong.count))
+        }
+    }
+
+    /// "10 per 5 minutes" is 10 across all nodes: 30 requests for one wallet at once over 3 nodes get exactly the
+    /// tokens the bucket holds (10, less the one the enrollment's confirmation took); the rest get 429.
+    @Test func theWalletRateLimitHoldsAcrossNodes() async throws {
+        try await Self.withCluster(walletRateLimit: "10/300") { cluster in
+            let wallet = try await Self.enroll(cluster.client(0))
+            let transaction = try Self.transaction(wallet)
+            let clients = (0..<3).map { cluster.client($0) }
+            let answers = await withTaskGroup(of: Answer.self) { group in
+                for index in 0..<30 {
+                    // A malformed code: charged to the bucket, then refused without touching the lockout.
+                    group.addTask { await Self.cosign(clients[index % 3], wallet, transaction: transaction, code: "x") }
+                }
+                return await group.reduce(into: [Answer]()) { $0.append($1) }
+            }
+            let limited = answers.filter { $0 == .refused(status: 429, code: "rate_limited") }.count
+            print("wallet bucket over 3 nodes: \(30 - limited) admitted, \(limited) limited")
+            #expect(limited == 30 - 9, "\(answers)")
         }
     }
 }

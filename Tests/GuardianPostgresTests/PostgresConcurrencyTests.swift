@@ -22,6 +22,33 @@ import Testing
         return CosignCommit(wallet: wallet.owner.publicKey, step: step, record: record)
     }
 
+    /// The per-wallet bucket is one row: 40 requests at once over three nodes with "10 per 5 minutes" admit exactly 10;
+    /// it refills with time (one token per 30 s), and another wallet's bucket is its own.
+    @Test func theWalletBucketIsSharedByEveryNode() async throws {
+        try await withDatabase { database, _ in
+            var stores: [PostgresGuardianStore] = []
+            for _ in 0..<3 { stores.append(try await database.openStore()) }
+            let nodes = stores
+            let policy = TokenBucketPolicy(capacity: 10, per: 300)
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            let decisions = try await withThrowingTaskGroup(of: RateLimitDecision.self) { group in
+                for index in 0..<40 {
+                    group.addTask { try await nodes[index % 3].takeRateToken("wallet:a", policy: policy, at: start) }
+                }
+                return try await group.reduce(into: [RateLimitDecision]()) { $0.append($1) }
+            }
+            #expect(decisions.filter { $0 == .allowed }.count == 10)
+            #expect(decisions.filter { $0 == .limited(retryAfterSeconds: 30) }.count == 30)
+            #expect(try await nodes[1].takeRateToken("wallet:b", policy: policy, at: start) == .allowed)
+            #expect(try await nodes[2].takeRateToken("wallet:a", policy: policy, at: start + 29) != .allowed)
+            #expect(try await nodes[0].takeRateToken("wallet:a", policy: policy, at: start + 31) == .allowed)
+            #expect(try await nodes[1].takeRateToken("wallet:a", policy: policy, at: start + 32) != .allowed)
+            // A clock that went back refills nothing.
+            #expect(try await nodes[2].takeRateToken("wallet:a", policy: policy, at: start) != .allowed)
+            await closeAll(stores)
+        }
+    }
+
     @Test func oneStepRacedFromManyTasksOnFourNodesIsCommittedOnce() async throws {
         try await withDatabase { database, keys in
             let clock = ManualClock(unixSeconds: GuardianHarness.startTime)

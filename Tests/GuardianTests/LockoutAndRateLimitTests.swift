@@ -228,4 +228,21 @@ import Testing
         #expect(
             try await commit(step, at: harness.clock.now().addingTimeInterval(policy.maximumLock + 1)) == .committed)
     }
+
+    /// The store's bucket: the contract every store keeps (shared by every node on PostgreSQL).
+    @Test(arguments: StoreKind.allCases) func theStoreBucketAdmitsCapacityThenRefills(store: StoreKind) async throws {
+        let harness = try await store.harness()
+        let policy = TokenBucketPolicy(capacity: 10, per: 300)
+        let start = harness.clock.now()
+        var allowed = 0
+        for _ in 0..<15 {
+            if try await harness.store.takeRateToken("wallet:x", policy: policy, at: start) == .allowed { allowed += 1 }
+        }
+        #expect(allowed == 10)
+        #expect(
+            try await harness.store.takeRateToken("wallet:x", policy: policy, at: start)
+                == .limited(retryAfterSeconds: 30))
+        #expect(try await harness.store.takeRateToken("wallet:x", policy: policy, at: start + 30) == .allowed)
+        #expect(try await harness.store.takeRateToken("wallet:y", policy: policy, at: start) == .allowed)
+    }
 }

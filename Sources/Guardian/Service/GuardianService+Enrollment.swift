@@ -157,7 +157,7 @@ extension GuardianService {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: wallet, apiKey: nil, at: now)
+        try await applyRateLimits(wallet: wallet, apiKey: nil, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> EnrollmentConfirmation in
             guard let record = try await storage({ try await store.wallet(wallet) }) else {
                 throw GuardianError.notEnrolled

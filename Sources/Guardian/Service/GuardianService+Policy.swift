@@ -59,7 +59,7 @@ extension GuardianService {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: wallet, apiKey: apiKey, at: now)
+        try await applyRateLimits(wallet: wallet, apiKey: apiKey, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> WalletPolicyStatus in
             let record = try await activeWallet(wallet)
             let now = clock.now()

@@ -44,7 +44,7 @@ extension GuardianService {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: wallet, apiKey: nil, at: now)
+        try await applyRateLimits(wallet: wallet, apiKey: nil, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> [String] in
             let record = try await activeWallet(wallet)
             let now = clock.now()
@@ -75,7 +75,7 @@ extension GuardianService {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: nil, apiKey: nil, at: now)
+        try await applyRateLimits(wallet: nil, apiKey: nil, at: now)
         try take(
             .breakGlass, key: Hex.encode(wallet.bytes), policy: configuration.governance.breakGlassRateLimit, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> BreakGlassValidation in
@@ -119,7 +119,7 @@ extension GuardianService {
         let wallet = try Self.parseWallet(walletText)
         let now = clock.now()
         try check(session, for: wallet, at: now)
-        try applyRateLimits(wallet: nil, apiKey: nil, at: now)
+        try await applyRateLimits(wallet: nil, apiKey: nil, at: now)
         try take(
             .breakGlass, key: Hex.encode(wallet.bytes), policy: configuration.governance.breakGlassRateLimit, at: now)
         return try await walletGate.withLock(wallet) { () async throws(GuardianError) -> EnrollmentStart in

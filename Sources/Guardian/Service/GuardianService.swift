@@ -234,13 +234,21 @@ public final class GuardianService: Sendable {
     }
 
     /// Applies the per-API-key and per-wallet buckets, in that order (the per-IP one is ``admit(clientIP:)``'s).
-    func applyRateLimits(wallet: SolanaPublicKey?, apiKey: String?, at now: Date) throws(GuardianError) {
+    ///
+    /// The per-wallet bucket lives in the store (``GuardianStore/takeRateToken(_:policy:at:)``), shared by every node.
+    func applyRateLimits(wallet: SolanaPublicKey?, apiKey: String?, at now: Date) async throws(GuardianError) {
         if let apiKey, let policy = configuration.apiKeyRateLimit {
             try take(.apiKey, key: apiKey, policy: policy, at: now)
         }
         if let wallet {
             // hex: cheaper than Base58
-            try take(.wallet, key: Hex.encode(wallet.bytes), policy: configuration.walletRateLimit, at: now)
+            let key = "wallet:" + Hex.encode(wallet.bytes)
+            let policy = configuration.walletRateLimit
+            let decision = try await storage { try await store.takeRateToken(key, policy: policy, at: now) }
+            if case .limited(let retryAfter) = decision {
+                metrics.rateLimited(.wallet)
+                throw GuardianError.rateLimited(scope: .wallet, retryAfter: retryAfter)
+            }
         }
     }
 

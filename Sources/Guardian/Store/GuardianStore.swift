@@ -86,6 +86,11 @@ public protocol GuardianStore: AuditLogReader {
     /// Appends events that accompany no state change (a replayed code, a revoked session).
     func appendAudit(_ audit: AuditAppend) async throws
 
+    /// Takes one token from the token bucket `key` (refilled continuously at `policy`'s rate, capped at its capacity)
+    /// at `now`: a compare-and-set in the store, so that every node serving the store draws from the same bucket ("10
+    /// per 5 minutes" means 10 across all nodes). A store only one process uses may keep its buckets in that process.
+    func takeRateToken(_ key: String, policy: TokenBucketPolicy, at now: Date) async throws -> RateLimitDecision
+
     // MARK: Governance and recovery
 
     /// The wallet's governance record; nil for a v1 wallet.

@@ -7,6 +7,7 @@ import Foundation
 /// set conditions, one audit chain) and no durability. For tests and for trying the service out.
 public actor InMemoryGuardianStore: GuardianStore {
     private var keyring: StoredKeyring?
+    private let rateBuckets = InMemoryRateLimiter()
     private var challenges: [String: StoredChallenge] = [:]
     private var sessions: [[UInt8]: StoredSession] = [:]
     var wallets: [SolanaPublicKey: WalletRecord] = [:]
@@ -160,6 +161,11 @@ public actor InMemoryGuardianStore: GuardianStore {
     public func cosignRecord(operationID: String) -> CosignRecord? { cosigns[operationID] }
 
     public func appendAudit(_ audit: AuditAppend) { append(audit.events, audit.sealer) }
+
+    /// One process holds this store: its buckets are the process's.
+    public func takeRateToken(_ key: String, policy: TokenBucketPolicy, at now: Date) -> RateLimitDecision {
+        rateBuckets.acquire(.wallet, key: key, policy: policy, at: now)
+    }
 
     // MARK: Governance and recovery
 

@@ -216,7 +216,22 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX policy_spends_by_wallet ON policy_spends (wallet, at_ms)",
                 "CREATE INDEX policy_spends_by_time ON policy_spends (at_ms)",
-            ])
+            ]),
+        Migration(
+            version: 2, name: "rate buckets shared by every node",
+            statements: [
+                // Token buckets (per wallet), one row each: tokens left at updated_at_ms. UNLOGGED: no WAL, not
+                // replicated; after a crash or a failover the buckets start full again, which only forgives.
+                """
+                CREATE UNLOGGED TABLE rate_buckets (
+                    key text PRIMARY KEY,
+                    tokens double precision NOT NULL,
+                    updated_at_ms bigint NOT NULL,
+                    admitted boolean NOT NULL
+                )
+                """,
+                "CREATE INDEX rate_buckets_by_time ON rate_buckets (updated_at_ms)",
+            ]),
     ]
 
     /// The version this code brings a database to.
