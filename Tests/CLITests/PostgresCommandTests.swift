@@ -68,6 +68,11 @@ import Testing
         return copy
     }
 
+    /// Stops whichever of `servers` still runs (a failed expectation must not leave servers behind).
+    static func stop(_ servers: ServerProcess...) {
+        for server in servers where server.process.isRunning { _ = server.terminate() }
+    }
+
     static func writeKeypair(_ wallet: SolanaKeypair, to path: String) throws {
         let keypairJSON = "[" + (wallet.seed + wallet.publicKey.bytes).map(String.init).joined(separator: ",") + "]"
         try keypairJSON.write(toFile: path, atomically: true, encoding: .utf8)
@@ -98,6 +103,7 @@ import Testing
 
         let nodeA = try ServerProcess(dataDirectory: base + "-a", arguments: store)
         let nodeB = try ServerProcess(dataDirectory: base + "-b", arguments: store)
+        defer { Self.stop(nodeA, nodeB) }
         try await nodeA.waitUntilReady()
         try await nodeB.waitUntilReady()
         #expect(!FileManager.default.fileExists(atPath: base + "-a/guardian.sqlite"), "no SQLite with --store")
@@ -152,6 +158,7 @@ import Testing
 
         // A node with the new key file: the burned code is recognised (the TOTP secret decrypts under the new key).
         let nodeC = try ServerProcess(dataDirectory: base + "-c", arguments: store)
+        defer { Self.stop(nodeC) }
         try await nodeC.waitUntilReady()
         let sessionC = try Self.session(session, for: nodeC.url)
         defer { try? FileManager.default.removeItem(atPath: sessionC) }
@@ -181,6 +188,7 @@ import Testing
         try Self.writeKeypair(wallet, to: keypairFile)
 
         let sqliteNode = try ServerProcess(dataDirectory: dataDirectory)
+        defer { Self.stop(sqliteNode) }
         try await sqliteNode.waitUntilReady()
         let totp = try sqliteNode.enrollThroughTheCLI(keypairFile: keypairFile, sessionFile: session)
         let status = try CLI.run(["guardian", "status", "--json", "--url", sqliteNode.url, "--session-file", session])
@@ -207,6 +215,7 @@ import Testing
         let keyFile = dataDirectory + "/master.key"
         let node = try ServerProcess(
             dataDirectory: base + "-pg", arguments: ["--store", url, "--master-key-file", keyFile])
+        defer { Self.stop(node) }
         try await node.waitUntilReady()
         // The session moved too; the burned code stays burned.
         let moved = try Self.session(session, for: node.url)
