@@ -7,6 +7,15 @@
 #   scripts/postgres-test-cluster.sh serve   a private cluster for one process: prints "listening URL", runs until its
 #                                            stdin closes (or SIGTERM), then stops and removes it — what the Swift tests
 #                                            start when CHRONOGUARD_POSTGRES_URL is unset, as they start the test chains
+#   scripts/postgres-test-cluster.sh pair sync|async
+#                                            like serve, for the failover tests: a primary and a streaming hot standby
+#                                            made with pg_basebackup -R, the standby synchronous (the primary's
+#                                            synchronous_standby_names names it) or asynchronous; prints
+#                                            "listening URL DIR", URL naming both hosts with target_session_attrs=read-write
+#   scripts/postgres-test-cluster.sh crash-primary DIR    SIGKILL the pair's primary: postmaster and every backend
+#   scripts/postgres-test-cluster.sh stop-standby DIR     stop the standby (fast): a standby that has fallen behind
+#   scripts/postgres-test-cluster.sh start-standby DIR    start it again (it streams from the primary if one is up)
+#   scripts/postgres-test-cluster.sh promote DIR          promote the standby to a primary (pg_ctl promote, waits)
 #
 # start/url/stop use $CHRONOGUARD_POSTGRES_TEST_DIR (default ${TMPDIR:-/tmp}/chronoguard-postgres-test-UID).
 # PostgreSQL refuses to run as root: as root the cluster runs as the `postgres` user (Debian's package creates it), or a
@@ -120,14 +129,72 @@ EOF
 
 stop_cluster() {
   [[ -e "$DIR" ]] || return 0
-  if [[ -d "$DIR/data" ]]; then
+  local data
+  for data in "$DIR/data" "$DIR/standby"; do
+    [[ -d "$data" ]] || continue
     find_binaries
     [[ -n "${RUN_USER:-}" ]] || choose_user
-    if [[ -f "$DIR/data/postmaster.pid" ]]; then
-      as_user "$PG_BIN/pg_ctl" -D "$DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+    if [[ -f "$data/postmaster.pid" ]]; then
+      as_user "$PG_BIN/pg_ctl" -D "$data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
     fi
-  fi
+  done
   rm -rf "$DIR"
+}
+
+# The pair's standby: a base backup of the running primary ($DIR/data) with -R (standby.signal + primary_conninfo
+# naming application_name=chronoguard_standby), on a port of its own; then, for `sync`, the primary's
+# synchronous_standby_names names it, so that a COMMIT returns only once the standby has flushed its WAL.
+start_standby() {
+  local mode=$1 primary_port password port attempt
+  primary_port=$(sed -n 's/^port = //p' "$DIR/data/postgresql.conf" | tail -n 1)
+  password=$(cat "$DIR/pwfile")
+  as_user env PGPASSWORD="$password" "$PG_BIN/pg_basebackup" -D "$DIR/standby" -R -X stream -c fast \
+    -d "host=127.0.0.1 port=$primary_port user=chronoguard application_name=chronoguard_standby" \
+    >"$DIR/basebackup.log" 2>&1 || die "pg_basebackup failed: $(tail -n 20 "$DIR/basebackup.log")"
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    cat >>"$DIR/standby/postgresql.conf" <<EOF
+# postgres-test-cluster.sh pair: the standby
+port = $port
+synchronous_standby_names = ''
+hot_standby = on
+EOF
+    if as_user "$PG_BIN/pg_ctl" -D "$DIR/standby" -l "$DIR/standby.log" -w -t 60 start >/dev/null 2>&1; then
+      break
+    fi
+    ((attempt < 5)) || die "the standby did not start: $(tail -n 20 "$DIR/standby.log")"
+  done
+  if [[ "$mode" == sync ]]; then
+    as_user env PGPASSWORD="$password" "$PG_BIN/psql" -h 127.0.0.1 -p "$primary_port" -U chronoguard -d postgres \
+      -qAt -v ON_ERROR_STOP=1 -c "ALTER SYSTEM SET synchronous_standby_names = 'chronoguard_standby'" \
+      -c "SELECT pg_reload_conf()" >/dev/null || die "could not make the standby synchronous"
+  fi
+  # Until the primary sees it streaming (and, for sync, as its synchronous standby).
+  local expected=async state=""
+  [[ "$mode" == sync ]] && expected=sync
+  for attempt in $(seq 1 300); do
+    state=$(as_user env PGPASSWORD="$password" "$PG_BIN/psql" -h 127.0.0.1 -p "$primary_port" -U chronoguard \
+      -d postgres -qAt \
+      -c "SELECT state || ' ' || sync_state FROM pg_stat_replication WHERE application_name = 'chronoguard_standby'" \
+      2>/dev/null || true)
+    [[ "$state" == "streaming $expected" ]] && break
+    sleep 0.1
+  done
+  [[ "$state" == "streaming $expected" ]] || die "the standby is not streaming ($state): $(tail -n 20 "$DIR/standby.log")"
+  printf '%s\n' "$port" >"$DIR/standby-port"
+  say "standby ($mode) on 127.0.0.1:$port"
+}
+
+# SIGKILL of the primary's postmaster and of every process it started, as a machine losing power would: the postmaster
+# is stopped first so that it cannot restart its backends.
+crash_primary() {
+  local pid
+  pid=$(head -n 1 "$DIR/data/postmaster.pid" 2>/dev/null) || die "no running primary in $DIR"
+  kill -STOP "$pid" 2>/dev/null || die "the primary ($pid) is not running"
+  # shellcheck disable=SC2046
+  kill -KILL $(pgrep -P "$pid") "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  rm -f "$DIR/data/postmaster.pid"
 }
 
 command=${1:-}
@@ -143,14 +210,39 @@ start | stop | url)
     ;;
   esac
   ;;
-serve)
+crash-primary | stop-standby | start-standby | promote)
+  DIR=${2:?usage: scripts/postgres-test-cluster.sh $command DIR}
+  [[ -d "$DIR/standby" ]] || die "$DIR holds no pair (scripts/postgres-test-cluster.sh pair)"
+  find_binaries
+  choose_user
+  case "$command" in
+  crash-primary) crash_primary ;;
+  stop-standby) as_user "$PG_BIN/pg_ctl" -D "$DIR/standby" -m fast -w -t 60 stop >/dev/null ;;
+  start-standby) as_user "$PG_BIN/pg_ctl" -D "$DIR/standby" -l "$DIR/standby.log" -w -t 60 start >/dev/null ;;
+  promote) as_user "$PG_BIN/pg_ctl" -D "$DIR/standby" -w -t 60 promote >/dev/null ;;
+  esac
+  ;;
+serve | pair)
+  mode=${2:-}
+  if [[ "$command" == pair && "$mode" != sync && "$mode" != async ]]; then
+    die "usage: scripts/postgres-test-cluster.sh pair sync|async" 2
+  fi
   # Extra arguments (the test launcher's --parent-pid) are ignored: the closing stdin pipe is the signal.
   DIR=$(mktemp -d "${TMPDIR:-/tmp}/chronoguard-postgres-XXXXXX")
   reader=""
   trap '[[ -n "$reader" ]] && kill "$reader" 2>/dev/null; stop_cluster' EXIT
   trap 'exit 0' TERM INT HUP
   url=$(start)
-  echo "listening $url"
+  if [[ "$command" == pair ]]; then
+    find_binaries
+    choose_user
+    start_standby "$mode"
+    url="${url%/chronoguard_test}"
+    url="$url,127.0.0.1:$(cat "$DIR/standby-port")/chronoguard_test?target_session_attrs=read-write"
+    echo "listening $url $DIR"
+  else
+    echo "listening $url"
+  fi
   # A background job reads /dev/null unless told otherwise: hand it this script's stdin explicitly.
   exec 3<&0
   cat <&3 >/dev/null &
@@ -159,6 +251,6 @@ serve)
   reader=""
   ;;
 *)
-  die "usage: scripts/postgres-test-cluster.sh start|stop|url|serve" 2
+  die "usage: scripts/postgres-test-cluster.sh start|stop|url|serve|pair|crash-primary|stop-standby|start-standby|promote" 2
   ;;
 esac
