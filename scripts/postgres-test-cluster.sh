@@ -11,7 +11,8 @@
 #                                            like serve, for the failover tests: a primary and a streaming hot standby
 #                                            made with pg_basebackup -R, the standby synchronous (the primary's
 #                                            synchronous_standby_names names it) or asynchronous; prints
-#                                            "listening URL DIR", URL naming both hosts with target_session_attrs=read-write
+#                                            "listening file://DIR/", and DIR/pair-url holds the connection string
+#                                            naming both hosts with target_session_attrs=read-write
 #   scripts/postgres-test-cluster.sh crash-primary DIR    SIGKILL the pair's primary: postmaster and every backend
 #   scripts/postgres-test-cluster.sh stop-standby DIR     stop the standby (fast): a standby that has fallen behind
 #   scripts/postgres-test-cluster.sh start-standby DIR    start it again (it streams from the primary if one is up)
@@ -65,6 +66,21 @@ as_user() {
   fi
 }
 
+# pg_ctl start, with every inherited descriptor above 2 closed first: a server must not keep its launcher's
+# descriptors open. Foundation's Process (the Swift tests run these commands with it) learns that a child ended when a
+# socket the child inherited closes, so a server started by a child that keeps that socket makes the launcher wait for
+# the server's end.
+start_server() {
+  local data=$1 log=$2
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done 2>/dev/null
+    as_user "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null 2>&1
+  )
+}
+
 running() {
   [[ -f "$DIR/data/postmaster.pid" ]] && as_user "$PG_BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1
 }
@@ -113,7 +129,7 @@ ssl = on
 ssl_cert_file = 'server.crt'
 ssl_key_file = 'server.key'
 EOF
-    if as_user "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 start >/dev/null 2>&1; then
+    if start_server "$DIR/data" "$DIR/server.log"; then
       break
     fi
     # Another process took the port between the probe and the bind: try another.
@@ -159,7 +175,7 @@ port = $port
 synchronous_standby_names = ''
 hot_standby = on
 EOF
-    if as_user "$PG_BIN/pg_ctl" -D "$DIR/standby" -l "$DIR/standby.log" -w -t 60 start >/dev/null 2>&1; then
+    if start_server "$DIR/standby" "$DIR/standby.log"; then
       break
     fi
     ((attempt < 5)) || die "the standby did not start: $(tail -n 20 "$DIR/standby.log")"
@@ -218,7 +234,7 @@ crash-primary | stop-standby | start-standby | promote)
   case "$command" in
   crash-primary) crash_primary ;;
   stop-standby) as_user "$PG_BIN/pg_ctl" -D "$DIR/standby" -m fast -w -t 60 stop >/dev/null ;;
-  start-standby) as_user "$PG_BIN/pg_ctl" -D "$DIR/standby" -l "$DIR/standby.log" -w -t 60 start >/dev/null ;;
+  start-standby) start_server "$DIR/standby" "$DIR/standby.log" || die "the standby did not start: $(tail -n 20 "$DIR/standby.log")" ;;
   promote) as_user "$PG_BIN/pg_ctl" -D "$DIR/standby" -w -t 60 promote >/dev/null ;;
   esac
   ;;
@@ -239,7 +255,8 @@ serve | pair)
     start_standby "$mode"
     url="${url%/chronoguard_test}"
     url="$url,127.0.0.1:$(cat "$DIR/standby-port")/chronoguard_test?target_session_attrs=read-write"
-    echo "listening $url $DIR"
+    (umask 077 && printf '%s\n' "$url" >"$DIR/pair-url")
+    echo "listening file://$DIR/"
   else
     echo "listening $url"
   fi

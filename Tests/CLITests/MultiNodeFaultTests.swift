@@ -28,17 +28,28 @@ struct MultiNodeFaultTests {
 
     /// Three nodes on a database of their own, sharing one master key file and one public URL (the sign-in domain).
     final class Cluster: @unchecked Sendable {
-        let database: PostgresTestDatabase
+        /// The test cluster's database the nodes use, dropped by ``close()``; nil when the nodes are given a URL of
+        /// their own (the failover tests' pair).
+        let ownDatabase: PostgresTestDatabase?
         let url: String
         let base = CLI.temporaryFile("multinode")
         var nodes: [ServerProcess] = []
         var restarts = 0
         let walletRateLimit: String
 
-        init(nodes count: Int, walletRateLimit: String = "1000000/1") async throws {
+        var database: PostgresTestDatabase { ownDatabase! }
+
+        /// `count` nodes on a new database of the test cluster, or on `url` when given.
+        init(nodes count: Int, url: String? = nil, walletRateLimit: String = "1000000/1") async throws {
             self.walletRateLimit = walletRateLimit
-            database = try await PostgresTestDatabase.createDatabase()
-            url = try PostgresCommandTests.url(for: database)
+            if let url {
+                ownDatabase = nil
+                self.url = url
+            } else {
+                let database = try await PostgresTestDatabase.createDatabase()
+                ownDatabase = database
+                self.url = try PostgresCommandTests.url(for: database)
+            }
             try PostgresCommandTests.writeKeyFile(base + "-master.key")
             for index in 0..<count { nodes.append(try start(index)) }
             for node in nodes { try await node.waitUntilReady() }
@@ -74,7 +85,7 @@ struct MultiNodeFaultTests {
 
         func close() async {
             for node in nodes where node.process.isRunning { _ = node.terminate() }
-            try? await database.drop()
+            try? await ownDatabase?.drop()
             if let names = try? FileManager.default.contentsOfDirectory(
                 atPath: (base as NSString).deletingLastPathComponent)
             {

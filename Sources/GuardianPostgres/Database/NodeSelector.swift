@@ -33,6 +33,8 @@ actor NodeSelector {
     private var selecting: Task<PostgresConnectionConfiguration.Host, any Error>?
     private var lastFailure: (at: ContinuousClock.Instant, error: any Error)?
     private var generation = 0
+    /// The generation being checked by ``check(_:)``, if any.
+    private var checking: Int?
     private var closed = false
 
     init(
@@ -92,6 +94,24 @@ actor NodeSelector {
         guard let current, current.generation == generation else { return }
         self.current = nil
         runs.removeValue(forKey: generation)?.cancel()
+    }
+
+    /// Probes `node`'s server (connect and the read-write check, within the connect timeout) and drops the node if it
+    /// fails — a lease that waits long on a pool whose server is gone. One check at a time per node.
+    func check(_ node: Node) async {
+        guard let current, current.generation == node.generation, checking != node.generation else { return }
+        checking = node.generation
+        defer { if checking == node.generation { checking = nil } }
+        let (configuration, options, tls, parameters) = (configuration, options, tls, startupParameters)
+        let limit = configuration.connectTimeout ?? options.connectTimeout
+        do {
+            try await withDeadline(limit, "no answer to the connection and the read-write check") {
+                try await Self.probe(
+                    node.host, configuration: configuration, options: options, tls: tls, startupParameters: parameters)
+            }
+        } catch {
+            invalidate(generation: node.generation)
+        }
     }
 
     /// Stops every pool and waits until they have closed their connections.

@@ -23,6 +23,8 @@ final class PostgresDatabase: Sendable {
         let configuration: PostgresConnectionConfiguration
         let nodes: NodeSelector
         let statistics: NIOLockedValueBox<PostgresGuardianStore.Statistics>
+        /// ``PostgresGuardianStore/Options/stalledLeaseCheck``.
+        let stalledLeaseCheck: Duration
 
         /// Leases a connection of the current node for `body`. Errors of the lease are mapped (and drop the node when
         /// the connection failed); errors of `body` pass through unmapped, for the caller to classify with the node.
@@ -30,8 +32,22 @@ final class PostgresDatabase: Sendable {
             _ body: @escaping @Sendable (PostgresConnection, NodeSelector.Node) async throws -> Void
         ) async throws {
             let node = try await nodes.node()
+            // With several hosts, a lease still waiting after `stalledLeaseCheck` has the node checked: a pool whose
+            // server died (killed, failed over) waits for connections it can no longer make, and would otherwise hold
+            // every call until its deadline. A node that fails the check is dropped, which fails the waiting leases,
+            // and the callers' retries go to the server that now accepts writes.
+            let leased = NIOLockedValueBox(false)
+            let watchdog: Task<Void, Never>? =
+                configuration.hosts.count > 1
+                ? Task { [nodes, stalledLeaseCheck] in
+                    try? await Task.sleep(for: stalledLeaseCheck)
+                    guard !Task.isCancelled, !leased.withLockedValue({ $0 }) else { return }
+                    await nodes.check(node)
+                } : nil
+            defer { watchdog?.cancel() }
             do {
                 try await node.client.withConnection { connection in
+                    leased.withLockedValue { $0 = true }
                     do { try await body(connection, node) } catch { throw BodyFailure(error: error) }
                 }
             } catch let failure as BodyFailure {
@@ -66,7 +82,8 @@ final class PostgresDatabase: Sendable {
         self.options = options
         self.access = Access(
             configuration: configuration, nodes: nodes,
-            statistics: NIOLockedValueBox(PostgresGuardianStore.Statistics()))
+            statistics: NIOLockedValueBox(PostgresGuardianStore.Statistics()),
+            stalledLeaseCheck: options.stalledLeaseCheck)
         self.writer = PostgresWriter(
             maximumBatch: options.maximumBatch, maximumAttempts: options.maximumAttempts,
             batchTimeout: options.operationTimeout, logger: options.logger, database: access)
