@@ -1,8 +1,8 @@
 import Foundation
 import GuardianAPI
 import GuardianTestSupport
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -214,7 +214,9 @@ struct PostgresFailoverTests {
                 cluster.client(Int.random(in: 0..<3)), entry.wallet, transaction: entry.transaction, code: entry.code)
             if case .accepted = replay { outcome.replaysAccepted += 1 }
         }
-        let audit = try CLI.run(["audit", "verify", "--store", pair.url, "--master-key-file", cluster.base + "-master.key"])
+        let audit = try CLI.run([
+            "audit", "verify", "--store", pair.url, "--master-key-file", cluster.base + "-master.key",
+        ])
         outcome.auditIntact = audit.status == 0 && audit.stdout.contains("Audit log intact")
         return outcome
     }
