@@ -7,6 +7,9 @@
 #   scripts/postgres-test-cluster.sh serve   a private cluster for one process: prints "listening URL", runs until its
 #                                            stdin closes (or SIGTERM), then stops and removes it — what the Swift tests
 #                                            start when CHRONOGUARD_POSTGRES_URL is unset, as they start the test chains
+#   scripts/postgres-test-cluster.sh serve --listen ADDR --allow CIDR
+#                                            the same, also listening on ADDR and admitting clients from CIDR (SCRAM):
+#                                            the network-cut test's node lives in a network namespace behind a veth
 #   scripts/postgres-test-cluster.sh pair sync|async
 #                                            like serve, for the failover tests: a primary and a streaming hot standby
 #                                            made with pg_basebackup -R, the standby synchronous (the primary's
@@ -110,6 +113,9 @@ start() {
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 -subj /CN=127.0.0.1 \
     -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$DIR/data/server.key" -out "$DIR/data/server.crt" \
     >"$DIR/openssl.log" 2>&1 || die "openssl could not make the test certificate: $(cat "$DIR/openssl.log")"
+  if [[ -n "${EXTRA_ALLOW:-}" ]]; then
+    printf 'host all all %s scram-sha-256\n' "$EXTRA_ALLOW" >>"$DIR/data/pg_hba.conf"
+  fi
   chmod 0600 "$DIR/data/server.key"
   chown "$RUN_USER" "$DIR/data/server.key" "$DIR/data/server.crt"
   local port attempt
@@ -117,7 +123,7 @@ start() {
     port=$(free_port)
     cat >>"$DIR/data/postgresql.conf" <<EOF
 # postgres-test-cluster.sh (the last value of a setting wins)
-listen_addresses = '127.0.0.1'
+listen_addresses = '127.0.0.1${EXTRA_LISTEN:+,$EXTRA_LISTEN}'
 port = $port
 unix_socket_directories = '$DIR'
 fsync = on
@@ -242,6 +248,18 @@ serve | pair)
   mode=${2:-}
   if [[ "$command" == pair && "$mode" != sync && "$mode" != async ]]; then
     die "usage: scripts/postgres-test-cluster.sh pair sync|async" 2
+  fi
+  if [[ "$command" == serve ]]; then
+    shift
+    while (($#)); do
+      case "$1" in
+      --listen) EXTRA_LISTEN=${2:?--listen ADDR} && shift ;;
+      --allow) EXTRA_ALLOW=${2:?--allow CIDR} && shift ;;
+      esac
+      shift
+    done
+    [[ "${EXTRA_LISTEN:-}" =~ ^[0-9.]*$ && "${EXTRA_ALLOW:-}" =~ ^[0-9./]*$ ]] ||
+      die "--listen takes an IPv4 address and --allow an IPv4 CIDR" 2
   fi
   # Extra arguments (the test launcher's --parent-pid) are ignored: the closing stdin pipe is the signal.
   DIR=$(mktemp -d "${TMPDIR:-/tmp}/chronoguard-postgres-XXXXXX")

@@ -21,13 +21,24 @@ final class ServerProcess {
     let dataDirectory: String
     let log: String
 
-    init(dataDirectory: String, arguments: [String] = []) throws {
+    let host: String
+
+    /// `chronoguard serve` on `host` and a free port; `launcher` runs it through another command (`ip netns exec NS`).
+    init(dataDirectory: String, arguments: [String] = [], host: String = "127.0.0.1", launcher: [String] = []) throws {
         self.port = try Self.freePort()
+        self.host = host
         self.dataDirectory = dataDirectory
         self.log = dataDirectory + ".log"
-        process.executableURL = CLI.executable
-        process.arguments =
-            ["serve", "--port", String(port), "--data-dir", dataDirectory, "--log-level", "notice"] + arguments
+        let serve =
+            ["serve", "--port", String(port), "--data-dir", dataDirectory, "--log-level", "notice"]
+            + (host == "127.0.0.1" ? [] : ["--host", host]) + arguments
+        if let first = launcher.first {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = Array(launcher.dropFirst()) + [CLI.executable.path] + serve
+        } else {
+            process.executableURL = CLI.executable
+            process.arguments = serve
+        }
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
@@ -35,7 +46,7 @@ final class ServerProcess {
         try process.run()
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "http://\(host):\(port)" }
 
     /// Polls /readyz until the server answers (at most 20 s).
     func waitUntilReady() async throws {

@@ -44,16 +44,61 @@ package struct OperationsController: Sendable {
         try HTTPBody.json(GuardianAPI.HealthResponse(status: "ok"))
     }
 
+    /// How long `/readyz` waits for the database: 3 s. A probe must answer within a probe's timeout (Kubernetes waits
+    /// 1 s by default, load balancers a few) even when the database is cut off and the store's own calls run into
+    /// their 10 s deadline; a database slower than this is not ready either.
+    static let readinessDeadline: Duration = .seconds(3)
+
     @Sendable func ready(_ request: Request, context: GuardianRequestContext) async throws -> Response {
-        do {
-            try await readiness()
-        } catch {
-            context.logger.warning("readiness check failed", metadata: ["error": .string(String(describing: error))])
+        let outcome = await Self.within(Self.readinessDeadline, readiness)
+        if let failure = outcome {
+            context.logger.warning("readiness check failed", metadata: ["error": .string(failure)])
             throw APIError(
                 .serviceUnavailable, code: GuardianError.Code.storageUnavailable.rawValue,
                 message: "The database is not reachable; the server is not ready.", retryAfterSeconds: 5)
         }
         return try HTTPBody.json(GuardianAPI.HealthResponse(status: "ready"))
+    }
+
+    /// Runs `check` for at most `limit`: nil when it succeeded in time, else why not. A check past its limit is
+    /// cancelled and left to finish in the background (a store call ends at its own deadline).
+    static func within(_ limit: Duration, _ check: @escaping @Sendable () async throws -> Void) async -> String? {
+        let pending = PendingAnswer()
+        return await withCheckedContinuation { continuation in
+            pending.set(continuation)
+            let work = Task {
+                do {
+                    try await check()
+                    pending.resume(nil)
+                } catch {
+                    pending.resume(String(describing: error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                if pending.resume("no answer within \(limit)") { work.cancel() }
+            }
+        }
+    }
+
+    /// The one continuation of ``within(_:_:)``, resumed by whichever finishes first.
+    private final class PendingAnswer: @unchecked Sendable {
+        private let lock = NSLock()
+        private var continuation: CheckedContinuation<String?, Never>?
+
+        func set(_ continuation: CheckedContinuation<String?, Never>) {
+            lock.withLock { self.continuation = continuation }
+        }
+
+        /// Resumes the continuation if nobody has; returns whether this call did.
+        @discardableResult func resume(_ value: String?) -> Bool {
+            let continuation = lock.withLock {
+                defer { self.continuation = nil }
+                return self.continuation
+            }
+            continuation?.resume(returning: value)
+            return continuation != nil
+        }
     }
 
     @Sendable func metrics(_ request: Request, context: GuardianRequestContext) async throws -> Response {
