@@ -4,8 +4,8 @@
 # Idempotent: installs only what is missing, so running it again is quick and changes nothing.
 set -euo pipefail
 
-# Debian packages: command → package.
-declare -A APT=( [zbarimg]=zbar-tools [oathtool]=oathtool [openssl]=openssl [valgrind]=valgrind [objcopy]=binutils [qrencode]=qrencode )
+# Debian packages: command → package (ip and tc: the network-cut test's namespace; psql and pgrep: the failover tests).
+declare -A APT=( [zbarimg]=zbar-tools [oathtool]=oathtool [openssl]=openssl [valgrind]=valgrind [objcopy]=binutils [qrencode]=qrencode [ip]=iproute2 [tc]=iproute2 [pgrep]=procps [psql]=postgresql-client )
 missing=()
 for cmd in "${!APT[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${APT[$cmd]}")

@@ -52,8 +52,9 @@ else
   # suites' PostgreSQL cases stay in the first pass with the other stores' (~10 s more there).
   pg_suites='GuardianPostgresTests\.'
   # Three `chronoguard serve` processes on one PostgreSQL database under faults (a 1,000-cosign race, SIGKILLed nodes,
-  # wrong codes on every node; a few minutes): a pass of their own, after the store's suites.
-  multinode_suites='CLITests\.MultiNodeFaultTests'
+  # wrong codes on every node), the primary SIGKILLed under them with a synchronous and an asynchronous standby, and a
+  # node cut off from its database in a network namespace (root: ip, tc); ~5 minutes, a pass of their own.
+  multinode_suites='CLITests\.MultiNodeFaultTests|CLITests\.PostgresFailoverTests|CLITests\.NetworkCutTests'
   swift test --skip "$evm_suites|$cpu_suites|$timed_suites|$pg_suites|$multinode_suites"
   swift test --skip-build --filter "$pg_suites"
   CHRONOGUARD_MULTINODE_TESTS=1 swift test --skip-build --filter "$multinode_suites"
