@@ -23,7 +23,7 @@ extension Projective {
         -> Projective
     {
         precondition(points.count == scalars.count, "multiScalarMultiplication needs one scalar per point")
-        return multiScalarMultiplication(points, canonicalScalars: scalars.map(\.canonical))
+        return multiScalarMultiplication(points, canonicalScalars: scalars.map { $0.canonical })
     }
 
     /// Σ [sᵢ]Pᵢ for scalars given as canonical 256-bit integers below r.

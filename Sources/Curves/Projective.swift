@@ -168,7 +168,7 @@ extension Projective: Hashable {
     /// `normalize_batch`). Points at infinity map to infinity.
     @inlinable
     public static func batchNormalize(_ points: [Projective]) -> [Affine<Curve>] {
-        var zInverses = points.map(\.z)
+        var zInverses = points.map { $0.z }
         Curve.BaseField.batchInvert(&zInverses)
         var result = [Affine<Curve>]()
         result.reserveCapacity(points.count)

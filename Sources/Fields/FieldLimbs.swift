@@ -75,16 +75,52 @@ extension FieldLimbs {
     /// (2⁶⁴−1) + (2⁶⁴−1)² + (2⁶⁴−1) = 2¹²⁸ − 1.
     @inlinable @inline(__always)
     static func mulAdd(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ carry: UInt64) -> (low: UInt64, high: UInt64) {
-        let (hi, lo) = b.multipliedFullWidth(by: c)
+        let (hi, lo) = wideMultiply(b, c)
         let (s1, o1) = lo.addingReportingOverflow(a)
         let (s2, o2) = s1.addingReportingOverflow(carry)
         return (s2, hi &+ bit(o1) &+ bit(o2))
     }
 
+    /// The full 128-bit product `a·b` as (high, low).
+    ///
+    /// On 64-bit targets this is `UInt64.multipliedFullWidth(by:)`, one machine instruction. On 32-bit targets
+    /// (wasm32) the standard library's version falls back to generic double-width code that LLVM optimizes very
+    /// slowly once inlined into curve arithmetic (tens of CPU-minutes for the Groth16 prover) and runs slowly too; the
+    /// product is built instead from four 32×32 → 64-bit products (schoolbook), which wasm's `i64.mul` does natively.
+    @inlinable @inline(__always)
+    public static func wideMultiply(_ a: UInt64, _ b: UInt64) -> (high: UInt64, low: UInt64) {
+        #if _pointerBitWidth(_32)
+        let a0 = a & 0xFFFF_FFFF
+        let a1 = a &>> 32
+        let b0 = b & 0xFFFF_FFFF
+        let b1 = b &>> 32
+        let p00 = a0 &* b0
+        let p01 = a0 &* b1
+        let p10 = a1 &* b0
+        let p11 = a1 &* b1
+        // middle = (p00 >> 32) + low32(p01) + low32(p10) < 3·2³², no overflow.
+        let middle = (p00 &>> 32) &+ (p01 & 0xFFFF_FFFF) &+ (p10 & 0xFFFF_FFFF)
+        let low = (middle &<< 32) | (p00 & 0xFFFF_FFFF)
+        let high = p11 &+ (p01 &>> 32) &+ (p10 &>> 32) &+ (middle &>> 32)
+        return (high, low)
+        #else
+        let (high, low) = a.multipliedFullWidth(by: b)
+        return (high, low)
+        #endif
+    }
+
     /// 0 or 1 from a flag, as a plain zero-extension (a ternary here can become a branch).
+    ///
+    /// On 32-bit targets (wasm32) `UInt64(truncatingIfNeeded:)` from a narrower type is the standard library's
+    /// generic word-by-word loop, and with it inlined into every carry of curve arithmetic LLVM's loop passes ran for
+    /// minutes per function; there the select, which LLVM lowers to a zero-extension, is used instead.
     @inlinable @inline(__always)
     public static func bit(_ flag: Bool) -> UInt64 {
+        #if _pointerBitWidth(_32)
+        flag ? 1 : 0
+        #else
         UInt64(truncatingIfNeeded: unsafeBitCast(flag, to: UInt8.self))
+        #endif
     }
 
     /// `a + b + carryIn` with carry out (0 or 1).
@@ -171,7 +207,7 @@ enum Montgomery {
         var (lo, a) = FieldLimbs.mulAdd(t.l0, x.l0, yi, 0)
         let m = lo &* inv
         // m·p₀ + lo ≡ 0 (mod 2⁶⁴) by choice of m; only its carry matters.
-        let (mh, ml) = m.multipliedFullWidth(by: p.l0)
+        let (mh, ml) = FieldLimbs.wideMultiply(m, p.l0)
         var c = mh &+ FieldLimbs.bit(ml.addingReportingOverflow(lo).overflow)
         let r0: UInt64
         let r1: UInt64

@@ -13,18 +13,18 @@ extension Groth16.Proof {
     /// - Throws: ``Groth16Error/invalidLength(_:expected:got:)`` or ``Groth16Error/invalidPoint(_:_:)``.
     public init(evmBytes bytes: [UInt8]) throws(Groth16Error) {
         guard bytes.count == 256 else { throw .invalidLength("an EVM Groth16 proof", expected: 256, got: bytes.count) }
-        do {
-            let a = try G1Affine(eip196Bytes: Array(bytes[0..<64]))
-            let b = try G2Affine(eip197Bytes: Array(bytes[64..<192]))
-            let c = try G1Affine(eip196Bytes: Array(bytes[192..<256]))
-            try self.init(a: a, b: b, c: c)
-        } catch let error as CurvePointError {
-            throw .invalidPoint("the EVM proof", error.message)
-        } catch let error as Groth16Error {
-            throw error
+        // Typed throws end to end (no dynamic cast, which Embedded Swift cannot do).
+        let a: G1Affine
+        let b: G2Affine
+        let c: G1Affine
+        do throws(CurvePointError) {
+            a = try G1Affine(eip196Bytes: Array(bytes[0..<64]))
+            b = try G2Affine(eip197Bytes: Array(bytes[64..<192]))
+            c = try G1Affine(eip196Bytes: Array(bytes[192..<256]))
         } catch {
-            throw .invalidPoint("the EVM proof", "\(error)")
+            throw .invalidPoint("the EVM proof", error.message)
         }
+        try self.init(a: a, b: b, c: c)
     }
 }
 

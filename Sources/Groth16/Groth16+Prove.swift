@@ -1,8 +1,11 @@
 import BN254
 import Circuit
 import Curves
-import Dispatch
 import Fields
+
+#if !hasFeature(Embedded)
+import Dispatch
+#endif
 
 // MARK: - Prover
 
@@ -49,14 +52,22 @@ extension Groth16 {
 
         let r = Fr.random(using: &generator)
         let s = Fr.random(using: &generator)
-        let z = assignment.map(\.canonical)
+        let z = assignment.map { $0.canonical }
         let witness = Array(z[shape.instanceColumnCount...])
 
-        let hScalars = h.map(\.canonical)
+        let hScalars = h.map { $0.canonical }
 
-        // The five MSMs are independent: run them on the available cores, largest (G2) first.
+        // The five MSMs are independent: run them on the available cores, largest (G2) first (one after another in
+        // the Embedded build: WebAssembly has one thread here).
         var g1Sums = [G1Projective](repeating: .infinity, count: 4)
         var b2Sum = G2Projective.infinity
+        #if hasFeature(Embedded)
+        b2Sum = Projective.multiScalarMultiplication(key.bG2Query, canonicalScalars: z)
+        g1Sums[0] = Projective.multiScalarMultiplication(key.hQuery, canonicalScalars: hScalars)
+        g1Sums[1] = Projective.multiScalarMultiplication(key.lQuery, canonicalScalars: witness)
+        g1Sums[2] = Projective.multiScalarMultiplication(key.aQuery, canonicalScalars: z)
+        g1Sums[3] = Projective.multiScalarMultiplication(key.bG1Query, canonicalScalars: z)
+        #else
         g1Sums.withUnsafeMutableBufferPointer { g1Buffer in
             withUnsafeMutablePointer(to: &b2Sum) { g2Pointer in
                 // Each task writes its own slot; the buffers outlive concurrentPerform, which returns when all are done.
@@ -73,6 +84,7 @@ extension Groth16 {
                 }
             }
         }
+        #endif
         let (hSum, lSum, aSum, b1Sum) = (g1Sums[0], g1Sums[1], g1Sums[2], g1Sums[3])
 
         let delta1 = Projective(key.delta1)

@@ -1,5 +1,4 @@
 import BN254
-import Crypto
 import Curves
 import Fields
 
@@ -65,7 +64,7 @@ extension Groth16.ProvingKey {
         for p in bG2Query { out += p.eip197Bytes }
         for p in hQuery { out += p.eip196Bytes }
         for p in lQuery { out += p.eip196Bytes }
-        out += Array(SHA256.hash(data: out))
+        out += Groth16.sha256(out)
         return out
     }
 
@@ -115,7 +114,7 @@ extension Groth16.ProvingKey {
             throw .malformedProvingKey("the header implies \(expected) bytes but the file has \(bytes.count)")
         }
         let body = bytes[0..<(expected - Self.digestSize)]
-        guard Array(SHA256.hash(data: body)) == Array(bytes[(expected - Self.digestSize)...]) else {
+        guard Groth16.sha256(Array(body)) == Array(bytes[(expected - Self.digestSize)...]) else {
             throw .malformedProvingKey("the SHA-256 checksum does not match; the file is corrupted")
         }
 

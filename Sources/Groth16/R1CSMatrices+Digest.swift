@@ -1,6 +1,5 @@
 import BN254
 import Circuit
-import Crypto
 import Curves
 import Fields
 
@@ -32,6 +31,6 @@ extension R1CSMatrices {
                 }
             }
         }
-        return Array(SHA256.hash(data: bytes))
+        return Groth16.sha256(bytes)
     }
 }

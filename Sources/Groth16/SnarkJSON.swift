@@ -1,3 +1,5 @@
+// snarkjs' JSON files need Foundation (JSONSerialization); the Embedded Swift build (WebAssembly) leaves them out.
+#if !hasFeature(Embedded)
 import BN254
 import Curves
 import Fields
@@ -333,3 +335,4 @@ extension Groth16.VerifyingKey {
         return Fq12(c0: sixes[0], c1: sixes[1])
     }
 }
+#endif

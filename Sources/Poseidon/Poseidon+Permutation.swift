@@ -38,8 +38,8 @@ final class PoseidonTable: @unchecked Sendable {  // immutable after init; the b
         section(p.preSparseMatrix.flatMap { $0 })
         section(p.preSparseConstants)
         section(p.partialRoundConstants)
-        section(p.sparseMatrices.flatMap(\.firstRow))
-        section(p.sparseMatrices.flatMap(\.firstColumn))
+        section(p.sparseMatrices.flatMap { $0.firstRow })
+        section(p.sparseMatrices.flatMap { $0.firstColumn })
         section(p.secondHalfConstants.flatMap { $0 })
         count = flat.count
         let buffer = UnsafeMutablePointer<Fr>.allocate(capacity: flat.count)

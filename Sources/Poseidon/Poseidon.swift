@@ -22,7 +22,8 @@ public enum Poseidon {
     /// - Throws: ``PoseidonError/invalidInputCount(_:)`` for an empty array or more than 16 elements.
     public static func hash(_ inputs: [Fr]) throws(PoseidonError) -> Fr {
         guard (1...maxInputCount).contains(inputs.count) else { throw .invalidInputCount(inputs.count) }
-        let table = PoseidonParameters.cached(inputs.count + 1)!.table
+        // Widths 2…17 always exist natively; the Embedded build ships only some (PoseidonParameters+Embedded.swift).
+        let table = try PoseidonParameters.forWidth(inputs.count + 1).table
         return withUnsafeTemporaryAllocation(of: Fr.self, capacity: 2 * table.width) { buffer in
             let state = buffer.baseAddress!
             state.initialize(to: .zero)
@@ -68,7 +69,8 @@ public enum Poseidon {
 
     // MARK: - Fixed-width fast path
 
-    // Hoisted so the fixed-width calls skip the width switch; each is initialised on first use only.
+    // Hoisted so the fixed-width calls skip the width switch; each is initialised on first use only. Widths 4 and 5
+    // are not in the Embedded (WebAssembly) build's tables: nothing there calls the three- and four-input overloads.
     private enum Width2 { static let table = PoseidonParameters.cached(2)!.table }
     private enum Width3 { static let table = PoseidonParameters.cached(3)!.table }
     private enum Width4 { static let table = PoseidonParameters.cached(4)!.table }

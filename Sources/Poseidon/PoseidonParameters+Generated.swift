@@ -7,6 +7,7 @@
 // Every value is a canonical field element in big-endian hex; one line is one round (round constants) or
 // one row (MDS). Regenerate with `python3 scripts/generate-poseidon-constants.py`.
 
+#if !hasFeature(Embedded)
 extension PoseidonParameters {
     /// Round constants per width (index `t − 2`): `R_F + R_P` lines of `t` values, lane order, in the order
     /// the reference permutation adds them (`C[t − 2][r·t + i]` in circomlibjs' `poseidon_constants.js`).
@@ -1386,3 +1387,4 @@ extension PoseidonParameters {
         """,
     ]
 }
+#endif

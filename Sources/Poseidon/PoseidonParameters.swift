@@ -53,12 +53,21 @@ public final class PoseidonParameters: Sendable {
         round < fullRounds / 2 || round >= fullRounds / 2 + partialRounds
     }
 
-    init(width: Int) {
+    /// The parameters of width `width` from the generated tables; `nil` for a width outside 2…17 or, in the Embedded
+    /// (WebAssembly) build, one it does not ship (``PoseidonParameters+Embedded.swift``).
+    init?(width: Int) {
+        guard (Self.minWidth...Self.maxWidth).contains(width) else { return nil }
         self.width = width
         fullRounds = Self.fullRoundCount
         partialRounds = Self.partialRoundCounts[width - Self.minWidth]
+        #if hasFeature(Embedded)
+        guard let limbs = Self.generatedLimbs(width: width) else { return nil }
+        roundConstants = Self.rows(limbs.roundConstants, columns: width)
+        mds = Self.rows(limbs.mds, columns: width)
+        #else
         roundConstants = Self.parseRows(Self.generatedRoundConstants[width - Self.minWidth], columns: width)
         mds = Self.parseRows(Self.generatedMDS[width - Self.minWidth], columns: width)
+        #endif
         precondition(
             roundConstants.count == fullRounds + partialRounds && mds.count == width,
             "PoseidonParameters+Generated.swift does not match the round numbers; regenerate it")
@@ -70,6 +79,23 @@ public final class PoseidonParameters: Sendable {
 
     // MARK: - Parsing the generated table
 
+    #if hasFeature(Embedded)
+    /// Rows of `columns` field elements from canonical little-endian limbs, four per element. The table is generated
+    /// and checked in, so a value not below the modulus is a build defect, not an input error.
+    static func rows(_ limbs: [UInt64], columns: Int) -> [[Fr]] {
+        let elementCount = limbs.count / 4
+        precondition(limbs.count % 4 == 0 && elementCount % columns == 0, "generated limbs do not form whole rows")
+        return stride(from: 0, to: elementCount, by: columns).map { rowStart in
+            (rowStart..<(rowStart + columns)).map { index in
+                let i = 4 * index
+                guard let value = Fr(canonical: FieldLimbs(limbs[i], limbs[i + 1], limbs[i + 2], limbs[i + 3])) else {
+                    preconditionFailure("generated Poseidon constant not below the modulus")
+                }
+                return value
+            }
+        }
+    }
+    #else
     /// Parses whitespace-separated `0x…` canonical values, `columns` per line. The table is generated and
     /// checked in, so a malformed entry is a build defect, not an input error.
     static func parseRows(_ text: String, columns: Int) -> [[Fr]] {
@@ -103,11 +129,13 @@ public final class PoseidonParameters: Sendable {
         default: nil
         }
     }
+    #endif
 
     // MARK: - Per-width cache
 
     // One lazily initialised global per width, so hashing two inputs never parses the sixteen-input tables.
-    // Swift runs each `static let` initialiser exactly once, thread-safely.
+    // Swift runs each `static let` initialiser exactly once, thread-safely. Each is optional: the Embedded build
+    // ships only some widths.
     private static let width2 = PoseidonParameters(width: 2)
     private static let width3 = PoseidonParameters(width: 3)
     private static let width4 = PoseidonParameters(width: 4)

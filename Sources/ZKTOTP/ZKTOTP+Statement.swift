@@ -98,6 +98,7 @@ extension ZKTOTP {
         try Groth16.unsafeSinglePartySetup(for: Statement.matrices)
     }
 
+    #if !hasFeature(Embedded)
     /// Proves the statement for `secret` at `timeCounter`, bound to `txCommitment`; returns the proof and the public
     /// signals it proves.
     ///
@@ -115,9 +116,60 @@ extension ZKTOTP {
     /// Proves an explicit witness (the public inputs are the witness's; a dishonest one fails with
     /// ``Groth16Error/unsatisfied(row:)``).
     public static func prove(_ witness: Statement.Witness, provingKey: Groth16.ProvingKey) throws -> Groth16.Proof {
-        guard provingKey.shape == Statement.shape else { throw ZKTOTPError.keyForAnotherCircuit }
-        let cs = try Statement.build(witness)
-        return try Groth16.prove(provingKey, matrices: Statement.matrices, assignment: cs.fullAssignment())
+        var generator = SystemRandomNumberGenerator()
+        do {
+            return try prove(witness, provingKey: provingKey, using: &generator)
+        } catch {
+            switch error {
+            case .key(let error): throw error
+            case .circuit(let error): throw error
+            case .groth16(let error): throw error
+            }
+        }
+    }
+    #endif
+
+    /// Proves the statement for `secret` at `timeCounter`, bound to `txCommitment`, with the proof's randomness (r, s)
+    /// from `generator`; returns the proof and the public signals it proves. Typed throws, for Embedded Swift (the
+    /// WebAssembly module), where the generator is the host's CSPRNG.
+    public static func prove<R: RandomNumberGenerator>(
+        secret: Fr, timeCounter: UInt64, txCommitment: Fr,
+        provingKey: Groth16.ProvingKey, using generator: inout R
+    ) throws(ProvingError) -> (proof: Groth16.Proof, publicInputs: PublicInputs) {
+        let publicInputs = PublicInputs(secret: secret, timeCounter: timeCounter, txCommitment: txCommitment)
+        let witness = Statement.Witness(secret: secret, publicInputs: publicInputs)
+        let proof = try prove(witness, provingKey: provingKey, using: &generator)
+        return (proof, publicInputs)
+    }
+
+    /// Proves an explicit witness with the proof's randomness from `generator`.
+    /// - Throws: ``ProvingError/key(_:)`` (``ZKTOTPError/keyForAnotherCircuit``), ``ProvingError/circuit(_:)`` or
+    ///   ``ProvingError/groth16(_:)`` (``Groth16Error/unsatisfied(row:)`` for a dishonest witness).
+    public static func prove<R: RandomNumberGenerator>(
+        _ witness: Statement.Witness, provingKey: Groth16.ProvingKey, using generator: inout R
+    ) throws(ProvingError) -> Groth16.Proof {
+        guard provingKey.shape == Statement.shape else { throw .key(.keyForAnotherCircuit) }
+        let assignment: [Fr]
+        do throws(CircuitError) {
+            assignment = try Statement.build(witness).fullAssignment()
+        } catch {
+            throw .circuit(error)
+        }
+        do throws(Groth16Error) {
+            return try Groth16.prove(provingKey, matrices: Statement.matrices, assignment: assignment, using: &generator)
+        } catch {
+            throw .groth16(error)
+        }
+    }
+
+    /// Why proving failed, one case per layer (typed throws; the untyped native API rethrows the wrapped error).
+    public enum ProvingError: Error, Sendable, Hashable {
+        /// The key is not for this build's circuit (``ZKTOTPError/keyForAnotherCircuit``).
+        case key(ZKTOTPError)
+        /// Building the constraint system failed.
+        case circuit(CircuitError)
+        /// The Groth16 prover refused (an unsatisfied constraint, a malformed assignment).
+        case groth16(Groth16Error)
     }
 
     /// Whether `proof` is valid for these public signals under the verifying key.

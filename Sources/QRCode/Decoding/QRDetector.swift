@@ -115,7 +115,7 @@ public enum QRDetector {
             }
         }
         scored.sort { $0.score < $1.score }
-        return scored.prefix(40).map(\.triple)
+        return scored.prefix(40).map { $0.triple }
     }
 
     /// Scores three finder patterns as one symbol's: lower is better, `nil` when implausible.
@@ -245,7 +245,7 @@ public enum QRDetector {
         }
         let ranked = transforms.enumerated().sorted {
             $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset
-        }.map(\.element)
+        }.map { $0.element }
         guard let best = ranked.first, best.score > 0.6 else { return nil }
         var grids: [QRModuleGrid] = []
         for candidate in ranked.prefix(maximumCandidates) where candidate.score > 0.6 {

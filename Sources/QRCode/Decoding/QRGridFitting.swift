@@ -255,7 +255,7 @@ enum QRGridFitting {
             for k in row + 1..<n { sum -= a[row * n + k] * x[k] }
             x[row] = sum / a[row * n + row]
         }
-        return x.allSatisfy(\.isFinite) ? x : nil
+        return x.allSatisfy { $0.isFinite } ? x : nil
     }
 
     /// Mean distance in pixels between where `transform` puts the module points and where they were seen.

@@ -23,7 +23,7 @@ public enum QRReader {
 
     /// Decodes every symbol found in `image`, in the order they were found.
     public static func read(_ image: QRGrayImage) -> [QRDecodedSymbol] {
-        readWithDetections(image).map(\.symbol)
+        readWithDetections(image).map { $0.symbol }
     }
 
     /// Decodes every symbol found in `image` together with the detection (position, outline) it was decoded from.

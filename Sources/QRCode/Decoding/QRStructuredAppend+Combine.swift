@@ -57,8 +57,8 @@ extension QRStructuredAppend {
             throw .structuredAppendIncomplete("symbol(s) \(names) of \(header.total) are missing")
         }
         let sequence = ordered.compactMap { $0 }
-        let segments = sequence.flatMap(\.segments)
-        let bytes = segments.flatMap(\.bytes)
+        let segments = sequence.flatMap { $0.segments }
+        let bytes = segments.flatMap { $0.bytes }
         let parity = bytes.reduce(0, ^)
         guard parity == header.parity else {
             throw .structuredAppendMismatch(

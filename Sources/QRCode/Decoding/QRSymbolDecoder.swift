@@ -208,7 +208,7 @@ public enum QRSymbolDecoder {
             mask: mask,
             mirrored: mirrored,
             segments: stream.segments,
-            bytes: stream.segments.flatMap(\.bytes),
+            bytes: stream.segments.flatMap { $0.bytes },
             text: QRCharsets.text(of: stream.segments),
             correctedCodewords: corrected,
             structuredAppend: stream.structuredAppend,

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds the WebAssembly module (Embedded Swift, wasm32-unknown-none-wasm) from the very sources the native targets
+# use: Fields → Curves → BN254 → Poseidon → Circuit → Groth16 → ZKTOTP, QRCode and UR, each compiled as its own module
+# (whole-module, one after another), then Sources/ChronoguardWasm (the C-ABI surface, the allocator and the WASI
+# imports) and linked by the toolchain's wasm-ld into web/chronoguard.wasm (committed; `--check` rebuilds it in a
+# scratch directory and fails unless the bytes are identical).
+#
+# Embedded Swift cannot take Foundation, swift-crypto or existentials; what needs them is guarded with
+# `#if hasFeature(Embedded)` in the shared files (docs/wasm.md). SwiftPM cannot build Embedded Wasm for a target of
+# this package, hence a script.
+#
+#   scripts/build-wasm.sh [--check] [--out FILE]
+#
+# Environment: SWIFT_BIN (default /opt/swift/usr/bin), WASM_COMPILE_TIMEOUT (seconds per module, default 300: a
+# module taking longer means LLVM is stuck on 64-bit arithmetic lowered for wasm32 again — see
+# FieldLimbs.wideMultiply — and the build fails instead of running for tens of minutes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin=${SWIFT_BIN:-/opt/swift/usr/bin}
+limit=${WASM_COMPILE_TIMEOUT:-300}
+out="$root/web/chronoguard.wasm"
+check=0
+while (($#)); do
+  case $1 in
+    --check) check=1 ;;
+    --out) out=$2; shift ;;
+    *) echo "usage: $0 [--check] [--out FILE]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [[ -n ${WASM_WORK_DIR:-} ]]; then
+  # Development: keep the intermediate modules and recompile only a module whose sources (or an earlier module)
+  # changed since. --check always starts from scratch.
+  work=$WASM_WORK_DIR
+  mkdir -p "$work"
+else
+  work=$(mktemp -d /tmp/chronoguard-wasm.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+fi
+# Reproducible: fixed relative paths in the work directory (no absolute source paths in the output), no debug
+# info, and a fixed module order.
+flags=(
+  -target wasm32-unknown-none-wasm -enable-experimental-feature Embedded -wmo -O -parse-as-library
+  -package-name chronoguard -Xfrontend -disable-stack-protector -I "$work/modules" -module-cache-path "$work/cache"
+  -file-prefix-map "$root=."
+)
+mkdir -p "$work/modules" "$work/objects"
+
+# compile MODULE FILES...: one whole-module compilation to an object file and a .swiftmodule.
+compile() {
+  local module=$1
+  shift
+  local start=$SECONDS
+  local object="$work/objects/$module.o"
+  if [[ -n ${WASM_WORK_DIR:-} && -f $object ]] && ! find "$@" "$work/modules" -newer "$object" -name '*.swift*' | grep -q .; then
+    return
+  fi
+  if ! timeout "$limit" "$bin/swiftc" "${flags[@]}" -module-name "$module" \
+    -emit-module -emit-module-path "$work/modules/$module.swiftmodule" \
+    -c -o "$work/objects/$module.o" "$@"; then
+    echo "build-wasm: compiling $module failed or took longer than ${limit}s (WASM_COMPILE_TIMEOUT)" >&2
+    exit 1
+  fi
+  echo "build-wasm: $module compiled in $((SECONDS - start)) s" >&2
+}
+
+sources() { find "Sources/$1" -maxdepth 2 -name '*.swift' | LC_ALL=C sort; }
+
+compile Fields $(sources Fields)
+compile Curves $(sources Curves)
+compile BN254 $(sources BN254)
+compile Poseidon $(sources Poseidon)
+compile Circuit $(sources Circuit)
+# Groth16's key checksum and matrix digest are SHA-256: UR's own implementation, compiled in (swift-crypto is native only).
+compile Groth16 $(sources Groth16) Sources/UR/SHA256.swift
+compile ZKTOTP $(sources ZKTOTP)
+compile QRCode $(sources QRCode)
+compile UR $(sources UR)
+compile ChronoguardWasm $(sources ChronoguardWasm)
