@@ -57,6 +57,8 @@ let package = Package(
         // Tests only: a slow big-integer reference and property-based testing for the ZK layers.
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // Tests only: runs the WebAssembly module (scripts/build-wasm.sh) in-process, with WASI preview 1.
+        .package(url: "https://github.com/swiftwasm/WasmKit.git", from: "0.4.2"),
     ],
     targets: [
         // MARK: - Libraries
@@ -297,6 +299,14 @@ let package = Package(
                 .product(name: "BigInt", package: "BigInt"),
             ],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "ChronoguardWasmTests",
+            dependencies: [
+                "ZKTOTP", "Groth16", "BN254", "Curves", "Fields", "QRCode", "UR", "TestSupport",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmKitWASI", package: "WasmKit"),
+            ]
         ),
         .target(
             name: "GuardianTestSupport",

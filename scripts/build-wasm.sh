@@ -3,7 +3,7 @@
 # use: Fields → Curves → BN254 → Poseidon → Circuit → Groth16 → ZKTOTP, QRCode and UR, each compiled as its own module
 # (whole-module, one after another), then Sources/ChronoguardWasm (the C-ABI surface, the allocator and the WASI
 # imports) and linked by the toolchain's wasm-ld into web/chronoguard.wasm (committed; `--check` rebuilds it in a
-# scratch directory and fails unless the bytes are identical).
+# scratch directory and fails unless the bytes are identical; scripts/test.sh runs it).
 #
 # Embedded Swift cannot take Foundation, swift-crypto or existentials; what needs them is guarded with
 # `#if hasFeature(Embedded)` in the shared files (docs/wasm.md). SwiftPM cannot build Embedded Wasm for a target of
@@ -43,7 +43,7 @@ fi
 # info, and a fixed module order.
 flags=(
   -target wasm32-unknown-none-wasm -enable-experimental-feature Embedded -wmo -O -parse-as-library
-  -package-name chronoguard -Xfrontend -disable-stack-protector -I "$work/modules" -module-cache-path "$work/cache"
+  -enable-experimental-feature Extern -package-name chronoguard -Xfrontend -disable-stack-protector -I "$work/modules" -module-cache-path "$work/cache"
   -file-prefix-map "$root=."
 )
 mkdir -p "$work/modules" "$work/objects"
@@ -54,7 +54,9 @@ compile() {
   shift
   local start=$SECONDS
   local object="$work/objects/$module.o"
-  if [[ -n ${WASM_WORK_DIR:-} && -f $object ]] && ! find "$@" "$work/modules" -newer "$object" -name '*.swift*' | grep -q .; then
+  local inputs=()
+  for arg in "$@"; do [[ $arg == *.swift || $arg == *.h ]] && inputs+=("$arg"); done
+  if [[ -n ${WASM_WORK_DIR:-} && -f $object ]] && ! find "${inputs[@]}" "$work/modules" -newer "$object" | grep -q .; then
     return
   fi
   if ! timeout "$limit" "$bin/swiftc" "${flags[@]}" -module-name "$module" \
@@ -78,4 +80,24 @@ compile Groth16 $(sources Groth16) Sources/UR/SHA256.swift
 compile ZKTOTP $(sources ZKTOTP)
 compile QRCode $(sources QRCode)
 compile UR $(sources UR)
-compile ChronoguardWasm $(sources ChronoguardWasm)
+compile ChronoguardWasm -import-objc-header Sources/ChronoguardWasm/WasmHost.h $(sources ChronoguardWasm)
+
+# Link: no entry point (a reactor the host calls into), exports from @_expose(wasm), unused code dropped, 1 MiB of
+# stack. Embedded Swift's runtime needs only the allocator the module defines (Allocator.swift).
+mkdir -p "$(dirname "$out")"
+"$bin/wasm-ld" --no-entry --gc-sections --strip-all -z stack-size=1048576 \
+  -o "$work/chronoguard.wasm" \
+  "$work"/objects/{Fields,Curves,BN254,Poseidon,Circuit,Groth16,ZKTOTP,QRCode,UR,ChronoguardWasm}.o \
+  "$bin/../lib/swift/embedded/wasm32-unknown-none-wasm/libswiftUnicodeDataTables.a"
+size=$(wc -c <"$work/chronoguard.wasm")
+if ((check)); then
+  if cmp -s "$work/chronoguard.wasm" "$out"; then
+    echo "build-wasm: $out is up to date ($size bytes)" >&2
+  else
+    echo "build-wasm: $out differs from a fresh build; run scripts/build-wasm.sh and commit it" >&2
+    exit 1
+  fi
+else
+  cp "$work/chronoguard.wasm" "$out"
+  echo "build-wasm: wrote $out ($size bytes)" >&2
+fi
