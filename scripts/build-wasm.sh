@@ -42,16 +42,17 @@ fi
 # Reproducible: fixed relative paths in the work directory (no absolute source paths in the output), no debug
 # info, and a fixed module order.
 flags=(
-  -target wasm32-unknown-none-wasm -enable-experimental-feature Embedded -wmo -O -parse-as-library
+  -target wasm32-unknown-none-wasm -enable-experimental-feature Embedded -wmo -parse-as-library
   -enable-experimental-feature Extern -package-name chronoguard -Xfrontend -disable-stack-protector -I "$work/modules" -module-cache-path "$work/cache"
   -file-prefix-map "$root=."
 )
 mkdir -p "$work/modules" "$work/objects"
 
-# compile MODULE FILES...: one whole-module compilation to an object file and a .swiftmodule.
+# compile MODULE OPT FILES...: one whole-module compilation (OPT: -O for the prover's arithmetic, -Osize elsewhere)
+# to an object file and a .swiftmodule.
 compile() {
-  local module=$1
-  shift
+  local module=$1 opt=$2
+  shift 2
   local start=$SECONDS
   local object="$work/objects/$module.o"
   local inputs=()
@@ -59,7 +60,7 @@ compile() {
   if [[ -n ${WASM_WORK_DIR:-} && -f $object ]] && ! find "${inputs[@]}" "$work/modules" -newer "$object" | grep -q .; then
     return
   fi
-  if ! timeout "$limit" "$bin/swiftc" "${flags[@]}" -module-name "$module" \
+  if ! timeout "$limit" "$bin/swiftc" "${flags[@]}" "$opt" -module-name "$module" \
     -emit-module -emit-module-path "$work/modules/$module.swiftmodule" \
     -c -o "$work/objects/$module.o" "$@"; then
     echo "build-wasm: compiling $module failed or took longer than ${limit}s (WASM_COMPILE_TIMEOUT)" >&2
@@ -68,19 +69,24 @@ compile() {
   echo "build-wasm: $module compiled in $((SECONDS - start)) s" >&2
 }
 
-sources() { find "Sources/$1" -maxdepth 2 -name '*.swift' | LC_ALL=C sort; }
+# Every Swift file of a target, except those that need Foundation (left out of the Wasm build, not copied):
+#   Groth16/SnarkJSON.swift — snarkjs' JSON files (JSONSerialization); the module speaks binary.
+# and the hex-string Poseidon tables of all sixteen widths (Poseidon/PoseidonParameters+Embedded.swift has the
+# widths the module uses as binary limbs; the hex file is also guarded by `#if !hasFeature(Embedded)`).
+excluded=$'Sources/Groth16/SnarkJSON.swift\nSources/Poseidon/PoseidonParameters+Generated.swift'
+sources() { find "Sources/$1" -maxdepth 2 -name '*.swift' | LC_ALL=C sort | grep -vxF "$excluded"; }
 
-compile Fields $(sources Fields)
-compile Curves $(sources Curves)
-compile BN254 $(sources BN254)
-compile Poseidon $(sources Poseidon)
-compile Circuit $(sources Circuit)
+compile Fields -O $(sources Fields)
+compile Curves -O $(sources Curves)
+compile BN254 -O $(sources BN254)
+compile Poseidon -O $(sources Poseidon)
+compile Circuit -Osize $(sources Circuit)
 # Groth16's key checksum and matrix digest are SHA-256: UR's own implementation, compiled in (swift-crypto is native only).
-compile Groth16 $(sources Groth16) Sources/UR/SHA256.swift
-compile ZKTOTP $(sources ZKTOTP)
-compile QRCode $(sources QRCode)
-compile UR $(sources UR)
-compile ChronoguardWasm -import-objc-header Sources/ChronoguardWasm/WasmHost.h $(sources ChronoguardWasm)
+compile Groth16 -O $(sources Groth16) Sources/UR/SHA256.swift
+compile ZKTOTP -O $(sources ZKTOTP)
+compile QRCode -Osize $(sources QRCode)
+compile UR -Osize $(sources UR)
+compile ChronoguardWasm -Osize -import-objc-header Sources/ChronoguardWasm/WasmHost.h $(sources ChronoguardWasm)
 
 # Link: no entry point (a reactor the host calls into), exports from @_expose(wasm), unused code dropped, 1 MiB of
 # stack. Embedded Swift's runtime needs only the allocator the module defines (Allocator.swift).

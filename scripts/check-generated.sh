@@ -5,6 +5,7 @@
 #   Sources/OTP/Generation/SHA1Words+Unrolled.swift         scripts/generate-sha1-unrolled.py
 #   Sources/Poseidon/PoseidonParameters+Generated.swift     scripts/generate-poseidon-constants.py (~20 s)
 #   Tests/PoseidonTests/Resources/poseidon-constants.json   scripts/generate-poseidon-constants.py
+#   Sources/Poseidon/PoseidonParameters+Embedded.swift      scripts/generate-poseidon-constants.py
 #   Sources/BN254/Fq12+FrobeniusCoefficients.swift          scripts/generate-bn254-constants.py --swift
 #   Tests/ZKTOTPTests/Resources/zktotp-vectors.json         scripts/generate-zktotp-vectors.py (light-poseidon)
 #   Tests/ChainKitTests/Resources/ed25519_edge_vectors.json Tests/ChainKitTests/Resources/ed25519_edge_vectors.py (PyNaCl)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Chronoguard test on a fresh machine: installs the interop peers (idempotently), checks the formatting
 # (`swift format lint --strict` with the repository's .swift-format, ~3 s), regenerates and diffs every
-# generated file (scripts/check-generated.sh, ~20 s), checks that the libraries are consumable from a version tag
+# generated file (scripts/check-generated.sh, ~20 s), rebuilds the WebAssembly module and compares it with the committed
+# one (scripts/build-wasm.sh --check, ~2 min), checks that the libraries are consumable from a version tag
 # (scripts/check-consumer.sh, ~1–2 min) and that secp256k1 signing is constant time under Valgrind
 # (scripts/check-constant-time.sh, ~2 min cold), starts the EVM and Solana test chains and a PostgreSQL test cluster,
 # runs the Swift tests, fuzzes every parser of outside input for 15 s each (scripts/fuzz.sh, ~6 min cold build + ~4
@@ -12,6 +13,8 @@ cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 scripts/lint.sh
 scripts/check-generated.sh
+# The WebAssembly module (web/chronoguard.wasm) rebuilt from the sources and compared byte for byte (~2 min).
+scripts/build-wasm.sh --check
 scripts/check-consumer.sh
 scripts/check-constant-time.sh
 # One EVM test chain for every suite that needs a JSON-RPC endpoint (eth-tester + py-evm on loopback; test support,

@@ -250,8 +250,10 @@ public func cgQRDecodeRGBA(_ pointer: UnsafeRawPointer?, _ width: Int32, _ heigh
     var out = [UInt8]()
     for symbol in symbols {
         let n = UInt32(symbol.bytes.count)
-        out += [UInt8(truncatingIfNeeded: n), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n >> 16),
-            UInt8(truncatingIfNeeded: n >> 24)]
+        out += [
+            UInt8(truncatingIfNeeded: n), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n >> 16),
+            UInt8(truncatingIfNeeded: n >> 24),
+        ]
         out += symbol.bytes
     }
     result = out

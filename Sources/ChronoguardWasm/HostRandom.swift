@@ -61,7 +61,8 @@ enum Stderr {
             buffer[Int(count)] = byte
             count += 1
             if byte == 0x0A || Int(count) == buffer.count {
-                var vector = cg_wasi_ciovec(buf: UnsafePointer(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)), buf_len: count)
+                var vector = cg_wasi_ciovec(
+                    buf: UnsafePointer(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)), buf_len: count)
                 var written: UInt32 = 0
                 _ = cg_wasi_fd_write(2, &vector, 1, &written)
                 count = 0

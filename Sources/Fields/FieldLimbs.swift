@@ -90,22 +90,22 @@ extension FieldLimbs {
     @inlinable @inline(__always)
     public static func wideMultiply(_ a: UInt64, _ b: UInt64) -> (high: UInt64, low: UInt64) {
         #if _pointerBitWidth(_32)
-        let a0 = a & 0xFFFF_FFFF
-        let a1 = a &>> 32
-        let b0 = b & 0xFFFF_FFFF
-        let b1 = b &>> 32
-        let p00 = a0 &* b0
-        let p01 = a0 &* b1
-        let p10 = a1 &* b0
-        let p11 = a1 &* b1
-        // middle = (p00 >> 32) + low32(p01) + low32(p10) < 3·2³², no overflow.
-        let middle = (p00 &>> 32) &+ (p01 & 0xFFFF_FFFF) &+ (p10 & 0xFFFF_FFFF)
-        let low = (middle &<< 32) | (p00 & 0xFFFF_FFFF)
-        let high = p11 &+ (p01 &>> 32) &+ (p10 &>> 32) &+ (middle &>> 32)
-        return (high, low)
+            let a0 = a & 0xFFFF_FFFF
+            let a1 = a &>> 32
+            let b0 = b & 0xFFFF_FFFF
+            let b1 = b &>> 32
+            let p00 = a0 &* b0
+            let p01 = a0 &* b1
+            let p10 = a1 &* b0
+            let p11 = a1 &* b1
+            // middle = (p00 >> 32) + low32(p01) + low32(p10) < 3·2³², no overflow.
+            let middle = (p00 &>> 32) &+ (p01 & 0xFFFF_FFFF) &+ (p10 & 0xFFFF_FFFF)
+            let low = (middle &<< 32) | (p00 & 0xFFFF_FFFF)
+            let high = p11 &+ (p01 &>> 32) &+ (p10 &>> 32) &+ (middle &>> 32)
+            return (high, low)
         #else
-        let (high, low) = a.multipliedFullWidth(by: b)
-        return (high, low)
+            let (high, low) = a.multipliedFullWidth(by: b)
+            return (high, low)
         #endif
     }
 
@@ -117,9 +117,9 @@ extension FieldLimbs {
     @inlinable @inline(__always)
     public static func bit(_ flag: Bool) -> UInt64 {
         #if _pointerBitWidth(_32)
-        flag ? 1 : 0
+            flag ? 1 : 0
         #else
-        UInt64(truncatingIfNeeded: unsafeBitCast(flag, to: UInt8.self))
+            UInt64(truncatingIfNeeded: unsafeBitCast(flag, to: UInt8.self))
         #endif
     }
 

@@ -4,7 +4,7 @@ import Curves
 import Fields
 
 #if !hasFeature(Embedded)
-import Dispatch
+    import Dispatch
 #endif
 
 // MARK: - Prover
@@ -62,28 +62,28 @@ extension Groth16 {
         var g1Sums = [G1Projective](repeating: .infinity, count: 4)
         var b2Sum = G2Projective.infinity
         #if hasFeature(Embedded)
-        b2Sum = Projective.multiScalarMultiplication(key.bG2Query, canonicalScalars: z)
-        g1Sums[0] = Projective.multiScalarMultiplication(key.hQuery, canonicalScalars: hScalars)
-        g1Sums[1] = Projective.multiScalarMultiplication(key.lQuery, canonicalScalars: witness)
-        g1Sums[2] = Projective.multiScalarMultiplication(key.aQuery, canonicalScalars: z)
-        g1Sums[3] = Projective.multiScalarMultiplication(key.bG1Query, canonicalScalars: z)
+            b2Sum = Projective.multiScalarMultiplication(key.bG2Query, canonicalScalars: z)
+            g1Sums[0] = Projective.multiScalarMultiplication(key.hQuery, canonicalScalars: hScalars)
+            g1Sums[1] = Projective.multiScalarMultiplication(key.lQuery, canonicalScalars: witness)
+            g1Sums[2] = Projective.multiScalarMultiplication(key.aQuery, canonicalScalars: z)
+            g1Sums[3] = Projective.multiScalarMultiplication(key.bG1Query, canonicalScalars: z)
         #else
-        g1Sums.withUnsafeMutableBufferPointer { g1Buffer in
-            withUnsafeMutablePointer(to: &b2Sum) { g2Pointer in
-                // Each task writes its own slot; the buffers outlive concurrentPerform, which returns when all are done.
-                nonisolated(unsafe) let g1 = g1Buffer
-                nonisolated(unsafe) let g2 = g2Pointer
-                DispatchQueue.concurrentPerform(iterations: 5) { task in
-                    switch task {
-                    case 0: g2.pointee = Projective.multiScalarMultiplication(key.bG2Query, canonicalScalars: z)
-                    case 1: g1[0] = Projective.multiScalarMultiplication(key.hQuery, canonicalScalars: hScalars)
-                    case 2: g1[1] = Projective.multiScalarMultiplication(key.lQuery, canonicalScalars: witness)
-                    case 3: g1[2] = Projective.multiScalarMultiplication(key.aQuery, canonicalScalars: z)
-                    default: g1[3] = Projective.multiScalarMultiplication(key.bG1Query, canonicalScalars: z)
+            g1Sums.withUnsafeMutableBufferPointer { g1Buffer in
+                withUnsafeMutablePointer(to: &b2Sum) { g2Pointer in
+                    // Each task writes its own slot; the buffers outlive concurrentPerform, which returns when all are done.
+                    nonisolated(unsafe) let g1 = g1Buffer
+                    nonisolated(unsafe) let g2 = g2Pointer
+                    DispatchQueue.concurrentPerform(iterations: 5) { task in
+                        switch task {
+                        case 0: g2.pointee = Projective.multiScalarMultiplication(key.bG2Query, canonicalScalars: z)
+                        case 1: g1[0] = Projective.multiScalarMultiplication(key.hQuery, canonicalScalars: hScalars)
+                        case 2: g1[1] = Projective.multiScalarMultiplication(key.lQuery, canonicalScalars: witness)
+                        case 3: g1[2] = Projective.multiScalarMultiplication(key.aQuery, canonicalScalars: z)
+                        default: g1[3] = Projective.multiScalarMultiplication(key.bG1Query, canonicalScalars: z)
+                        }
                     }
                 }
             }
-        }
         #endif
         let (hSum, lSum, aSum, b1Sum) = (g1Sums[0], g1Sums[1], g1Sums[2], g1Sums[3])
 

@@ -1,5 +1,5 @@
 #if !hasFeature(Embedded)
-import Crypto
+    import Crypto
 #endif
 
 // MARK: - SHA-256
@@ -12,9 +12,9 @@ extension Groth16 {
     /// that (the inputs are public: a key file and the circuit's matrices).
     static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         #if hasFeature(Embedded)
-        SHA256.hash(bytes)
+            SHA256.hash(bytes)
         #else
-        Array(Crypto.SHA256.hash(data: bytes))
+            Array(Crypto.SHA256.hash(data: bytes))
         #endif
     }
 }

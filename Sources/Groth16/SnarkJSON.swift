@@ -1,5 +1,3 @@
-// snarkjs' JSON files need Foundation (JSONSerialization); the Embedded Swift build (WebAssembly) leaves them out.
-#if !hasFeature(Embedded)
 import BN254
 import Curves
 import Fields
@@ -335,4 +333,3 @@ extension Groth16.VerifyingKey {
         return Fq12(c0: sixes[0], c1: sixes[1])
     }
 }
-#endif

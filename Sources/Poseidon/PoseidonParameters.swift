@@ -61,12 +61,12 @@ public final class PoseidonParameters: Sendable {
         fullRounds = Self.fullRoundCount
         partialRounds = Self.partialRoundCounts[width - Self.minWidth]
         #if hasFeature(Embedded)
-        guard let limbs = Self.generatedLimbs(width: width) else { return nil }
-        roundConstants = Self.rows(limbs.roundConstants, columns: width)
-        mds = Self.rows(limbs.mds, columns: width)
+            guard let limbs = Self.generatedLimbs(width: width) else { return nil }
+            roundConstants = Self.rows(limbs.roundConstants, columns: width)
+            mds = Self.rows(limbs.mds, columns: width)
         #else
-        roundConstants = Self.parseRows(Self.generatedRoundConstants[width - Self.minWidth], columns: width)
-        mds = Self.parseRows(Self.generatedMDS[width - Self.minWidth], columns: width)
+            roundConstants = Self.parseRows(Self.generatedRoundConstants[width - Self.minWidth], columns: width)
+            mds = Self.parseRows(Self.generatedMDS[width - Self.minWidth], columns: width)
         #endif
         precondition(
             roundConstants.count == fullRounds + partialRounds && mds.count == width,
@@ -80,55 +80,56 @@ public final class PoseidonParameters: Sendable {
     // MARK: - Parsing the generated table
 
     #if hasFeature(Embedded)
-    /// Rows of `columns` field elements from canonical little-endian limbs, four per element. The table is generated
-    /// and checked in, so a value not below the modulus is a build defect, not an input error.
-    static func rows(_ limbs: [UInt64], columns: Int) -> [[Fr]] {
-        let elementCount = limbs.count / 4
-        precondition(limbs.count % 4 == 0 && elementCount % columns == 0, "generated limbs do not form whole rows")
-        return stride(from: 0, to: elementCount, by: columns).map { rowStart in
-            (rowStart..<(rowStart + columns)).map { index in
-                let i = 4 * index
-                guard let value = Fr(canonical: FieldLimbs(limbs[i], limbs[i + 1], limbs[i + 2], limbs[i + 3])) else {
-                    preconditionFailure("generated Poseidon constant not below the modulus")
+        /// Rows of `columns` field elements from canonical little-endian limbs, four per element. The table is generated
+        /// and checked in, so a value not below the modulus is a build defect, not an input error.
+        static func rows(_ limbs: [UInt64], columns: Int) -> [[Fr]] {
+            let elementCount = limbs.count / 4
+            precondition(limbs.count % 4 == 0 && elementCount % columns == 0, "generated limbs do not form whole rows")
+            return stride(from: 0, to: elementCount, by: columns).map { rowStart in
+                (rowStart..<(rowStart + columns)).map { index in
+                    let i = 4 * index
+                    guard let value = Fr(canonical: FieldLimbs(limbs[i], limbs[i + 1], limbs[i + 2], limbs[i + 3]))
+                    else {
+                        preconditionFailure("generated Poseidon constant not below the modulus")
+                    }
+                    return value
                 }
-                return value
             }
         }
-    }
     #else
-    /// Parses whitespace-separated `0x…` canonical values, `columns` per line. The table is generated and
-    /// checked in, so a malformed entry is a build defect, not an input error.
-    static func parseRows(_ text: String, columns: Int) -> [[Fr]] {
-        text.split(separator: "\n").map { line in
-            let row = line.split(separator: " ").map { token -> Fr in
-                guard let value = parseHex(token) else { preconditionFailure("bad generated constant \(token)") }
-                return value
+        /// Parses whitespace-separated `0x…` canonical values, `columns` per line. The table is generated and
+        /// checked in, so a malformed entry is a build defect, not an input error.
+        static func parseRows(_ text: String, columns: Int) -> [[Fr]] {
+            text.split(separator: "\n").map { line in
+                let row = line.split(separator: " ").map { token -> Fr in
+                    guard let value = parseHex(token) else { preconditionFailure("bad generated constant \(token)") }
+                    return value
+                }
+                precondition(row.count == columns, "generated row has \(row.count) values, expected \(columns)")
+                return row
             }
-            precondition(row.count == columns, "generated row has \(row.count) values, expected \(columns)")
-            return row
         }
-    }
 
-    static func parseHex(_ token: Substring) -> Fr? {
-        guard token.hasPrefix("0x"), token.count == 66 else { return nil }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(32)
-        var digits = token.utf8.dropFirst(2).makeIterator()
-        while let high = digits.next(), let low = digits.next() {
-            guard let h = hexValue(high), let l = hexValue(low) else { return nil }
-            bytes.append(h << 4 | l)
+        static func parseHex(_ token: Substring) -> Fr? {
+            guard token.hasPrefix("0x"), token.count == 66 else { return nil }
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(32)
+            var digits = token.utf8.dropFirst(2).makeIterator()
+            while let high = digits.next(), let low = digits.next() {
+                guard let h = hexValue(high), let l = hexValue(low) else { return nil }
+                bytes.append(h << 4 | l)
+            }
+            return Fr(bigEndianBytes: bytes)
         }
-        return Fr(bigEndianBytes: bytes)
-    }
 
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
+        private static func hexValue(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
         }
-    }
     #endif
 
     // MARK: - Per-width cache

@@ -99,34 +99,34 @@ extension ZKTOTP {
     }
 
     #if !hasFeature(Embedded)
-    /// Proves the statement for `secret` at `timeCounter`, bound to `txCommitment`; returns the proof and the public
-    /// signals it proves.
-    ///
-    /// - Throws: ``ZKTOTPError/keyForAnotherCircuit`` if the key's circuit digest differs from this build's circuit,
-    ///   or a ``Groth16Error``.
-    public static func prove(
-        secret: Fr, timeCounter: UInt64, txCommitment: Fr,
-        provingKey: Groth16.ProvingKey
-    ) throws -> (proof: Groth16.Proof, publicInputs: PublicInputs) {
-        let publicInputs = PublicInputs(secret: secret, timeCounter: timeCounter, txCommitment: txCommitment)
-        let proof = try prove(Statement.Witness(secret: secret, publicInputs: publicInputs), provingKey: provingKey)
-        return (proof, publicInputs)
-    }
+        /// Proves the statement for `secret` at `timeCounter`, bound to `txCommitment`; returns the proof and the public
+        /// signals it proves.
+        ///
+        /// - Throws: ``ZKTOTPError/keyForAnotherCircuit`` if the key's circuit digest differs from this build's circuit,
+        ///   or a ``Groth16Error``.
+        public static func prove(
+            secret: Fr, timeCounter: UInt64, txCommitment: Fr,
+            provingKey: Groth16.ProvingKey
+        ) throws -> (proof: Groth16.Proof, publicInputs: PublicInputs) {
+            let publicInputs = PublicInputs(secret: secret, timeCounter: timeCounter, txCommitment: txCommitment)
+            let proof = try prove(Statement.Witness(secret: secret, publicInputs: publicInputs), provingKey: provingKey)
+            return (proof, publicInputs)
+        }
 
-    /// Proves an explicit witness (the public inputs are the witness's; a dishonest one fails with
-    /// ``Groth16Error/unsatisfied(row:)``).
-    public static func prove(_ witness: Statement.Witness, provingKey: Groth16.ProvingKey) throws -> Groth16.Proof {
-        var generator = SystemRandomNumberGenerator()
-        do {
-            return try prove(witness, provingKey: provingKey, using: &generator)
-        } catch {
-            switch error {
-            case .key(let error): throw error
-            case .circuit(let error): throw error
-            case .groth16(let error): throw error
+        /// Proves an explicit witness (the public inputs are the witness's; a dishonest one fails with
+        /// ``Groth16Error/unsatisfied(row:)``).
+        public static func prove(_ witness: Statement.Witness, provingKey: Groth16.ProvingKey) throws -> Groth16.Proof {
+            var generator = SystemRandomNumberGenerator()
+            do {
+                return try prove(witness, provingKey: provingKey, using: &generator)
+            } catch {
+                switch error {
+                case .key(let error): throw error
+                case .circuit(let error): throw error
+                case .groth16(let error): throw error
+                }
             }
         }
-    }
     #endif
 
     /// Proves the statement for `secret` at `timeCounter`, bound to `txCommitment`, with the proof's randomness (r, s)
@@ -156,7 +156,8 @@ extension ZKTOTP {
             throw .circuit(error)
         }
         do throws(Groth16Error) {
-            return try Groth16.prove(provingKey, matrices: Statement.matrices, assignment: assignment, using: &generator)
+            return try Groth16.prove(
+                provingKey, matrices: Statement.matrices, assignment: assignment, using: &generator)
         } catch {
             throw .groth16(error)
         }

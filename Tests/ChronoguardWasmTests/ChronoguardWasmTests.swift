@@ -84,8 +84,14 @@ enum WasmProofFixture {
         let vk = try JSONPeer.tree(f.key.verifyingKey.snarkJSON)
         let proofTree = try JSONPeer.tree(proof.snarkJSON)
         let cases: [[String: Any]] = try [
-            ["op": "verify", "vk": vk, "proof": proofTree, "public": JSONPeer.tree(Groth16.publicSignalsJSON(signals))],
-            ["op": "verify", "vk": vk, "proof": proofTree, "public": JSONPeer.tree(Groth16.publicSignalsJSON(tampered))],
+            [
+                "op": "verify", "vk": vk, "proof": proofTree,
+                "public": JSONPeer.tree(Groth16.publicSignalsJSON(signals)),
+            ],
+            [
+                "op": "verify", "vk": vk, "proof": proofTree,
+                "public": JSONPeer.tree(Groth16.publicSignalsJSON(tampered)),
+            ],
         ]
         let reply = try #require(try JSONPeer.run("groth16_peer.py", ["cases": cases]) as? [String: Any])
         #expect(reply["results"] as? [Bool] == [true, false])
@@ -97,7 +103,8 @@ enum WasmProofFixture {
         let key = try wasm.write(f.keyBytes)
         let proof = try wasm.write(Array(f.output[0..<256]))
         let signals = try wasm.write(Array(f.output[256...]))
-        #expect(try wasm.call("cg_verify", [.i32(key), .i32(UInt32(f.keyBytes.count)), .i32(proof), .i32(signals)]) == 1)
+        #expect(
+            try wasm.call("cg_verify", [.i32(key), .i32(UInt32(f.keyBytes.count)), .i32(proof), .i32(signals)]) == 1)
         var tamperedSignals = Array(f.output[256...])
         tamperedSignals[31] ^= 1
         let bad = try wasm.write(tamperedSignals)
@@ -180,7 +187,8 @@ enum WasmProofFixture {
         for payload in payloads {
             for (level, ecLevel) in [(0, QRErrorCorrection.low), (1, .medium), (2, .quartile), (3, .high)] {
                 let address = try wasm.write(payload)
-                let size = try wasm.call("cg_qr_encode", [.i32(address), .i32(UInt32(payload.count)), .i32(UInt32(level))])
+                let size = try wasm.call(
+                    "cg_qr_encode", [.i32(address), .i32(UInt32(payload.count)), .i32(UInt32(level))])
                 let matrix = try QRCode.encode(bytes: payload, ecLevel: ecLevel)
                 #expect(size == Int64(matrix.size))
                 let modules = try wasm.result()
@@ -235,7 +243,8 @@ enum WasmProofFixture {
             let out = try wasm.result()
             var offset = 0
             while offset + 4 <= out.count {
-                let n = Int(out[offset]) | Int(out[offset + 1]) << 8 | Int(out[offset + 2]) << 16
+                let n =
+                    Int(out[offset]) | Int(out[offset + 1]) << 8 | Int(out[offset + 2]) << 16
                     | Int(out[offset + 3]) << 24
                 decoded.append(Array(out[(offset + 4)..<(offset + 4 + n)]))
                 offset += 4 + n
@@ -259,7 +268,10 @@ enum WasmProofFixture {
         let cborAddress = try wasm.write(cbor)
         let count = try wasm.call(
             "cg_ur_encode",
-            [.i32(typeAddress), .i32(UInt32(type.count)), .i32(cborAddress), .i32(UInt32(cbor.count)), .i32(100), .i32(9)])
+            [
+                .i32(typeAddress), .i32(UInt32(type.count)), .i32(cborAddress), .i32(UInt32(cbor.count)), .i32(100),
+                .i32(9),
+            ])
         #expect(count == 9)
         let parts = try wasm.message().split(separator: "\n").map(String.init)
         var encoder = try UREncoder(UR(type: "bytes", cbor: cbor), maxFragmentLength: 100)
