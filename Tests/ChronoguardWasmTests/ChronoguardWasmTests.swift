@@ -25,13 +25,17 @@ enum WasmProofFixture {
         let nativeSeconds: Double
     }
 
-    static let shared: Value = {
+    /// A native key pair, its file, a secret and a commitment (no Wasm proof: for the tests that need only a key).
+    static let key: (key: Groth16.ProvingKey, keyBytes: [UInt8], secret: Fr, commitment: Fr) = {
         let key = try! ZKTOTP.unsafeSinglePartySetup()
-        let keyBytes = key.serialized()
-        let secret = ZKTOTP.newSecret()
         let commitment = try! ZKTOTP.transactionCommitment(
             chainID: 8453, wallet: (0..<20).map { UInt8($0) }, transactionHash: (0..<32).map { UInt8(255 - $0) },
             nonce: 5)
+        return (key, key.serialized(), ZKTOTP.newSecret(), commitment)
+    }()
+
+    static let shared: Value = {
+        let (key, keyBytes, secret, commitment) = Self.key
         let unixTime: Int64 = 1_770_000_000
         let wasm = try! WasmInstance()
         let keyAddress = try! wasm.write(keyBytes)
@@ -119,15 +123,37 @@ enum WasmProofFixture {
                 == 1)
     }
 
-    @Test func provingFailsHardWhenTheHostHasNoRandomness() throws {
-        let f = WasmProofFixture.shared
-        let wasm = try WasmInstance(randomGet: { _, _, _ in 29 })  // EIO
+    /// A host whose `random_get` fails once the prover asks for its randomness (256-byte requests; the standard
+    /// library's hashing seed, 16 bytes, is still served): a status, no proof.
+    @Test func provingFailsHardWhenTheHostRandomnessFails() throws {
+        let f = WasmProofFixture.key
+        let wasm = try WasmInstance(randomGet: { memory, pointer, length in
+            guard length != 256 else { return 29 }  // EIO
+            var generator = SystemRandomNumberGenerator()
+            memory.withUnsafeMutableBufferPointer(offset: UInt(pointer), count: Int(length)) { buffer in
+                for i in buffer.indices { buffer[i] = UInt8.random(in: 0...255, using: &generator) }
+            }
+            return 0
+        })
         let key = try wasm.write(f.keyBytes)
         #expect(try wasm.call("cg_load_proving_key", [.i32(key), .i32(UInt32(f.keyBytes.count))]) == 0)
         let secret = try wasm.write(f.secret.bigEndianBytes)
         let commitment = try wasm.write(f.commitment.bigEndianBytes)
         #expect(try wasm.call("cg_prove", [.i32(secret), .i32(commitment), .i64(1000)]) == -4)
         #expect(try wasm.message().contains("random_get"))
+    }
+
+    /// A host with no randomness at all: the first hash table (the circuit's, at key loading) needs a seed and the
+    /// instance traps — a hard failure the page reports by discarding the instance; never a proof.
+    @Test func aHostWithoutRandomnessTraps() throws {
+        let f = WasmProofFixture.key
+        let wasm = try WasmInstance(randomGet: { _, _, _ in 29 })
+        let key = try wasm.write(f.keyBytes)
+        #expect(throws: (any Error).self) {
+            try wasm.call("cg_load_proving_key", [.i32(key), .i32(UInt32(f.keyBytes.count))])
+            let secret = try wasm.write(f.secret.bigEndianBytes)
+            try wasm.call("cg_prove", [.i32(secret), .i32(secret), .i64(1000)])
+        }
     }
 
     @Test func badInputGivesAStatusNotATrap() throws {
@@ -137,7 +163,7 @@ enum WasmProofFixture {
         let garbage = try wasm.write([UInt8](repeating: 0xFF, count: 100))
         #expect(try wasm.call("cg_load_proving_key", [.i32(garbage), .i32(100)]) == -3)
         #expect(try wasm.call("cg_load_proving_key", [.i32(0), .i32(UInt32.max)]) == -1)
-        let f = WasmProofFixture.shared
+        let f = WasmProofFixture.key
         var corrupted = f.keyBytes
         corrupted[corrupted.count / 2] ^= 0x40
         let corruptedAddress = try wasm.write(corrupted)

@@ -15,6 +15,8 @@ final class WasmInstance {
     }()
 
     let store: Store
+    /// WASI preview 1 on the host (stdio borrowed, no preopened directories); closed with the instance.
+    let wasi: WASIBridgeToHost
     let instance: Instance
     let memory: Memory
 
@@ -23,7 +25,7 @@ final class WasmInstance {
         let module = try parseWasm(bytes: Self.moduleBytes)
         store = Store(engine: Engine())
         var imports = Imports()
-        let wasi = try WASIBridgeToHost()
+        wasi = try WASIBridgeToHost()
         wasi.link(to: &imports, store: store)
         if let randomGet {
             imports.define(
@@ -39,6 +41,8 @@ final class WasmInstance {
         guard let memory = instance.exports[memory: "memory"] else { throw Failure("no memory export") }
         self.memory = memory
     }
+
+    deinit { try? wasi.close() }
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
