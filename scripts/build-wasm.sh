@@ -6,7 +6,7 @@
 # scratch directory and fails unless the bytes are identical; scripts/test.sh runs it).
 #
 # Embedded Swift cannot take Foundation, swift-crypto or existentials; what needs them is guarded with
-# `#if hasFeature(Embedded)` in the shared files (docs/wasm.md). SwiftPM cannot build Embedded Wasm for a target of
+# `#if hasFeature(Embedded)` in the shared files, or left out by name below (docs/wasm.md). SwiftPM cannot build Embedded Wasm for a target of
 # this package, hence a script.
 #
 #   scripts/build-wasm.sh [--check] [--out FILE]
