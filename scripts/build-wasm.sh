@@ -40,10 +40,13 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 # Reproducible: fixed relative paths in the work directory (no absolute source paths in the output), no debug
-# info, and a fixed module order.
+# info, a fixed module order, and no incremental LLVM code generation: with it each object carries a 16-byte
+# `.swift_modhash` data segment that differs from one compile of the same sources to the next (even a one-line module's
+# does), which made two builds of this module differ.
 flags=(
   -target wasm32-unknown-none-wasm -enable-experimental-feature Embedded -wmo -parse-as-library
-  -enable-experimental-feature Extern -package-name chronoguard -Xfrontend -disable-stack-protector -I "$work/modules" -module-cache-path "$work/cache"
+  -enable-experimental-feature Extern -package-name chronoguard -Xfrontend -disable-stack-protector
+  -Xfrontend -disable-incremental-llvm-codegen -I "$work/modules" -module-cache-path "$work/cache"
   -file-prefix-map "$root=."
 )
 mkdir -p "$work/modules" "$work/objects"

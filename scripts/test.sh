@@ -13,9 +13,8 @@ cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 scripts/lint.sh
 scripts/check-generated.sh
-# The WebAssembly module (web/chronoguard.wasm) rebuilt from the sources and compared byte for byte (~2 min):
-# not yet enabled — two builds of the same sources still differ in one 160-byte data segment from Fields.o.
-# scripts/build-wasm.sh --check
+# The WebAssembly module (web/chronoguard.wasm) rebuilt from the sources and compared byte for byte (~2 min).
+scripts/build-wasm.sh --check
 scripts/check-consumer.sh
 scripts/check-constant-time.sh
 # One EVM test chain for every suite that needs a JSON-RPC endpoint (eth-tester + py-evm on loopback; test support,
