@@ -8,16 +8,36 @@
 # stable code. scripts/api-fuzz/hooks.py supplies the session and puts the signed-in wallet
 # into half of the {wallet} path parameters.
 #   scripts/api-fuzz.sh [max-examples] [chronoguard binary]     (default 20, .build/debug/chronoguard)
+# With CHRONOGUARD_API_FUZZ_POSTGRES_URL (a superuser's URL, as scripts/postgres-test-cluster.sh prints) the server runs
+# on PostgreSQL instead of SQLite: a database of its own, created here and dropped at exit, and a master key file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EXAMPLES="${1:-20}"
 BINARY="$(realpath "${2:-.build/debug/chronoguard}")"
 work=$(mktemp -d /tmp/chronoguard-api-fuzz.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+store_args=()
+database=""
+admin_url=${CHRONOGUARD_API_FUZZ_POSTGRES_URL:-}
+cleanup() {
+  [[ -n "${server:-}" ]] && { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }
+  [[ -n "$database" ]] && psql "$admin_url" -qAt -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+if [[ -n "$admin_url" ]]; then
+  database="chronoguard_api_fuzz_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+  psql "$admin_url" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $database" >/dev/null
+  (umask 077 && head -c 32 /dev/urandom | base64 >"$work/master.key")
+  # The cluster URL names its own database: the same server, this run's database.
+  store_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$admin_url" "$database")
+  store_args=(--store "$store_url" --master-key-file "$work/master.key")
+  echo "api-fuzz: on PostgreSQL (database $database)"
+fi
 # No per-IP bucket: the fuzzer is one client sending thousands of requests; everything else as in production.
-"$BINARY" serve --port "$port" --data-dir "$work/data" --ip-rate-limit off --log-level error >"$work/server.log" 2>&1 &
+"$BINARY" serve --port "$port" --data-dir "$work/data" "${store_args[@]}" --ip-rate-limit off --log-level error \
+  >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 export CHRONOGUARD_API_FUZZ_URL="http://127.0.0.1:$port"
 export CHRONOGUARD_API_FUZZ_SEED=$(python3 -c 'import os; print(os.urandom(32).hex())')
 python3 - <<'PY'

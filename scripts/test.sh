@@ -65,10 +65,13 @@ else
   swift test --skip-build --filter "$cpu_suites"
   swift test --skip-build --filter "$timed_suites"
 fi
-# schemathesis against the OpenAPI document, signed in with SIWS, every phase (~30 s).
+# schemathesis against the OpenAPI document, signed in with SIWS, every phase, on SQLite and on PostgreSQL (~30 s each).
 api_log=$(mktemp /tmp/chronoguard-api-fuzz-log.XXXXXX)
 scripts/api-fuzz.sh 50 >"$api_log" 2>&1 || { tail -150 "$api_log"; exit 1; }
 grep -E "generated|No issues" "$api_log" || true
+CHRONOGUARD_API_FUZZ_POSTGRES_URL="$CHRONOGUARD_POSTGRES_URL" scripts/api-fuzz.sh 50 >"$api_log" 2>&1 ||
+  { tail -150 "$api_log"; exit 1; }
+grep -E "PostgreSQL|generated|No issues" "$api_log" || true
 # Every parser of outside input under libFuzzer + AddressSanitizer, 15 s each over the committed seed corpora.
 scripts/fuzz.sh 15
 # The registry CLI end to end (deploy, serve, enroll, confirm, request, verify, replay) on a fresh py-evm chain.
