@@ -55,9 +55,11 @@ final class LoadDriver: @unchecked Sendable {
         self.hostHeader = hostHeader
     }
 
-    /// Opens `count` connections to `host:port` on a loop of its own.
-    static func connect(host: String, port: Int, count: Int) async throws -> LoadDriver {
-        let driver = LoadDriver(group: MultiThreadedEventLoopGroup(numberOfThreads: 1), hostHeader: "\(host):\(port)")
+    /// Opens `count` connections, round-robin over `targets`, on a loop of its own.
+    static func connect(targets: [(host: String, port: Int)], count: Int) async throws -> LoadDriver {
+        let first = targets[0]
+        let driver = LoadDriver(
+            group: MultiThreadedEventLoopGroup(numberOfThreads: 1), hostHeader: "\(first.host):\(first.port)")
         let bootstrap = ClientBootstrap(group: driver.eventLoop)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -65,7 +67,8 @@ final class LoadDriver: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(ResponseReader(driver: driver))
                 }
             }
-        for _ in 0..<count {
+        for index in 0..<count {
+            let (host, port) = targets[index % targets.count]
             let channel = try await bootstrap.connect(host: host, port: port).get()
             try await driver.eventLoop.submit {
                 let connection = Connection(channel: channel)

@@ -18,7 +18,7 @@ import OTP
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load-test the cosign endpoint and report throughput and latency.")
 
-    @Option var url: String = "http://127.0.0.1:8080"
+    @Option(help: "The server, or several comma-separated (guardian nodes on one database): connections are spread round-robin over them.") var url: String = "http://127.0.0.1:8080"
     @Option(name: .customLong("wallets-file")) var walletsFile: String
     @Option(help: "Comma-separated phases: requests per second, or 'max'.") var rates: String = "1000,max"
     @Option(help: "Seconds per phase.") var duration: Double = 5
@@ -30,15 +30,18 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let parsed = URL(string: url), let host = parsed.host, parsed.scheme == "http" else {
-            throw ValidationError("--url must be http://HOST[:PORT]")
+        let targets = try url.split(separator: ",").map { text -> (host: String, port: Int) in
+            guard let parsed = URL(string: String(text)), let host = parsed.host, parsed.scheme == "http" else {
+                throw ValidationError("--url must be http://HOST[:PORT][,http://HOST[:PORT]…]")
+            }
+            return (host, parsed.port ?? 80)
         }
         let wallets = try JSONDecoder().decode([SeededWallet].self, from: Data(contentsOf: URL(fileURLWithPath: walletsFile)))
         let prepared = try wallets.map { wallet -> LoadDriver.Request in
             let totp = try TOTP(secret: OTPSecret(base32: wallet.secret))
             return LoadDriver.Request(path: "/v1/wallets/\(wallet.wallet)/cosign", authorization: "Bearer \(wallet.token)", transaction: wallet.transaction, totp: totp)
         }
-        let driver = try await LoadDriver.connect(host: host, port: parsed.port ?? 80, count: connections)
+        let driver = try await LoadDriver.connect(targets: targets, count: connections)
         var next = 0
         do {
             // Warm the connections and the server (code paths, SQLite page cache) with a few requests.
