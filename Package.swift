@@ -321,6 +321,9 @@ let package = Package(
             name: "GuardianTests",
             dependencies: [
                 "Guardian", "GuardianTestSupport", "TestSupport", "OTP", "ChainKit", "QRCode",
+                // The store suites (Store*Tests) look into the SQLite file and the PostgreSQL schema directly.
+                "GuardianSQLite", "GuardianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

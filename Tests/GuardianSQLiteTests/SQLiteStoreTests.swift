@@ -126,6 +126,56 @@ import Testing
             }
         }
     }
+
+    // MARK: Crash and migration (what only SQLite has; the shared scenarios are GuardianTests' Store*Tests)
+
+    /// The files as a crash leaves them (copied while the store is still open, WAL not checkpointed): every call that
+    /// returned is in them.
+    @Test func everyReturnedResultIsInTheFilesAtOnce() async throws {
+        let directory = try DataDirectory()
+        let options = { () -> SQLiteGuardianStore.Options in
+            var o = SQLiteGuardianStore.Options()
+            o.checkpointInterval = 3_600
+            return o
+        }()
+        let (harness, store) = try await GuardianHarness.sqlite(directory, options: options)
+        defer { store.close() }
+        let wallet = try await harness.enroll()
+        let code = try harness.nextCode(wallet)
+        let tx = try TransactionFactory.standard(for: wallet)
+        _ = try await harness.service.cosign(
+            session: wallet.session, wallet: wallet.address, transactionBase64: tx, code: code)
+
+        let crashed = try directory.crashCopy()
+        let (recovered, recoveredStore) = try await GuardianHarness.sqlite(crashed, clock: harness.clock)
+        defer { recoveredStore.close() }
+        let session = try await recovered.login(wallet.owner)
+        #expect(
+            await errorCode {
+                try await recovered.service.cosign(
+                    session: session, wallet: wallet.address, transactionBase64: tx, code: code)
+            } == .codeAlreadyUsed)
+        #expect(try await recovered.service.verifyAuditLog().isIntact)
+    }
+
+    @Test func aVersionOneDatabaseMigratesAndKeepsItsSignIns() async throws {
+        let directory = try DataDirectory()
+        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+        let path = directory.url.appendingPathComponent(SQLiteGuardianStore.databaseFileName).path
+        // A database as the first release wrote it: schema version 1 with an unconsumed challenge.
+        try withRawDatabase(path) { db in
+            try db.execute(SQLiteSchema.migrations[0].sql)
+            try db.execute("PRAGMA user_version = 1")
+            try db.run(
+                "INSERT INTO challenges (id, wallet, message, nonce, issued_at_ms, expires_at_ms) VALUES ('old', ?, 'm', 'n', 0, 1)",
+                [.blob(SolanaKeypair().publicKey.bytes)])
+        }
+        let store = try await SQLiteGuardianStore.open(directory: directory.url)
+        defer { store.close() }
+        #expect(try await store.challenge(id: "old")?.purpose == StoredChallenge.loginPurpose)
+        let version = try withRawDatabase(path) { db in try db.queryOne("PRAGMA user_version") { $0.int64(0) } }
+        #expect(version == Int64(SQLiteSchema.latestVersion) && SQLiteSchema.latestVersion >= 2)
+    }
 }
 
 extension SQLiteGuardianStore {

@@ -197,6 +197,18 @@ public func guardianError<T>(_ body: () async throws -> T) async -> GuardianErro
     }
 }
 
+/// The store error a throwing call produced, nil when it succeeded.
+public func storeError<T>(_ body: () async throws -> T) async -> GuardianStoreError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch let error as GuardianStoreError {
+        return error
+    } catch {
+        return GuardianStoreError(.io, "not a store error: \(error)")
+    }
+}
+
 // MARK: - Cosign authorization
 
 /// A scenario step that did not hold (the shared scenarios below run under both stores' test suites).

@@ -168,6 +168,17 @@ public struct PostgresTestDatabase: Sendable {
         try await withConnection { connection, logger in try await connection.query(query, logger: logger).collect() }
     }
 
+    /// The first column of the first row of `query`, decoded as `T`.
+    public func scalar<T: PostgresDecodable>(_ query: PostgresQuery, as _: T.Type = T.self) async throws -> T? {
+        try await self.query(query).first?.decode(T.self)
+    }
+
+    /// `SELECT count(*) FROM …`.
+    public func count(_ table: String, where condition: String = "true") async throws -> Int64 {
+        try await scalar(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table) WHERE \(condition)"), as: Int64.self)
+            ?? -1
+    }
+
     /// Runs `sql` on the cluster's own database (statements about a test database, such as ALTER DATABASE).
     public static func cluster(_ sql: String) async throws {
         try await admin(try PostgresTestCluster.configuration(), schema: nil) { connection, logger in

@@ -302,6 +302,15 @@ import Testing
         #expect(outcome == .guardianRotated)
         #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lastAcceptedStep != UInt64.max >> 4)
         #expect(try await harness.store.cosignRecord(operationID: record.operationID) == nil)
+        if store != .inMemory {
+            // A step beyond what a signed 64-bit column holds is refused before the database sees it.
+            let huge = await storeError {
+                try await harness.store.commitCosign(
+                    CosignCommit(wallet: wallet.owner.publicKey, step: .max, record: record),
+                    audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
+            }
+            #expect(huge?.kind == .corrupt && huge?.detail.contains("storable range") == true)
+        }
     }
 
     // MARK: Races

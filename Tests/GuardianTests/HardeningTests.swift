@@ -32,11 +32,7 @@ import Testing
         #expect(SolanaPublicKey.zero.base58 == "11111111111111111111111111111111")
     }
 
-    // MARK: A session logged out in flight
-
-    @Test func loggedOutSessionsCommitNothingInMemory() async throws {
-        try await expectLoggedOutSessionsCommitNothing(GuardianHarness.make())
-    }
+    // A session logged out in flight: StoreGuardianTests.loggedOutSessionsCommitNothing(store:), on every store.
 
     // MARK: Configuration cannot trap
 

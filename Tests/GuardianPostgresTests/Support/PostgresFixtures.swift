@@ -51,28 +51,3 @@ func withDatabase<T>(ownDatabase: Bool = false, _ body: (PostgresTestDatabase, D
 func closeAll(_ stores: [PostgresGuardianStore]) async {
     for store in stores { await store.close() }
 }
-
-extension PostgresTestDatabase {
-    /// The first column of the first row of `query`, decoded as `T`.
-    func scalar<T: PostgresDecodable>(_ query: PostgresQuery, as _: T.Type = T.self) async throws -> T? {
-        try await self.query(query).first?.decode(T.self)
-    }
-
-    /// `SELECT count(*) FROM …`.
-    func count(_ table: String, where condition: String = "true") async throws -> Int64 {
-        try await scalar(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table) WHERE \(condition)"), as: Int64.self)
-            ?? -1
-    }
-}
-
-/// The store error a throwing call produced, nil when it succeeded.
-func storeError<T>(_ body: () async throws -> T) async -> GuardianStoreError? {
-    do {
-        _ = try await body()
-        return nil
-    } catch let error as GuardianStoreError {
-        return error
-    } catch {
-        return GuardianStoreError(.io, "not a store error: \(error)")
-    }
-}

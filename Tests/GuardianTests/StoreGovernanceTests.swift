@@ -2,30 +2,27 @@ import ChainKit
 import Foundation
 import Guardian
 import GuardianTestSupport
-import NIOCore
-import PostgresNIO
 import Testing
 
-@testable import GuardianPostgres
-
-/// Governance and recovery on PostgreSQL (the SQLite store's suite, ported): proofs consumed by compare-and-set across
-/// nodes, state that survives a restart, refusals that leave nothing behind.
-@Suite struct PostgresGovernanceTests {
-    @Test func oneRecoveryCodeUsedFromThreeNodesAtOnceSucceedsOnce() async throws {
-        try await withDatabase { database, keys in
+/// Governance and recovery on each store: proofs consumed by compare-and-set across nodes (services on one store, as
+/// processes or nodes), state that survives a restart, refusals that leave nothing behind. (A cosign commit by a
+/// rotated-out key: ``GovernanceTests/aCosignCommitByARotatedOutKeyIsRefused(store:)``.)
+@Suite struct StoreGovernanceTests {
+    @Test(arguments: StoreKind.allCases) func oneRecoveryCodeUsedFromThreeNodesAtOnceSucceedsOnce(store: StoreKind)
+        async throws
+    {
+        try await store.withStore { fixture in
             let clock = ManualClock(unixSeconds: GuardianHarness.startTime)
             let limits: (inout GuardianConfiguration) -> Void = {
                 $0.governance.breakGlassRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
             }
-            var nodes: [(GuardianHarness, PostgresGuardianStore)] = []
+            var nodes: [GuardianHarness] = []
+            for _ in 0..<3 { nodes.append(try await fixture.harness(clock: clock, configure: limits)) }
             for _ in 0..<3 {
-                nodes.append(try await GuardianHarness.postgres(database, keys: keys, clock: clock, configure: limits))
-            }
-            for _ in 0..<2 {
-                let wallet = try await nodes[0].0.enroll()
+                let wallet = try await nodes[0].enroll()
                 var calls: [(GuardianService, Session, GovernanceAuthorization)] = []
                 for index in 0..<21 {
-                    let harness = nodes[index % nodes.count].0
+                    let harness = nodes[index % nodes.count]
                     let session: Session
                     if index < nodes.count {
                         session = try await harness.login(wallet.owner)
@@ -56,21 +53,26 @@ import Testing
                 }
                 #expect(outcomes.filter { $0 == nil }.count == 1, "\(outcomes)")
                 #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .recoveryCodeUsed })
-                let used = try await database.scalar(
-                    "SELECT count(*) FROM recovery_codes WHERE wallet = \(ByteBuffer(bytes: wallet.owner.publicKey.bytes)) AND used_at_ms IS NOT NULL",
-                    as: Int64.self)
-                #expect(used == 1)
+                let set = try #require(try await nodes[1].store.recoveryCodes(wallet.owner.publicKey))
+                #expect(set.remaining == 9 && set.usedAt[4] != nil)
+                if store != .inMemory {
+                    let used = try await fixture.rawCount(
+                        "recovery_codes",
+                        where:
+                            "wallet = \(fixture.blobLiteral(wallet.owner.publicKey.bytes)) AND used_at_ms IS NOT NULL")
+                    #expect(used == 1)
+                }
             }
-            #expect(try await nodes[2].0.service.verifyAuditLog().isIntact)
-            await closeAll(nodes.map(\.1))
+            #expect(try await nodes[2].service.verifyAuditLog().isIntact)
         }
     }
 
-    @Test func cancelAndExecuteFromTwoNodesExactlyOneWins() async throws {
-        try await withDatabase { database, keys in
+    @Test(arguments: StoreKind.allCases) func cancelAndExecuteFromTwoNodesExactlyOneWins(store: StoreKind) async throws
+    {
+        try await store.withStore { fixture in
             let clock = ManualClock(unixSeconds: GuardianHarness.startTime)
-            let (first, firstStore) = try await GuardianHarness.postgres(database, keys: keys, clock: clock)
-            let (second, secondStore) = try await GuardianHarness.postgres(database, keys: keys, clock: clock)
+            let first = try await fixture.harness(clock: clock)
+            let second = try await fixture.harness(clock: clock)
             for _ in 0..<4 {
                 let wallet = try await migratedWallet(first)
                 let rotation = try #require(
@@ -98,53 +100,26 @@ import Testing
                 #expect(
                     status.guardianPublicKey == (outcomes[0] == nil ? rotation.newGuardianPublicKey : wallet.guardian))
             }
-            await closeAll([firstStore, secondStore])
         }
     }
 
-    @Test func aCosignCommitByARotatedOutKeyIsRefused() async throws {
-        try await withDatabase { database, keys in
-            let (harness, store) = try await GuardianHarness.postgres(database, keys: keys)
-            let wallet = try await harness.enroll()
-            let stale = SolanaKeypair().publicKey  // not (or no longer) the wallet's guardian
-            let record = CosignRecord(
-                operationID: "00" + String(repeating: "ab", count: 15), wallet: wallet.owner.publicKey,
-                guardianPublicKey: stale, step: UInt64.max >> 4, messageHash: [UInt8](repeating: 1, count: 32),
-                recentBlockhash: try SolanaBlockhash(bytes: [UInt8](repeating: 2, count: 32)),
-                signature: try SolanaSignature(bytes: [UInt8](repeating: 3, count: 64)),
-                createdAt: harness.clock.now(), timeline: "")
-            let outcome = try await store.commitCosign(
-                CosignCommit(wallet: wallet.owner.publicKey, step: UInt64.max >> 4, record: record),
-                audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
-            #expect(outcome == .guardianRotated)
-            #expect(try await store.wallet(wallet.owner.publicKey)?.lastAcceptedStep != UInt64.max >> 4)
-            #expect(try await store.cosignRecord(operationID: record.operationID) == nil)
-            // A step beyond what bigint holds is refused before the database sees it.
-            let huge = await storeError {
-                try await store.commitCosign(
-                    CosignCommit(wallet: wallet.owner.publicKey, step: .max, record: record),
-                    audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
-            }
-            #expect(huge?.kind == .corrupt && huge?.detail.contains("storable range") == true)
-            await store.close()
-        }
-    }
-
-    @Test func governanceRotationAndRecoveryCodesSurviveARestart() async throws {
-        try await withDatabase { database, keys in
+    @Test(arguments: StoreKind.persistent) func governanceRotationAndRecoveryCodesSurviveARestart(store: StoreKind)
+        async throws
+    {
+        try await store.withStore { fixture in
             let clock = ManualClock(unixSeconds: GuardianHarness.startTime)
-            var (harness, store) = try await GuardianHarness.postgres(database, keys: keys, clock: clock)
+            var harness = try await fixture.harness(clock: clock)
             let wallet = try await migratedWallet(harness)
             let receipt = try await harness.service.scheduleRotation(
                 session: wallet.session, wallet: wallet.address, kind: .emergency, sequence: 2,
                 authorization: recoveryAuthorization(harness, wallet, .scheduleRotation, index: 7))
             let rotation = try #require(receipt.status.pendingRotation)
-            await store.close()
+            await fixture.close(harness)
 
-            (harness, store) = try await GuardianHarness.postgres(database, keys: keys, clock: clock)
+            harness = try await fixture.harness(clock: clock)
             let status = try await harness.service.governanceStatus(wallet: wallet.address)
             #expect(status.version == 2 && status.sequence == 2 && status.pendingRotation == rotation)
-            let set = try #require(try await store.recoveryCodes(wallet.owner.publicKey))
+            let set = try #require(try await harness.store.recoveryCodes(wallet.owner.publicKey))
             #expect(set.remaining == 9 && set.usedAt[7] != nil)
             clock.advance(by: 72 * 3600)
             let session = try await harness.login(wallet.owner)
@@ -160,25 +135,29 @@ import Testing
                 code: harness.nextCode(wallet))
             #expect(rotation.newGuardianPublicKey.isValidSignature(result.signature, for: transaction.messageBytes))
             #expect(try await harness.service.verifyAuditLog().isIntact)
-            await store.close()
         }
     }
 
-    @Test func aRefusedCommitLeavesEveryProofUnconsumed() async throws {
-        try await withDatabase { database, keys in
-            let (harness, store) = try await GuardianHarness.postgres(database, keys: keys)
+    @Test(arguments: StoreKind.allCases) func aRefusedCommitLeavesEveryProofUnconsumed(store kind: StoreKind)
+        async throws
+    {
+        try await kind.withStore { fixture in
+            let harness = try await fixture.harness()
+            let store = harness.store
             let wallet = try await harness.enroll()
             let set = try #require(try await store.recoveryCodes(wallet.owner.publicKey))
             let challenge = try await harness.service.governanceChallenge(
                 session: wallet.session, wallet: wallet.address, action: .scheduleRotation)
-            // Step, recovery code and challenge all pass their compare-and-set; the sequence does not (v1 wallet).
+            // Step, recovery code and challenge all pass their compare-and-set; the sequence does not (v1 wallet):
+            // nothing sticks, not even the audit event.
             let commit = AuthorizedCommit(
                 wallet: wallet.owner.publicKey,
                 proofs: [
                     .totpStep(UInt64.max >> 2), .recoveryCode(setID: set.id, index: 0), .challenge(id: challenge.id),
                 ],
                 sequence: (expected: 1, new: 2), change: .none, at: harness.clock.now())
-            let auditBefore = try await database.count("audit_log")
+            let auditBefore = try await harness.service.verifyAuditLog().recordCount
+            let rawAuditBefore = try await fixture.rawCount("audit_log")
             let outcome = try await store.commitAuthorized(
                 commit,
                 audit: AuditAppend(
@@ -188,8 +167,8 @@ import Testing
             #expect(try await store.wallet(wallet.owner.publicKey)?.lastAcceptedStep != UInt64.max >> 2)
             #expect(try await store.recoveryCodes(wallet.owner.publicKey)?.remaining == 10)
             #expect(try await store.challenge(id: challenge.id)?.consumedAt == nil)
-            #expect(try await database.count("audit_log") == auditBefore)
-            await store.close()
+            #expect(try await harness.service.verifyAuditLog().recordCount == auditBefore)
+            #expect(try await fixture.rawCount("audit_log") == rawAuditBefore)
         }
     }
 }

@@ -2,18 +2,15 @@ import ChainKit
 import Foundation
 import Guardian
 import GuardianTestSupport
-import PostgresNIO
 import Testing
 
-@testable import GuardianPostgres
-
-/// Transaction policies on PostgreSQL (the SQLite store's suite, ported): limits and revision re-checked inside the
-/// commit, updates composed inside the store, and no overspending from two nodes at once.
-@Suite struct PostgresPolicyTests {
+/// Transaction policies on each store: limits and revision re-checked inside the commit, updates composed inside the
+/// store (and kept across a restart), and no overspending from two nodes at once.
+@Suite struct StorePolicyTests {
     static let sol: UInt64 = 1_000_000_000
 
     static func commit(
-        _ store: PostgresGuardianStore, _ wallet: EnrolledWallet, step: UInt64, spend: UInt64, limit: UInt64,
+        _ store: any GuardianStore, _ wallet: EnrolledWallet, step: UInt64, spend: UInt64, limit: UInt64,
         revision: Int64, at: Date
     ) async throws -> CosignCommitOutcome {
         let record = CosignRecord(
@@ -29,9 +26,12 @@ import Testing
             audit: AuditAppend(sealer: AuditSealer(key: .init(size: .bits256)), events: []))
     }
 
-    @Test func theCommitReChecksLimitsAndRevisionAndWritesNothingWhenRefused() async throws {
-        try await withDatabase { database, keys in
-            let (harness, store) = try await GuardianHarness.postgres(database, keys: keys)
+    @Test(arguments: StoreKind.allCases) func theCommitReChecksLimitsAndRevisionAndWritesNothingWhenRefused(
+        store kind: StoreKind
+    ) async throws {
+        try await kind.withStore { fixture in
+            let harness = try await fixture.harness()
+            let store = harness.store
             let wallet = try await harness.enroll()
             let policy = try TransactionPolicy(spendingLimits: [
                 SpendingLimit(asset: .sol, period: .day, amount: 5 * Self.sol)
@@ -86,18 +86,20 @@ import Testing
             // Purge keeps what is after the cut.
             #expect(try await store.purgeSpendRecords(through: now) == 2)
             #expect(try await store.spendRecords(wallet: wallet.owner.publicKey, after: .distantPast).count == 1)
-            await store.close()
         }
     }
 
-    @Test func policyUpdatesComposeInsideTheStoreAndSurviveARestart() async throws {
-        try await withDatabase { database, keys in
+    @Test(arguments: StoreKind.persistent) func policyUpdatesComposeInsideTheStoreAndSurviveARestart(
+        store kind: StoreKind
+    ) async throws {
+        try await kind.withStore { fixture in
             let clock = ManualClock(unixSeconds: GuardianHarness.startTime)
             let five = try TransactionPolicy(
                 spendingLimits: [SpendingLimit(asset: .sol, period: .week, amount: 5)],
                 allowedDestinations: [SolanaKeypair().publicKey], allowedPrograms: [SolanaKeypair().publicKey])
             let ten = try TransactionPolicy(spendingLimits: [SpendingLimit(asset: .sol, period: .week, amount: 10)])
-            let (harness, store) = try await GuardianHarness.postgres(database, keys: keys, clock: clock)
+            let harness = try await fixture.harness(clock: clock)
+            let store = harness.store
             let wallet = try await harness.enroll()
             _ = try await harness.service.updatePolicy(
                 session: wallet.session, wallet: wallet.address, policy: five, code: harness.nextCode(wallet))
@@ -119,27 +121,27 @@ import Testing
                     PolicyUpdate(wallet: wallet.owner.publicKey, step: step + 1, policy: nil, at: clock.now()),
                     sealer: AuditSealer(key: .init(size: .bits256))
                 ) { _ in [] } == .stepAlreadyUsed(lastAccepted: step + 1))
-            await store.close()
+            await fixture.close(harness)
 
-            let reopened = try await database.openStore()
-            let reread = try await reopened.policyState(wallet: wallet.owner.publicKey)
+            // Restarted: a service starts on the reopened store, which still holds the composed state.
+            let reopened = try await fixture.harness(clock: clock)
+            let reread = try await reopened.store.policyState(wallet: wallet.owner.publicKey)
             #expect(reread.revision == 2 && reread.pending?.policy == ten)
+            // whole seconds on the manual clock
             #expect(reread.pending?.effectiveAt == clock.now().addingTimeInterval(86_400))
-            await reopened.close()
+            if kind == .sqlite { #expect(try await fixture.rawInteger("PRAGMA user_version") == 3) }
         }
     }
 
-    @Test func twoNodesNeverOverspend() async throws {
-        try await withDatabase { database, keys in
+    @Test(arguments: StoreKind.allCases) func twoNodesNeverOverspend(store kind: StoreKind) async throws {
+        try await kind.withStore { fixture in
             let clock = ManualClock(unixSeconds: GuardianHarness.startTime)
             let configure: (inout GuardianConfiguration) -> Void = {
                 $0.verificationWindow = 10
                 $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
             }
-            let (first, firstStore) = try await GuardianHarness.postgres(
-                database, keys: keys, clock: clock, configure: configure)
-            let (second, secondStore) = try await GuardianHarness.postgres(
-                database, keys: keys, clock: clock, configure: configure)
+            let first = try await fixture.harness(clock: clock, configure: configure)
+            let second = try await fixture.harness(clock: clock, configure: configure)
             let wallet = try await first.enroll()
             _ = try await first.service.updatePolicy(
                 session: wallet.session, wallet: wallet.address,
@@ -180,11 +182,13 @@ import Testing
             #expect(
                 results.allSatisfy { $0 == nil || $0 == .policySpendingLimitExceeded || $0 == .codeAlreadyUsed },
                 "\(results)")
-            let total = try await database.query("SELECT amount FROM policy_spends").map {
-                UInt64(try $0.decode(String.self)) ?? .max
-            }.reduce(0, +)
-            #expect(total == UInt64(committed) * Self.sol && total <= 3 * Self.sol)
-            await closeAll([firstStore, secondStore])
+            // What the store reports, and (on a database) what its rows hold.
+            let recorded = try await first.store.spendRecords(wallet: wallet.owner.publicKey, after: .distantPast)
+            #expect(recorded.map(\.amount).reduce(0, +) == UInt64(committed) * Self.sol)
+            if let amounts = try await fixture.rawTexts("SELECT amount FROM policy_spends") {
+                let total = amounts.map { UInt64($0) ?? .max }.reduce(0, +)
+                #expect(total == UInt64(committed) * Self.sol && total <= 3 * Self.sol)
+            }
         }
     }
 }
