@@ -194,7 +194,8 @@ import Testing
                 try await harness.service.verifyChallenge(
                     id: String(repeating: "a", count: 10_000), signature: signature)
             } == .challengeNotFound)
-        for bad in ["", "0OIl", "abc", String(repeating: "1", count: 60), owner.publicKey.base58 + "x"] {
+        // "0" is outside Base58's alphabet: a 43-character address plus a valid digit can be a valid 44-character one.
+        for bad in ["", "0OIl", "abc", String(repeating: "1", count: 60), owner.publicKey.base58 + "0"] {
             #expect(
                 await errorCode { try await harness.service.challenge(wallet: bad) } == .invalidWalletAddress, "\(bad)")
         }
