@@ -3,7 +3,7 @@
 # three nodes on one PostgreSQL database — release `chronoguard serve`, durable commits everywhere (SQLite WAL with
 # synchronous=FULL; PostgreSQL fsync=on, synchronous_commit=on), the same load generator and fixed rates.
 #
-#   Benchmarks/run-cosign-nodes-benchmark.sh [WALLETS] [FIXED_RATES] [SECONDS]     (default 12000 200,400,800 10)
+#   Benchmarks/run-cosign-nodes-benchmark.sh [WALLETS] [FIXED_RATES] [SECONDS]     (default 15000 200,400,800 10)
 #
 # 1. Builds release binaries (the load generator, and chronoguard from the parent package).
 # 2. Starts a private PostgreSQL cluster (scripts/postgres-test-cluster.sh into a temporary directory).
@@ -14,7 +14,7 @@
 # Bounded: each phase stops after SECONDS; servers and the cluster are stopped and everything deleted at the end.
 set -euo pipefail
 
-WALLETS=${1:-12000}
+WALLETS=${1:-15000}
 FIXED_RATES=${2:-200,400,800}
 SECONDS_PER_PHASE=${3:-10}
 

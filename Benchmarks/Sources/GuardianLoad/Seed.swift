@@ -30,7 +30,9 @@ struct Seed: AsyncParsableCommand {
         // Each confirmation issues 10 recovery codes; at the production scrypt cost seeding 70,000 wallets would take
         // hours. The cosign path never touches them.
         configuration.guardian.governance.recoveryCodeScrypt = ScryptParameters(logN: 4, r: 8, p: 1)
-        // Seeding goes around the per-wallet and per-IP buckets only because it calls the domain directly.
+        // Seeding calls the domain directly (no per-IP bucket); the per-wallet bucket, which the service takes from the
+        // store, is opened wide so that the confirmations retried after `serviceBusy` are not limited.
+        configuration.guardian.walletRateLimit = TokenBucketPolicy(capacity: 1_000_000, per: 1)
         let service = try await GuardianService.start(
             store: store, keyProvider: GuardianServerDependencies.keyProvider(.automatic, directory: directory),
             configuration: configuration.resolvedGuardianConfiguration)
@@ -62,10 +64,18 @@ struct Seed: AsyncParsableCommand {
         guard let totp = try uri.totp() else { throw ValidationError("not a TOTP URI") }
         // The previous step's code keeps the current step free for a cosign; if a step boundary passes between computing
         // and verifying it, it falls out of the ±1 window, so compute it again once.
-        do {
-            _ = try await service.confirmEnrollment(session: session, wallet: keypair.publicKey.base58, code: totp.code(at: Date().addingTimeInterval(-30)))
-        } catch let error as GuardianError where error.code == .invalidCode {
-            _ = try await service.confirmEnrollment(session: session, wallet: keypair.publicKey.base58, code: totp.code(at: Date().addingTimeInterval(-30)))
+        // The service admits a bounded number of recovery-code jobs at once (FairWorkScheduler) and answers the others
+        // `serviceBusy` without changing anything: wait a moment and confirm again.
+        var stepRetried = false
+        while true {
+            do {
+                _ = try await service.confirmEnrollment(session: session, wallet: keypair.publicKey.base58, code: totp.code(at: Date().addingTimeInterval(-30)))
+                break
+            } catch let error as GuardianError where error.code == .serviceBusy {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 2...20)))
+            } catch let error as GuardianError where error.code == .invalidCode && !stepRetried {
+                stepRetried = true
+            }
         }
         let message = try SolanaMessage(
             version: .legacy, header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: 1),
