@@ -148,28 +148,16 @@ struct CLIError: Error, CustomStringConvertible {
             status.status == 0 && status.stdout.contains("guardian \(guardian.base58), active"),
             "\(status.stdout)\(status.stderr)")
 
-        let message = try SolanaMessage(
-            version: .legacy,
-            header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: 1),
-            staticAccountKeys: [wallet.publicKey, guardian, SolanaKeypair().publicKey, .zero],
-            recentBlockhash: try SolanaBlockhash(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) }),
-            instructions: [
-                .init(programIDIndex: 3, accountIndexes: [0, 2], data: [2, 0, 0, 0, 64, 66, 15, 0, 0, 0, 0, 0])
-            ])
-        let unsigned = try SolanaTransaction(message: message).signing(with: wallet)
         let code = try totp.code(at: Int64(Date().timeIntervalSince1970))
-        let cosign = try CLI.run(
-            ["guardian", "cosign", "--transaction", Data(unsigned.serialized()).base64EncodedString(), "--code", code]
-                + common)
+        let cosignArguments = try PostgresCommandTests.cosignArguments(wallet: wallet, guardian: guardian, code: code)
+        let cosign = try CLI.run(cosignArguments + common)
         #expect(cosign.status == 0, "\(cosign.stderr)")
         let signedBytes = try #require(Data(base64Encoded: cosign.lastLine))
         let signed = try SolanaTransaction(wireBytes: signedBytes)
         #expect(signed.isFullyVerified)
         #expect(signed.signatures[1] != .empty)
 
-        let replay = try CLI.run(
-            ["guardian", "cosign", "--transaction", Data(unsigned.serialized()).base64EncodedString(), "--code", code]
-                + common)
+        let replay = try CLI.run(cosignArguments + common)
         #expect(replay.status == 2 && replay.stderr.contains("code_already_used"), "\(replay.stderr)")
 
         let busy = try CLI.run("keys", "rotate", "--data-dir", dataDirectory)
@@ -197,9 +185,7 @@ struct CLIError: Error, CustomStringConvertible {
         #expect(
             after.stdout.contains(guardian.base58) && after.stdout.contains("active"), "\(after.stdout)\(after.stderr)")
         // Still burned — and recognised as a replay, which takes decrypting the TOTP secret under the rotated key.
-        let replayAfterRestart = try CLI.run(
-            ["guardian", "cosign", "--transaction", Data(unsigned.serialized()).base64EncodedString(), "--code", code]
-                + restartedCommon)
+        let replayAfterRestart = try CLI.run(cosignArguments + restartedCommon)
         #expect(replayAfterRestart.stderr.contains("code_already_used"), "\(replayAfterRestart.stderr)")
         let logout = try CLI.run(["guardian", "logout"] + restartedCommon)
         #expect(logout.status == 0 && !FileManager.default.fileExists(atPath: session + ".2"), "\(logout.stderr)")
