@@ -362,9 +362,9 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
     }
 
     public func recordFailedAttempt(
-        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer,
+        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer, refusingWhileLocked: Bool,
         audit: @escaping @Sendable (LockoutState) -> [AuditEvent]
-    ) async throws -> LockoutState? {
+    ) async throws -> FailedAttemptOutcome? {
         try await database.write { sql in
             // Read under the row lock: failures arriving on every node at once are counted one by one.
             guard
@@ -375,8 +375,9 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
             guard let count = Int(exactly: failures) else {
                 throw GuardianStoreError(.corrupt, "wallet row has an out-of-range failure count")
             }
-            let next = policy.afterFailure(
-                LockoutState(consecutiveFailures: count, lockedUntil: lockedUntil.map(PostgresStoreSQL.date)), at: at)
+            let current = LockoutState(consecutiveFailures: count, lockedUntil: lockedUntil.map(PostgresStoreSQL.date))
+            if refusingWhileLocked, policy.refusesCodes(current, at: at) { return .refusedWhileLocked(current) }
+            let next = policy.afterFailure(current, at: at)
             try await sql.run(
                 """
                 UPDATE wallets SET consecutive_failures = \(Int64(next.consecutiveFailures)),
@@ -384,7 +385,7 @@ public final class PostgresGuardianStore: GuardianStore, Sendable {
                 WHERE wallet = \(PostgresStoreSQL.buffer(wallet))
                 """)
             try await sql.append(audit(next), sealer: sealer)
-            return next
+            return .counted(next)
         }
     }
 

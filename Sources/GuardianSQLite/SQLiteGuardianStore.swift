@@ -354,9 +354,9 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
     }
 
     public func recordFailedAttempt(
-        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer,
+        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer, refusingWhileLocked: Bool,
         audit: @escaping @Sendable (LockoutState) -> [AuditEvent]
-    ) async throws -> LockoutState? {
+    ) async throws -> FailedAttemptOutcome? {
         try await writer.write { context in
             let db = context.connection
             guard
@@ -367,6 +367,7 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
                             consecutiveFailures: Int(row.int64(0)), lockedUntil: row.optionalInt64(1).map(Self.date))
                     })
             else { return nil }
+            if refusingWhileLocked, policy.refusesCodes(current, at: at) { return .refusedWhileLocked(current) }
             let next = policy.afterFailure(current, at: at)
             try db.run(
                 "UPDATE wallets SET consecutive_failures = ?, locked_until_ms = ? WHERE wallet = ?",
@@ -375,7 +376,7 @@ public final class SQLiteGuardianStore: GuardianStore, @unchecked Sendable {
                     .blob(wallet.bytes),
                 ])
             try context.append(audit(next), sealer: sealer)
-            return next
+            return .counted(next)
         }
     }
 

@@ -191,6 +191,88 @@ import Testing
         #expect(limiter.acquire(.clientIP, key: "attacker", policy: slow, at: start + 10) != .allowed)
     }
 
+    /// The store's side of exact lockouts across nodes: a failure recorded `refusingWhileLocked` on a wallet whose
+    /// stored state already refuses codes counts nothing and appends nothing; without the flag it counts (the recovery
+    /// code and governance paths, whose commits do not re-check the lock).
+    @Test(arguments: StoreKind.allCases) func aFailureFoundLockedInTheStoreIsNotCounted(store: StoreKind) async throws {
+        let harness = try await store.harness()
+        let wallet = try await harness.enroll()
+        let policy = LockoutPolicy()
+        let sealer = AuditSealer(key: .init(size: .bits256))
+        let now = harness.clock.now()
+        func record(refusing: Bool, at time: Date) async throws -> FailedAttemptOutcome? {
+            try await harness.store.recordFailedAttempt(
+                wallet: wallet.owner.publicKey, at: time, policy: policy, sealer: sealer, refusingWhileLocked: refusing
+            ) { state in [AuditEvent(.codeRejected, at: time, detail: ["n": String(state.consecutiveFailures)])] }
+        }
+        var state = LockoutState.clear
+        for _ in 0...policy.freeFailures {
+            state = policy.afterFailure(state, at: now)
+            #expect(try await record(refusing: true, at: now) == .counted(state))
+        }
+        let locked = try #require(try await harness.store.wallet(wallet.owner.publicKey)).lockout
+        #expect(locked == state && policy.refusesCodes(locked, at: now))
+        let audited = try await harness.store.auditRecords(after: 0, limit: 10_000).count
+        #expect(try await record(refusing: true, at: now) == .refusedWhileLocked(locked))
+        #expect(try await harness.store.wallet(wallet.owner.publicKey)?.lockout == locked, "nothing counted")
+        #expect(try await harness.store.auditRecords(after: 0, limit: 10_000).count == audited, "nothing appended")
+        // Once the lock has run out, a failure counts again.
+        let later = try #require(locked.lockedUntil).addingTimeInterval(1)
+        let afterLock = policy.afterFailure(locked, at: later)
+        #expect(try await record(refusing: true, at: later) == .counted(afterLock))
+        // Without the flag a failure counts whatever the state.
+        #expect(policy.refusesCodes(afterLock, at: later))
+        #expect(try await record(refusing: false, at: later) == .counted(policy.afterFailure(afterLock, at: later)))
+        let unknown = try await harness.store.recordFailedAttempt(
+            wallet: SolanaKeypair().publicKey, at: now, policy: policy, sealer: sealer, refusingWhileLocked: true
+        ) { _ in [] }
+        #expect(unknown == nil)
+    }
+
+    /// Wrong codes racing over two services on one store (two nodes): the per-wallet gate of each cannot see the
+    /// other's, so both may read the wallet unlocked — yet exactly the policy's count of guesses is answered
+    /// `invalid_code` and counted, and every other one is answered `wallet_locked`, as a right code would be then.
+    @Test(arguments: StoreKind.allCases) func wrongCodesOverTwoNodesAreEvaluatedNoMoreThanThePolicyAllows(
+        store: StoreKind
+    ) async throws {
+        try await store.withStore { fixture in
+            let clock = ManualClock(unixSeconds: GuardianHarness.startTime)
+            let limits: (inout GuardianConfiguration) -> Void = {
+                $0.walletRateLimit = TokenBucketPolicy(capacity: 1_000, per: 1)
+            }
+            let first = try await fixture.harness(clock: clock, configure: limits)
+            let second = try await fixture.harness(clock: clock, configure: limits)
+            let wallet = try await first.enroll()
+            clock.advance(by: 30)
+            let tx = try TransactionFactory.standard(for: wallet)
+            let secondSession = try await second.login(wallet.owner)
+            let services = [(first.service, wallet.session), (second.service, secondSession)]
+            var codes: [String] = []
+            for _ in 0..<40 { codes.append(try first.wrongCode(wallet)) }
+            let guesses = codes
+            let outcomes = await withTaskGroup(of: GuardianError.Code?.self) { group in
+                for index in 0..<guesses.count {
+                    let (service, session) = services[index % 2]
+                    group.addTask {
+                        await errorCode {
+                            try await service.cosign(
+                                session: session, wallet: wallet.address, transactionBase64: tx, code: guesses[index])
+                        }
+                    }
+                }
+                return await group.reduce(into: [GuardianError.Code?]()) { $0.append($1) }
+            }
+            let allowed = LockoutPolicy().freeFailures + 1
+            #expect(outcomes.filter { $0 == .invalidCode }.count == allowed, "\(outcomes)")
+            #expect(outcomes.filter { $0 == .walletLocked }.count == guesses.count - allowed, "\(outcomes)")
+            let stored = try #require(try await first.store.wallet(wallet.owner.publicKey)).lockout
+            #expect(stored.consecutiveFailures == allowed)
+            let rejected = try await first.store.auditRecords(after: 0, limit: 10_000)
+                .filter { $0.event.kind == .codeRejected }.count
+            #expect(rejected == allowed)
+        }
+    }
+
     /// Across nodes: a wallet locked by wrong codes on another node after this node read it refuses the burn of a right
     /// code; the lock is checked on the stored state inside the commit's transaction, and nothing is consumed.
     @Test(arguments: StoreKind.allCases) func aBurnIsRefusedWhileTheStoredLockoutHolds(store: StoreKind) async throws {

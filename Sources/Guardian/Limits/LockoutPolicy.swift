@@ -49,6 +49,11 @@ public struct LockoutPolicy: Sendable, Hashable {
         return LockoutState(consecutiveFailures: failures, lockedUntil: lockedUntil)
     }
 
+    /// Whether `state` refuses codes at `now`: disabled, or locked until after `now`.
+    public func refusesCodes(_ state: LockoutState, at now: Date) -> Bool {
+        LockoutCondition(at: now, disableAfter: disableAfter).refuses(state)
+    }
+
     /// Whether `state` means the wallet is disabled (no expiry).
     public func isDisabled(_ state: LockoutState) -> Bool { state.consecutiveFailures >= disableAfter }
 

@@ -122,7 +122,8 @@ extension GuardianService {
                 try await storage { try await store.appendAudit(audit(event)) }
                 throw GuardianError.codeAlreadyUsed
             case .rejected:
-                throw try await recordWrongCode(record, at: now, operationID: recorder.timeline.operationID)
+                throw try await recordWrongCode(
+                    record, at: now, operationID: recorder.timeline.operationID, refusingWhileLocked: true)
             }
 
             // Decrypting: the guardian key exists in plaintext only from here to the end of this scope.

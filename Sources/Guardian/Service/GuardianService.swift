@@ -294,13 +294,21 @@ public final class GuardianService: Sendable {
     }
 
     /// Counts a wrong code (TOTP or recovery) and reports the lock it causes.
-    func recordWrongCode(_ record: WalletRecord, at now: Date, operationID: String?, recoveryCode: Bool = false)
-        async throws(GuardianError) -> GuardianError
-    {
+    ///
+    /// With `refusingWhileLocked` (the cosign path, whose burn re-checks the lock in the store too) a wrong code that
+    /// finds the stored state locked — wrong codes on other nodes locked it since this request read it — is not counted
+    /// and is answered like a right code then: locked. Wrong codes arriving on every node at once are then evaluated
+    /// no more often than the policy allows: the ones past the lock tell the sender nothing, right or wrong.
+    func recordWrongCode(
+        _ record: WalletRecord, at now: Date, operationID: String?, recoveryCode: Bool = false,
+        refusingWhileLocked: Bool = false
+    ) async throws(GuardianError) -> GuardianError {
         let policy = configuration.lockout
         let wallet = record.wallet
-        let state = try await storage {
-            try await store.recordFailedAttempt(wallet: wallet, at: now, policy: policy, sealer: sealer) { state in
+        let outcome = try await storage {
+            try await store.recordFailedAttempt(
+                wallet: wallet, at: now, policy: policy, sealer: sealer, refusingWhileLocked: refusingWhileLocked
+            ) { state in
                 var events = [
                     AuditEvent(
                         recoveryCode ? .recoveryCodeRejected : .codeRejected, at: now, wallet: wallet,
@@ -323,7 +331,16 @@ public final class GuardianService: Sendable {
                 return events
             }
         }
-        guard let state else { return GuardianError.notEnrolled }
+        guard let outcome else { return GuardianError.notEnrolled }
+        let state: LockoutState
+        switch outcome {
+        case .counted(let counted): state = counted
+        case .refusedWhileLocked(let locked):
+            var stored = record
+            stored.lockout = locked
+            try checkLockout(stored, at: now)
+            return GuardianError.walletLocked(retryAfter: 1)
+        }
         if policy.isDisabled(state) || state.lockedUntil != nil {
             metrics.walletLocked(consecutiveFailures: state.consecutiveFailures, disabled: policy.isDisabled(state))
         }

@@ -68,11 +68,15 @@ public protocol GuardianStore: AuditLogReader {
     ) async throws -> Bool
 
     /// Counts one wrong code: increments the consecutive failures, applies `policy` to lock the wallet, and appends the
-    /// events `audit` builds from the new state. Returns nil when the wallet does not exist.
+    /// events `audit` builds from the new state, in one transaction on the stored state. With `refusingWhileLocked`, a
+    /// wallet whose stored state already refuses codes at `at` (``LockoutPolicy/refusesCodes(_:at:)``: locked or
+    /// disabled — by wrong codes on another node since this one read it) is left as it is: nothing is counted or
+    /// appended, and the outcome says so, so that the caller answers as it answers a right code then — locked — and a
+    /// guess evaluated in that race tells nothing. Returns nil when the wallet does not exist.
     func recordFailedAttempt(
-        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer,
+        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer, refusingWhileLocked: Bool,
         audit: @escaping @Sendable (LockoutState) -> [AuditEvent]
-    ) async throws -> LockoutState?
+    ) async throws -> FailedAttemptOutcome?
 
     /// Burns a step: sets the wallet's last accepted step to `commit.step` only if the wallet is active and its stored
     /// step is absent or smaller, resets the lockout, stores the cosign record and the audit events.
@@ -204,6 +208,33 @@ public struct CosignCommit: Sendable {
 /// "The wallet is not locked or disabled at `at`": a condition a burn checks inside its transaction, on the stored
 /// lockout state. Several nodes verify codes for one wallet at once; a wrong code on one node may lock the wallet while
 /// another node is verifying a right one, and the lock must win.
+/// What ``GuardianStore/recordFailedAttempt(wallet:at:policy:sealer:refusingWhileLocked:audit:)`` did.
+public enum FailedAttemptOutcome: Sendable, Hashable {
+    /// Counted: the state after this failure.
+    case counted(LockoutState)
+    /// Not counted, nothing written: the stored state already refused codes.
+    case refusedWhileLocked(LockoutState)
+
+    /// The stored state after the call.
+    public var state: LockoutState {
+        switch self {
+        case .counted(let state), .refusedWhileLocked(let state): state
+        }
+    }
+}
+
+extension GuardianStore {
+    /// Counts one wrong code whatever the stored state (``recordFailedAttempt(wallet:at:policy:sealer:refusingWhileLocked:audit:)``
+    /// without `refusingWhileLocked`); returns the state after it, nil when the wallet does not exist.
+    public func recordFailedAttempt(
+        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer,
+        audit: @escaping @Sendable (LockoutState) -> [AuditEvent]
+    ) async throws -> LockoutState? {
+        try await recordFailedAttempt(
+            wallet: wallet, at: at, policy: policy, sealer: sealer, refusingWhileLocked: false, audit: audit)?.state
+    }
+}
+
 public struct LockoutCondition: Sendable, Hashable {
     /// The time the lock is judged at.
     public let at: Date

@@ -123,14 +123,17 @@ public actor InMemoryGuardianStore: GuardianStore {
     }
 
     public func recordFailedAttempt(
-        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer,
+        wallet: SolanaPublicKey, at: Date, policy: LockoutPolicy, sealer: AuditSealer, refusingWhileLocked: Bool,
         audit: @escaping @Sendable (LockoutState) -> [AuditEvent]
-    ) -> LockoutState? {
+    ) -> FailedAttemptOutcome? {
         guard var record = wallets[wallet] else { return nil }
+        if refusingWhileLocked, policy.refusesCodes(record.lockout, at: at) {
+            return .refusedWhileLocked(record.lockout)
+        }
         record.lockout = policy.afterFailure(record.lockout, at: at)
         wallets[wallet] = record
         append(audit(record.lockout), sealer)
-        return record.lockout
+        return .counted(record.lockout)
     }
 
     public func commitCosign(_ commit: CosignCommit, audit: AuditAppend) -> CosignCommitOutcome {
