@@ -38,7 +38,7 @@ echo "test: PostgreSQL test cluster at postgres://…@${CHRONOGUARD_POSTGRES_URL
 if (($#)); then
   swift test "$@"
 else
-  # Five passes in one build: the EVM suites (Python peers, in-process proving, the CLI as a subprocess) block
+  # Seven passes in one build: the EVM suites (Python peers, in-process proving, the CLI as a subprocess) block
   # cooperative threads for seconds at a time, which starves the live-socket server tests if both run together on a
   # 2-core machine. The first pass runs everything else; a later one, the EVM suites.
   evm_suites='EVMKitTests\.|ChronoVaultEVMTests\.|CLITests\.EVMCommandTests|CLITests\.TwoDevice|ChainKitTests\.SolanaVault'
@@ -50,20 +50,25 @@ else
   # The RPC client's deadline tests measure wall time: alone, since the test helpers (CLI.run, ExternalPeer) still wait
   # synchronously and can hold both cooperative threads for seconds.
   timed_suites='EVMKitTests\.RPCClient'
+  # The WebAssembly module under WasmKit's interpreter (a debug build: one Wasm proof is minutes of one core): alone
+  # last, so that it starves nothing with a deadline.
+  wasm_suites='ChronoguardWasmTests\.'
   # The PostgreSQL store's own suites (races of hundreds of transactions over several pools, a provoked deadlock, TLS,
-  # deadlines; ~15 s) in a pass of their own, so their load does not stretch the live-socket tests' timings. The domain
-  # suites' PostgreSQL cases stay in the first pass with the other stores' (~10 s more there).
-  pg_suites='GuardianPostgresTests\.'
+  # deadlines; ~15 s), the store suites parameterised over every store (restarts, rotations, races between nodes) and
+  # the CLI on PostgreSQL (serve processes, a database refusing connections) in a pass of their own, so their load does
+  # not stretch the live-socket tests' timings. The other domain suites' PostgreSQL cases stay in the first pass.
+  pg_suites='GuardianPostgresTests\.|GuardianTests\.Store(Guardian|Policy|Governance)Tests|CLITests\.PostgresCommandTests'
   # Three `chronoguard serve` processes on one PostgreSQL database under faults (a 1,000-cosign race, SIGKILLed nodes,
   # wrong codes on every node), the primary SIGKILLed under them with a synchronous and an asynchronous standby, and a
   # node cut off from its database in a network namespace (root: ip, tc); ~5 minutes, a pass of their own.
   multinode_suites='CLITests\.MultiNodeFaultTests|CLITests\.PostgresFailoverTests|CLITests\.NetworkCutTests'
-  swift test --skip "$evm_suites|$cpu_suites|$timed_suites|$pg_suites|$multinode_suites"
+  swift test --skip "$evm_suites|$cpu_suites|$timed_suites|$pg_suites|$multinode_suites|$wasm_suites"
   swift test --skip-build --filter "$pg_suites"
   CHRONOGUARD_MULTINODE_TESTS=1 swift test --skip-build --filter "$multinode_suites"
   swift test --skip-build --filter "$evm_suites" --skip "$timed_suites"
   swift test --skip-build --filter "$cpu_suites"
   swift test --skip-build --filter "$timed_suites"
+  swift test --skip-build --filter "$wasm_suites"
 fi
 # schemathesis against the OpenAPI document, signed in with SIWS, every phase, on SQLite and on PostgreSQL (~30 s each).
 api_log=$(mktemp /tmp/chronoguard-api-fuzz-log.XXXXXX)
