@@ -86,6 +86,9 @@ public struct PostgresTestDatabase: Sendable {
         options.minimumConnections = 0
         options.schema = schema
         options.operationTimeout = .seconds(120)
+        // A connection (TLS and SCRAM included) on a 2-core machine running every suite at once: a clean-clone run saw
+        // ten tests' connections take more than the default 5 s at the same moment, while Python peers started.
+        options.connectTimeout = .seconds(60)
         options.openTimeout = .seconds(180)
         options.lockTimeout = .seconds(60)
         options.statementTimeout = .seconds(90)
