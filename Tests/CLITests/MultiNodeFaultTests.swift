@@ -141,16 +141,7 @@ struct MultiNodeFaultTests {
     }
 
     static func transaction(_ wallet: Wallet) throws -> String {
-        let message = try SolanaMessage(
-            version: .legacy,
-            header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: 1),
-            staticAccountKeys: [wallet.keypair.publicKey, wallet.guardian, SolanaKeypair().publicKey, .zero],
-            recentBlockhash: try SolanaBlockhash(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) }),
-            instructions: [
-                .init(programIDIndex: 3, accountIndexes: [0, 2], data: [2, 0, 0, 0, 64, 66, 15, 0, 0, 0, 0, 0])
-            ])
-        return Data(try SolanaTransaction(message: message).signing(with: wallet.keypair).serialized())
-            .base64EncodedString()
+        try PostgresCommandTests.transferTransaction(wallet: wallet.keypair, guardian: wallet.guardian)
     }
 
     enum Answer: Sendable, Hashable {

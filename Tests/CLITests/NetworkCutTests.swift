@@ -76,27 +76,11 @@ struct NetworkCutTests {
         }
 
         func inside(_ arguments: String...) throws {
-            try Self.run(["/usr/sbin/ip", "netns", "exec", namespace] + arguments)
+            try ExternalPeer.run("/usr/sbin/ip", ["netns", "exec", namespace] + arguments)
         }
 
-        static func ip(_ arguments: String...) throws { try run(["/usr/sbin/ip"] + arguments) }
-
-        static func run(_ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: arguments[0])
-            process.arguments = Array(arguments.dropFirst())
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw CLIError(
-                    "\(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(message)"
-                        + " — the network-cut test needs root and iproute2 (ip, tc)")
-            }
-        }
+        /// `ip` (iproute2; the test needs root for namespaces and `tc`).
+        static func ip(_ arguments: String...) throws { try ExternalPeer.run("/usr/sbin/ip", arguments) }
     }
 
     static func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {

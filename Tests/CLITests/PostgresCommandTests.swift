@@ -41,6 +41,15 @@ import Testing
     }
 
     static func cosignArguments(wallet: SolanaKeypair, guardian: SolanaPublicKey, code: String) throws -> [String] {
+        [
+            "guardian", "cosign", "--transaction", try transferTransaction(wallet: wallet, guardian: guardian),
+            "--code", code,
+        ]
+    }
+
+    /// A System transfer of 1,000,000 lamports from `wallet` to a random address, signed by the wallet with the
+    /// guardian's signature slot empty, in Base64: what a wallet sends to be co-signed.
+    static func transferTransaction(wallet: SolanaKeypair, guardian: SolanaPublicKey) throws -> String {
         let message = try SolanaMessage(
             version: .legacy,
             header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: 1),
@@ -49,10 +58,7 @@ import Testing
             instructions: [
                 .init(programIDIndex: 3, accountIndexes: [0, 2], data: [2, 0, 0, 0, 64, 66, 15, 0, 0, 0, 0, 0])
             ])
-        let unsigned = try SolanaTransaction(message: message).signing(with: wallet)
-        return [
-            "guardian", "cosign", "--transaction", Data(unsigned.serialized()).base64EncodedString(), "--code", code,
-        ]
+        return Data(try SolanaTransaction(message: message).signing(with: wallet).serialized()).base64EncodedString()
     }
 
     /// A copy of the CLI's session file that names another node (the CLI binds a session file to one URL; the token

@@ -48,38 +48,18 @@ struct PostgresFailoverTests {
 
         /// `crash-primary`, `stop-standby`, `start-standby` or `promote`.
         func run(_ command: String) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = [script.path, command, directory]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let message = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw CLIError("\(command) failed: \(String(decoding: message, as: UTF8.self))")
-            }
+            try ExternalPeer.run("bash", [script.path, command, directory])
         }
 
         /// `wallet/step` of every cosign row on whichever server now accepts writes (psql resolves the host list).
         func storedCosigns() throws -> Set<String> {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [
-                "psql", url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c",
-                "SELECT encode(wallet, 'base64') || '/' || step FROM cosigns",
-            ]
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw CLIError("psql failed: \(message)") }
-            return Set(text.split(separator: "\n").map(String.init))
+            let rows = try ExternalPeer.run(
+                "psql",
+                [
+                    url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c",
+                    "SELECT encode(wallet, 'base64') || '/' || step FROM cosigns",
+                ])
+            return Set(String(decoding: rows, as: UTF8.self).split(separator: "\n").map(String.init))
         }
     }
 

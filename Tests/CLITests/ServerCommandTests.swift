@@ -300,16 +300,7 @@ struct CLIError: Error, CustomStringConvertible {
             "\(set.stdout)\(set.stderr)")
 
         // A System transfer of 1,000,000 lamports from the wallet: over the limit, refused before the code is checked.
-        let message = try SolanaMessage(
-            version: .legacy,
-            header: .init(numRequiredSignatures: 2, numReadonlySignedAccounts: 1, numReadonlyUnsignedAccounts: 1),
-            staticAccountKeys: [wallet.publicKey, guardian, SolanaKeypair().publicKey, .zero],
-            recentBlockhash: try SolanaBlockhash(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) }),
-            instructions: [
-                .init(programIDIndex: 3, accountIndexes: [0, 2], data: [2, 0, 0, 0, 64, 66, 15, 0, 0, 0, 0, 0])
-            ])
-        let transaction = Data(try SolanaTransaction(message: message).signing(with: wallet).serialized())
-            .base64EncodedString()
+        let transaction = try PostgresCommandTests.transferTransaction(wallet: wallet, guardian: guardian)
         let code = try totp.code(at: now + 30)
         let refused = try CLI.run(["guardian", "cosign", "--transaction", transaction, "--code", code] + common)
         #expect(
