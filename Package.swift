@@ -172,7 +172,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            exclude: ["OpenAPI/openapi.json"]
+            exclude: ["OpenAPI/openapi.json"],
+            // The browser pages and the WebAssembly module they run (scripts/build-wasm.sh), served under /app/.
+            resources: [.copy("App")]
         ),
 
         // The OTP registry's issuer (issue 17): HKDF key hierarchy, SIWE sessions, enrollment, token buckets, salted

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly module (Embedded Swift, wasm32-unknown-none-wasm) from the very sources the native targets
-# use: Fields → Curves → BN254 → Poseidon → Circuit → Groth16 → ZKTOTP, QRCode and UR, each compiled as its own module
+# use: Fields → Curves → BN254 → Poseidon → Circuit → Groth16 → ZKTOTP, QRCode, UR and the chain-free part of EVMKit and
+# ChronoVaultEVM (the two-device flow's messages), each compiled as its own module
 # (whole-module, one after another), then Sources/ChronoguardWasm (the C-ABI surface, the allocator and the WASI
-# imports) and linked by the toolchain's wasm-ld into web/chronoguard.wasm (committed; `--check` rebuilds it in a
+# imports) and linked by the toolchain's wasm-ld into Sources/GuardianServer/App/chronoguard.wasm (committed; `--check` rebuilds it in a
 # scratch directory and fails unless the bytes are identical; scripts/test.sh runs it).
 #
 # Embedded Swift cannot take Foundation, swift-crypto or existentials; what needs them is guarded with
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 bin=${SWIFT_BIN:-/opt/swift/usr/bin}
 limit=${WASM_COMPILE_TIMEOUT:-300}
-out="$root/web/chronoguard.wasm"
+out="$root/Sources/GuardianServer/App/chronoguard.wasm"
 check=0
 while (($#)); do
   case $1 in
@@ -60,9 +61,10 @@ compile() {
   local object="$work/objects/$module.o"
   local inputs=()
   for arg in "$@"; do [[ $arg == *.swift || $arg == *.h ]] && inputs+=("$arg"); done
-  if [[ -n ${WASM_WORK_DIR:-} && -f $object ]] && ! find "${inputs[@]}" "$work/modules" -newer "$object" | grep -q .; then
+  if [[ -n ${WASM_WORK_DIR:-} && -f $object && -z ${rebuilt:-} ]] && ! find "${inputs[@]}" -newer "$object" | grep -q .; then
     return
   fi
+  rebuilt=1  # every later module imports this one's interface: recompile them too
   if ! timeout "$limit" "$bin/swiftc" "${flags[@]}" "$opt" -module-name "$module" \
     -emit-module -emit-module-path "$work/modules/$module.swiftmodule" \
     -c -o "$work/objects/$module.o" "$@"; then
@@ -89,6 +91,12 @@ compile Groth16 -O $(sources Groth16) Sources/UR/SHA256.swift
 compile ZKTOTP -O $(sources ZKTOTP)
 compile QRCode -Osize $(sources QRCode)
 compile UR -Osize $(sources UR)
+# The part of EVMKit and ChronoVaultEVM that needs no chain, no keystore and no Codable: Keccak-256, addresses, uint256,
+# the ABI coder, and the two-device flow's messages, approval screen and commitment (the pages bind a proof to a call
+# with the CLI's own code). Listed by name: the rest of both targets is native only.
+compile EVMKit -Osize Sources/EVMKit/{ABICoding,ABIFunction,ABIType,ABIValue,EVMError,EthereumAddress,Hex,Keccak256,KeccakF1600,UInt256}.swift
+compile ChronoVaultEVM -Osize Sources/ChronoVaultEVM/{ChronoVault+Binding,ChronoVaultError}.swift \
+  Sources/ChronoVaultEVM/TwoDevice/{ApprovalScreen,TwoDeviceFlow+CBOR,TwoDeviceMessages}.swift
 compile ChronoguardWasm -Osize -import-objc-header Sources/ChronoguardWasm/WasmHost.h $(sources ChronoguardWasm)
 
 # Link: no entry point (a reactor the host calls into), exports from @_expose(wasm), unused code dropped, 1 MiB of
@@ -96,7 +104,7 @@ compile ChronoguardWasm -Osize -import-objc-header Sources/ChronoguardWasm/WasmH
 mkdir -p "$(dirname "$out")"
 "$bin/wasm-ld" --no-entry --gc-sections --strip-all -z stack-size=1048576 \
   -o "$work/chronoguard.wasm" \
-  "$work"/objects/{Fields,Curves,BN254,Poseidon,Circuit,Groth16,ZKTOTP,QRCode,UR,ChronoguardWasm}.o \
+  "$work"/objects/{Fields,Curves,BN254,Poseidon,Circuit,Groth16,ZKTOTP,QRCode,UR,EVMKit,ChronoVaultEVM,ChronoguardWasm}.o \
   "$bin/../lib/swift/embedded/wasm32-unknown-none-wasm/libswiftUnicodeDataTables.a"
 size=$(wc -c <"$work/chronoguard.wasm")
 if ((check)); then

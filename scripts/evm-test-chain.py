@@ -8,8 +8,8 @@ only. Never point anything that holds real value at it.
 
 What it serves (Ethereum JSON-RPC specification, https://ethereum.github.io/execution-apis/api-documentation/):
 eth_chainId, eth_blockNumber, eth_getBalance, eth_getTransactionCount (including "pending"), eth_gasPrice,
-eth_maxPriorityFeePerGas, eth_feeHistory, eth_estimateGas, eth_call, eth_sendRawTransaction,
-eth_getTransactionReceipt, eth_getLogs, eth_getCode, eth_accounts, net_version, web3_clientVersion, and the
+eth_maxPriorityFeePerGas, eth_feeHistory, eth_estimateGas, eth_call, eth_sendRawTransaction, eth_sendTransaction
+(for the prefunded accounts only: the browser tests' EIP-1193 provider), eth_getTransactionReceipt, eth_getLogs, eth_getCode, eth_accounts, net_version, web3_clientVersion, and the
 test-only methods
 
     chronoguard_fund(address, weiQuantity) -> transaction hash   (a transfer from prefunded account 0, mined at once)
@@ -353,6 +353,26 @@ class Chain:
         if not raw_bytes:
             raise invalid_params("raw transaction is empty")
         return self.tester.send_raw_transaction("0x" + raw_bytes.hex())
+
+    def eth_sendTransaction(self, call):
+        """Signs with one of the chain's prefunded test accounts (their keys are public: this is what "unlocked" means
+        here) and mines it; for a browser's EIP-1193 provider in tests. Without `gas` it is estimated first, so a
+        transaction that would revert is refused with the revert data (code 3), as a wallet's estimate does."""
+        transaction = self.transaction(call, "transaction")
+        sender = transaction["from"].lower()
+        if not call.get("from") or sender not in self.eth_accounts():
+            raise invalid_params("from must be one of eth_accounts (the test chain signs only for those)")
+        if "gas" not in transaction:
+            transaction["gas"] = parse_quantity(self.eth_estimateGas({
+                "from": call["from"], "to": call.get("to"), "value": call.get("value", "0x0"),
+                "data": call.get("input", call.get("data", "0x"))}), "gas") * 6 // 5
+        if all(call.get(field) is None for field in ("gasPrice", "maxFeePerGas", "maxPriorityFeePerGas")):
+            transaction["max_fee_per_gas"] = self.pending_base_fee() * 2 + DEFAULT_PRIORITY_FEE
+            transaction["max_priority_fee_per_gas"] = DEFAULT_PRIORITY_FEE
+        try:
+            return self.tester.send_transaction(transaction)
+        except TransactionFailed as failure:
+            raise RPCError(-32000, str(failure)) from None
 
     def eth_getTransactionReceipt(self, transaction_hash):
         try:

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 scripts/lint.sh
 scripts/check-generated.sh
-# The WebAssembly module (web/chronoguard.wasm) rebuilt from the sources and compared byte for byte (~2 min).
+# The WebAssembly module (Sources/GuardianServer/App/chronoguard.wasm) rebuilt from the sources and compared byte for byte (~2 min).
 scripts/build-wasm.sh --check
 scripts/check-consumer.sh
 scripts/check-constant-time.sh

@@ -30,8 +30,8 @@ public struct ABIFunction: Hashable, Sendable, CustomStringConvertible {
     public init(_ signature: String) throws(EVMError) {
         var parser = ABISignatureParser(signature)
         let parsed = try parser.parseSignature(allowIndexed: false)
-        let inputs = parsed.inputs.map(\.type)
-        let outputs = (parsed.outputs ?? []).map(\.type)
+        let inputs = parsed.inputs.map { $0.type }
+        let outputs = (parsed.outputs ?? []).map { $0.type }
         try ABI.validate(inputs)
         try ABI.validate(outputs)
         self.init(name: parsed.name, inputs: inputs, outputs: outputs)
@@ -109,7 +109,7 @@ public struct ABIEvent: Hashable, Sendable, CustomStringConvertible {
     /// An event from its parts.
     /// - Throws: `invalid_abi_type` for an invalid type or more than 3 indexed parameters (4 if anonymous).
     public init(name: String, parameters: [Parameter], anonymous: Bool = false) throws(EVMError) {
-        try ABI.validate(parameters.map(\.type))
+        try ABI.validate(parameters.map { $0.type })
         let indexedCount = parameters.count { $0.indexed }
         guard indexedCount <= (anonymous ? 4 : 3) else {
             throw EVMError(
@@ -149,7 +149,7 @@ public struct ABIEvent: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The canonical signature `Name(type1,type2)`, without names or `indexed` (§"Events").
-    public var signature: String { name + ABIType.tuple(parameters.map(\.type)).description }
+    public var signature: String { name + ABIType.tuple(parameters.map { $0.type }).description }
 
     /// The signature with `indexed` flags and names.
     public var description: String {
@@ -176,13 +176,13 @@ public struct ABIEvent: Hashable, Sendable, CustomStringConvertible {
             }
             topics = topics.dropFirst()
         }
-        let indexed = parameters.filter(\.indexed)
+        let indexed = parameters.filter { $0.indexed }
         guard topics.count == indexed.count else {
             throw EVMError(
                 .invalidABIData,
                 "\(signature) has \(indexed.count) indexed parameters; the log has \(topics.count) topics")
         }
-        let dataValues = try ABI.decode(data, as: parameters.filter { !$0.indexed }.map(\.type))
+        let dataValues = try ABI.decode(data, as: parameters.filter { !$0.indexed }.map { $0.type })
         var nextData = dataValues.makeIterator()
         var values: [ABIValue] = []
         for parameter in parameters {

@@ -59,7 +59,7 @@ public indirect enum ABIType: Hashable, Sendable, CustomStringConvertible {
         case .string: return "string"
         case .fixedArray(let element, let count): return "\(element.description)[\(count)]"
         case .array(let element): return "\(element.description)[]"
-        case .tuple(let components): return "(" + components.map(\.description).joined(separator: ",") + ")"
+        case .tuple(let components): return "(" + components.map { $0.description }.joined(separator: ",") + ")"
         }
     }
 
@@ -107,7 +107,7 @@ public indirect enum ABIType: Hashable, Sendable, CustomStringConvertible {
     var nesting: Int {
         switch self {
         case .fixedArray(let element, _), .array(let element): return 1 + element.nesting
-        case .tuple(let components): return 1 + (components.map(\.nesting).max() ?? 0)
+        case .tuple(let components): return 1 + (components.map { $0.nesting }.max() ?? 0)
         case .uint, .int, .address, .bool, .fixedBytes, .bytes, .string: return 0
         }
     }
@@ -145,7 +145,7 @@ public indirect enum ABIType: Hashable, Sendable, CustomStringConvertible {
         case .tuple(let components):
             for component in components { try component.validateComponents() }
         }
-        guard let size = checkedHeadSize, size <= 1 << 32 else {
+        guard let size = checkedHeadSize, UInt64(size) <= 1 << 32 else {
             throw EVMError(.invalidABIType, "the static type \(self) is larger than 2³² bytes")
         }
     }
@@ -217,12 +217,12 @@ struct ABISignatureParser {
         var suffixes = 0
         var type: ABIType
         if peek == UInt8(ascii: "(") {
-            type = .tuple(try parseList(allowNames: allowNames, allowIndexed: false).map(\.type))
+            type = .tuple(try parseList(allowNames: allowNames, allowIndexed: false).map { $0.type })
         } else {
             let start = index
             guard let word = identifier() else { throw failure("expected a type") }
             if word == "tuple" && peek == UInt8(ascii: "(") {
-                type = .tuple(try parseList(allowNames: allowNames, allowIndexed: false).map(\.type))
+                type = .tuple(try parseList(allowNames: allowNames, allowIndexed: false).map { $0.type })
             } else {
                 type = try Self.elementary(word, at: start)
             }
@@ -264,7 +264,7 @@ struct ABISignatureParser {
         for (prefix, make) in [("uint", ABIType.uint), ("int", ABIType.int), ("bytes", ABIType.fixedBytes)] {
             guard word.hasPrefix(prefix) else { continue }
             let digits = word.dropFirst(prefix.count)
-            guard !digits.isEmpty, digits.first != "0", digits.allSatisfy(\.isASCII), let width = Int(digits) else {
+            guard !digits.isEmpty, digits.first != "0", digits.allSatisfy { $0.isASCII }, let width = Int(digits) else {
                 break
             }
             let type = make(width)

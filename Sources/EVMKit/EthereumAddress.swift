@@ -5,7 +5,7 @@
 ///
 /// Text is EIP-55 mixed-case checksummed (`0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed`). Parsing accepts all-lowercase
 /// and all-uppercase hex (no checksum to check) and refuses mixed case whose checksum is wrong, since that is a typo.
-public struct EthereumAddress: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+public struct EthereumAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The 20 bytes.
     public let bytes: [UInt8]
 
@@ -61,14 +61,4 @@ public struct EthereumAddress: Hashable, Sendable, Comparable, CustomStringConve
     public var description: String { checksummed }
 
     public static func < (a: EthereumAddress, b: EthereumAddress) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        try self.init(text)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(checksummed)
-    }
 }

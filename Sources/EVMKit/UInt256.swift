@@ -8,7 +8,7 @@ import Fields
 ///
 /// Arithmetic is checked: ``addingReportingOverflow(_:)`` and ``multipliedReportingOverflow(by:)`` say when the
 /// result does not fit, and the operators `+` / `*` are not offered, so overflow can never wrap silently or trap.
-public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByIntegerLiteral, Codable {
+public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByIntegerLiteral {
     /// The four little-endian limbs.
     public var limbs: FieldLimbs
 
@@ -143,19 +143,4 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible, 
     }
 
     public static func < (a: UInt256, b: UInt256) -> Bool { a.limbs.isLess(than: b.limbs) }
-
-    /// Decodes from a decimal string (JSON numbers lose precision above 2⁵³, so quantities travel as text).
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = UInt256(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a uint256"))
-        }
-        self = value
-    }
-
-    /// Encodes as a decimal string.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

@@ -98,6 +98,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS (with --tls-certificate).")
     var tlsKey: String?
 
+    @Option(
+        name: .customLong("zk-keys"),
+        help: "Directory with proving_key.bin (`chronoguard zk setup`) that the /app pages prove and verify with.")
+    var zkKeys: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -170,6 +175,14 @@ struct ServeCommand: AsyncParsableCommand {
         case (nil, nil): break
         case let (certificate?, key?): configuration.tls = .init(certificateChainPath: certificate, privateKeyPath: key)
         default: throw CLIFailure("HTTPS needs both --tls-certificate and --tls-key.", status: 64)
+        }
+        if let zkKeys {
+            let path = URL(fileURLWithPath: zkKeys).appendingPathComponent("proving_key.bin").path
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw CLIFailure(
+                    "--zk-keys: cannot read \(path); pass a directory written by `chronoguard zk setup`.", status: 66)
+            }
+            configuration.zkKeysDirectory = URL(fileURLWithPath: zkKeys)
         }
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw CLIFailure(

@@ -27,7 +27,9 @@ public func buildApplication(
     configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies, logger: Logger? = nil
 ) throws -> some ApplicationProtocol {
     let logger = logger ?? makeLogger(configuration)
-    let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    let router = buildRouter(
+        configuration: configuration, dependencies: dependencies,
+        pages: try AppPages(keysDirectory: configuration.zkKeysDirectory))
     let signInDomain = dependencies.service.configuration.signIn.domain
     let tls = configuration.tls != nil
     return Application(
@@ -77,10 +79,11 @@ public func guardianRoutes(configuration: GuardianServerConfiguration, dependenc
 /// 6. ``RequestLimitsMiddleware`` — body size (413) and JSON media type (415);
 ///
 /// and then, per route, the ``RouteGate``: the API key when the route needs one and keys are configured, and the
-/// per-client-IP admission — both decided on the matched route, before the handler reads the body.
-public func buildRouter(configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies) -> Router<
-    GuardianRequestContext
-> {
+/// per-client-IP admission — both decided on the matched route, before the handler reads the body. The browser pages
+/// under `/app/` (``AppPages``, public static files) come last, without a gate.
+public func buildRouter(
+    configuration: GuardianServerConfiguration, dependencies: GuardianServerDependencies, pages: AppPages = AppPages()
+) -> Router<GuardianRequestContext> {
     let routes = guardianRoutes(configuration: configuration, dependencies: dependencies)
     let table = RouteTable(routes: routes)
     let router = Router(context: GuardianRequestContext.self)
@@ -94,6 +97,7 @@ public func buildRouter(configuration: GuardianServerConfiguration, dependencies
     for route in routes {
         router.on(RouterPath(route.path), method: route.method, use: gate.guarding(route))
     }
+    pages.register(on: router)
     return router
 }
 

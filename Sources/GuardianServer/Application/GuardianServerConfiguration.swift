@@ -91,6 +91,10 @@ public struct GuardianServerConfiguration: Sendable {
     public var maxBodyBytes: Int = Self.defaultMaxBodyBytes
     /// HTTPS certificate and key; nil serves plain HTTP.
     public var tls: TLSFiles?
+    /// A directory holding `proving_key.bin` (from `chronoguard zk setup`): served as `/app/proving_key.bin` for the
+    /// browser pages (``AppPages``), which prove and verify with it. A proving key is public; nil serves none, and
+    /// the pages then say which key file to choose.
+    public var zkKeysDirectory: URL?
     /// How long a client has to send a whole request head (from the connection's start or the previous response),
     /// and then its whole body; a slower client's connection is closed (``RequestDeadlineHandler``). 10 s: a cosign
     /// is under 2 KB.

@@ -36,7 +36,14 @@ package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlew
         async throws -> Response
     {
         var response = try await next(request, context)
-        for (name, value) in fields { response.headers[name] = value }
+        for (name, value) in fields {
+            // The browser pages (AppPages) set their own policies, since a page must run its scripts and use the
+            // camera. Every other response gets the deny-all values.
+            if (name == .contentSecurityPolicy || name == .permissionsPolicy) && response.headers[name] != nil {
+                continue
+            }
+            response.headers[name] = value
+        }
         // Tokens, secrets, signatures and lock states must not sit in any cache (RFC 9111 §5.2.2.5); a handler that
         // serves public, cacheable data (the OpenAPI document) sets its own Cache-Control.
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
