@@ -305,7 +305,8 @@ let package = Package(
         .testTarget(
             name: "ChronoguardWasmTests",
             dependencies: [
-                "ZKTOTP", "Groth16", "BN254", "Curves", "Fields", "QRCode", "UR", "TestSupport",
+                "ZKTOTP", "Groth16", "BN254", "Curves", "Fields", "QRCode", "UR", "EVMKit", "ChronoVaultEVM",
+                "TestSupport",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
             ]

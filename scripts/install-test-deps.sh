@@ -4,8 +4,9 @@
 # Idempotent: installs only what is missing, so running it again is quick and changes nothing.
 set -euo pipefail
 
-# Debian packages: command → package (ip and tc: the network-cut test's namespace; psql and pgrep: the failover tests).
-declare -A APT=( [zbarimg]=zbar-tools [oathtool]=oathtool [openssl]=openssl [valgrind]=valgrind [objcopy]=binutils [qrencode]=qrencode [ip]=iproute2 [tc]=iproute2 [pgrep]=procps [psql]=postgresql-client )
+# Debian packages: command → package (ip and tc: the network-cut test's namespace; psql and pgrep: the failover tests;
+# chromium: the browser test, driven by Playwright for Python — Playwright's own browser download is not available).
+declare -A APT=( [zbarimg]=zbar-tools [oathtool]=oathtool [openssl]=openssl [valgrind]=valgrind [objcopy]=binutils [qrencode]=qrencode [ip]=iproute2 [tc]=iproute2 [pgrep]=procps [psql]=postgresql-client [chromium]=chromium )
 missing=()
 for cmd in "${!APT[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${APT[$cmd]}")
@@ -23,7 +24,7 @@ if ((${#missing[@]})); then
 fi
 
 # PyPI packages: import name → requirement.
-declare -A PIP=( [pyotp]="pyotp>=2.9" [nacl]="pynacl" [solders]="solders==0.29.0" [py_ecc]="py-ecc" [qrcodegen]="qrcodegen==1.8.0" [light_poseidon_python]="light-poseidon==0.1.1" [cryptography]="cryptography" [openapi_spec_validator]="openapi-spec-validator" [spl]="solana==0.41.0" [eth_account]="eth-account==0.14.0" [eth_abi]="eth-abi==6.0.0" [coincurve]="coincurve==21.0.0" [rlp]="rlp==5.0.0" [eth_tester]="eth-tester[py-evm]==0.14.0b1" [Crypto]="pycryptodome==3.24.1" [vyper]="vyper==0.4.3" [cbor2]="cbor2==5.9.0" [PIL]="pillow==13.0.0" [numpy]="numpy==2.4.6" [cv2]="opencv-python-headless==5.1.0.95" [segno]="segno==1.6.6" [qrcode]="qrcode==8.2" [zxingcpp]="zxing-cpp==3.1.1" [reedsolo]="reedsolo==1.7.0" [schemathesis]="schemathesis==4.32.5" )
+declare -A PIP=( [pyotp]="pyotp>=2.9" [nacl]="pynacl" [solders]="solders==0.29.0" [py_ecc]="py-ecc" [qrcodegen]="qrcodegen==1.8.0" [light_poseidon_python]="light-poseidon==0.1.1" [cryptography]="cryptography" [openapi_spec_validator]="openapi-spec-validator" [spl]="solana==0.41.0" [eth_account]="eth-account==0.14.0" [eth_abi]="eth-abi==6.0.0" [coincurve]="coincurve==21.0.0" [rlp]="rlp==5.0.0" [eth_tester]="eth-tester[py-evm]==0.14.0b1" [Crypto]="pycryptodome==3.24.1" [vyper]="vyper==0.4.3" [cbor2]="cbor2==5.9.0" [PIL]="pillow==13.0.0" [numpy]="numpy==2.4.6" [cv2]="opencv-python-headless==5.1.0.95" [segno]="segno==1.6.6" [qrcode]="qrcode==8.2" [zxingcpp]="zxing-cpp==3.1.1" [reedsolo]="reedsolo==1.7.0" [schemathesis]="schemathesis==4.32.5" [playwright]="playwright==1.65.3" )
 need=()
 for module in "${!PIP[@]}"; do
   python3 -c "import $module" >/dev/null 2>&1 || need+=("${PIP[$module]}")

@@ -6,8 +6,8 @@
 # (scripts/check-consumer.sh, ~1–2 min) and that secp256k1 signing is constant time under Valgrind
 # (scripts/check-constant-time.sh, ~2 min cold), starts the EVM and Solana test chains and a PostgreSQL test cluster,
 # runs the Swift tests, fuzzes every parser of outside input for 15 s each (scripts/fuzz.sh, ~6 min cold build + ~4
-# min) and the API with schemathesis, then the registry smoke run and the EVM contracts' py-evm test scripts
-# (scripts/check-contracts.sh, ~5 min).
+# min) and the API with schemathesis, then the registry smoke run, the browser pages in Chromium (scripts/browser-test.py,
+# ~1 min) and the EVM contracts' py-evm test scripts (scripts/check-contracts.sh, ~5 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
@@ -81,4 +81,7 @@ grep -E "PostgreSQL|generated|No issues" "$api_log" || true
 scripts/fuzz.sh 15
 # The registry CLI end to end (deploy, serve, enroll, confirm, request, verify, replay) on a fresh py-evm chain.
 scripts/registry-smoke.sh >/dev/null
+# The /app pages in two Chromium browsers that see each other only through fake-camera video of the other's screenshots:
+# secret, request, approval, proof in a Web Worker, executeWithProof mined on the py-evm chain, replay refused (~1 min).
+python3 scripts/browser-test.py
 scripts/check-contracts.sh

@@ -43,14 +43,14 @@ public struct ChronoVaultError: Error, Sendable, Hashable, CustomStringConvertib
                 + "`chronoguard authenticator init`.")
     }
 
-    static func invalidRequest(_ reason: String) -> ChronoVaultError {
+    public static func invalidRequest(_ reason: String) -> ChronoVaultError {
         ChronoVaultError(
             .invalidRequest,
             "The request is not a valid ChronoVault request: \(reason); scan the request again from the device "
                 + "that made it (`chronoguard vault evm request`).")
     }
 
-    static func invalidProofMessage(_ reason: String) -> ChronoVaultError {
+    public static func invalidProofMessage(_ reason: String) -> ChronoVaultError {
         ChronoVaultError(
             .invalidProofMessage,
             "The proof message is not a valid ChronoVault proof: \(reason); scan the proof again from the "

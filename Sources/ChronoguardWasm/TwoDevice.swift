@@ -95,15 +95,16 @@ public func cgRequestOpen(_ pointer: UnsafeRawPointer?, _ count: Int32) -> Int32
 func request(_ pointer: UnsafeRawPointer?, _ count: Int32) -> Result<ChronoVaultRequest, StatusError> {
     guard let raw = bytes(pointer, count) else { return .failure(StatusError(fail(.invalidArgument, "no request"))) }
     do throws(ChronoVaultError) {
-        return .success(try ChronoVaultRequest(ur: typed(ChronoVaultRequest.urType, raw)))
+        let item: CBOR
+        do throws(URError) {
+            item = try CBOR(decoding: raw)
+        } catch {
+            throw .invalidRequest("its CBOR does not decode (\(error.message))")
+        }
+        return .success(try ChronoVaultRequest(cbor: item))
     } catch {
         return .failure(StatusError(fail(.malformedInput, error.description)))
     }
-}
-
-/// CBOR bytes as a UR of a constant, valid type (so the messages' own `init(ur:)` decodes them, with their errors).
-func typed(_ type: String, _ cbor: [UInt8]) -> UR {
-    try! UR(type: type, cbor: cbor)  // the types are the messages' constants: valid, cannot throw
 }
 
 /// A failure status whose message is already in the result (for `Result`).
@@ -175,7 +176,13 @@ public func cgProofCheck(
     guard let raw = bytes(proofPointer, proofCount) else { return fail(.invalidArgument, "no proof message") }
     let message: ChronoVaultProofMessage
     do throws(ChronoVaultError) {
-        message = try ChronoVaultProofMessage(ur: typed(ChronoVaultProofMessage.urType, raw))
+        let item: CBOR
+        do throws(URError) {
+            item = try CBOR(decoding: raw)
+        } catch {
+            throw .invalidProofMessage("its CBOR does not decode (\(error.message))")
+        }
+        message = try ChronoVaultProofMessage(cbor: item)
     } catch {
         return fail(.malformedInput, error.description)
     }
@@ -227,4 +234,3 @@ public func cgErrorName(_ pointer: UnsafeRawPointer?, _ count: Int32) -> Int32 {
     result = Array(name.utf8)
     return 0
 }
-

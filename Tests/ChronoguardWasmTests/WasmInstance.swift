@@ -4,14 +4,15 @@ import WasmKitWASI
 
 // MARK: - The module in WasmKit
 
-/// One instance of `Sources/GuardianServer/App/chronoguard.wasm` (scripts/build-wasm.sh) in WasmKit with WASI preview 1, and typed calls
-/// into its C ABI. A trap throws; the tests then throw the instance away, as a page must.
+/// One instance of `Sources/GuardianServer/App/chronoguard.wasm` (scripts/build-wasm.sh) in WasmKit with WASI preview 1,
+/// and typed calls into its C ABI. A trap throws; the tests then throw the instance away, as a page must.
 final class WasmInstance {
     /// The committed module's bytes, read once.
     static let moduleBytes: [UInt8] = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        return [UInt8](try! Data(contentsOf: root.appendingPathComponent("Sources/GuardianServer/App/chronoguard.wasm")))
+        let path = root.appendingPathComponent("Sources/GuardianServer/App/chronoguard.wasm")
+        return [UInt8](try! Data(contentsOf: path))
     }()
 
     let store: Store
