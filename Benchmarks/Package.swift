@@ -5,6 +5,7 @@
 //   ../scripts/bench-evm-vs-coincurve.sh           — secp256k1 sign/verify/recover vs libsecp256k1 (coincurve), Keccak
 //   ./run-cosign-benchmark.sh                    — the guardian over HTTP: cosigns/s and p50/p99 at fixed rates (+ wrk)
 //   swift run -c release CapsuleThroughput [wallets] [rounds] [concurrency] — the guardian capsule on SQLite, no HTTP
+//   ./run-browser-benchmark.sh [N]               — ZK-TOTP prove in Chromium (Wasm, Web Worker) next to native, one run
 //   CHRONOGUARD_POSTGRES_URL=… swift run -c release PostgresStoreThroughput [nodes] [commits] [concurrency]
 //                                                  — the PostgreSQL store's commit path, group commit over N pools
 import PackageDescription
@@ -140,6 +141,14 @@ let package = Package(
             name: "QRDecodeThroughput",
             dependencies: [.product(name: "QRCode", package: rootIdentity)],
             path: "Sources/QRDecodeThroughput"
+        ),
+        .executableTarget(
+            name: "ProveLatency",
+            dependencies: [
+                .product(name: "ZKTOTP", package: rootIdentity), .product(name: "Groth16", package: rootIdentity),
+                .product(name: "BN254", package: rootIdentity),
+            ],
+            path: "Sources/ProveLatency"
         ),
         .executableTarget(
             name: "VerifyThroughput",

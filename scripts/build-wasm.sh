@@ -61,7 +61,7 @@ compile() {
   local object="$work/objects/$module.o"
   local inputs=()
   for arg in "$@"; do [[ $arg == *.swift || $arg == *.h ]] && inputs+=("$arg"); done
-  if [[ -n ${WASM_WORK_DIR:-} && -f $object && -z ${rebuilt:-} ]] && ! find "${inputs[@]}" -newer "$object" | grep -q .; then
+  if [[ -n ${WASM_WORK_DIR:-} && -f $object && -z ${rebuilt:-} ]] && ! find "${inputs[@]}" "$0" -newer "$object" | grep -q .; then
     return
   fi
   rebuilt=1  # every later module imports this one's interface: recompile them too
@@ -106,6 +106,16 @@ mkdir -p "$(dirname "$out")"
   -o "$work/chronoguard.wasm" \
   "$work"/objects/{Fields,Curves,BN254,Poseidon,Circuit,Groth16,ZKTOTP,QRCode,UR,EVMKit,ChronoVaultEVM,ChronoguardWasm}.o \
   "$bin/../lib/swift/embedded/wasm32-unknown-none-wasm/libswiftUnicodeDataTables.a"
+# Binaryen's optimizer (Debian's binaryen, installed by scripts/install-test-deps.sh) on the linked module: -O3 makes
+# it 16 % smaller (1,036,599 → 874,355 bytes) and slightly faster (prove 96 → 94 ms in node); deterministic. The
+# features are exactly those swiftc's wasm32 target emits, so the optimizer introduces no instruction a host may lack.
+if ! command -v wasm-opt >/dev/null; then
+  echo "build-wasm: wasm-opt not found; install Debian's binaryen (scripts/install-test-deps.sh does)" >&2
+  exit 1
+fi
+wasm-opt -O3 --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
+  "$work/chronoguard.wasm" -o "$work/chronoguard.opt.wasm"
+mv "$work/chronoguard.opt.wasm" "$work/chronoguard.wasm"
 size=$(wc -c <"$work/chronoguard.wasm")
 if ((check)); then
   if cmp -s "$work/chronoguard.wasm" "$out"; then

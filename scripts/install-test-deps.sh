@@ -5,8 +5,9 @@
 set -euo pipefail
 
 # Debian packages: command → package (ip and tc: the network-cut test's namespace; psql and pgrep: the failover tests;
-# chromium: the browser test, driven by Playwright for Python — Playwright's own browser download is not available).
-declare -A APT=( [zbarimg]=zbar-tools [oathtool]=oathtool [openssl]=openssl [valgrind]=valgrind [objcopy]=binutils [qrencode]=qrencode [ip]=iproute2 [tc]=iproute2 [pgrep]=procps [psql]=postgresql-client [chromium]=chromium )
+# chromium: the browser test, driven by Playwright for Python — Playwright's own browser download is not available;
+# wasm-opt: scripts/build-wasm.sh optimizes the WebAssembly module with it).
+declare -A APT=( [zbarimg]=zbar-tools [oathtool]=oathtool [openssl]=openssl [valgrind]=valgrind [objcopy]=binutils [qrencode]=qrencode [ip]=iproute2 [tc]=iproute2 [pgrep]=procps [psql]=postgresql-client [chromium]=chromium [wasm-opt]=binaryen )
 missing=()
 for cmd in "${!APT[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${APT[$cmd]}")

@@ -1,7 +1,7 @@
 import BN254
 import BigInt
 import Curves
-import Fields
+@testable import Fields
 import Foundation
 import PropertyBased
 import TestSupport
@@ -188,5 +188,45 @@ struct FqSquareRootTests {
     @Test func nonResiduesHaveNoRoot() {
         // −1 is a non-residue because p ≡ 3 (mod 4).
         #expect((-Fq.one).squareRoot() == nil)
+    }
+}
+
+// MARK: - The 32-bit-limb multiply (the WebAssembly build's)
+
+/// `Montgomery.multiply32` (eight 32-bit limbs, wasm32's multiply) equals the 64-bit CIOS for both BN254 moduli and for
+/// a modulus with no spare bit (secp256k1's p, which takes the carrying rounds), on random and edge values.
+@Suite struct Multiply32Tests {
+    /// −p⁻¹ mod 2⁶⁴ by Newton's iteration (each step doubles the correct low bits; p odd).
+    static func negatedInverse(_ p0: UInt64) -> UInt64 {
+        var x: UInt64 = 1
+        for _ in 0..<6 { x = x &* (2 &- p0 &* x) }
+        return 0 &- x
+    }
+
+    static func check(_ p: FieldLimbs, seed: UInt64) {
+        let inv = negatedInverse(p.l0)
+        #expect(p.l0 &* (0 &- inv) == 1)
+        var random = SplitMix64(seed: seed)
+        func below() -> FieldLimbs {
+            while true {
+                let value = FieldLimbs(random.next(), random.next(), random.next(), random.next() >> (p.l3 >> 63 == 0 ? 2 : 0))
+                if value.isLess(than: p) { return value }
+            }
+        }
+        let pMinusOne = p.subtractingReportingBorrow(FieldLimbs(1, 0, 0, 0)).difference
+        let edges = [FieldLimbs.zero, FieldLimbs(1, 0, 0, 0), pMinusOne, FieldLimbs(0xFFFF_FFFF, 0, 0, 0)]
+        var pairs = edges.flatMap { a in edges.map { (a, $0) } }
+        for _ in 0..<2000 { pairs.append((below(), below())) }
+        for (a, b) in pairs {
+            #expect(Montgomery.multiply32(a, b, p, inv) == Montgomery.multiply64(a, b, p, inv), "seed \(seed)")
+        }
+    }
+
+    @Test func equalsTheSixtyFourBitMultiply() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        Self.check(Fq.modulus, seed: seed)
+        Self.check(Fr.modulus, seed: seed)
+        // secp256k1: p = 2²⁵⁶ − 2³² − 977 (SEC 2 v2 §2.4.1), no spare top bit.
+        Self.check(FieldLimbs(0xFFFF_FFFE_FFFF_FC2F, .max, .max, .max), seed: seed)
     }
 }

@@ -167,12 +167,23 @@ function review(cbor) {
     $("scan-progress").textContent = "Request received.";
     say(status, "Check the call below, then approve with your passphrase or reject it.");
     $("passphrase").focus();
+    fetchKey().then(prover).catch(() => {});  // ready to prove by the time the passphrase is typed
   } catch (error) {
     say(status, error.message, "error");
   }
 }
 
 let provingKey = null;
+let proverWorker = null;
+
+/** The prover's Web Worker, created once and prepared (module and key loaded) while the request is read. */
+function prover(key) {
+  if (!proverWorker) {
+    proverWorker = new Worker(new URL("prover-worker.js", import.meta.url), { type: "module" });
+    proverWorker.postMessage({ type: "prepare", key });
+  }
+  return proverWorker;
+}
 
 async function fetchKey() {
   if (provingKey) return provingKey;
@@ -197,11 +208,17 @@ async function approve() {
     const started = performance.now();
     const ticker = setInterval(() => say(status, `Proving… ${((performance.now() - started) / 1000).toFixed(1)} s`), 100);
     const answer = await new Promise((resolve) => {
-      const worker = new Worker(new URL("prover-worker.js", import.meta.url), { type: "module" });
-      worker.onmessage = ({ data }) => { worker.terminate(); resolve(data); };
-      worker.onerror = (event) => { worker.terminate(); resolve({ error: `The prover stopped (${event.message}); try again.` }); };
+      const worker = prover(key);
+      worker.onmessage = ({ data }) => { if (!data.prepared) resolve(data); };
+      worker.onerror = (event) => {
+        worker.terminate();
+        proverWorker = null;
+        resolve({ error: `The prover stopped (${event.message}); try again.` });
+      };
       const secretCopy = secret.slice().buffer;
-      worker.postMessage({ secret: secretCopy, request: request.slice().buffer, unixTime: Math.floor(Date.now() / 1000), key }, [secretCopy]);
+      worker.postMessage(
+        { type: "prove", secret: secretCopy, request: request.slice().buffer, unixTime: Math.floor(Date.now() / 1000), key },
+        [secretCopy]);
     });
     clearInterval(ticker);
     $("proving").hidden = true;
