@@ -314,8 +314,10 @@ enum Montgomery {
     @usableFromInline @inline(never)
     static func multiply32(_ x: FieldLimbs, _ y: FieldLimbs, _ p: FieldLimbs, _ inv: UInt64) -> FieldLimbs {
         let mask: UInt64 = 0xFFFF_FFFF
-        let xs = Limbs32(x.l0 & mask, x.l0 &>> 32, x.l1 & mask, x.l1 &>> 32, x.l2 & mask, x.l2 &>> 32, x.l3 & mask, x.l3 &>> 32)
-        let ps = Limbs32(p.l0 & mask, p.l0 &>> 32, p.l1 & mask, p.l1 &>> 32, p.l2 & mask, p.l2 &>> 32, p.l3 & mask, p.l3 &>> 32)
+        let xs = Limbs32(
+            x.l0 & mask, x.l0 &>> 32, x.l1 & mask, x.l1 &>> 32, x.l2 & mask, x.l2 &>> 32, x.l3 & mask, x.l3 &>> 32)
+        let ps = Limbs32(
+            p.l0 & mask, p.l0 &>> 32, p.l1 & mask, p.l1 &>> 32, p.l2 & mask, p.l2 &>> 32, p.l3 & mask, p.l3 &>> 32)
         let inv32 = inv & mask
         var (t, t8) = round32((0, 0, 0, 0, 0, 0, 0, 0), 0, xs, y.l0 & mask, ps, inv32)
         (t, t8) = round32(t, t8, xs, y.l0 &>> 32, ps, inv32)

@@ -1,11 +1,12 @@
 import BN254
 import BigInt
 import Curves
-@testable import Fields
 import Foundation
 import PropertyBased
 import TestSupport
 import Testing
+
+@testable import Fields
 
 // MARK: - Field axioms (property tests)
 
@@ -209,7 +210,8 @@ struct FqSquareRootTests {
         var random = SplitMix64(seed: seed)
         func below() -> FieldLimbs {
             while true {
-                let value = FieldLimbs(random.next(), random.next(), random.next(), random.next() >> (p.l3 >> 63 == 0 ? 2 : 0))
+                let value = FieldLimbs(
+                    random.next(), random.next(), random.next(), random.next() >> (p.l3 >> 63 == 0 ? 2 : 0))
                 if value.isLess(than: p) { return value }
             }
         }
