@@ -32,7 +32,9 @@ async (count) => {
   for (let i = 1; i <= count; i++) proofs.push(await prove(i));
   worker.terminate();
   // QR decode of a 960×720 frame holding one 100-byte UR part (the size the pages scan), on the page's thread.
-  const part = module.encodeUR("chronoguard-proof", new Uint8Array(434).fill(5), 1)[0];
+  const message = module.encodeRequest({ chainId: 1337, wallet: new Uint8Array(20).fill(7),
+    to: new Uint8Array(20).fill(9), value: 5n, data: new Uint8Array(300).fill(1), nonce: 0, note: "" });
+  const part = module.encodeUR("chronoguard-request", message, 1)[0];
   const qr = module.encodeQR(part);
   const canvas = new OffscreenCanvas(960, 720), context = canvas.getContext("2d");
   context.fillStyle = "#606060"; context.fillRect(0, 0, 960, 720);

@@ -3,6 +3,7 @@
 # committed: a generated file edited by hand, or a generator changed without regenerating, is caught here.
 #
 #   Sources/OTP/Generation/SHA1Words+Unrolled.swift         scripts/generate-sha1-unrolled.py
+#   Sources/Fields/Montgomery29+Generated.swift              scripts/generate-montgomery-29.py
 #   Sources/Poseidon/PoseidonParameters+Generated.swift     scripts/generate-poseidon-constants.py (~20 s)
 #   Tests/PoseidonTests/Resources/poseidon-constants.json   scripts/generate-poseidon-constants.py
 #   Sources/Poseidon/PoseidonParameters+Embedded.swift      scripts/generate-poseidon-constants.py
@@ -23,6 +24,7 @@ trap 'rm -rf "$work"' EXIT
 git clone -q . "$work/tree"
 cd "$work/tree"
 python3 scripts/generate-sha1-unrolled.py >/dev/null
+python3 scripts/generate-montgomery-29.py >/dev/null
 python3 scripts/generate-poseidon-constants.py 2>/dev/null
 python3 scripts/generate-bn254-constants.py --swift > Sources/BN254/Fq12+FrobeniusCoefficients.swift
 python3 scripts/generate-zktotp-vectors.py >/dev/null

@@ -274,13 +274,14 @@ enum Montgomery {
 
     /// Montgomery product `x·y·R⁻¹ mod p` with `R = 2²⁵⁶`; inputs and output in `[0, p)`.
     ///
-    /// On 32-bit targets (wasm32) this is ``multiply32(_:_:_:_:)``: eight 32-bit limbs, each product one native
-    /// 32×32 → 64-bit multiply, and not inlined (the 64-bit rounds built from emulated 64×64 products made every curve
-    /// formula several kilobytes of code and ran at half the speed).
+    /// On 32-bit targets (wasm32) this is ``multiply29(_:_:_:_:)`` (Montgomery29+Generated.swift): nine unsaturated
+    /// 29-bit limbs, each product one native 32×32 → 64-bit multiply with no carry handling, and not inlined. The
+    /// 64-bit rounds built from emulated 64×64 products made every curve formula several kilobytes of code and ran at a
+    /// third of the speed.
     @inlinable @inline(__always)
     static func multiply(_ x: FieldLimbs, _ y: FieldLimbs, _ p: FieldLimbs, _ inv: UInt64) -> FieldLimbs {
         #if _pointerBitWidth(_32)
-            return multiply32(x, y, p, inv)
+            return multiply29(x, y, p, inv)
         #else
             return multiply64(x, y, p, inv)
         #endif
@@ -301,77 +302,6 @@ enum Montgomery {
         t = round(t, x, y.l2, p, inv)
         t = round(t, x, y.l3, p, inv)
         return reduceOnce(t, p)
-    }
-
-    /// Montgomery product `x·y·R⁻¹ mod p` (R = 2²⁵⁶) with eight 32-bit limbs: CIOS (Koç, Acar, Kaliski, "Analyzing
-    /// and Comparing Montgomery Multiplication Algorithms", IEEE Micro 1996, Algorithm CIOS) with word size 2³², any
-    /// odd modulus below 2²⁵⁶. Every step `t + a·b + carry` is at most (2³²−1) + (2³²−1)² + (2³²−1) = 2⁶⁴ − 1, so it
-    /// fits one UInt64 — on wasm32 one `i64.mul` and two `i64.add`. `inv` is −p⁻¹ mod 2⁶⁴; its low half is −p⁻¹ mod
-    /// 2³². No branch depends on the values (the final subtraction is ``reduceOnce(_:carry:_:)``).
-    ///
-    /// The multiply of 32-bit targets; compiled everywhere, so the native tests check it against
-    /// ``multiply64(_:_:_:_:)``.
-    @usableFromInline @inline(never)
-    static func multiply32(_ x: FieldLimbs, _ y: FieldLimbs, _ p: FieldLimbs, _ inv: UInt64) -> FieldLimbs {
-        let mask: UInt64 = 0xFFFF_FFFF
-        let xs = Limbs32(
-            x.l0 & mask, x.l0 &>> 32, x.l1 & mask, x.l1 &>> 32, x.l2 & mask, x.l2 &>> 32, x.l3 & mask, x.l3 &>> 32)
-        let ps = Limbs32(
-            p.l0 & mask, p.l0 &>> 32, p.l1 & mask, p.l1 &>> 32, p.l2 & mask, p.l2 &>> 32, p.l3 & mask, p.l3 &>> 32)
-        let inv32 = inv & mask
-        var (t, t8) = round32((0, 0, 0, 0, 0, 0, 0, 0), 0, xs, y.l0 & mask, ps, inv32)
-        (t, t8) = round32(t, t8, xs, y.l0 &>> 32, ps, inv32)
-        (t, t8) = round32(t, t8, xs, y.l1 & mask, ps, inv32)
-        (t, t8) = round32(t, t8, xs, y.l1 &>> 32, ps, inv32)
-        (t, t8) = round32(t, t8, xs, y.l2 & mask, ps, inv32)
-        (t, t8) = round32(t, t8, xs, y.l2 &>> 32, ps, inv32)
-        (t, t8) = round32(t, t8, xs, y.l3 & mask, ps, inv32)
-        (t, t8) = round32(t, t8, xs, y.l3 &>> 32, ps, inv32)
-        let value = FieldLimbs(t.0 | t.1 &<< 32, t.2 | t.3 &<< 32, t.4 | t.5 &<< 32, t.6 | t.7 &<< 32)
-        return reduceOnce(value, carry: t8, p)
-    }
-
-    /// Eight 32-bit limbs, little-endian, each held in a UInt64 (so products and carries need no conversion).
-    @usableFromInline
-    typealias Limbs32 = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-
-    /// `t + a·b + carry` split into its low 32 bits and the carry (at most 2⁶⁴ − 1: no overflow).
-    @inlinable @inline(__always)
-    static func mac32(_ t: UInt64, _ a: UInt64, _ b: UInt64, _ carry: UInt64) -> (UInt64, UInt64) {
-        let sum = t &+ a &* b &+ carry
-        return (sum & 0xFFFF_FFFF, sum &>> 32)
-    }
-
-    /// One CIOS round with 32-bit words: `t ← (t + x·yᵢ + m·p) / 2³²`, `m = (t₀ + x₀·yᵢ)·inv mod 2³²`; the running
-    /// value is `t` (eight limbs) plus `t8` (below 2). Straight-line code on values, so every limb stays in a local.
-    @inlinable @inline(__always)
-    static func round32(_ t: Limbs32, _ t8: UInt64, _ x: Limbs32, _ yi: UInt64, _ p: Limbs32, _ inv: UInt64)
-        -> (Limbs32, UInt64)
-    {
-        // t ← t + x·yᵢ (nine limbs and a tenth carry a9).
-        let (a0, c0) = mac32(t.0, x.0, yi, 0)
-        let (a1, c1) = mac32(t.1, x.1, yi, c0)
-        let (a2, c2) = mac32(t.2, x.2, yi, c1)
-        let (a3, c3) = mac32(t.3, x.3, yi, c2)
-        let (a4, c4) = mac32(t.4, x.4, yi, c3)
-        let (a5, c5) = mac32(t.5, x.5, yi, c4)
-        let (a6, c6) = mac32(t.6, x.6, yi, c5)
-        let (a7, c7) = mac32(t.7, x.7, yi, c6)
-        let top = t8 &+ c7
-        let a8 = top & 0xFFFF_FFFF
-        let a9 = top &>> 32
-        // t ← (t + m·p) / 2³²: the low limb becomes zero by choice of m; only its carry is kept.
-        let m = (a0 &* inv) & 0xFFFF_FFFF
-        let (_, d0) = mac32(a0, m, p.0, 0)
-        let (r0, d1) = mac32(a1, m, p.1, d0)
-        let (r1, d2) = mac32(a2, m, p.2, d1)
-        let (r2, d3) = mac32(a3, m, p.3, d2)
-        let (r3, d4) = mac32(a4, m, p.4, d3)
-        let (r4, d5) = mac32(a5, m, p.5, d4)
-        let (r5, d6) = mac32(a6, m, p.6, d5)
-        let (r6, d7) = mac32(a7, m, p.7, d6)
-        let high = a8 &+ d7
-        return ((r0, r1, r2, r3, r4, r5, r6, high & 0xFFFF_FFFF), a9 &+ (high &>> 32))
     }
 
     /// Montgomery reduction of a single-width value: `x·R⁻¹ mod p` (leaves Montgomery form).

@@ -25,6 +25,7 @@ struct AuthenticatorCommand: AsyncParsableCommand {
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create a secret (a CSPRNG field element), store it encrypted, print its hash.",
             discussion: """
                 The file is scrypt (n = 2^18, r = 8, p = 1) + AES-256-GCM, mode 0600, never overwritten. Deploy the \

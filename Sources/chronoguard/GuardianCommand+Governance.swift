@@ -94,6 +94,7 @@ extension GuardianCommand {
 
     struct Governance: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "governance",
             abstract: "Show a wallet's governance version, sequence number and pending rotation.")
 
         @OptionGroup var connection: Connection
@@ -117,6 +118,7 @@ extension GuardianCommand {
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Move the signed-in wallet to governance v2 (needs a code).")
 
         @OptionGroup var connection: Connection
@@ -138,6 +140,7 @@ extension GuardianCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract: "Schedule a rotation of the wallet's guardian key behind its timelock.",
             discussion:
                 "planned: 48 h, needs --code. emergency: 72 h, --code or --recovery-code with --keypair. The sequence number is read from the server."
@@ -255,6 +258,7 @@ extension GuardianCommand {
 
     struct Reenroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reenroll",
             abstract: "Lost authenticator: a new TOTP secret with a recovery code and the wallet's signature.",
             discussion:
                 "Prints the new otpauth URI (scan it, then run `guardian confirm --code`); the old secret stops working at once."
@@ -317,6 +321,7 @@ extension GuardianCommand {
 
     struct Policy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "policy",
             abstract:
                 "Show the signed-in wallet's transaction policy, its pending change and what the limits have left.")
 

@@ -122,6 +122,7 @@ struct GuardianCommand: AsyncParsableCommand {
 
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "login",
             abstract: "Sign in with the wallet's keypair (Sign In With Solana) and store the session.",
             discussion:
                 "The keypair file is solana-keygen's JSON array of 64 bytes (seed then public key), or of the 32-byte seed. The sign-in message is parsed and checked (wallet, domain, URI, the sign-in statement word for word, no request id, nonce, lifetime) before it is signed, so a hostile server cannot pass another message off as a sign-in."
@@ -190,6 +191,7 @@ struct GuardianCommand: AsyncParsableCommand {
 
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "enroll",
             abstract: "Create the wallet's guardian and show the authenticator QR code (once).",
             discussion:
                 "Scan the QR code (or enter the otpauth URI) in an authenticator app, then run `chronoguard guardian confirm --code CODE`. The URI and the QR code contain the secret: do not save or share them."
@@ -232,6 +234,7 @@ struct GuardianCommand: AsyncParsableCommand {
 
     struct Confirm: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "confirm",
             abstract: "Activate the guardian with a code from the authenticator app.")
 
         @OptionGroup var connection: Connection
@@ -262,7 +265,8 @@ struct GuardianCommand: AsyncParsableCommand {
     // MARK: status
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a wallet's guardian key and enrollment state.")
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "Show a wallet's guardian key and enrollment state.")
 
         @OptionGroup var connection: Connection
 
@@ -290,6 +294,7 @@ struct GuardianCommand: AsyncParsableCommand {
 
     struct Cosign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cosign",
             abstract: "Have the guardian co-sign a transaction after a fresh code.",
             discussion:
                 "The transaction is the serialized transaction in standard Base64, with the wallet and its guardian key as required signers. Prints the transaction with the guardian's signature in its slot (Base64) on the last line."
@@ -344,6 +349,7 @@ struct GuardianCommand: AsyncParsableCommand {
 
     struct Logout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "logout",
             abstract: "End the session on the server and delete the session file.")
 
         @OptionGroup var connection: Connection

@@ -67,6 +67,7 @@ struct CredentialOptions: ParsableArguments {
 extension OTPCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract:
                 "Create a TOTP secret and its otpauth:// URI, shown as a QR code to scan with an authenticator app.",
             discussion:
@@ -132,6 +133,7 @@ extension OTPCommand {
 extension OTPCommand {
     struct Code: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "code",
             abstract: "Print the current TOTP code (alone on the last line).",
             discussion: "Example: chronoguard otp code --uri 'otpauth://totp/…' --time 1700000000"
         )
@@ -164,6 +166,7 @@ extension OTPCommand {
 extension OTPCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check a TOTP code; exit 0 and print the matched step, or exit 1.",
             discussion: "The code is compared in constant time against every step in the window (RFC 6238 §5.2)."
         )

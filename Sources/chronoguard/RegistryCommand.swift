@@ -26,6 +26,7 @@ struct RegistryCommand: AsyncParsableCommand {
 
     struct Deploy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "deploy",
             abstract: "Deploy OTPRegistry with the keystore's account as admin and issuer; print the address.")
         @Option(name: .long, help: "The node's JSON-RPC URL.") var rpcUrl: String
         @Option(name: .long, help: "The deployer's keystore (admin and issuer).") var keystore: String
@@ -46,6 +47,7 @@ struct RegistryCommand: AsyncParsableCommand {
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Run the issuer service (HTTP) for a deployed registry, sending setOtp from the keystore.")
         @Option(name: .long, help: "The node's JSON-RPC URL.") var rpcUrl: String
         @Option(name: .long, help: "The issuer's keystore.") var keystore: String
@@ -120,6 +122,7 @@ struct RegistryCommand: AsyncParsableCommand {
 
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "enroll",
             abstract: "Sign in and print the authenticator's otpauth URI and QR code (until confirmed).")
         @OptionGroup var options: ClientOptions
 
@@ -135,7 +138,8 @@ struct RegistryCommand: AsyncParsableCommand {
     }
 
     struct Confirm: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Confirm the enrollment with a first code.")
+        static let configuration = CommandConfiguration(
+            commandName: "confirm", abstract: "Confirm the enrollment with a first code.")
         @OptionGroup var options: ClientOptions
         @Option(name: .long, help: "The authenticator's code.") var code: String
 
@@ -149,6 +153,7 @@ struct RegistryCommand: AsyncParsableCommand {
 
     struct Request: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "request",
             abstract: "Ask the issuer for a request for an action scope; print its id, expiry and step.")
         @OptionGroup var options: ClientOptions
         @Option(name: .long, help: "The action scope.") var scope: String
@@ -165,6 +170,7 @@ struct RegistryCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Trade the code for the request's salt, then call verify on chain from the keystore's account.")
         @OptionGroup var options: ClientOptions
         @Option(name: .long, help: "The node's JSON-RPC URL.") var rpcUrl: String

@@ -36,6 +36,7 @@ struct VaultSolanaCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create the vault (the guardian key comes from the signed-in session's guardian); print JSON.",
             discussion: """
                 Prints {"multisig": …, "accounts": {"SOL": …, MINT: …}} (and "token2022Multisig" when a Token-2022 \
@@ -96,6 +97,7 @@ struct VaultSolanaCommand: AsyncParsableCommand {
 
     struct Deposit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "deposit",
             abstract: "Move SOL (wrapped) or tokens from the wallet into the vault; print the signature.")
 
         @OptionGroup var chain: Chain
@@ -124,6 +126,7 @@ struct VaultSolanaCommand: AsyncParsableCommand {
 
     struct Transfer: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "transfer",
             abstract:
                 "Send SOL or tokens out of the vault: signed by the wallet, co-signed by the guardian after a code.",
             discussion: """
@@ -183,6 +186,7 @@ struct VaultSolanaCommand: AsyncParsableCommand {
 
     struct Recover: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "recover",
             abstract:
                 "Break-glass: move everything out of the vault with the wallet and the recovery key, no guardian.",
             discussion: """
@@ -220,6 +224,7 @@ struct VaultSolanaCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Print the vault's signers, threshold and balances.")
 
         @OptionGroup var chain: Chain
@@ -247,6 +252,7 @@ struct VaultSolanaCommand: AsyncParsableCommand {
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Execute the pending guardian-key rotation and migrate the vault to the new key.",
             discussion: """
                 After the rotation's timelock: builds the migration (create the vault of {wallet, new guardian, same \

@@ -12,6 +12,7 @@ import ZKTOTP
 extension VaultEVMCommand {
     struct Request: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "request",
             abstract: "Device A: make the request for a call (chain id and nonce from the chain), write it, show it "
                 + "as QR.",
             discussion: """
@@ -52,6 +53,7 @@ extension VaultEVMCommand {
 
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "submit",
             abstract: "Device A: reassemble the authenticator's proof from frames, check it, send executeWithProof.",
             discussion: """
                 Frames may come in any order, repeated or with gaps; frames of other messages are ignored. Before \
@@ -115,6 +117,7 @@ extension VaultEVMCommand {
 extension AuthenticatorCommand {
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "approve",
             abstract: "Device B: read a request, show what it does, prove, show the proof as QR frames.",
             discussion: """
                 The screen shows the decoded call (chain, wallet, recipient, amount in ether, the function and its \

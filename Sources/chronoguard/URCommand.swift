@@ -17,6 +17,7 @@ struct URCommand: ParsableCommand {
 extension URCommand {
     struct Encode: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "encode",
             abstract: "Print the parts of a UR, one per line, in lower case.",
             discussion: """
                 The payload is one deterministically encoded CBOR item (RFC 8949 §4.2), given in hex. A payload that \
@@ -64,6 +65,7 @@ extension URCommand {
 extension URCommand {
     struct Decode: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decode",
             abstract: "Rebuild a UR from its parts; print its type, then its CBOR payload in hex.",
             discussion: """
                 Parts may come in any order and any case, repeated or not. Exit status 1 when the parts do not yet \

@@ -27,6 +27,7 @@ struct VaultEVMCommand: AsyncParsableCommand {
 
     struct Deploy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "deploy",
             abstract: "Deploy Poseidon(5), the Groth16 verifier for --keys and a wallet owned by the keystore's "
                 + "account; print the addresses as JSON.")
 
@@ -56,6 +57,7 @@ struct VaultEVMCommand: AsyncParsableCommand {
 
     struct Execute: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "execute",
             abstract: "Prove the TOTP for this step bound to the call, send executeWithProof, wait; print the hash.",
             discussion: """
                 Reads the chain id and the wallet's nonce from the chain and computes the commitment the wallet \
@@ -105,6 +107,7 @@ struct VaultEVMCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Print a wallet's owner, secret hash, nonce, last time counter and balance.")
 
         @Option(name: .long, help: "The node's JSON-RPC URL.") var rpcUrl: String
@@ -131,6 +134,7 @@ struct VaultEVMCommand: AsyncParsableCommand {
 extension ZKCommand {
     struct Vyper: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "vyper",
             abstract: "Print the Groth16 verifier for a key as Vyper 0.4.3 source, the key compiled in as constants.",
             discussion: """
                 Same interface as contracts/evm/Groth16Verifier.vy (which `vault evm deploy` deploys with the key as \

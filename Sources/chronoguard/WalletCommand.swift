@@ -13,6 +13,7 @@ struct WalletCommand: AsyncParsableCommand {
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Write a new Solana keypair file (solana-keygen's JSON array of 64 bytes, mode 0600); print the "
                 + "address.",
             discussion: """
@@ -62,7 +63,8 @@ struct WalletCommand: AsyncParsableCommand {
     }
 
     struct Balance: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print an account's balance in SOL.")
+        static let configuration = CommandConfiguration(
+            commandName: "balance", abstract: "Print an account's balance in SOL.")
 
         @OptionGroup var chain: VaultSolanaCommand.Chain
         @OptionGroup var account: Account
@@ -78,6 +80,7 @@ struct WalletCommand: AsyncParsableCommand {
 
     struct Airdrop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "airdrop",
             abstract: "Ask a test cluster's faucet (devnet, testnet, a local or test chain) for SOL; wait for it.",
             discussion: "Mainnet has no faucet: the node refuses, and the command exits 1 with its message.")
 

@@ -124,6 +124,7 @@ extension ZKCommand {
 extension ZKCommand {
     struct Setup: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "setup",
             abstract:
                 "Generate the proving key and verification_key.json for the TOTP circuit (UNSAFE for real funds).",
             discussion: """
@@ -172,6 +173,7 @@ extension ZKCommand {
 extension ZKCommand {
     struct Secret: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "secret",
             abstract: "Create a TOTP secret (a random BN254 field element) and its Poseidon hash.",
             discussion: "Keep the secret on the authenticator device; register secretHash with the wallet."
         )
@@ -191,6 +193,7 @@ extension ZKCommand {
 extension ZKCommand {
     struct Code: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "code",
             abstract: "Print the Poseidon-TOTP code: Poseidon(secret, ⌊time/30⌋) mod 10^6, six digits.",
             discussion: "The code is printed alone on the last line of standard output."
         )
@@ -216,6 +219,7 @@ extension ZKCommand {
 extension ZKCommand {
     struct Commitment: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "commitment",
             abstract: "Compute txCommitment = Poseidon(chainId, wallet, txHash high, txHash low, nonce).",
             discussion: "The decimal commitment is printed alone on the last line of standard output."
         )
@@ -248,6 +252,7 @@ extension ZKCommand {
 extension ZKCommand {
     struct Prove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prove",
             abstract: "Prove the TOTP statement for a secret and time, bound to a transaction commitment.",
             discussion: "Writes proof.json and public.json (snarkjs format) into --out."
         )
@@ -298,6 +303,7 @@ extension ZKCommand {
 extension ZKCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Verify proof.json against public.json with the verification key.",
             discussion: "Exit status 0 when the proof is valid, 1 when it is not, 2 for unusable input."
         )
@@ -332,6 +338,7 @@ extension ZKCommand {
 extension ZKCommand {
     struct Solidity: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "solidity",
             abstract: "Print the Solidity verifier for a key, or with --calldata the verifyProof arguments.",
             discussion: """
                 The contract exposes verifyProof(uint256[2], uint256[2][2], uint256[2], uint256[4]) on the EIP-196/197 \

@@ -194,9 +194,9 @@ struct FqSquareRootTests {
 
 // MARK: - The 32-bit-limb multiply (the WebAssembly build's)
 
-/// `Montgomery.multiply32` (eight 32-bit limbs, wasm32's multiply) equals the 64-bit CIOS for both BN254 moduli and for
-/// a modulus with no spare bit (secp256k1's p, which takes the carrying rounds), on random and edge values.
-@Suite struct Multiply32Tests {
+/// `Montgomery.multiply29` (nine 29-bit limbs, wasm32's multiply) equals the 64-bit CIOS for both BN254
+/// moduli and for a modulus with no spare bit (secp256k1's p), on random and edge values.
+@Suite struct Multiply29Tests {
     /// −p⁻¹ mod 2⁶⁴ by Newton's iteration (each step doubles the correct low bits; p odd).
     static func negatedInverse(_ p0: UInt64) -> UInt64 {
         var x: UInt64 = 1
@@ -220,7 +220,7 @@ struct FqSquareRootTests {
         var pairs = edges.flatMap { a in edges.map { (a, $0) } }
         for _ in 0..<2000 { pairs.append((below(), below())) }
         for (a, b) in pairs {
-            #expect(Montgomery.multiply32(a, b, p, inv) == Montgomery.multiply64(a, b, p, inv), "seed \(seed)")
+            #expect(Montgomery.multiply29(a, b, p, inv) == Montgomery.multiply64(a, b, p, inv), "seed \(seed)")
         }
     }
 
