@@ -95,15 +95,19 @@ public func cgRequestOpen(_ pointer: UnsafeRawPointer?, _ count: Int32) -> Int32
 func request(_ pointer: UnsafeRawPointer?, _ count: Int32) -> Result<ChronoVaultRequest, StatusError> {
     guard let raw = bytes(pointer, count) else { return .failure(StatusError(fail(.invalidArgument, "no request"))) }
     do throws(ChronoVaultError) {
-        let item: CBOR
-        do throws(URError) {
-            item = try CBOR(decoding: raw)
-        } catch {
-            throw .invalidRequest("its CBOR does not decode (\(error.message))")
-        }
-        return .success(try ChronoVaultRequest(cbor: item))
+        return .success(try ChronoVaultRequest(cbor: try item(raw, ChronoVaultError.invalidRequest)))
     } catch {
         return .failure(StatusError(fail(.malformedInput, error.description)))
+    }
+}
+
+/// One CBOR item from `raw`, or the message's own error (`invalid`: the request's or the proof message's) saying why it
+/// does not decode.
+func item(_ raw: [UInt8], _ invalid: (String) -> ChronoVaultError) throws(ChronoVaultError) -> CBOR {
+    do throws(URError) {
+        return try CBOR(decoding: raw)
+    } catch {
+        throw invalid("its CBOR does not decode (\(error.message))")
     }
 }
 
@@ -176,13 +180,7 @@ public func cgProofCheck(
     guard let raw = bytes(proofPointer, proofCount) else { return fail(.invalidArgument, "no proof message") }
     let message: ChronoVaultProofMessage
     do throws(ChronoVaultError) {
-        let item: CBOR
-        do throws(URError) {
-            item = try CBOR(decoding: raw)
-        } catch {
-            throw .invalidProofMessage("its CBOR does not decode (\(error.message))")
-        }
-        message = try ChronoVaultProofMessage(cbor: item)
+        message = try ChronoVaultProofMessage(cbor: try item(raw, ChronoVaultError.invalidProofMessage))
     } catch {
         return fail(.malformedInput, error.description)
     }

@@ -1,7 +1,7 @@
 // The authenticator page (device B): the secret at rest in IndexedDB under a passphrase, the request scanned from the
 // camera and shown decoded, the proof made in a Web Worker, and shown as animated UR QR codes. docs/wasm.md.
 import {
-  Chronoguard, FIELD_ORDER, FrameShow, Scanner, URCollector, fromHex, say, toBigInt, toHex, toWord,
+  Chronoguard, FIELD_ORDER, FrameShow, fromHex, say, scanMessage, toBigInt, toHex, toWord,
 } from "./chronoguard.js";
 
 const $ = (id) => document.getElementById(id);
@@ -135,27 +135,11 @@ async function create() {
 }
 
 function scan() {
-  $("video").hidden = false;
-  $("stop-scan").hidden = false;
-  $("scan-progress").textContent = "Point the camera at the wallet page's QR codes.";
-  const collector = new URCollector(module, "chronoguard-request", {
-    onProgress(state) {
-      if (state.foreign) $("scan-progress").textContent = `That is not a request (${state.foreign}); show the request frames.`;
-      else if (state.expected) $("scan-progress").textContent = `Request: ${state.received} of ${state.expected} parts.`;
-    },
-    onComplete(cbor) {
-      scanner.stop();
-      $("video").hidden = true;
-      $("stop-scan").hidden = true;
-      review(cbor);
-    },
-  });
-  scanner = new Scanner($("video"), module, {
-    onText: (text) => collector.receive(text),
-    onError: (message) => say(status, message, "error"),
+  scanner = scanMessage(module, "chronoguard-request", {
+    video: $("video"), stopButton: $("stop-scan"), progress: $("scan-progress"), what: "request",
+    source: "the wallet page's", onComplete: review, onError: (message) => say(status, message, "error"),
   });
   window.chronoguardScanner = scanner;
-  scanner.start();
 }
 
 function review(cbor) {
@@ -265,7 +249,6 @@ async function main() {
     }
   });
   $("scan").addEventListener("click", scan);
-  $("stop-scan").addEventListener("click", () => { scanner?.stop(); $("video").hidden = true; $("stop-scan").hidden = true; });
   $("approve").addEventListener("click", approve);
   $("passphrase").addEventListener("keydown", (event) => { if (event.key === "Enter") approve(); });
   $("reject").addEventListener("click", reset);

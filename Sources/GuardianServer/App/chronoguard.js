@@ -476,6 +476,39 @@ export class URCollector {
   }
 }
 
+/**
+ * Scans one message of UR `type` from the camera: shows the video and the stop button while it runs, tells progress
+ * in `progress` ("Request: 2 of 3 parts."), and calls `onComplete(cbor)` once, with the camera stopped, or
+ * `onError(sentence)`. `what` names the message ("request"), `source` where its codes are ("the wallet page's").
+ * Returns the Scanner (its `stats` hold the decode times).
+ */
+export function scanMessage(module, type, { video, stopButton, progress, what, source, onComplete, onError }) {
+  let scanner = null;
+  const stop = () => {
+    scanner?.stop();
+    video.hidden = true;
+    stopButton.hidden = true;
+  };
+  const title = what[0].toUpperCase() + what.slice(1);
+  const collector = new URCollector(module, type, {
+    onProgress(state) {
+      if (state.foreign) progress.textContent = `That is not a ${what} (${state.foreign}); show the ${what} frames.`;
+      else if (state.expected) progress.textContent = `${title}: ${state.received} of ${state.expected} parts.`;
+    },
+    onComplete(cbor) {
+      stop();
+      onComplete(cbor);
+    },
+  });
+  video.hidden = false;
+  stopButton.hidden = false;
+  stopButton.onclick = stop;
+  progress.textContent = `Point the camera at ${source} QR codes.`;
+  scanner = new Scanner(video, module, { onText: (text) => collector.receive(text), onError });
+  scanner.start();
+  return scanner;
+}
+
 /** Shows a sentence in the page's live region (read out by screen readers). */
 export function say(element, text, kind = "info") {
   element.textContent = text;

@@ -3,7 +3,7 @@
 // hash, commitment, Groth16) and against the chain (secret hash, freshness, last used step, owner) — then sent as
 // executeWithProof through the provider. docs/wasm.md.
 import {
-  Chronoguard, FrameShow, Scanner, URCollector, formatEther, fromHex, parseAddress, parseEther, say, toBigInt, toHex,
+  Chronoguard, FrameShow, formatEther, fromHex, parseAddress, parseEther, say, scanMessage, toBigInt, toHex,
 } from "./chronoguard.js";
 
 const $ = (id) => document.getElementById(id);
@@ -122,27 +122,16 @@ async function verifyingKey() {
 }
 
 function scanProof() {
-  $("video").hidden = false;
-  $("stop-scan").hidden = false;
-  $("scan-progress").textContent = "Point the camera at the authenticator's QR codes.";
-  const collector = new URCollector(module, "chronoguard-proof", {
-    onProgress(progress) {
-      if (progress.foreign) $("scan-progress").textContent = `That is not a proof (${progress.foreign}); show the proof frames.`;
-      else if (progress.expected) $("scan-progress").textContent = `Proof: ${progress.received} of ${progress.expected} parts.`;
-    },
+  scanner = scanMessage(module, "chronoguard-proof", {
+    video: $("video"), stopButton: $("stop-scan"), progress: $("scan-progress"), what: "proof",
+    source: "the authenticator's",
     onComplete(cbor) {
-      scanner.stop();
-      $("video").hidden = true;
-      $("stop-scan").hidden = true;
       show?.stop();
       check(cbor).catch((error) => say(status, error.message, "error"));
     },
-  });
-  scanner = new Scanner($("video"), module, {
-    onText: (text) => collector.receive(text), onError: (message) => say(status, message, "error"),
+    onError: (message) => say(status, message, "error"),
   });
   window.chronoguardScanner = scanner;
-  scanner.start();
 }
 
 async function check(proof) {
@@ -220,7 +209,6 @@ async function main() {
   $("read").addEventListener("click", guard(readWallet));
   $("make-request").addEventListener("click", guard(makeRequest));
   $("scan").addEventListener("click", scanProof);
-  $("stop-scan").addEventListener("click", () => { scanner?.stop(); $("video").hidden = true; $("stop-scan").hidden = true; });
   $("send").addEventListener("click", guard(send));
   window.ethereum?.on?.("chainChanged", () => {
     say(status, "The browser wallet switched networks: read the wallet again and make a new request.", "error");
