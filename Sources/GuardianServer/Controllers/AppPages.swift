@@ -10,7 +10,8 @@ import Hummingbird
 /// - `GET /app/wallet` — device A: reads a ChronoVault wallet through the browser's EIP-1193 provider, shows a request
 ///   as animated QR codes, scans the proof, checks it and sends `executeWithProof`;
 /// - `GET /app/NAME` — their scripts, style sheet and `chronoguard.wasm` (the Swift prover, QR and UR code compiled to
-///   WebAssembly, scripts/build-wasm.sh), and `proving_key.bin` when the server has ``GuardianServerConfiguration/zkKeysDirectory``.
+///   WebAssembly, scripts/build-wasm.sh), and `proving_key.bin` when the server has
+///   ``GuardianServerConfiguration/zkKeysDirectory``.
 ///
 /// The files are the `App` resource directory of this target, read once when the router is built: only names found
 /// there are served (a dictionary lookup of one path segment; nothing is read from disk per request). The pages run
@@ -89,8 +90,8 @@ public struct AppPages: Sendable {
             if name == "proving_key.bin" {
                 throw APIError(
                     .notFound, code: APIError.Code.notFound,
-                    message: "This server has no proving key; start it with --zk-keys DIR (a `chronoguard zk setup` "
-                        + "directory), or choose the key file in the page.")
+                    message: "This server has no proving key for the pages; start it with --zk-keys DIR (a "
+                        + "`chronoguard zk setup` directory).")
             }
             throw APIError(
                 .notFound, code: APIError.Code.notFound,
