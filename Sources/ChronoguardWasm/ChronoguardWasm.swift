@@ -120,22 +120,45 @@ public func cgLoadProvingKey(_ pointer: UnsafeRawPointer?, _ count: Int32) -> In
 public func cgProve(_ secretPointer: UnsafeRawPointer?, _ commitmentPointer: UnsafeRawPointer?, _ unixTime: Int64)
     -> Int32
 {
-    guard let key = provingKey else { return fail(.noKey, "load a proving key first (cg_load_proving_key)") }
-    guard let secret = element(secretPointer) else {
-        return fail(.invalidArgument, "the secret must be 32 big-endian bytes below the BN254 scalar field order")
+    let proven: (proof: Groth16.Proof, publicInputs: ZKTOTP.PublicInputs)
+    switch prove(secretPointer, element(commitmentPointer), unixTime) {
+    case .failure(let failure): return failure.status
+    case .success(let value): proven = value
     }
-    guard let commitment = element(commitmentPointer) else {
-        return fail(.invalidArgument, "the commitment must be 32 big-endian bytes below the BN254 scalar field order")
+    var out = proven.proof.evmBytes
+    for signal in proven.publicInputs.signals { out += signal.bigEndianBytes }
+    result = out
+    return 0
+}
+
+/// The ZK-TOTP proof with the loaded key for the secret at `secretPointer`, `commitment` (nil: not a field element)
+/// and the step of `unixTime`, its randomness from the host's `random_get` only: if that fails, before or during the
+/// proof, nothing is proven.
+func prove(_ secretPointer: UnsafeRawPointer?, _ commitment: Fr?, _ unixTime: Int64)
+    -> Result<(proof: Groth16.Proof, publicInputs: ZKTOTP.PublicInputs), StatusError>
+{
+    func failure(_ status: WasmStatus, _ message: String) -> Result<
+        (proof: Groth16.Proof, publicInputs: ZKTOTP.PublicInputs), StatusError
+    > {
+        .failure(StatusError(fail(status, message)))
+    }
+    guard let key = provingKey else { return failure(.noKey, "load a proving key first (cg_load_proving_key)") }
+    guard let secret = element(secretPointer) else {
+        return failure(.invalidArgument, "the secret must be 32 big-endian bytes below the BN254 scalar field order")
+    }
+    guard let commitment else {
+        return failure(
+            .invalidArgument, "the commitment must be 32 big-endian bytes below the BN254 scalar field order")
     }
     let counter: UInt64
     do throws(ZKTOTPError) {
         counter = try ZKTOTP.timeCounter(unixTime: unixTime)
     } catch {
-        return fail(.invalidArgument, error.description)
+        return failure(.invalidArgument, error.description)
     }
     var generator = HostRandom()
     guard generator.refill() else {
-        return fail(.randomnessUnavailable, "the host's random_get failed; nothing was proven")
+        return failure(.randomnessUnavailable, "the host's random_get failed; nothing was proven")
     }
     let proven: (proof: Groth16.Proof, publicInputs: ZKTOTP.PublicInputs)
     do throws(ZKTOTP.ProvingError) {
@@ -143,19 +166,16 @@ public func cgProve(_ secretPointer: UnsafeRawPointer?, _ commitmentPointer: Uns
             secret: secret, timeCounter: counter, txCommitment: commitment, provingKey: key, using: &generator)
     } catch {
         switch error {
-        case .key(let error): return fail(.proofFailure, error.description)
-        case .circuit(let error): return fail(.proofFailure, error.description)
-        case .groth16(let error): return fail(.proofFailure, error.description)
+        case .key(let error): return failure(.proofFailure, error.description)
+        case .circuit(let error): return failure(.proofFailure, error.description)
+        case .groth16(let error): return failure(.proofFailure, error.description)
         }
     }
     // A generator that could not refill mid-proof handed out zeros: the proof is discarded, never returned.
     guard !generator.failed else {
-        return fail(.randomnessUnavailable, "the host's random_get failed; nothing was proven")
+        return failure(.randomnessUnavailable, "the host's random_get failed; nothing was proven")
     }
-    var out = proven.proof.evmBytes
-    for signal in proven.publicInputs.signals { out += signal.bigEndianBytes }
-    result = out
-    return 0
+    return .success(proven)
 }
 
 /// Verifies a proof (256 EVM bytes) for four public signals (4 × 32 big-endian bytes) under the verifying key inside a
@@ -167,15 +187,9 @@ public func cgVerify(
     _ signalsPointer: UnsafeRawPointer?
 ) -> Int32 {
     let key: Groth16.ProvingKey
-    if keyCount == 0, let loaded = provingKey {
-        key = loaded
-    } else {
-        guard let raw = bytes(keyPointer, keyCount) else { return fail(.invalidArgument, "no key bytes") }
-        do throws(Groth16Error) {
-            key = try Groth16.ProvingKey(serialized: raw)
-        } catch {
-            return fail(.malformedInput, error.description)
-        }
+    switch provingKeyAt(keyPointer, keyCount) {
+    case .failure(let failure): return failure.status
+    case .success(let parsed): key = parsed
     }
     guard let proofBytes = bytes(proofPointer, 256), let signalBytes = bytes(signalsPointer, 128) else {
         return fail(.invalidArgument, "a proof is 256 bytes and its signals 128")
@@ -194,6 +208,21 @@ public func cgVerify(
         return valid ? 1 : 0
     } catch {
         return fail(.malformedInput, error.description)
+    }
+}
+
+/// The proving key at `pointer` (binary format v1), or the loaded one when `count` is 0; the failure status (its
+/// message in the result) otherwise.
+func provingKeyAt(_ pointer: UnsafeRawPointer?, _ count: Int32) -> Result<Groth16.ProvingKey, StatusError> {
+    if count == 0 {
+        guard let loaded = provingKey else { return .failure(StatusError(fail(.noKey, "load a proving key first"))) }
+        return .success(loaded)
+    }
+    guard let raw = bytes(pointer, count) else { return .failure(StatusError(fail(.invalidArgument, "no key bytes"))) }
+    do throws(Groth16Error) {
+        return .success(try Groth16.ProvingKey(serialized: raw))
+    } catch {
+        return .failure(StatusError(fail(.malformedInput, error.description)))
     }
 }
 

@@ -13,7 +13,7 @@ import ZKTOTP
 // ChronoVault+Binding, compiled into this module), so a page binds a proof to a call exactly as `vault evm request`,
 // `authenticator approve` and `vault evm submit` do.
 
-/// 32 bytes as an address's 20, or nil.
+/// The 20 bytes at `pointer` as an address, or nil.
 func address(_ pointer: UnsafeRawPointer?) -> EthereumAddress? {
     guard let raw = bytes(pointer, 20) else { return nil }
     return try? EthereumAddress(bytes: raw)
@@ -136,41 +136,30 @@ public func cgApprove(
     } catch {
         return fail(.malformedInput, error.description)
     }
-    var scratch = commitment.bigEndianBytes
-    let status = scratch.withUnsafeBytes { cgProve(secretPointer, $0.baseAddress, unixTime) }
-    for i in scratch.indices { scratch[i] = 0 }
-    guard status == 0 else { return status }
-    let proofBytes = Array(result[0..<256])
-    var signals: [Fr] = []
-    for i in 0..<4 {
-        // cgProve wrote canonical field elements.
-        signals.append(Fr(bigEndianBytes: Array(result[(256 + 32 * i)..<(288 + 32 * i)]))!)
-    }
-    do throws(Groth16Error) {
-        let message = ChronoVaultProofMessage(
-            proof: try Groth16.Proof(evmBytes: proofBytes),
-            publicInputs: ZKTOTP.PublicInputs(
-                totpCode: signals[0], timeCounter: signals[1], secretHash: signals[2], txCommitment: signals[3]),
-            requestHash: opened.hash)
-        result = message.cbor.encoded
+    switch prove(secretPointer, commitment, unixTime) {
+    case .failure(let failure): return failure.status
+    case .success(let proven):
+        result =
+            ChronoVaultProofMessage(proof: proven.proof, publicInputs: proven.publicInputs, requestHash: opened.hash)
+            .cbor.encoded
         return 0
-    } catch {
-        return fail(.proofFailure, error.description)
     }
 }
 
-/// Device A's checks of a scanned proof message against its own request, in the module: the message decodes strictly,
-/// answers this request (request hash), is bound to this call (the commitment recomputed from the request), and
-/// verifies under the verifying key inside the proving key at `keyPointer` (`keyCount` 0: the loaded key). Returns 1
-/// and the result holds `executeWithProof`'s calldata (`to`, `value`, `data` from the request, then the proof and
-/// signals), then the four signals (4 × 32 bytes, big-endian) as the calldata's last 128 bytes — or a failure status.
-/// What needs the chain (the wallet's secret hash, freshness against block time, the last used step) the page checks
-/// with the wallet's getters.
+/// Device A's checks of a scanned proof message against its own request and the wallet's state, in the module, with
+/// the CLI's own code (`ChronoVault.checkBinding`, `ChronoVault.checkAgainstWallet`): the message decodes strictly,
+/// answers this request (request hash), is bound to this call (the commitment recomputed from the request), is for
+/// `ownerSecretHash` (32 big-endian bytes, the wallet's `ownerSecretHash()`), fresh at `unixTime` and for a step after
+/// `lastUsedTimeCounter` (32 big-endian bytes, the wallet's `lastUsedTimeCounter()`), and verifies under the verifying
+/// key inside the proving key at `keyPointer` (`keyCount` 0: the loaded key). Returns 1 and the result holds
+/// `executeWithProof`'s calldata (`to`, `value`, `data` from the request, then the proof and signals), then the four
+/// signals (4 × 32 bytes, big-endian) as the calldata's last 128 bytes — or a failure status with the CLI's message.
 @_expose(wasm, "cg_proof_check")
 @_cdecl("cg_proof_check")
 public func cgProofCheck(
     _ requestPointer: UnsafeRawPointer?, _ requestCount: Int32, _ proofPointer: UnsafeRawPointer?,
-    _ proofCount: Int32, _ keyPointer: UnsafeRawPointer?, _ keyCount: Int32
+    _ proofCount: Int32, _ keyPointer: UnsafeRawPointer?, _ keyCount: Int32,
+    _ ownerSecretHashPointer: UnsafeRawPointer?, _ lastUsedPointer: UnsafeRawPointer?, _ unixTime: Int64
 ) -> Int32 {
     let opened: ChronoVaultRequest
     switch request(requestPointer, requestCount) {
@@ -178,41 +167,42 @@ public func cgProofCheck(
     case .success(let request): opened = request
     }
     guard let raw = bytes(proofPointer, proofCount) else { return fail(.invalidArgument, "no proof message") }
+    guard let secretHashBytes = bytes(ownerSecretHashPointer, 32), let lastUsedBytes = bytes(lastUsedPointer, 32),
+        let ownerSecretHash = UInt256(bigEndian: secretHashBytes), let lastUsed = UInt256(bigEndian: lastUsedBytes),
+        unixTime >= 0
+    else {
+        return fail(.invalidArgument, "the wallet's secret hash and last used step are 32 bytes each; the time ≥ 0")
+    }
     let message: ChronoVaultProofMessage
     do throws(ChronoVaultError) {
         message = try ChronoVaultProofMessage(cbor: try item(raw, ChronoVaultError.invalidProofMessage))
+        guard message.requestHash != nil else { throw .invalidProofMessage("it names no request") }
+        try ChronoVault.checkBinding(message, for: opened)
+        try ChronoVault.checkAgainstWallet(
+            message.publicInputs, ownerSecretHash: ownerSecretHash, lastUsedTimeCounter: lastUsed,
+            unixTime: UInt64(unixTime))
     } catch {
-        return fail(.malformedInput, error.description)
+        return fail(error.code == .invalidProofMessage ? .malformedInput : .proofFailure, error.description)
     }
-    guard message.requestHash == opened.hash else {
-        return fail(
-            .proofFailure,
-            "request_mismatch: The proof answers another request; approve this request on the authenticator and scan "
-                + "its proof.")
+    let key: Groth16.ProvingKey
+    switch provingKeyAt(keyPointer, keyCount) {
+    case .failure(let failure): return failure.status
+    case .success(let parsed): key = parsed
     }
-    do throws(ZKTOTPError) {
-        guard message.publicInputs.txCommitment == (try opened.commitment()) else {
-            return fail(
-                .proofFailure,
-                "proof_rejected: The proof is bound to another call; approve this request on the authenticator.")
+    do throws(Groth16Error) {
+        guard try Groth16.verify(key.verifyingKey, proof: message.proof, publicInputs: message.publicInputs.signals)
+        else {
+            return fail(.proofFailure, "proof_rejected: The proof does not verify; approve the request again.")
         }
     } catch {
         return fail(.malformedInput, error.description)
-    }
-    let signalBytes = message.publicInputs.signals.flatMap { $0.bigEndianBytes }
-    let verdict = message.proof.evmBytes.withUnsafeBytes { proof in
-        signalBytes.withUnsafeBytes { cgVerify(keyPointer, keyCount, proof.baseAddress, $0.baseAddress) }
-    }
-    guard verdict == 1 else {
-        return verdict < 0
-            ? verdict
-            : fail(.proofFailure, "proof_rejected: The proof does not verify; approve the request again.")
     }
     do throws(EVMError) {
         result =
             try ChronoVault.executeWithProof.encodeCall(
                 [.address(opened.to), .uint(opened.value), .bytes(opened.data)]
-                    + ChronoVault.proofArguments(message.proof, publicInputs: message.publicInputs)) + signalBytes
+                    + ChronoVault.proofArguments(message.proof, publicInputs: message.publicInputs))
+            + message.publicInputs.signals.flatMap { $0.bigEndianBytes }
         return 1
     } catch {
         return fail(.malformedInput, error.description)

@@ -127,6 +127,9 @@ import ZKTOTP
         let keyBytes = WasmProofFixture.key.keyBytes
         let wasm = try WasmInstance()
         let keyAddress = try wasm.write(keyBytes)
+        // The wallet's state the page reads from the chain: its secret hash, no step used yet, and the proof's time.
+        let ownerSecretHash = try wasm.write(message.publicInputs.secretHash.bigEndianBytes)
+        let lastUsed = try wasm.write([UInt8](repeating: 0, count: 32))
         func check(_ request: ChronoVaultRequest, _ message: [UInt8]) throws -> Int64 {
             let cbor = request.cbor.encoded
             return try wasm.call(
@@ -134,6 +137,7 @@ import ZKTOTP
                 [
                     .i32(try wasm.write(cbor)), .i32(UInt32(cbor.count)), .i32(try wasm.write(message)),
                     .i32(UInt32(message.count)), .i32(keyAddress), .i32(UInt32(keyBytes.count)),
+                    .i32(ownerSecretHash), .i32(lastUsed), .i64(1_770_000_000),
                 ])
         }
         let status = try check(request, message.cbor.encoded)

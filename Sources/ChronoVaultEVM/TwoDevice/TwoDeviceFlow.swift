@@ -39,19 +39,8 @@ extension ChronoVault {
         _ message: ChronoVaultProofMessage, for request: ChronoVaultRequest, client: EthereumRPCClient,
         unixTime: UInt64
     ) async throws {
-        if let hash = message.requestHash, hash != request.hash {
-            throw ChronoVaultError(
-                .requestMismatch,
-                "The proof answers another request (its request hash differs); approve this request on the "
-                    + "authenticator and scan its proof.")
-        }
+        try checkBinding(message, for: request)
         let signals = message.publicInputs
-        guard signals.txCommitment == (try request.commitment()) else {
-            throw ChronoVaultError(
-                .proofRejected,
-                "The proof is bound to another call (its commitment differs from this request's); approve this "
-                    + "request on the authenticator.")
-        }
         // Only the three values the checks need: three eth_calls, not the whole status (nine requests).
         func read(_ signature: String) async throws(EVMError) -> ABIValue {
             try await Self.read(signature, client: client, wallet: request.wallet)
@@ -62,31 +51,8 @@ extension ChronoVault {
         else {
             throw EVMError(.invalidABIData, "\(request.wallet) does not answer like a TOTP wallet")
         }
-        guard UInt256(bigEndian: signals.secretHash.bigEndianBytes) == ownerSecretHash else {
-            throw ChronoVaultError(
-                .proofRejected,
-                "The proof is for another secret than the wallet's; use the authenticator this wallet was deployed "
-                    + "with.")
-        }
-        guard let counter = UInt256(bigEndian: signals.timeCounter.bigEndianBytes)?.uint64,
-            counter <= UInt64.max / ZKTOTP.period
-        else {
-            throw ChronoVaultError(.staleProof, "The proof's time counter is out of range; approve again.")
-        }
-        let proofTime = counter * ZKTOTP.period
-        let skew = proofTime > unixTime ? proofTime - unixTime : unixTime - proofTime
-        guard skew <= freshnessWindow else {
-            throw ChronoVaultError(
-                .staleProof,
-                "The proof is for a time step \(skew) s away from now; the wallet accepts at most "
-                    + "\(freshnessWindow) s. Check both devices' clocks and approve again.")
-        }
-        guard UInt256(counter) > lastUsedTimeCounter else {
-            throw ChronoVaultError(
-                .staleProof,
-                "The proof's time step \(counter) is not after the wallet's last used step "
-                    + "\(lastUsedTimeCounter); approve again in the next 30 s step.")
-        }
+        try checkAgainstWallet(
+            signals, ownerSecretHash: ownerSecretHash, lastUsedTimeCounter: lastUsedTimeCounter, unixTime: unixTime)
         let arguments = proofArguments(message.proof, publicInputs: signals)
         let answer = try verifyProof.decodeOutput(
             try await client.call(EthereumCall(to: verifier, data: try verifyProof.encodeCall(arguments))))

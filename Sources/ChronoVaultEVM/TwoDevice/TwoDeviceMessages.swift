@@ -71,4 +71,63 @@ public struct ChronoVaultProofMessage: Sendable, Hashable {
 extension ChronoVault {
     /// The wallet's freshness window: |block time − 30 · timeCounter| ≤ 300 s (TOTPWallet.vy, seed 003).
     public static let freshnessWindow: UInt64 = 300
+
+    /// Device A's first checks, before any chain call: the proof answers this request (its request hash, when the
+    /// message carries one) and is bound to this call (the commitment recomputed from the request). `check` runs them
+    /// natively, the WebAssembly module's `cg_proof_check` in the wallet page.
+    public static func checkBinding(_ message: ChronoVaultProofMessage, for request: ChronoVaultRequest)
+        throws(ChronoVaultError)
+    {
+        if let hash = message.requestHash, hash != request.hash {
+            throw ChronoVaultError(
+                .requestMismatch,
+                "The proof answers another request (its request hash differs); approve this request on the "
+                    + "authenticator and scan its proof.")
+        }
+        let commitment: Fr
+        do throws(ZKTOTPError) {
+            commitment = try request.commitment()
+        } catch {
+            throw .invalidRequest(error.description)
+        }
+        guard message.publicInputs.txCommitment == commitment else {
+            throw ChronoVaultError(
+                .proofRejected,
+                "The proof is bound to another call (its commitment differs from this request's); approve this "
+                    + "request on the authenticator.")
+        }
+    }
+
+    /// Device A's checks against the wallet's state, read from the chain by the caller: the proof is for the wallet's
+    /// secret hash, fresh at `unixTime` (``freshnessWindow``) and for a time step after the wallet's last used one —
+    /// the contract's own refusals, caught before gas is spent.
+    public static func checkAgainstWallet(
+        _ signals: ZKTOTP.PublicInputs, ownerSecretHash: UInt256, lastUsedTimeCounter: UInt256, unixTime: UInt64
+    ) throws(ChronoVaultError) {
+        guard UInt256(bigEndian: signals.secretHash.bigEndianBytes) == ownerSecretHash else {
+            throw ChronoVaultError(
+                .proofRejected,
+                "The proof is for another secret than the wallet's; use the authenticator this wallet was deployed "
+                    + "with.")
+        }
+        guard let counter = UInt256(bigEndian: signals.timeCounter.bigEndianBytes)?.uint64,
+            counter <= UInt64.max / ZKTOTP.period
+        else {
+            throw ChronoVaultError(.staleProof, "The proof's time counter is out of range; approve again.")
+        }
+        let proofTime = counter * ZKTOTP.period
+        let skew = proofTime > unixTime ? proofTime - unixTime : unixTime - proofTime
+        guard skew <= freshnessWindow else {
+            throw ChronoVaultError(
+                .staleProof,
+                "The proof is for a time step \(skew) s away from now; the wallet accepts at most "
+                    + "\(freshnessWindow) s. Check both devices' clocks and approve again.")
+        }
+        guard UInt256(counter) > lastUsedTimeCounter else {
+            throw ChronoVaultError(
+                .staleProof,
+                "The proof's time step \(counter) is not after the wallet's last used step "
+                    + "\(lastUsedTimeCounter); approve again in the next 30 s step.")
+        }
+    }
 }

@@ -201,7 +201,7 @@ async function approve() {
       };
       const secretCopy = secret.slice().buffer;
       worker.postMessage(
-        { type: "prove", secret: secretCopy, request: request.slice().buffer, unixTime: Math.floor(Date.now() / 1000), key },
+        { type: "prove", secret: secretCopy, request: request.slice().buffer, unixTime: Math.floor(Date.now() / 1000) },
         [secretCopy]);
     });
     clearInterval(ticker);

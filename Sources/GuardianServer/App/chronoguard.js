@@ -165,12 +165,15 @@ export class Chronoguard {
   }
 
   /**
-   * Checks a proof message against the request in the module (request hash, commitment, Groth16 under `key`):
-   * `executeWithProof`'s calldata and the four public signals, or a ModuleError saying what is wrong.
+   * Checks a proof message in the module, with the CLI's own checks: against the request (request hash, commitment),
+   * against the wallet's state read from the chain (`ownerSecretHash`, `lastUsedTimeCounter`, BigInts; freshness at
+   * `unixTime`), and Groth16 under `key`. `executeWithProof`'s calldata and the four public signals, or a ModuleError
+   * with the CLI's message.
    */
-  checkProof(request, proof, key) {
-    return this.withBytes([request, proof, key], ([r, p, k]) => {
-      this.call("cg_proof_check", r, request.length, p, proof.length, k, key.length);
+  checkProof(request, proof, key, { ownerSecretHash, lastUsedTimeCounter, unixTime }) {
+    const wallet = [toWord(ownerSecretHash), toWord(lastUsedTimeCounter)];
+    return this.withBytes([request, proof, key, ...wallet], ([r, p, k, h, l]) => {
+      this.call("cg_proof_check", r, request.length, p, proof.length, k, key.length, h, l, BigInt(unixTime));
       const out = this.result();
       const signals = [];
       for (let i = 0; i < 4; i++) signals.push(toBigInt(out.slice(out.length - 128 + 32 * i, out.length - 96 + 32 * i)));

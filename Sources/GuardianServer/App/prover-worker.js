@@ -32,7 +32,7 @@ self.onmessage = async ({ data }) => {
   }
   const secret = new Uint8Array(data.secret);
   try {
-    await prepare(data.key);
+    await prepare(data.key);  // the key came with "prepare" (messages arrive in order); a prove may also bring one
     const start = performance.now();
     const proof = module.approve(secret, new Uint8Array(data.request), data.unixTime);
     self.postMessage({ proof, milliseconds: performance.now() - start });
